@@ -1,0 +1,155 @@
+"""Errors the policy floor raises, with messages in Chinese and English.
+
+A PolicyError carries a code and its parameters, not a finished sentence, so each interface can
+say it in the user's language. An InputError gathers every problem of one input, each with the
+path of the field (``members[1].id_number``), so the user can fix them all at once.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "unknown_area": {
+        "zh": "未知的县级区划代码 {code}（已知：{known}）",
+        "en": "unknown area code {code} (known: {known})",
+    },
+    "unknown_parameter": {
+        "zh": "未知的政策参数 {name}",
+        "en": "unknown policy parameter {name}",
+    },
+    "before_first_value": {
+        "zh": "{date} 时参数 {name} 尚无已知取值：最早的已知生效日期为 {first}",
+        "en": "parameter {name} has no known value on {date}: the first date known is {first}",
+    },
+    "parameter_key": {
+        "zh": "参数 {name} 没有 {key} 的取值（可选：{known}）",
+        "en": "parameter {name} has no value for {key} (known: {known})",
+    },
+    "calendar_year_missing": {
+        "zh": "缺少 {year} 年的节假日安排：请按国务院办公厅的放假通知在 {file} 中补充 {year} 年",
+        "en": "the holiday calendar for {year} is missing: add {year} to {file} "
+        "from the State Council's holiday notice",
+    },
+    "calendar_file": {
+        "zh": "节假日补充文件 {file} 有误：{detail}",
+        "en": "holiday extension file {file} is invalid: {detail}",
+    },
+    # Resident ID numbers (GB 11643-1999)
+    "id_type": {"zh": "身份证号码应为文本", "en": "the ID number must be a string"},
+    "id_length": {
+        "zh": "身份证号码应为 18 位，实为 {length} 位",
+        "en": "an ID number has 18 characters, this one has {length}",
+    },
+    "id_chars": {
+        "zh": "身份证号码前 17 位应为数字，第 18 位为数字或 X",
+        "en": "an ID number is 17 digits followed by a digit or X",
+    },
+    "id_area": {
+        "zh": "身份证号码前 6 位 {prefix} 不是有效的行政区划代码",
+        "en": "the first six digits {prefix} are not a valid administrative division code",
+    },
+    "id_birth_date": {
+        "zh": "身份证号码中的出生日期 {birth} 不是有效日期",
+        "en": "the birth date {birth} in the ID number is not a valid date",
+    },
+    "id_birth_future": {
+        "zh": "身份证号码中的出生日期 {birth} 晚于 {month}",
+        "en": "the birth date {birth} in the ID number is after {month}",
+    },
+    "id_check_digit": {
+        "zh": "身份证号码校验码错误：应为 {expected}，实为 {actual}",
+        "en": "wrong check digit: expected {expected}, found {actual}",
+    },
+    # Input of an assessment
+    "json": {"zh": "不是有效的 JSON：{detail}", "en": "not valid JSON: {detail}"},
+    "required": {"zh": "必填", "en": "required"},
+    "unknown_field": {
+        "zh": "未知字段（可用：{known}）",
+        "en": "unknown field (allowed: {known})",
+    },
+    "type_object": {"zh": "应为对象", "en": "must be an object"},
+    "type_list": {"zh": "应为列表", "en": "must be a list"},
+    "type_bool": {"zh": "应为 true 或 false", "en": "must be true or false"},
+    "type_int": {"zh": "应为整数", "en": "must be an integer"},
+    "type_string": {"zh": "应为文本", "en": "must be a string"},
+    "choice": {
+        "zh": "无效取值 {value}（可选：{choices}）",
+        "en": "invalid value {value} (allowed: {choices})",
+    },
+    "range": {
+        "zh": "应在 {low} 到 {high} 之间，实为 {value}",
+        "en": "must be between {low} and {high}, got {value}",
+    },
+    "money_format": {
+        "zh": "金额格式错误：{value}（应为如 \"1500.00\" 的文本，最多两位小数）",
+        "en": "invalid amount {value} (expected a string like \"1500.00\", at most two decimals)",
+    },
+    "money_negative": {"zh": "金额不能为负数：{value}", "en": "amount cannot be negative: {value}"},
+    "month_format": {
+        "zh": "月份格式错误：{value}（应为 YYYY-MM）",
+        "en": "invalid month {value} (expected YYYY-MM)",
+    },
+    "date_format": {
+        "zh": "日期格式错误：{value}（应为 YYYY-MM-DD）",
+        "en": "invalid date {value} (expected YYYY-MM-DD)",
+    },
+    "members_empty": {"zh": "家庭成员至少一人", "en": "a household has at least one member"},
+    "id_duplicate": {
+        "zh": "身份证号码与 members[{other}] 重复",
+        "en": "same ID number as members[{other}]",
+    },
+    "head_count": {
+        "zh": "应有且仅有一名户主（relation 为 head），实有 {count} 名",
+        "en": "exactly one member must be the head (relation head), found {count}",
+    },
+    "disability_kind_grade": {
+        "zh": "残疾等级与类别须同时填写",
+        "en": "a disability needs both grade and kind",
+    },
+}
+
+
+def render(code: str, lang: str = "zh", **params: object) -> str:
+    template = MESSAGES[code].get(lang) or MESSAGES[code]["zh"]
+    return template.format(**params)
+
+
+class PolicyError(Exception):
+    """A request the law cannot answer: unknown area, a date before the first known value."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        return render(self.code, lang, **self.params)
+
+
+class FieldError:
+    """One problem in one field of an input; ``path`` like ``members[1].id_number``."""
+
+    __slots__ = ("path", "code", "params")
+
+    def __init__(self, path: str, code: str, **params: object) -> None:
+        self.path, self.code, self.params = path, code, params
+
+    def message(self, lang: str = "zh") -> str:
+        return render(self.code, lang, **self.params)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        return {"loc": self.path, "type": self.code, "msg": self.message(lang)}
+
+    def __repr__(self) -> str:
+        return f"FieldError({self.path!r}, {self.code!r}, {self.params!r})"
+
+
+class InputError(PolicyError):
+    """Every problem found in one input, each with its field path."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        Exception.__init__(self, self.message("en"))
+        self.code, self.params = "input", {}
+
+    def message(self, lang: str = "zh") -> str:
+        return "\n".join(f"{e.path}: {e.message(lang)}" if e.path else e.message(lang) for e in self.errors)

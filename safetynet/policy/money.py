@@ -1,0 +1,30 @@
+"""Exact money: integer fen inside, ``Decimal`` and ``"390.00"`` strings at the edges."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN_PER_YUAN = 100
+_CENT = Decimal("0.01")
+
+
+def to_fen(yuan: Decimal | int | str) -> int:
+    """Yuan to integer fen; refuses anything finer than a fen instead of rounding it away."""
+    fen = Decimal(yuan) * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{yuan} has more than two decimals")
+    return int(fen)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / FEN_PER_YUAN).quantize(_CENT)
+
+
+def fmt(fen: int) -> str:
+    """``39000`` -> ``"390.00"``: the form amounts take in JSON."""
+    return str(fen_to_yuan(fen))
+
+
+def ratio_to_yuan(numerator_fen: int, denominator: int) -> Decimal:
+    """An exact quotient shown to the fen, half up: used for per-capita income on display only."""
+    return (Decimal(numerator_fen) / FEN_PER_YUAN / denominator).quantize(_CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,80 @@
+"""Small expressions the programmes share: age at the month, rounding, reason lists."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from safetynet.policy.frames import INCOME_COLUMNS
+from safetynet.policy.parameters import excludable_kinds
+from safetynet.policy.reasons import reason_bit
+
+
+def age_at_month(birth: str = "birth_date", month: str = "month") -> pl.Expr:
+    """Completed years on the first day of the month decided (the month's own birthday not yet)."""
+    b, m = pl.col(birth), pl.col(month)
+    # As YYYYMMDD integers, age is the difference of the years less one if the birthday
+    # (MMDD) is after the first of the month.
+    born = b.dt.year().cast(pl.Int32) * 10000 + b.dt.month().cast(pl.Int32) * 100 + b.dt.day().cast(pl.Int32)
+    on = m.dt.year().cast(pl.Int32) * 10000 + m.dt.month().cast(pl.Int32) * 100 + 1
+    return ((on - born) // 10000).cast(pl.Int32)
+
+
+def round_amount(raw_fen: pl.Expr) -> pl.Expr:
+    """A positive amount rounded by the ``dibao_amount_rounding`` parameter; zero stays zero.
+
+    Reads the parameter columns ``rounding_unit_fen``, ``rounding_mode`` and
+    ``rounding_minimum_fen`` that the parameter frame joins to every row.
+    """
+    unit, mode = pl.col("rounding_unit_fen"), pl.col("rounding_mode")
+    rounded = (
+        pl.when(mode == "up").then((raw_fen + unit - 1) // unit * unit)
+        .when(mode == "down").then(raw_fen // unit * unit)
+        .otherwise((raw_fen + unit // 2) // unit * unit)
+    )
+    return (
+        pl.when(raw_fen <= 0).then(pl.lit(0, pl.Int64))
+        .otherwise(pl.max_horizontal(rounded, pl.col("rounding_minimum_fen")))
+        .cast(pl.Int64)
+    )
+
+
+def reason_mask(*cases: tuple[pl.Expr, str]) -> pl.Expr:
+    """The codes whose condition holds, as a bit mask over ``reasons.CODES`` (UInt64).
+
+    A mask is a few arithmetic nodes instead of a list of strings per row: it keeps a million
+    rows light and a single case fast. ``reasons.codes(mask)`` reads it back, in catalogue order.
+    """
+    return pl.sum_horizontal(
+        cond.fill_null(False).cast(pl.UInt64) * pl.lit(reason_bit(code), pl.UInt64) for cond, code in cases
+    )
+
+
+def income_counted(prefix: str) -> pl.Expr:
+    """Sum of a member's incomes of the kinds counted in the month, by the ``{prefix}_counts_*``
+    flags of the parameter frame. Kinds no period excludes are added without a test."""
+    total = pl.sum_horizontal(INCOME_COLUMNS)
+    excludable = excludable_kinds(f"{prefix}_income_exclusions")
+    if not excludable:
+        return total
+    return total - pl.sum_horizontal(
+        pl.when(pl.col(f"{prefix}_counts_{kind}")).then(0).otherwise(pl.col(f"income_{kind}_fen"))
+        for kind in excludable
+    )
+
+
+def sums_by_household(members: pl.LazyFrame, totals: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """One row per household with the sum of each expression over its members.
+
+    The members are in household order, so a running total read at each household's last row,
+    less the one read at the household before, is the household's sum: exact in integers, and
+    about three times faster here than a group_by with as many sums.
+    """
+    last_of_household = (pl.col("household_id") != pl.col("household_id").shift(-1)).fill_null(True)
+    running = members.select(
+        "household_id", last_of_household.alias("_last"),
+        *(expr.cast(pl.Int64).cum_sum().alias(name) for name, expr in totals.items()),
+    )
+    return (
+        running.filter(pl.col("_last"))
+        .select("household_id", *(pl.col(name).diff().fill_null(pl.col(name)) for name in totals))
+    )
