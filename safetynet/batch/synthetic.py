@@ -22,8 +22,9 @@ SIZE_SHARES = (0.30, 0.30, 0.20, 0.12, 0.06, 0.02)
 RELATION_BY_POSITION = ("head", "spouse", "child", "child", "parent", "other")
 
 
-def synthetic_households(n: int, month: date = date(2021, 8, 1), seed: int = 0,
-                         months: list[date] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def synthetic_households(
+    n: int, month: date = date(2021, 8, 1), seed: int = 0, months: list[date] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``n`` households with their members, for ``month`` (or spread over ``months``)."""
     rng = np.random.default_rng(seed)
     codes = [a.code for a in all_areas()]
@@ -33,12 +34,15 @@ def synthetic_households(n: int, month: date = date(2021, 8, 1), seed: int = 0,
         month_col = pl.Series("month", months, dtype=pl.Date).gather(rng.integers(0, len(months), n))
     else:
         month_col = pl.repeat(month, n, dtype=pl.Date, eager=True).alias("month")
-    households = pl.DataFrame({
-        "household_id": np.arange(n, dtype=np.int64),
-        "area": pl.Series(codes).gather(area_idx),
-        "hukou": hukou,
-        "month": month_col,
-    }, schema=HOUSEHOLD_SCHEMA)
+    households = pl.DataFrame(
+        {
+            "household_id": np.arange(n, dtype=np.int64),
+            "area": pl.Series(codes).gather(area_idx),
+            "hukou": hukou,
+            "month": month_col,
+        },
+        schema=HOUSEHOLD_SCHEMA,
+    )
 
     sizes = rng.choice(np.arange(1, 7), size=n, p=SIZE_SHARES)
     total = int(sizes.sum())
@@ -48,8 +52,11 @@ def synthetic_households(n: int, month: date = date(2021, 8, 1), seed: int = 0,
     relation = np.array(RELATION_BY_POSITION)[np.minimum(member_no, 5)]
 
     # Ages: heads and spouses 25-92 (many elderly), children 0-30, parents 60-95.
-    age = np.where(member_no < 2, rng.integers(25, 93, total),
-                   np.where(member_no < 4, rng.integers(0, 31, total), rng.integers(60, 96, total)))
+    age = np.where(
+        member_no < 2,
+        rng.integers(25, 93, total),
+        np.where(member_no < 4, rng.integers(0, 31, total), rng.integers(60, 96, total)),
+    )
     month_days = households["month"].to_numpy().astype("datetime64[D]")[household_id]
     birth = month_days - (age * 365.25).astype("timedelta64[D]") - rng.integers(0, 365, total).astype("timedelta64[D]")
     area_of_member = pl.Series(codes).gather(area_idx[household_id])
@@ -69,30 +76,42 @@ def synthetic_households(n: int, month: date = date(2021, 8, 1), seed: int = 0,
     disability_draw = rng.random(total)
     has_disability = disability_draw < 0.08
     kinds = np.array(["physical", "intellectual", "mental", "visual", "hearing", "speech", "multiple"])
-    members = pl.DataFrame({
-        "household_id": household_id,
-        "member_no": member_no,
-        "area_prefix": area_of_member,
-        "birth_date": birth,
-        "seq": (np.arange(total) % 1000).astype(np.int32),
-        "relation": relation,
-        **incomes,
-        "financial_assets_fen": np.where(rng.random(total) < 0.4, rng.gamma(1.2, 800000.0, total), 0).astype(np.int64),
-        "vehicles_ordinary": (rng.random(total) < 0.02).astype(np.int32),
-        "vehicles_disability": (has_disability & (rng.random(total) < 0.1)).astype(np.int32),
-        "vehicles_farm": (rng.random(total) < 0.05).astype(np.int32),
-        "dwellings": (member_no == 0).astype(np.int32) + (rng.random(total) < 0.01).astype(np.int32),
-        "businesses": (rng.random(total) < 0.01).astype(np.int32),
-        "disability_grade": pl.Series(rng.integers(1, 5, total), dtype=pl.Int8).set(~pl.Series(has_disability), None),
-        "disability_kind": pl.Series(kinds[rng.integers(0, len(kinds), total)]).set(~pl.Series(has_disability), None),
-        "serious_illness": rng.random(total) < 0.04,
-        "adl_unmet": np.where(age >= 75, rng.integers(0, 7, total), np.where(has_disability, rng.integers(0, 5, total), 0)),
-        "able_obligor": rng.random(total) > np.where(age >= 60, 0.3, 0.05),
-        "student": (age >= 6) & (age < 23),
-        "supported_as_minor": (age >= 18) & (age < 23) & (rng.random(total) < 0.01),
-        "orphan_support": (age < 18) & (rng.random(total) < 0.005),
-    })
-    first17 = pl.col("area_prefix") + pl.col("birth_date").dt.strftime("%Y%m%d") + pl.col("seq").cast(pl.String).str.zfill(3)
+    members = pl.DataFrame(
+        {
+            "household_id": household_id,
+            "member_no": member_no,
+            "area_prefix": area_of_member,
+            "birth_date": birth,
+            "seq": (np.arange(total) % 1000).astype(np.int32),
+            "relation": relation,
+            **incomes,
+            "financial_assets_fen": np.where(rng.random(total) < 0.4, rng.gamma(1.2, 800000.0, total), 0).astype(
+                np.int64
+            ),
+            "vehicles_ordinary": (rng.random(total) < 0.02).astype(np.int32),
+            "vehicles_disability": (has_disability & (rng.random(total) < 0.1)).astype(np.int32),
+            "vehicles_farm": (rng.random(total) < 0.05).astype(np.int32),
+            "dwellings": (member_no == 0).astype(np.int32) + (rng.random(total) < 0.01).astype(np.int32),
+            "businesses": (rng.random(total) < 0.01).astype(np.int32),
+            "disability_grade": pl.Series(rng.integers(1, 5, total), dtype=pl.Int8).set(
+                ~pl.Series(has_disability), None
+            ),
+            "disability_kind": pl.Series(kinds[rng.integers(0, len(kinds), total)]).set(
+                ~pl.Series(has_disability), None
+            ),
+            "serious_illness": rng.random(total) < 0.04,
+            "adl_unmet": np.where(
+                age >= 75, rng.integers(0, 7, total), np.where(has_disability, rng.integers(0, 5, total), 0)
+            ),
+            "able_obligor": rng.random(total) > np.where(age >= 60, 0.3, 0.05),
+            "student": (age >= 6) & (age < 23),
+            "supported_as_minor": (age >= 18) & (age < 23) & (rng.random(total) < 0.01),
+            "orphan_support": (age < 18) & (rng.random(total) < 0.005),
+        }
+    )
+    first17 = (
+        pl.col("area_prefix") + pl.col("birth_date").dt.strftime("%Y%m%d") + pl.col("seq").cast(pl.String).str.zfill(3)
+    )
     members = (
         members.with_columns(first17.alias("first17"))
         .with_columns((pl.col("first17") + check_digit_expr(pl.col("first17"))).alias("id_number"))

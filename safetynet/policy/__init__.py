@@ -8,6 +8,13 @@ from safetynet.policy.reasons import explain
 from safetynet.policy.working_days import add_working_days, working_days_between
 
 __all__ = [
-    "assess", "assess_frames", "explain", "value", "add_working_days", "working_days_between",
-    "PolicyError", "InputError", "FieldError",
+    "assess",
+    "assess_frames",
+    "explain",
+    "value",
+    "add_working_days",
+    "working_days_between",
+    "PolicyError",
+    "InputError",
+    "FieldError",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from safetynet.policy import dibao, tekun
+from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import COUNTS_COLUMNS, household_frames, parameter_frame
 from safetynet.policy.household import Household, parse_household
 from safetynet.policy.money import fmt, ratio_to_yuan
@@ -20,33 +21,97 @@ from safetynet.policy.reasons import explain
 from safetynet.policy.rules import sums_by_household
 
 HOUSEHOLD_RESULT = (
-    "household_id", "area", "hukou", "month", "members", "dibao_standard_fen", "income_fen",
-    "excluded_income_fen", "other_excluded_income_fen", "pension_basic_fen", "household_financial_assets_fen",
-    "financial_limit_fen", "asset_months", "household_vehicles_ordinary", "max_vehicles", "household_dwellings",
-    "max_dwellings", "household_businesses", "max_businesses", "edge_factor_num", "edge_factor_den", "edge_line_fen", "income_below_standard",
-    "assets_ok", "family_eligible", "family_amount_fen", "edge_family", "single_count", "single_amount_fen",
-    "dibao_eligible", "dibao_amount_fen", "dibao_reasons",
+    "household_id",
+    "area",
+    "hukou",
+    "month",
+    "members",
+    "dibao_standard_fen",
+    "income_fen",
+    "excluded_income_fen",
+    "other_excluded_income_fen",
+    "pension_basic_fen",
+    "household_financial_assets_fen",
+    "financial_limit_fen",
+    "asset_months",
+    "household_vehicles_ordinary",
+    "max_vehicles",
+    "household_dwellings",
+    "max_dwellings",
+    "household_businesses",
+    "max_businesses",
+    "edge_factor_num",
+    "edge_factor_den",
+    "edge_line_fen",
+    "income_below_standard",
+    "assets_ok",
+    "family_eligible",
+    "family_amount_fen",
+    "edge_family",
+    "single_count",
+    "single_amount_fen",
+    "dibao_eligible",
+    "dibao_amount_fen",
+    "dibao_reasons",
 )
 MEMBER_RESULT = (
-    "household_id", "member_no", "id_number", "age", "disability_grade", "disability_kind", "adl_unmet",
-    "financial_assets_fen", "own_financial_limit_fen", "vehicles_ordinary", "dwellings", "businesses",
-    "dibao_standard_fen", "tekun_elderly_age", "tekun_minor_age", "dibao_income_fen", "tekun_income_fen",
-    "dibao_single_person", "dibao_single_amount_fen", "tekun_eligible", "basic_fen", "care_fen", "care_level",
-    "tekun_amount_fen", "tekun_reasons",
+    "household_id",
+    "member_no",
+    "id_number",
+    "age",
+    "disability_grade",
+    "disability_kind",
+    "adl_unmet",
+    "financial_assets_fen",
+    "own_financial_limit_fen",
+    "vehicles_ordinary",
+    "dwellings",
+    "businesses",
+    "dibao_standard_fen",
+    "tekun_elderly_age",
+    "tekun_minor_age",
+    "dibao_income_fen",
+    "tekun_income_fen",
+    "dibao_single_person",
+    "dibao_single_amount_fen",
+    "tekun_eligible",
+    "basic_fen",
+    "care_fen",
+    "care_level",
+    "tekun_amount_fen",
+    "tekun_reasons",
 )
 
 
 # What the member stage keeps for the household totals and the result.
-_MEMBER_STAGE = list(dict.fromkeys([
-    *(c for c in MEMBER_RESULT if c not in ("dibao_single_person", "dibao_single_amount_fen")),
-    "single_person_candidate", "single_person_candidate_fen", "dibao_excluded_income_fen", "income_pension_basic_fen",
-]))
+_MEMBER_STAGE = list(
+    dict.fromkeys(
+        [
+            *(c for c in MEMBER_RESULT if c not in ("dibao_single_person", "dibao_single_amount_fen")),
+            "single_person_candidate",
+            "single_person_candidate_fen",
+            "dibao_excluded_income_fen",
+            "income_pension_basic_fen",
+        ]
+    )
+)
 
 # The parameters the member rules read; the household rules read the rest on the household row.
 MEMBER_PARAMETERS = (
-    "dibao_standard_fen", "tekun_basic_fen", "care_complete_fen", "care_partial_fen", "care_self_care_fen",
-    "asset_months", "max_vehicles", "max_dwellings", "max_businesses", "rounding_unit_fen", "rounding_mode",
-    "rounding_minimum_fen", "tekun_elderly_age", "tekun_minor_age",
+    "dibao_standard_fen",
+    "tekun_basic_fen",
+    "care_complete_fen",
+    "care_partial_fen",
+    "care_self_care_fen",
+    "asset_months",
+    "max_vehicles",
+    "max_dwellings",
+    "max_businesses",
+    "rounding_unit_fen",
+    "rounding_mode",
+    "rounding_minimum_fen",
+    "tekun_elderly_age",
+    "tekun_minor_age",
 )
 
 
@@ -57,8 +122,9 @@ def _sorted_by_household(frame: pl.DataFrame, *order: str) -> pl.LazyFrame:
     return frame.lazy().with_columns(pl.col("household_id").set_sorted())
 
 
-def assess_frames(households: pl.DataFrame, members: pl.DataFrame,
-                  engine: str = "in-memory") -> tuple[pl.DataFrame, pl.DataFrame]:
+def assess_frames(
+    households: pl.DataFrame, members: pl.DataFrame, engine: str = "in-memory"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every household and member; the one definition of the dibao and tekun rules.
 
     Both frames are taken in ``household_id`` order (sorted here if they are not), so every join
@@ -69,10 +135,14 @@ def assess_frames(households: pl.DataFrame, members: pl.DataFrame,
     """
     params = parameter_frame(households).lazy()
     hh = _sorted_by_household(households, "household_id").join(
-        params, on=["area", "hukou", "month"], how="left", maintain_order="left")
+        params, on=["area", "hukou", "month"], how="left", maintain_order="left"
+    )
     m = _sorted_by_household(members, "household_id", "member_no").join(
         hh.select("household_id", "month", *MEMBER_PARAMETERS, *COUNTS_COLUMNS),
-        on="household_id", how="left", maintain_order="left")
+        on="household_id",
+        how="left",
+        maintain_order="left",
+    )
     m = m.with_columns(dibao.member_columns()).with_columns(dibao.single_person_candidate())
     for layer in tekun.member_columns():
         m = m.with_columns(layer)
@@ -83,11 +153,16 @@ def assess_frames(households: pl.DataFrame, members: pl.DataFrame,
     for layer in dibao.household_columns():
         hh = hh.with_columns(layer)
     m = m.with_columns(pl.col("household_id").set_sorted()).join(
-        hh.select("household_id", "edge_family"), on="household_id", how="left", maintain_order="left")
+        hh.select("household_id", "edge_family"), on="household_id", how="left", maintain_order="left"
+    )
     m = m.with_columns(dibao.member_result_columns())
-    hh_result, m_result = pl.collect_all(engine=engine, lazy_frames=[
-        hh.select(HOUSEHOLD_RESULT), m.select(MEMBER_RESULT),
-    ])
+    hh_result, m_result = pl.collect_all(
+        engine=engine,
+        lazy_frames=[
+            hh.select(HOUSEHOLD_RESULT),
+            m.select(MEMBER_RESULT),
+        ],
+    )
     return hh_result, m_result
 
 
@@ -134,9 +209,11 @@ def result_json(household: dict, members: list[dict], lang: str = "zh") -> dict:
             "household_income": fmt(household["income_fen"]),
             "per_capita_income": str(ratio_to_yuan(household["income_fen"], household["members"])),
             "edge_family": household["edge_family"],
-            "single_person_members": [
+            "single_person_members": [m["id_number"] for m in members if m["dibao_single_person"]],
+            "single_person_amounts": [
                 {"id_number": m["id_number"], "monthly_amount": fmt(m["dibao_single_amount_fen"])}
-                for m in members if m["dibao_single_person"]
+                for m in members
+                if m["dibao_single_person"]
             ],
             "reasons": explain(household["dibao_reasons"], lang, household_facts(household), month),
         },
@@ -167,5 +244,15 @@ def assess_households(households: list[Household], lang: str = "zh") -> list[dic
 
 
 def assess(payload: Any, month: str | None = None, lang: str = "zh") -> dict:
-    """Decide one household given as parsed JSON; raises InputError or PolicyError on bad input."""
-    return assess_households([parse_household(payload, month)], lang)[0]
+    """Decide one household given as parsed JSON; raises InputError naming the field on bad input.
+
+    The input is validated first; a valid month that no standard covers yet (before the first
+    date known) is reported on the month field.
+    """
+    household = parse_household(payload, month)
+    try:
+        return assess_households([household], lang)[0]
+    except InputError:
+        raise
+    except PolicyError as exc:
+        raise InputError([FieldError("--month" if month else "month", exc.code, **exc.params)]) from None

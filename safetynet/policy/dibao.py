@@ -42,8 +42,10 @@ def single_person_candidate() -> list[pl.Expr]:
     candidate = pl.col("severe_disability_or_illness") & (pl.col("dibao_income_fen") < pl.col("dibao_standard_fen"))
     return [
         candidate.alias("single_person_candidate"),
-        pl.when(candidate).then(round_amount(pl.col("dibao_standard_fen") - pl.col("dibao_income_fen")))
-        .otherwise(0).alias("single_person_candidate_fen"),
+        pl.when(candidate)
+        .then(round_amount(pl.col("dibao_standard_fen") - pl.col("dibao_income_fen")))
+        .otherwise(0)
+        .alias("single_person_candidate_fen"),
     ]
 
 
@@ -72,9 +74,10 @@ def household_columns() -> list[list[pl.Expr]]:
         (standard * members).alias("threshold_fen"),
         (standard * pl.col("asset_months") * members).alias("financial_limit_fen"),
         (pl.col("edge_factor_num") * standard // pl.col("edge_factor_den")).alias("edge_line_fen"),
-        (pl.col("excluded_income_fen")
-         - pl.when(pl.col("dibao_counts_pension_basic")).then(0).otherwise(pl.col("pension_basic_fen")))
-        .alias("other_excluded_income_fen"),
+        (
+            pl.col("excluded_income_fen")
+            - pl.when(pl.col("dibao_counts_pension_basic")).then(0).otherwise(pl.col("pension_basic_fen"))
+        ).alias("other_excluded_income_fen"),
     ]
     layer2 = [
         (income < pl.col("threshold_fen")).alias("income_below_standard"),
@@ -83,8 +86,9 @@ def household_columns() -> list[list[pl.Expr]]:
         (pl.col("household_dwellings") <= pl.col("max_dwellings")).alias("dwellings_ok"),
         (pl.col("household_businesses") <= pl.col("max_businesses")).alias("businesses_ok"),
         # income / members < factor × standard, cross-multiplied so that nothing is divided.
-        (income * pl.col("edge_factor_den") < pl.col("edge_factor_num") * pl.col("threshold_fen"))
-        .alias("income_below_edge_line"),
+        (income * pl.col("edge_factor_den") < pl.col("edge_factor_num") * pl.col("threshold_fen")).alias(
+            "income_below_edge_line"
+        ),
     ]
     assets_ok = pl.col("financial_assets_ok") & pl.col("vehicles_ok") & pl.col("dwellings_ok") & pl.col("businesses_ok")
     layer3 = [
@@ -92,8 +96,10 @@ def household_columns() -> list[list[pl.Expr]]:
         (pl.col("income_below_standard") & assets_ok).alias("family_eligible"),
     ]
     layer4 = [
-        pl.when(pl.col("family_eligible")).then(round_amount(pl.col("threshold_fen") - income))
-        .otherwise(0).alias("family_amount_fen"),
+        pl.when(pl.col("family_eligible"))
+        .then(round_amount(pl.col("threshold_fen") - income))
+        .otherwise(0)
+        .alias("family_amount_fen"),
         (~pl.col("family_eligible") & pl.col("assets_ok") & pl.col("income_below_edge_line")).alias("edge_family"),
     ]
     single = pl.col("edge_family") & (pl.col("single_candidates") > 0)
@@ -103,8 +109,10 @@ def household_columns() -> list[list[pl.Expr]]:
         (pl.col("family_eligible") | single).alias("dibao_eligible"),
     ]
     layer6 = [
-        pl.when(pl.col("family_eligible")).then(pl.col("family_amount_fen"))
-        .otherwise(pl.col("single_amount_fen")).alias("dibao_amount_fen"),
+        pl.when(pl.col("family_eligible"))
+        .then(pl.col("family_amount_fen"))
+        .otherwise(pl.col("single_amount_fen"))
+        .alias("dibao_amount_fen"),
         reason_mask(
             (pl.col("other_excluded_income_fen") > 0, "dibao.income_excluded"),
             ((pl.col("pension_basic_fen") > 0) & pl.col("dibao_counts_pension_basic"), "dibao.pension_basic_counted"),

@@ -60,7 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "wrong check digit: expected {expected}, found {actual}",
     },
     # Input of an assessment
-    "json": {"zh": "不是有效的 JSON：{detail}", "en": "not valid JSON: {detail}"},
+    "json": {
+        "zh": "不是有效的 JSON：第 {line} 行第 {column} 列（{detail}）",
+        "en": "not valid JSON at line {line} column {column} ({detail})",
+    },
     "required": {"zh": "必填", "en": "required"},
     "unknown_field": {
         "zh": "未知字段（可用：{known}）",
@@ -80,8 +83,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "must be between {low} and {high}, got {value}",
     },
     "money_format": {
-        "zh": "金额格式错误：{value}（应为如 \"1500.00\" 的文本，最多两位小数）",
-        "en": "invalid amount {value} (expected a string like \"1500.00\", at most two decimals)",
+        "zh": '金额格式错误：{value}（应为如 "1500.00" 的文本，最多两位小数）',
+        "en": 'invalid amount {value} (expected a string like "1500.00", at most two decimals)',
     },
     "money_negative": {"zh": "金额不能为负数：{value}", "en": "amount cannot be negative: {value}"},
     "month_format": {
@@ -108,7 +111,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def render(code: str, lang: str = "zh", **params: object) -> str:
+def render(code: str, lang: str = "zh", /, **params: object) -> str:
     template = MESSAGES[code].get(lang) or MESSAGES[code]["zh"]
     return template.format(**params)
 
@@ -116,7 +119,7 @@ def render(code: str, lang: str = "zh", **params: object) -> str:
 class PolicyError(Exception):
     """A request the law cannot answer: unknown area, a date before the first known value."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         self.code = code
         self.params = params
         super().__init__(self.message("en"))
@@ -130,7 +133,7 @@ class FieldError:
 
     __slots__ = ("path", "code", "params")
 
-    def __init__(self, path: str, code: str, **params: object) -> None:
+    def __init__(self, path: str, code: str, /, **params: object) -> None:
         self.path, self.code, self.params = path, code, params
 
     def message(self, lang: str = "zh") -> str:

@@ -62,14 +62,30 @@ def household_frames(households: Iterable[Household], first_id: int = 0) -> tupl
     for hid, hh in enumerate(households, start=first_id):
         hh_rows.append((hid, hh.area, hh.hukou, hh.month))
         for no, m in enumerate(hh.members):
-            member_rows.append((
-                hid, no, m.id_number, m.birth_date, m.relation,
-                *(m.incomes.get(kind, 0) for kind in INCOME_KINDS),
-                m.financial_assets_fen, m.vehicles.get("ordinary", 0), m.vehicles.get("disability", 0),
-                m.vehicles.get("farm", 0), m.dwellings, m.businesses, m.disability_grade, m.disability_kind,
-                m.serious_illness, m.adl_unmet, m.able_obligor, m.student, m.supported_as_minor,
-                m.orphan_support,
-            ))
+            member_rows.append(
+                (
+                    hid,
+                    no,
+                    m.id_number,
+                    m.birth_date,
+                    m.relation,
+                    *(m.incomes.get(kind, 0) for kind in INCOME_KINDS),
+                    m.financial_assets_fen,
+                    m.vehicles.get("ordinary", 0),
+                    m.vehicles.get("disability", 0),
+                    m.vehicles.get("farm", 0),
+                    m.dwellings,
+                    m.businesses,
+                    m.disability_grade,
+                    m.disability_kind,
+                    m.serious_illness,
+                    m.adl_unmet,
+                    m.able_obligor,
+                    m.student,
+                    m.supported_as_minor,
+                    m.orphan_support,
+                )
+            )
     return (
         pl.DataFrame(hh_rows, schema=HOUSEHOLD_SCHEMA, orient="row"),
         pl.DataFrame(member_rows, schema=MEMBER_SCHEMA, orient="row"),
@@ -79,14 +95,18 @@ def household_frames(households: Iterable[Household], first_id: int = 0) -> tupl
 @cache
 def _parameter_row(area: str, hukou: str, month) -> dict:
     """Every parameter the rules need, for one area, hukou and month."""
+    dibao_standard = value("dibao_standard", area, month, hukou=hukou)  # first: the error users expect
     edge_num, edge_den = value("edge_family_factor", area, month).as_integer_ratio()
     rounding = value("dibao_amount_rounding", area, month)
     dibao_excluded = set(value("dibao_income_exclusions", area, month))
     tekun_excluded = set(value("tekun_income_exclusions", area, month))
     care = value("tekun_care_standard", area, month)
     return {
-        "area": area, "hukou": hukou, "month": month, "tier": get_area(area).tier,
-        "dibao_standard_fen": to_fen(value("dibao_standard", area, month, hukou=hukou)),
+        "area": area,
+        "hukou": hukou,
+        "month": month,
+        "tier": get_area(area).tier,
+        "dibao_standard_fen": to_fen(dibao_standard),
         "tekun_basic_fen": to_fen(value("tekun_basic_standard", area, month, hukou=hukou)),
         "care_complete_fen": to_fen(care["complete"]),
         "care_partial_fen": to_fen(care["partial"]),

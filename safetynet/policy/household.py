@@ -9,6 +9,7 @@ left out, it is taken as absent.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,8 +24,18 @@ from safetynet.policy.money import to_fen
 HUKOU = ("urban", "rural")
 RELATIONS = ("head", "spouse", "child", "parent", "other")
 INCOME_KINDS = (
-    "wage", "business", "property", "transfer", "pension", "pension_basic", "unemployment_benefit",
-    "scholarship", "family_planning_award", "youfu", "assistance", "other",
+    "wage",
+    "business",
+    "property",
+    "transfer",
+    "pension",
+    "pension_basic",
+    "unemployment_benefit",
+    "scholarship",
+    "family_planning_award",
+    "youfu",
+    "assistance",
+    "other",
 )
 ASSET_KINDS = ("deposit", "securities", "insurance", "vehicle", "house", "business")
 FINANCIAL_ASSETS = ("deposit", "securities", "insurance")
@@ -33,8 +44,18 @@ DISABILITY_KINDS = ("physical", "intellectual", "mental", "visual", "hearing", "
 
 HOUSEHOLD_FIELDS = ("area", "hukou", "month", "members")
 MEMBER_FIELDS = (
-    "id_number", "relation", "incomes", "assets", "disability", "serious_illness", "adl_unmet",
-    "able_obligor", "student", "supported_as_minor", "orphan_support", "name",
+    "id_number",
+    "relation",
+    "incomes",
+    "assets",
+    "disability",
+    "serious_illness",
+    "adl_unmet",
+    "able_obligor",
+    "student",
+    "supported_as_minor",
+    "orphan_support",
+    "name",
 )
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -66,6 +87,20 @@ class Household:
     hukou: str
     month: date  # first day of the month decided
     members: tuple[Member, ...]
+
+
+def load_json(text: str | bytes) -> Any:
+    """JSON with numbers read exactly (Decimal), or an InputError naming the line and column."""
+
+    def refuse_constant(name: str) -> None:
+        raise ValueError(f"{name} is not a number")
+
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError([FieldError("", "json", line=exc.lineno, column=exc.colno, detail=exc.msg)]) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError([FieldError("", "json", line="?", column="?", detail=str(exc))]) from None
 
 
 def parse_month(text: object) -> date:
@@ -166,8 +201,9 @@ def _member(c: _Collector, raw: Any, path: str, month: date | None) -> Member | 
         else:
             born = id_info.birth_date
             if month is not None and (born.year, born.month) > (month.year, month.month):
-                c.add(f"{path}.id_number", "id_birth_future", birth=id_info.birth_date.isoformat(),
-                      month=f"{month:%Y-%m}")
+                c.add(
+                    f"{path}.id_number", "id_birth_future", birth=id_info.birth_date.isoformat(), month=f"{month:%Y-%m}"
+                )
     relation = c.choice(data.get("relation", "other"), f"{path}.relation", RELATIONS)
 
     incomes: dict[str, int] = {}
@@ -223,15 +259,29 @@ def _member(c: _Collector, raw: Any, path: str, month: date | None) -> Member | 
 
     flags = {
         key: c.boolean(data, key, path, default)
-        for key, default in (("serious_illness", False), ("able_obligor", True), ("student", False),
-                             ("supported_as_minor", False), ("orphan_support", False))
+        for key, default in (
+            ("serious_illness", False),
+            ("able_obligor", True),
+            ("student", False),
+            ("supported_as_minor", False),
+            ("orphan_support", False),
+        )
     }
     if len(c.errors) > start or id_info is None or relation is None:
         return None
     return Member(
-        id_number=id_info.number, birth_date=id_info.birth_date, relation=relation, incomes=incomes,
-        financial_assets_fen=financial, vehicles=vehicles, dwellings=dwellings, businesses=businesses,
-        disability_grade=grade, disability_kind=kind, adl_unmet=adl, **flags,
+        id_number=id_info.number,
+        birth_date=id_info.birth_date,
+        relation=relation,
+        incomes=incomes,
+        financial_assets_fen=financial,
+        vehicles=vehicles,
+        dwellings=dwellings,
+        businesses=businesses,
+        disability_grade=grade,
+        disability_kind=kind,
+        adl_unmet=adl,
+        **flags,
     )
 
 
@@ -295,39 +345,95 @@ INPUT_JSON_SCHEMA: dict = {
     "properties": {
         "area": {**_enum(tuple(a.code for a in all_areas())), "description": "县级区划代码"},
         "hukou": _enum(HUKOU),
-        "month": {"type": "string", "pattern": _MONTH.pattern, "examples": ["2020-08"],
-                  "description": "the month decided, YYYY-MM"},
-        "members": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["id_number"], "additionalProperties": False,
-            "properties": {
-                "id_number": {"type": "string", "description": "GB 11643-1999, 18 characters"},
-                "name": {"type": "string", "description": "not used by the rules"},
-                "relation": {**_enum(RELATIONS), "default": "other",
-                             "description": "exactly one member is the head"},
-                "incomes": {"type": "array", "default": [], "items": {
-                    "type": "object", "required": ["kind", "monthly"], "additionalProperties": False,
-                    "properties": {"kind": _enum(INCOME_KINDS), "monthly": _MONEY_SCHEMA,
-                                   "note": {"type": "string"}}}},
-                "assets": {"type": "array", "default": [], "items": {
-                    "type": "object", "required": ["kind"], "additionalProperties": False,
-                    "properties": {"kind": _enum(ASSET_KINDS), "value": {**_MONEY_SCHEMA, "default": "0"},
-                                   "use": {**_enum(VEHICLE_USES), "default": "ordinary",
-                                           "description": "vehicles only: disability and farm are exempt"},
-                                   "note": {"type": "string"}}}},
-                "disability": {"type": ["object", "null"], "default": None, "required": ["grade", "kind"],
-                               "properties": {"grade": {"type": "integer", "minimum": 1, "maximum": 4},
-                                              "kind": _enum(DISABILITY_KINDS)}},
-                "serious_illness": {"type": "boolean", "default": False},
-                "adl_unmet": {"type": "integer", "minimum": 0, "maximum": 6, "default": 0,
-                              "description": "daily activities of the six not achieved"},
-                "able_obligor": {"type": "boolean", "default": True,
-                                 "description": "has a support obligor able to support"},
-                "student": {"type": "boolean", "default": False, "description": "full-time student"},
-                "supported_as_minor": {"type": "boolean", "default": False,
-                                       "description": "was supported as tekun before 18"},
-                "orphan_support": {"type": "boolean", "default": False,
-                                   "description": "supported as an orphan or de-facto unsupported child"},
+        "month": {
+            "type": "string",
+            "pattern": _MONTH.pattern,
+            "examples": ["2020-08"],
+            "description": "the month decided, YYYY-MM",
+        },
+        "members": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["id_number"],
+                "additionalProperties": False,
+                "properties": {
+                    "id_number": {"type": "string", "description": "GB 11643-1999, 18 characters"},
+                    "name": {"type": "string", "description": "not used by the rules"},
+                    "relation": {
+                        **_enum(RELATIONS),
+                        "default": "other",
+                        "description": "exactly one member is the head",
+                    },
+                    "incomes": {
+                        "type": "array",
+                        "default": [],
+                        "items": {
+                            "type": "object",
+                            "required": ["kind", "monthly"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "kind": _enum(INCOME_KINDS),
+                                "monthly": _MONEY_SCHEMA,
+                                "note": {"type": "string"},
+                            },
+                        },
+                    },
+                    "assets": {
+                        "type": "array",
+                        "default": [],
+                        "items": {
+                            "type": "object",
+                            "required": ["kind"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "kind": _enum(ASSET_KINDS),
+                                "value": {**_MONEY_SCHEMA, "default": "0"},
+                                "use": {
+                                    **_enum(VEHICLE_USES),
+                                    "default": "ordinary",
+                                    "description": "vehicles only: disability and farm are exempt",
+                                },
+                                "note": {"type": "string"},
+                            },
+                        },
+                    },
+                    "disability": {
+                        "type": ["object", "null"],
+                        "default": None,
+                        "required": ["grade", "kind"],
+                        "properties": {
+                            "grade": {"type": "integer", "minimum": 1, "maximum": 4},
+                            "kind": _enum(DISABILITY_KINDS),
+                        },
+                    },
+                    "serious_illness": {"type": "boolean", "default": False},
+                    "adl_unmet": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 6,
+                        "default": 0,
+                        "description": "daily activities of the six not achieved",
+                    },
+                    "able_obligor": {
+                        "type": "boolean",
+                        "default": True,
+                        "description": "has a support obligor able to support",
+                    },
+                    "student": {"type": "boolean", "default": False, "description": "full-time student"},
+                    "supported_as_minor": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "was supported as tekun before 18",
+                    },
+                    "orphan_support": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "supported as an orphan or de-facto unsupported child",
+                    },
+                },
             },
-        }},
+        },
     },
 }

@@ -20,8 +20,7 @@ CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
 # Province-level codes of GB/T 2260: a number whose first two digits are not one of these was
 # not issued by any public security office.
 PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
 
 
@@ -82,7 +81,5 @@ def generate(area_prefix: str, birth: date, sequence: int, sex: str | None = Non
 
 def check_digit_expr(first17: pl.Expr) -> pl.Expr:
     """The check digit of a column of 17-digit strings, as a Polars expression."""
-    total = pl.sum_horizontal(
-        first17.str.slice(i, 1).cast(pl.Int32) * w for i, w in enumerate(WEIGHTS)
-    )
+    total = pl.sum_horizontal(first17.str.slice(i, 1).cast(pl.Int32) * w for i, w in enumerate(WEIGHTS))
     return pl.lit(list(CHECK_CHARS), dtype=pl.List(pl.String)).list.get(total % 11)

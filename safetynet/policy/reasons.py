@@ -30,7 +30,7 @@ REASONS: dict[str, dict] = {
     "dibao.income_excluded": {
         "zh": "家庭有 {other_excluded_income} 元/月的收入依规定不计入家庭收入（优抚、计生奖励、奖学金、社会救助等）",
         "en": "{other_excluded_income} yuan a month of the household's income is not counted "
-              "(youfu, family-planning awards, scholarships, social assistance and the like)",
+        "(youfu, family-planning awards, scholarships, social assistance and the like)",
         "basis": {date(2012, 12, 12): "低保-2012 家庭收入认定", _2021: "低保-2021 第十三条"},
     },
     "dibao.pension_basic_counted": {
@@ -46,26 +46,26 @@ REASONS: dict[str, dict] = {
     "dibao.income_below_standard": {
         "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，低于低保标准 {standard} 元",
         "en": "household income {income} yuan for {members} members, {per_capita_income} per person, "
-              "is below the standard of {standard}",
+        "is below the standard of {standard}",
         "basis": "暂行办法 第九条",
     },
     "dibao.income_not_below_standard": {
         "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，不低于低保标准 {standard} 元",
         "en": "household income {income} yuan for {members} members, {per_capita_income} per person, "
-              "is not below the standard of {standard}",
+        "is not below the standard of {standard}",
         "basis": "暂行办法 第九条",
     },
     "dibao.assets_financial_over": {
         "zh": "存款、有价证券和商业保险合计 {financial_assets} 元，超过上限 {financial_limit} 元"
-              "（每人 {asset_months} 个月低保标准）",
+        "（每人 {asset_months} 个月低保标准）",
         "en": "deposits, securities and insurance of {financial_assets} yuan exceed the limit of "
-              "{financial_limit} ({asset_months} months of the standard per member)",
+        "{financial_limit} ({asset_months} months of the standard per member)",
         "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 financial_asset_months）",
     },
     "dibao.assets_vehicle": {
         "zh": "拥有机动车 {vehicles_ordinary} 辆（残疾人代步车、低值农用车除外），超过上限 {max_vehicles} 辆",
         "en": "owns {vehicles_ordinary} motor vehicles (disability and low-value farm vehicles excepted), "
-              "more than the limit of {max_vehicles}",
+        "more than the limit of {max_vehicles}",
         "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 max_vehicles）",
     },
     "dibao.assets_dwellings": {
@@ -80,20 +80,20 @@ REASONS: dict[str, dict] = {
     },
     "dibao.eligible": {
         "zh": "符合最低生活保障条件：保障金 = 标准 {standard} 元 × {members} 人 − 家庭收入 {income} 元 "
-              "= {family_amount} 元/月",
+        "= {family_amount} 元/月",
         "en": "eligible for dibao: {standard} × {members} members − income {income} = {family_amount} yuan a month",
         "basis": "暂行办法 第十二条；低保-2012 第二十七条",
     },
     "dibao.edge_family": {
         "zh": "人均收入低于低保标准的 {edge_factor} 倍（{edge_line} 元）且财产符合规定，属低保边缘家庭",
         "en": "income per person is below {edge_factor} × the standard ({edge_line} yuan) and assets are "
-              "within the rules: an edge family",
+        "within the rules: an edge family",
         "basis": {date(2020, 1, 1): "通知-2020", _2021: "通知-2020；低保-2021 第八条"},
     },
     "dibao.single_person": {
         "zh": "边缘家庭中 {single_count} 名重度残疾或重病成员按单人户单独纳入低保，合计 {single_amount} 元/月",
         "en": "{single_count} severely disabled or seriously ill members of the edge family are covered "
-              "as single-person households, {single_amount} yuan a month in all",
+        "as single-person households, {single_amount} yuan a month in all",
         "basis": {date(2020, 1, 1): "通知-2020", _2021: "通知-2020；低保-2021 第八条"},
     },
     "tekun.unable_elderly": {
@@ -104,8 +104,11 @@ REASONS: dict[str, dict] = {
     "tekun.unable_minor": {
         "zh": "未满 {minor_age} 周岁（{age} 岁），属无劳动能力",
         "en": "under {minor_age} ({age}): unable to work",
-        "basis": {date(2016, 10, 10): "特困-2016 第五条", date(2020, 7, 1): "特困-2016 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）",
-                  _2021: "特困-2021 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）"},
+        "basis": {
+            date(2016, 10, 10): "特困-2016 第五条",
+            date(2020, 7, 1): "特困-2016 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）",
+            _2021: "特困-2021 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）",
+        },
     },
     "tekun.unable_disability": {
         "zh": "{disability_grade} 级{disability_kind_zh}残疾，属无劳动能力",
@@ -134,9 +137,9 @@ REASONS: dict[str, dict] = {
     },
     "tekun.assets_over": {
         "zh": "本人财产超出规定（金融资产 {own_financial_assets} 元，上限 {own_financial_limit} 元；"
-              "机动车 {vehicles_ordinary} 辆；住房 {dwellings} 套；企业 {businesses} 个）",
+        "机动车 {vehicles_ordinary} 辆；住房 {dwellings} 套；企业 {businesses} 个）",
         "en": "own assets exceed the rules (financial {own_financial_assets} yuan, limit {own_financial_limit}; "
-              "{vehicles_ordinary} vehicles; {dwellings} dwellings; {businesses} enterprises)",
+        "{vehicles_ordinary} vehicles; {dwellings} dwellings; {businesses} enterprises)",
         "basis": {date(2016, 10, 10): "特困-2016（无生活来源的认定）", _2021: "特困-2021（无生活来源的认定）"},
     },
     "tekun.no_able_obligor": {
@@ -157,22 +160,34 @@ REASONS: dict[str, dict] = {
     "tekun.care_self_care": {
         "zh": "六项日常生活活动均能完成，具备生活自理能力，照料护理标准 {care} 元",
         "en": "all six daily activities achieved: self-care, care standard {care} yuan",
-        "basis": {date(2016, 10, 10): "特困-2016 生活自理能力评估；seed", _2021: "特困-2021 第二十条至第二十三条；seed"},
+        "basis": {
+            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
+            _2021: "特困-2021 第二十条至第二十三条；seed",
+        },
     },
     "tekun.care_partial": {
         "zh": "{adl_unmet} 项日常生活活动不能完成，部分丧失生活自理能力，照料护理标准 {care} 元",
         "en": "{adl_unmet} of six daily activities not achieved: partial loss of self-care, care standard {care}",
-        "basis": {date(2016, 10, 10): "特困-2016 生活自理能力评估；seed", _2021: "特困-2021 第二十条至第二十三条；seed"},
+        "basis": {
+            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
+            _2021: "特困-2021 第二十条至第二十三条；seed",
+        },
     },
     "tekun.care_complete": {
         "zh": "{adl_unmet} 项日常生活活动不能完成，完全丧失生活自理能力，照料护理标准 {care} 元",
         "en": "{adl_unmet} of six daily activities not achieved: complete loss of self-care, care standard {care}",
-        "basis": {date(2016, 10, 10): "特困-2016 生活自理能力评估；seed", _2021: "特困-2021 第二十条至第二十三条；seed"},
+        "basis": {
+            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
+            _2021: "特困-2021 第二十条至第二十三条；seed",
+        },
     },
     "tekun.eligible": {
         "zh": "符合特困人员救助供养条件：基本生活标准 {basic} 元 + 照料护理标准 {care} 元 = {amount} 元/月",
         "en": "eligible for tekun support: basic {basic} + care {care} = {amount} yuan a month",
-        "basis": {date(2016, 10, 10): "特困-2016 第四条；seed（供养标准）", _2021: "特困-2021 第四条；seed（供养标准）"},
+        "basis": {
+            date(2016, 10, 10): "特困-2016 第四条；seed（供养标准）",
+            _2021: "特困-2021 第四条；seed（供养标准）",
+        },
     },
 }
 
@@ -191,8 +206,13 @@ def codes(mask: int) -> list[str]:
 
 
 DISABILITY_KINDS_ZH = {
-    "physical": "肢体", "intellectual": "智力", "mental": "精神", "visual": "视力",
-    "hearing": "听力", "speech": "言语", "multiple": "多重",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "mental": "精神",
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "multiple": "多重",
 }
 
 
@@ -224,14 +244,14 @@ def facts_for_text(row: dict) -> dict:
     return out
 
 
-def explain(reasons: list[str] | int, lang: str = "zh", facts: dict | None = None,
-            month: date | None = None) -> list[dict]:
+def explain(
+    reasons: list[str] | int, lang: str = "zh", facts: dict | None = None, month: date | None = None
+) -> list[dict]:
     """``[{"code", "text", "basis"}]`` for the reason codes of one result row."""
     if isinstance(reasons, int):
         reasons = codes(reasons)
     figures = facts_for_text(facts or {})
     on = month or date.today()
     return [
-        {"code": code, "text": REASONS[code][lang].format_map(figures), "basis": basis(code, on)}
-        for code in reasons
+        {"code": code, "text": REASONS[code][lang].format_map(figures), "basis": basis(code, on)} for code in reasons
     ]

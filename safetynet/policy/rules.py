@@ -27,12 +27,15 @@ def round_amount(raw_fen: pl.Expr) -> pl.Expr:
     """
     unit, mode = pl.col("rounding_unit_fen"), pl.col("rounding_mode")
     rounded = (
-        pl.when(mode == "up").then((raw_fen + unit - 1) // unit * unit)
-        .when(mode == "down").then(raw_fen // unit * unit)
+        pl.when(mode == "up")
+        .then((raw_fen + unit - 1) // unit * unit)
+        .when(mode == "down")
+        .then(raw_fen // unit * unit)
         .otherwise((raw_fen + unit // 2) // unit * unit)
     )
     return (
-        pl.when(raw_fen <= 0).then(pl.lit(0, pl.Int64))
+        pl.when(raw_fen <= 0)
+        .then(pl.lit(0, pl.Int64))
         .otherwise(pl.max_horizontal(rounded, pl.col("rounding_minimum_fen")))
         .cast(pl.Int64)
     )
@@ -71,10 +74,10 @@ def sums_by_household(members: pl.LazyFrame, totals: dict[str, pl.Expr]) -> pl.L
     """
     last_of_household = (pl.col("household_id") != pl.col("household_id").shift(-1)).fill_null(True)
     running = members.select(
-        "household_id", last_of_household.alias("_last"),
+        "household_id",
+        last_of_household.alias("_last"),
         *(expr.cast(pl.Int64).cum_sum().alias(name) for name, expr in totals.items()),
     )
-    return (
-        running.filter(pl.col("_last"))
-        .select("household_id", *(pl.col(name).diff().fill_null(pl.col(name)) for name in totals))
+    return running.filter(pl.col("_last")).select(
+        "household_id", *(pl.col(name).diff().fill_null(pl.col(name)) for name in totals)
     )

@@ -37,26 +37,41 @@ def member_columns() -> list[list[pl.Expr]]:
     layer2 = [
         (age >= pl.col("tekun_elderly_age")).alias("unable_by_age"),
         (age < pl.col("tekun_minor_age")).alias("unable_as_minor"),
-        ((age >= pl.col("tekun_minor_age")) & pl.col("student") & pl.col("supported_as_minor"))
-        .alias("unable_as_student"),
+        ((age >= pl.col("tekun_minor_age")) & pl.col("student") & pl.col("supported_as_minor")).alias(
+            "unable_as_student"
+        ),
         (pl.col("tekun_income_fen") < pl.col("dibao_standard_fen")).alias("tekun_income_below"),
-        ((pl.col("financial_assets_fen") <= pl.col("own_financial_limit_fen"))
-         & (pl.col("vehicles_ordinary") <= pl.col("max_vehicles"))
-         & (pl.col("dwellings") <= pl.col("max_dwellings"))
-         & (pl.col("businesses") <= pl.col("max_businesses"))).alias("tekun_assets_ok"),
-        pl.when(pl.col("adl_unmet") >= COMPLETE_FROM).then(pl.lit("complete", CARE_LEVEL))
-        .when(pl.col("adl_unmet") >= PARTIAL_FROM).then(pl.lit("partial", CARE_LEVEL))
-        .otherwise(pl.lit("self_care", CARE_LEVEL)).alias("assessed_care_level"),
+        (
+            (pl.col("financial_assets_fen") <= pl.col("own_financial_limit_fen"))
+            & (pl.col("vehicles_ordinary") <= pl.col("max_vehicles"))
+            & (pl.col("dwellings") <= pl.col("max_dwellings"))
+            & (pl.col("businesses") <= pl.col("max_businesses"))
+        ).alias("tekun_assets_ok"),
+        pl.when(pl.col("adl_unmet") >= COMPLETE_FROM)
+        .then(pl.lit("complete", CARE_LEVEL))
+        .when(pl.col("adl_unmet") >= PARTIAL_FROM)
+        .then(pl.lit("partial", CARE_LEVEL))
+        .otherwise(pl.lit("self_care", CARE_LEVEL))
+        .alias("assessed_care_level"),
     ]
-    unable = pl.col("unable_by_age") | pl.col("unable_as_minor") | pl.col("unable_by_disability") | pl.col("unable_as_student")
+    unable = (
+        pl.col("unable_by_age")
+        | pl.col("unable_as_minor")
+        | pl.col("unable_by_disability")
+        | pl.col("unable_as_student")
+    )
     layer3 = [
         unable.alias("unable_to_work"),
         (pl.col("tekun_income_below") & pl.col("tekun_assets_ok")).alias("no_means_of_living"),
     ]
-    eligible = pl.col("unable_to_work") & pl.col("no_means_of_living") & ~pl.col("able_obligor") & ~pl.col("orphan_support")
+    eligible = (
+        pl.col("unable_to_work") & pl.col("no_means_of_living") & ~pl.col("able_obligor") & ~pl.col("orphan_support")
+    )
     care_fen = (
-        pl.when(pl.col("assessed_care_level") == "complete").then(pl.col("care_complete_fen"))
-        .when(pl.col("assessed_care_level") == "partial").then(pl.col("care_partial_fen"))
+        pl.when(pl.col("assessed_care_level") == "complete")
+        .then(pl.col("care_complete_fen"))
+        .when(pl.col("assessed_care_level") == "partial")
+        .then(pl.col("care_partial_fen"))
         .otherwise(pl.col("care_self_care_fen"))
     )
     level = pl.col("assessed_care_level")

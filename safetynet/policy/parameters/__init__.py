@@ -54,8 +54,7 @@ class Parameter:
         dates = [e.effective for e in self.entries]
         i = bisect.bisect_right(dates, on) - 1
         if i < 0:
-            raise PolicyError("before_first_value", name=self.name, date=on.isoformat(),
-                              first=dates[0].isoformat())
+            raise PolicyError("before_first_value", name=self.name, date=on.isoformat(), first=dates[0].isoformat())
         return self.entries[i]
 
 
@@ -77,15 +76,18 @@ def _parse(path: Path) -> Parameter:
     entries = []
     for effective, raw in sorted(data["values"].items()):
         own = raw if isinstance(raw, dict) and "value" in raw and set(raw) <= _ENTRY_KEYS else {"value": raw}
-        entries.append(Entry(
-            effective=effective,
-            value=_convert(unit, own["value"]),
-            reference=own.get("reference", data.get("reference", "")),
-            confirmed=own.get("confirmed", data.get("confirmed", True)),
-            note=own.get("note", data.get("note", "")),
-        ))
-    return Parameter(path.stem, data["description"], data.get("description_en", ""), unit,
-                     tuple(data.get("by", ())), tuple(entries))
+        entries.append(
+            Entry(
+                effective=effective,
+                value=_convert(unit, own["value"]),
+                reference=own.get("reference", data.get("reference", "")),
+                confirmed=own.get("confirmed", data.get("confirmed", True)),
+                note=own.get("note", data.get("note", "")),
+            )
+        )
+    return Parameter(
+        path.stem, data["description"], data.get("description_en", ""), unit, tuple(data.get("by", ())), tuple(entries)
+    )
 
 
 @cache
@@ -151,7 +153,12 @@ def in_force(area: str, on: date) -> list[dict]:
         except PolicyError as exc:
             row["error"] = exc
         else:
-            row.update(value=val, effective=entry.effective, reference=entry.reference,
-                       confirmed=entry.confirmed, note=entry.note)
+            row.update(
+                value=val,
+                effective=entry.effective,
+                reference=entry.reference,
+                confirmed=entry.confirmed,
+                note=entry.note,
+            )
         rows.append(row)
     return rows

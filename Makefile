@@ -1,0 +1,31 @@
+# safetynet: `make demo` serves a synthetic Jining at http://127.0.0.1:8000; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON) 未找到）；可用 make PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/safetynet manage migrate --noinput
+	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
+	$(BIN)/safetynet manage runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/ruff check safetynet tests benchmarks
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/assess.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

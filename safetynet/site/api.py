@@ -1,0 +1,213 @@
+"""The HTTP API, ``/api/v1/``: django-ninja, documented at ``/api/v1/docs`` and
+``/api/v1/openapi.json``. Each app adds its router here; this module holds the policy endpoints.
+
+Bad input answers 422 with ``{"detail": [{"loc", "type", "msg"}]}``, ``loc`` the field path
+(``members[1].id_number``), ``msg`` in Chinese unless ``?lang=en``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+
+from safetynet.policy import areas, working_days
+from safetynet.policy.assess import assess
+from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.household import INPUT_JSON_SCHEMA, load_json, parse_month
+from safetynet.policy.parameters import in_force
+
+api = NinjaAPI(
+    title="safetynet API",
+    version="1",
+    description="济宁市社会救助平台接口：低保、特困认定测算，政策参数与工作日历。",
+    urls_namespace="api-v1",
+)
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or ""
+    if not lang and request.headers.get("Accept-Language", "").lower().startswith("en"):
+        lang = "en"
+    return "en" if lang == "en" else "zh"
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError):
+    return api.create_response(request, {"detail": [e.as_dict(_lang(request)) for e in exc.errors]}, status=422)
+
+
+@api.exception_handler(PolicyError)
+def _policy_error(request: HttpRequest, exc: PolicyError):
+    field = {"unknown_area": "area", "before_first_value": "month", "calendar_year_missing": "date"}.get(exc.code, "")
+    error = FieldError(field, exc.code, **exc.params)
+    return api.create_response(request, {"detail": [error.as_dict(_lang(request))]}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    detail = [
+        {
+            "loc": ".".join(str(p) for p in e.get("loc", ())[1:]),
+            "type": e.get("type", "invalid"),
+            "msg": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+class Reason(Schema):
+    code: str
+    text: str
+    basis: str
+
+
+class SinglePerson(Schema):
+    id_number: str
+    monthly_amount: str
+
+
+class DibaoResult(Schema):
+    eligible: bool
+    monthly_amount: str
+    family_amount: str
+    standard: str
+    members: int
+    household_income: str
+    per_capita_income: str
+    edge_family: bool
+    single_person_members: list[str]
+    single_person_amounts: list[SinglePerson]
+    reasons: list[Reason]
+
+
+class TekunMember(Schema):
+    id_number: str
+    eligible: bool
+    monthly_amount: str
+    basic: str
+    care: str
+    care_level: str | None
+    reasons: list[Reason]
+
+
+class TekunResult(Schema):
+    members: list[TekunMember]
+
+
+class Assessment(Schema):
+    area: str
+    month: str
+    hukou: str
+    dibao: DibaoResult
+    tekun: TekunResult
+
+
+class ErrorItem(Schema):
+    loc: str
+    type: str
+    msg: str
+
+
+class Errors(Schema):
+    detail: list[ErrorItem]
+
+
+@api.post(
+    "/assessments",
+    response={200: Assessment, 422: Errors},
+    summary="测算一户的低保与特困认定",
+    description="Decide one household for dibao and tekun in a month. Same input and output as "
+    "`safetynet assess`. Amounts are strings with two decimals; numbers in the input are read exactly.",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": INPUT_JSON_SCHEMA}}}},
+    tags=["policy"],
+)
+def create_assessment(request: HttpRequest):
+    # The body is parsed by the policy floor itself, so the API and the CLI accept and refuse
+    # exactly the same inputs with the same messages.
+    return assess(load_json(request.body), lang=_lang(request))
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    tier: str
+    code_confirmed: bool
+
+
+@api.get("/policy/areas", response=list[AreaOut], summary="县级区划及其标准档次", tags=["policy"])
+def list_areas(request: HttpRequest):
+    return [a.__dict__ for a in areas.all_areas()]
+
+
+class ParameterOut(Schema):
+    name: str
+    description: str
+    unit: str
+    value: object | None = None
+    effective: date | None = None
+    reference: str | None = None
+    confirmed: bool | None = None
+    note: str | None = None
+    error: str | None = None
+
+
+class ParametersQuery(Schema):
+    area: str
+    month: str
+
+
+@api.get(
+    "/policy/parameters",
+    response={200: list[ParameterOut], 422: Errors},
+    summary="某区划某月生效的政策参数",
+    tags=["policy"],
+)
+def parameters_in_force(request: HttpRequest, query: Query[ParametersQuery]):
+    try:
+        on = parse_month(query.month)
+    except PolicyError as exc:
+        raise InputError([FieldError("month", exc.code, **exc.params)]) from None
+    areas.get_area(query.area)
+    rows = in_force(query.area, on)
+    lang = _lang(request)
+    for row in rows:
+        if "error" in row:
+            row["error"] = row["error"].message(lang)
+        if "value" in row:
+            row["value"] = _jsonable(row["value"])
+    return rows
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, int | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+class WorkingDayQuery(Schema):
+    date: date
+    n: int
+
+
+class WorkingDayOut(Schema):
+    date: date
+    n: int
+    result: date
+
+
+@api.get(
+    "/calendar/add-working-days",
+    response={200: WorkingDayOut, 422: Errors},
+    summary="某日之后第 n 个工作日",
+    tags=["calendar"],
+)
+def add_working_days(request: HttpRequest, query: Query[WorkingDayQuery]):
+    return {"date": query.date, "n": query.n, "result": working_days.add_working_days(query.date, query.n)}

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from safetynet.policy import idnumber
+
+
+def member_id(area: str, born: date, no: int) -> str:
+    """A valid ID number issued in ``area`` for someone born on ``born``; ``no`` keeps them apart."""
+    return idnumber.generate(area, born, no + 1)
+
+
+@pytest.fixture
+def household():
+    """A valid input household, built from short member descriptions."""
+
+    def build(area="370830", hukou="urban", month="2020-08", members=({"relation": "head", "born": date(1980, 1, 1)},)):
+        out = []
+        for no, spec in enumerate(members):
+            spec = dict(spec)
+            born = spec.pop("born", date(1980, 1, 1))
+            spec.setdefault("id_number", member_id(area, born, no))
+            out.append(spec)
+        return {"area": area, "hukou": hukou, "month": month, "members": out}
+
+    return build

@@ -1,0 +1,163 @@
+"""The CLI and the API: same answers, same refusals, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+CLI = [sys.executable, "-m", "safetynet"]
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def poor_family(household):
+    return household(
+        area="370830",
+        hukou="urban",
+        month="2020-08",
+        members=[
+            {
+                "relation": "head",
+                "born": date(1950, 1, 1),
+                "incomes": [{"kind": "wage", "monthly": "1179.00"}],
+                "able_obligor": False,
+            },
+            {"relation": "child", "born": date(2006, 3, 4), "disability": {"grade": 1, "kind": "intellectual"}},
+        ],
+    )
+
+
+def test_the_cli_and_the_api_give_the_same_answer(client, poor_family, tmp_path):
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps(poor_family, ensure_ascii=False), encoding="utf-8")
+    cli = run_cli("assess", str(path))
+    assert cli.returncode == 0, cli.stderr
+    api = client.post("/api/v1/assessments", data=json.dumps(poor_family), content_type="application/json")
+    assert api.status_code == 200
+    assert json.loads(cli.stdout) == api.json()
+    assert api.json()["dibao"]["monthly_amount"] == "1.00"
+
+
+def test_the_cli_reads_stdin_and_speaks_english_when_asked(poor_family):
+    cli = run_cli("assess", "-", "--lang", "en", stdin=json.dumps(poor_family))
+    assert cli.returncode == 0
+    reasons = json.loads(cli.stdout)["dibao"]["reasons"]
+    assert reasons[0]["text"].startswith("household income 1179.00 yuan for 2 members")
+
+
+def test_month_option_overrides_the_input(poor_family):
+    cli = run_cli("assess", "-", "--month", "2021-08", stdin=json.dumps(poor_family))
+    assert json.loads(cli.stdout)["month"] == "2021-08"
+
+
+def test_bad_input_exits_2_naming_the_field(poor_family):
+    number = poor_family["members"][1]["id_number"]
+    poor_family["members"][1]["id_number"] = number[:-1] + ("1" if number[-1] != "1" else "2")
+    cli = run_cli("assess", "-", stdin=json.dumps(poor_family))
+    assert cli.returncode == 2
+    assert cli.stderr.startswith("members[1].id_number: 身份证号码校验码错误")
+    assert "Traceback" not in cli.stderr
+
+
+@pytest.mark.parametrize(
+    "stdin, fragment",
+    [
+        ('{"area": ', "不是有效的 JSON：第 1 行"),
+        ("[1, 2]", "应为对象"),
+        (
+            '{"area": "370811", "hukou": "urban", "month": "2019-01", "members": '
+            '[{"relation": "head", "id_number": "370811197001010015"}]}',
+            "month: 2019-01-01 时参数 dibao_standard",
+        ),
+    ],
+)
+def test_malformed_input_never_shows_a_traceback(stdin, fragment):
+    cli = run_cli("assess", "-", stdin=stdin)
+    assert cli.returncode == 2
+    assert fragment in cli.stderr
+    assert "Traceback" not in cli.stderr
+
+
+def test_a_missing_file_exits_2():
+    cli = run_cli("assess", "/nonexistent/household.json")
+    assert cli.returncode == 2
+    assert "/nonexistent/household.json" in cli.stderr
+
+
+def test_the_api_answers_422_with_the_field_path(client, poor_family):
+    poor_family["members"][0]["incomes"][0]["monthly"] = "-1"
+    poor_family["area"] = "370899"
+    response = client.post("/api/v1/assessments?lang=en", data=json.dumps(poor_family), content_type="application/json")
+    assert response.status_code == 422
+    locs = {e["loc"]: e for e in response.json()["detail"]}
+    assert set(locs) == {"area", "members[0].incomes[0].monthly"}
+    assert locs["members[0].incomes[0].monthly"]["msg"] == "amount cannot be negative: -1"
+
+
+def test_the_api_refuses_malformed_json_with_422(client):
+    response = client.post("/api/v1/assessments", data="{not json", content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json"
+
+
+def test_openapi_documents_the_assessment_input_and_output(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operation = spec["paths"]["/api/v1/assessments"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["members"]["items"]["properties"]["able_obligor"]["default"] is True
+    assert "422" in operation["responses"]
+
+
+def test_policy_show_prints_values_with_their_source():
+    cli = run_cli("policy", "show", "--area", "370830", "--month", "2021-08")
+    assert cli.returncode == 0
+    assert "dibao_standard = urban=590.00, rural=445.00" in cli.stdout
+    assert "decision_time_limit = 2" in cli.stdout
+    assert "[待确认 unconfirmed]" in cli.stdout
+
+
+def test_policy_show_as_json_and_its_errors():
+    data = json.loads(run_cli("policy", "show", "--area", "370811", "--month", "2021-08", "--json").stdout)
+    by_name = {p["name"]: p for p in data["parameters"]}
+    assert by_name["dibao_standard"]["value"] == {"urban": "630.00", "rural": "475.00"}
+    bad = run_cli("policy", "show", "--area", "370899", "--month", "2021-08")
+    assert bad.returncode == 2 and "370899" in bad.stderr
+    bad = run_cli("policy", "show", "--area", "370811", "--month", "2021-8")
+    assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
+
+
+def test_calendar_commands():
+    assert run_cli("calendar", "add-working-days", "2024-02-09", "1").stdout.strip() == "2024-02-18"
+    assert run_cli("calendar", "between", "2024-02-09", "2024-02-19").stdout.strip() == "2"
+    bad = run_cli("calendar", "add-working-days", "2024-02-30", "1")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_calendar_api_and_policy_api(client):
+    assert client.get("/api/v1/calendar/add-working-days?date=2024-02-09&n=2").json()["result"] == "2024-02-19"
+    areas = client.get("/api/v1/policy/areas").json()
+    assert len(areas) == 14
+    params = client.get("/api/v1/policy/parameters?area=370830&month=2021-01").json()
+    by_name = {p["name"]: p for p in params}
+    assert by_name["decision_time_limit"]["value"] == 2
+    assert by_name["investigation_start_limit"]["error"].startswith("2021-01-01 时参数")
+    assert client.get("/api/v1/policy/parameters?area=370811&month=2021-1").status_code == 422
+
+
+def test_home_page_shows_the_standards(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "汶上县" in text and "590.00" in text
+
+
+@pytest.mark.django_db
+def test_the_database_is_migrated_and_the_admin_works(admin_client):
+    assert admin_client.get("/admin/").status_code == 200

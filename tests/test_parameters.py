@@ -1,0 +1,88 @@
+"""Dated parameters: lookup by area and date, sources, and the first date known."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safetynet.policy import areas
+from safetynet.policy.errors import PolicyError
+from safetynet.policy.parameters import in_force, parameters, value
+
+PARAMETER_DIR = Path(areas.__file__).with_name("parameters")
+
+
+def test_fourteen_areas_in_two_tiers():
+    all_areas = areas.all_areas()
+    assert len(all_areas) == 14
+    assert {a.code for a in all_areas if a.tier == "B"} == {
+        "370827",
+        "370828",
+        "370829",
+        "370830",
+        "370831",
+        "370832",
+        "370873",
+    }
+    assert areas.get_area("370830").name == "汶上县"
+
+
+def test_standards_by_tier_and_hukou():
+    on = date(2020, 7, 1)
+    assert value("dibao_standard", "370811", on, hukou="urban") == Decimal("630.00")
+    assert value("dibao_standard", "370830", on, hukou="rural") == Decimal("445.00")
+    assert value("tekun_basic_standard", "370883", on, hukou="rural") == Decimal("620.00")
+    assert value("tekun_care_standard", "370827", on, care_level="complete") == Decimal("580.00")
+    assert value("dibao_standard", "370811", on) == {"urban": Decimal("630.00"), "rural": Decimal("475.00")}
+
+
+def test_time_limit_is_twenty_working_days_but_two_in_wenshang():
+    on = date(2024, 5, 1)
+    assert value("decision_time_limit", "370811", on) == 20
+    assert value("decision_time_limit", "370830", on) == 2
+
+
+def test_income_exclusions_change_on_2021_07_01():
+    assert "pension_basic" not in value("dibao_income_exclusions", "370811", date(2021, 6, 30))
+    assert "pension_basic" in value("dibao_income_exclusions", "370811", date(2021, 7, 1))
+
+
+def test_a_date_before_the_first_value_names_the_first_date():
+    with pytest.raises(PolicyError) as exc:
+        value("dibao_standard", "370811", date(2020, 6, 30), hukou="urban")
+    assert exc.value.code == "before_first_value"
+    assert "2020-07-01" in exc.value.message("zh")
+
+
+def test_unknown_area_and_unknown_parameter_are_errors():
+    with pytest.raises(PolicyError, match="370899"):
+        value("dibao_standard", "370899", date(2021, 1, 1))
+    with pytest.raises(PolicyError) as exc:
+        value("no_such_thing", "370811", date(2021, 1, 1))
+    assert exc.value.code == "unknown_parameter"
+
+
+def test_every_value_cites_its_source_and_local_defaults_are_flagged():
+    for param in parameters().values():
+        for entry in param.entries:
+            assert entry.reference, f"{param.name} {entry.effective} has no reference"
+    assert not parameters()["financial_asset_months"].entries[-1].confirmed
+    assert not parameters()["dibao_amount_rounding"].entries[-1].confirmed
+    assert parameters()["dibao_standard"].entries[-1].confirmed
+
+
+def test_one_concept_per_file_with_dated_values():
+    for path in PARAMETER_DIR.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert {"description", "unit", "values"} <= set(data), path.name
+        assert all(isinstance(d, date) for d in data["values"]), path.name
+
+
+def test_parameters_in_force_lists_what_is_not_yet_known():
+    rows = {r["name"]: r for r in in_force("370830", date(2021, 1, 1))}
+    assert rows["dibao_standard"]["value"]["urban"] == Decimal("590.00")
+    assert rows["investigation_start_limit"]["error"].code == "before_first_value"
