@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from safetynet.policy import areas, working_days
-from safetynet.policy.assess import assess
+from safetynet.policy.assessment import assess
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force

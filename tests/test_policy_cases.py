@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safetynet.policy.assess import assess
+from safetynet.policy.assessment import assess
 from safetynet.policy.errors import InputError
 from safetynet.policy.household import load_json
 from tests.conftest import member_id

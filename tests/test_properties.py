@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safetynet.policy.assess import assess, assess_households
+from safetynet.policy.assessment import assess, assess_households
 from safetynet.policy.household import parse_household
 from tests.strategies import households
 

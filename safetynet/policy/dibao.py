@@ -3,7 +3,8 @@
 Member level: counted income by the exclusions in force in the month, and what a member would
 get alone if the single-person route applies. Household level: strict comparison of counted
 income with standard × members (exact, in fen, no division), the asset test, the amount, the
-edge family. Every column is named so the plan reads as the rule.
+edge family. Every decision is a named boolean column; ``REASON_COLUMNS`` says which column, at which
+value, gives which reason code, so the codes are read off the decision and never decided twice.
 """
 
 from __future__ import annotations
@@ -12,40 +13,49 @@ from functools import cache
 
 import polars as pl
 
-from safetynet.policy.frames import INCOME_COLUMNS
-from safetynet.policy.rules import income_counted, reason_mask, round_amount
+from safetynet.policy.rules import counted_income, excluded_income, round_amount
 
 SEVERE_DISABILITY_GRADES = (1, 2)
 SEVERE_GRADE3_KINDS = ("intellectual", "mental")
 
+# reason code -> (decision column, value that gives it), in reading order.
+REASON_COLUMNS: dict[str, tuple[str, object]] = {
+    "dibao.income_excluded": ("other_income_excluded", True),
+    "dibao.pension_basic_counted": ("pension_basic_counted", True),
+    "dibao.pension_basic_excluded": ("pension_basic_excluded", True),
+    "dibao.income_below_standard": ("income_below_standard", True),
+    "dibao.income_not_below_standard": ("income_below_standard", False),
+    "dibao.assets_financial_over": ("financial_assets_ok", False),
+    "dibao.assets_vehicle": ("vehicles_ok", False),
+    "dibao.assets_dwellings": ("dwellings_ok", False),
+    "dibao.assets_business": ("businesses_ok", False),
+    "dibao.eligible": ("family_eligible", True),
+    "dibao.edge_family": ("edge_family", True),
+    "dibao.single_person": ("single_person_route", True),
+}
+
 
 @cache
-def member_columns() -> list[pl.Expr]:
+def member_columns() -> list[list[pl.Expr]]:
     """Per member: counted and excluded income, and the single-person candidate amount."""
-    counted = income_counted("dibao")
     severe = (
         pl.col("disability_grade").is_in(SEVERE_DISABILITY_GRADES)
         | ((pl.col("disability_grade") == 3) & pl.col("disability_kind").is_in(SEVERE_GRADE3_KINDS))
         | pl.col("serious_illness")
     ).fill_null(False)
-    return [
-        counted.alias("dibao_income_fen"),
-        (pl.sum_horizontal(INCOME_COLUMNS) - counted).alias("dibao_excluded_income_fen"),
-        severe.alias("severe_disability_or_illness"),
-    ]
-
-
-@cache
-def single_person_candidate() -> list[pl.Expr]:
-    """As a household of one: own counted income below the standard, amount the difference
-    (通知-2020; 低保-2021 Art. 8). Paid only if the family turns out to be an edge family."""
+    # As a household of one: own counted income below the standard, amount the difference
+    # (通知-2020; 低保-2021 Art. 8). Paid only if the family turns out to be an edge family.
     candidate = pl.col("severe_disability_or_illness") & (pl.col("dibao_income_fen") < pl.col("dibao_standard_fen"))
     return [
-        candidate.alias("single_person_candidate"),
-        pl.when(candidate)
-        .then(round_amount(pl.col("dibao_standard_fen") - pl.col("dibao_income_fen")))
-        .otherwise(0)
-        .alias("single_person_candidate_fen"),
+        [excluded_income("dibao"), severe.alias("severe_disability_or_illness")],
+        [counted_income("dibao")],
+        [
+            candidate.alias("single_person_candidate"),
+            pl.when(candidate)
+            .then(round_amount(pl.col("dibao_standard_fen") - pl.col("dibao_income_fen")))
+            .otherwise(0)
+            .alias("single_person_candidate_fen"),
+        ],
     ]
 
 
@@ -70,14 +80,17 @@ def household_totals() -> dict[str, pl.Expr]:
 def household_columns() -> list[list[pl.Expr]]:
     """The household decision, as successive layers of named columns."""
     standard, members, income = pl.col("dibao_standard_fen"), pl.col("members"), pl.col("income_fen")
+    pension_basic = pl.col("pension_basic_fen") > 0
+    counts_pension_basic = pl.col("dibao_counts_pension_basic")
     layer1 = [
         (standard * members).alias("threshold_fen"),
         (standard * pl.col("asset_months") * members).alias("financial_limit_fen"),
         (pl.col("edge_factor_num") * standard // pl.col("edge_factor_den")).alias("edge_line_fen"),
         (
-            pl.col("excluded_income_fen")
-            - pl.when(pl.col("dibao_counts_pension_basic")).then(0).otherwise(pl.col("pension_basic_fen"))
+            pl.col("excluded_income_fen") - pl.when(counts_pension_basic).then(0).otherwise(pl.col("pension_basic_fen"))
         ).alias("other_excluded_income_fen"),
+        (pension_basic & counts_pension_basic).alias("pension_basic_counted"),
+        (pension_basic & ~counts_pension_basic).alias("pension_basic_excluded"),
     ]
     layer2 = [
         (income < pl.col("threshold_fen")).alias("income_below_standard"),
@@ -89,6 +102,7 @@ def household_columns() -> list[list[pl.Expr]]:
         (income * pl.col("edge_factor_den") < pl.col("edge_factor_num") * pl.col("threshold_fen")).alias(
             "income_below_edge_line"
         ),
+        (pl.col("other_excluded_income_fen") > 0).alias("other_income_excluded"),
     ]
     assets_ok = pl.col("financial_assets_ok") & pl.col("vehicles_ok") & pl.col("dwellings_ok") & pl.col("businesses_ok")
     layer3 = [
@@ -102,33 +116,22 @@ def household_columns() -> list[list[pl.Expr]]:
         .alias("family_amount_fen"),
         (~pl.col("family_eligible") & pl.col("assets_ok") & pl.col("income_below_edge_line")).alias("edge_family"),
     ]
-    single = pl.col("edge_family") & (pl.col("single_candidates") > 0)
-    layer5 = [
-        pl.when(pl.col("edge_family")).then(pl.col("single_candidates_fen")).otherwise(0).alias("single_amount_fen"),
-        pl.when(pl.col("edge_family")).then(pl.col("single_candidates")).otherwise(0).alias("single_count"),
-        (pl.col("family_eligible") | single).alias("dibao_eligible"),
-    ]
+    layer5 = [(pl.col("edge_family") & (pl.col("single_candidates") > 0)).alias("single_person_route")]
     layer6 = [
+        pl.when(pl.col("single_person_route"))
+        .then(pl.col("single_candidates_fen"))
+        .otherwise(0)
+        .alias("single_amount_fen"),
+        pl.when(pl.col("single_person_route")).then(pl.col("single_candidates")).otherwise(0).alias("single_count"),
+        (pl.col("family_eligible") | pl.col("single_person_route")).alias("dibao_eligible"),
+    ]
+    layer7 = [
         pl.when(pl.col("family_eligible"))
         .then(pl.col("family_amount_fen"))
         .otherwise(pl.col("single_amount_fen"))
         .alias("dibao_amount_fen"),
-        reason_mask(
-            (pl.col("other_excluded_income_fen") > 0, "dibao.income_excluded"),
-            ((pl.col("pension_basic_fen") > 0) & pl.col("dibao_counts_pension_basic"), "dibao.pension_basic_counted"),
-            ((pl.col("pension_basic_fen") > 0) & ~pl.col("dibao_counts_pension_basic"), "dibao.pension_basic_excluded"),
-            (pl.col("income_below_standard"), "dibao.income_below_standard"),
-            (~pl.col("income_below_standard"), "dibao.income_not_below_standard"),
-            (~pl.col("financial_assets_ok"), "dibao.assets_financial_over"),
-            (~pl.col("vehicles_ok"), "dibao.assets_vehicle"),
-            (~pl.col("dwellings_ok"), "dibao.assets_dwellings"),
-            (~pl.col("businesses_ok"), "dibao.assets_business"),
-            (pl.col("family_eligible"), "dibao.eligible"),
-            (pl.col("edge_family"), "dibao.edge_family"),
-            (single, "dibao.single_person"),
-        ).alias("dibao_reasons"),
     ]
-    return [layer1, layer2, layer3, layer4, layer5, layer6]
+    return [layer1, layer2, layer3, layer4, layer5, layer6, layer7]
 
 
 @cache

@@ -12,7 +12,7 @@ is a handful of rows even for a whole city, and the rules join it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import polars as pl
 
@@ -86,9 +86,10 @@ def household_frames(households: Iterable[Household], first_id: int = 0) -> tupl
                     m.orphan_support,
                 )
             )
+    sorted_ids = pl.col("household_id").set_sorted()  # numbered in order above
     return (
-        pl.DataFrame(hh_rows, schema=HOUSEHOLD_SCHEMA, orient="row"),
-        pl.DataFrame(member_rows, schema=MEMBER_SCHEMA, orient="row"),
+        pl.DataFrame(hh_rows, schema=HOUSEHOLD_SCHEMA, orient="row").with_columns(sorted_ids),
+        pl.DataFrame(member_rows, schema=MEMBER_SCHEMA, orient="row").with_columns(sorted_ids),
     )
 
 
@@ -133,7 +134,18 @@ def parameter_frame(households: pl.DataFrame) -> pl.DataFrame:
     Raises the PolicyError of the first combination that has none (an unknown area, a month
     before the first known standard), naming it.
     """
-    keys = households.select("area", "hukou", "month").unique().sort("area", "hukou", "month")
-    rows = [_parameter_row(*key) for key in keys.iter_rows()]  # cached: parameter files are read once
+    columns = [households.get_column(c) for c in ("area", "hukou", "month")]
+    if households.height <= 64:  # cheaper in Python than as a query for the single case
+        keys = set(zip(*(c.to_list() for c in columns), strict=True))
+    else:
+        keys = set(pl.DataFrame(columns).unique().iter_rows())
+    return _parameter_frame(tuple(sorted(keys)))
+
+
+@lru_cache(maxsize=256)
+def _parameter_frame(keys: tuple[tuple, ...]) -> pl.DataFrame:
+    """Cached by the combinations asked for: a window's single case asks for the same few."""
     schema = {"area": pl.String, "hukou": pl.String, "month": pl.Date}
-    return pl.DataFrame(rows, infer_schema_length=None).cast(schema) if rows else pl.DataFrame(schema=schema)
+    if not keys:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame([_parameter_row(*key) for key in keys], infer_schema_length=None).cast(schema)

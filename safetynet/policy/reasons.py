@@ -11,6 +11,8 @@ import bisect
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
+
 from safetynet.policy.money import fmt
 
 DOCUMENTS = {
@@ -191,18 +193,23 @@ REASONS: dict[str, dict] = {
     },
 }
 
-# Bit i of a reasons mask is CODES[i]; the catalogue's order is the order sentences are read.
-CODES: tuple[str, ...] = tuple(REASONS)
-assert len(CODES) <= 64, "a reasons mask is a UInt64"
+
+def reason_codes(row: dict, columns: dict[str, tuple[str, object]]) -> list[str]:
+    """The codes a result row carries: each code whose decision column has its value."""
+    return [code for code, (column, value) in columns.items() if row[column] == value]
 
 
-def reason_bit(code: str) -> int:
-    return 1 << CODES.index(code)
+def reason_mask(columns: dict[str, tuple[str, object]]) -> pl.Expr:
+    """The same codes for a whole frame, as a bit mask (bit i is the i-th code of ``columns``):
+    a few integer operations per row instead of a list of strings."""
+    return pl.sum_horizontal(
+        (pl.col(column) == value).fill_null(False).cast(pl.UInt64) * pl.lit(1 << i, pl.UInt64)
+        for i, (column, value) in enumerate(columns.values())
+    )
 
 
-def codes(mask: int) -> list[str]:
-    """The reason codes of a mask, in reading order."""
-    return [code for i, code in enumerate(CODES) if mask >> i & 1]
+def codes_from_mask(mask: int, columns: dict[str, tuple[str, object]]) -> list[str]:
+    return [code for i, code in enumerate(columns) if mask >> i & 1]
 
 
 DISABILITY_KINDS_ZH = {
@@ -248,8 +255,6 @@ def explain(
     reasons: list[str] | int, lang: str = "zh", facts: dict | None = None, month: date | None = None
 ) -> list[dict]:
     """``[{"code", "text", "basis"}]`` for the reason codes of one result row."""
-    if isinstance(reasons, int):
-        reasons = codes(reasons)
     figures = facts_for_text(facts or {})
     on = month or date.today()
     return [

@@ -6,7 +6,6 @@ import polars as pl
 
 from safetynet.policy.frames import INCOME_COLUMNS
 from safetynet.policy.parameters import excludable_kinds
-from safetynet.policy.reasons import reason_bit
 
 
 def age_at_month(birth: str = "birth_date", month: str = "month") -> pl.Expr:
@@ -41,28 +40,18 @@ def round_amount(raw_fen: pl.Expr) -> pl.Expr:
     )
 
 
-def reason_mask(*cases: tuple[pl.Expr, str]) -> pl.Expr:
-    """The codes whose condition holds, as a bit mask over ``reasons.CODES`` (UInt64).
-
-    A mask is a few arithmetic nodes instead of a list of strings per row: it keeps a million
-    rows light and a single case fast. ``reasons.codes(mask)`` reads it back, in catalogue order.
-    """
+def excluded_income(prefix: str) -> pl.Expr:
+    """A member's income of the kinds not counted in the month, by the ``{prefix}_counts_*``
+    flags of the parameter frame (only kinds that some period excludes have a flag)."""
     return pl.sum_horizontal(
-        cond.fill_null(False).cast(pl.UInt64) * pl.lit(reason_bit(code), pl.UInt64) for cond, code in cases
-    )
-
-
-def income_counted(prefix: str) -> pl.Expr:
-    """Sum of a member's incomes of the kinds counted in the month, by the ``{prefix}_counts_*``
-    flags of the parameter frame. Kinds no period excludes are added without a test."""
-    total = pl.sum_horizontal(INCOME_COLUMNS)
-    excludable = excludable_kinds(f"{prefix}_income_exclusions")
-    if not excludable:
-        return total
-    return total - pl.sum_horizontal(
         pl.when(pl.col(f"{prefix}_counts_{kind}")).then(0).otherwise(pl.col(f"income_{kind}_fen"))
-        for kind in excludable
-    )
+        for kind in excludable_kinds(f"{prefix}_income_exclusions")
+    ).alias(f"{prefix}_excluded_income_fen")
+
+
+def counted_income(prefix: str) -> pl.Expr:
+    """All income less the column ``excluded_income`` made in an earlier layer."""
+    return (pl.sum_horizontal(INCOME_COLUMNS) - pl.col(f"{prefix}_excluded_income_fen")).alias(f"{prefix}_income_fen")
 
 
 def sums_by_household(members: pl.LazyFrame, totals: dict[str, pl.Expr]) -> pl.LazyFrame:

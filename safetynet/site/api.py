@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from safetynet.policy import areas, working_days
-from safetynet.policy.assess import assess
+from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import INPUT_JSON_SCHEMA, load_json, parse_month
 from safetynet.policy.parameters import in_force

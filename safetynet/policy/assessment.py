@@ -8,6 +8,7 @@ same plan on one-row frames and shapes the answer the CLI and the API print.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 import polars as pl
@@ -17,152 +18,99 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import COUNTS_COLUMNS, household_frames, parameter_frame
 from safetynet.policy.household import Household, parse_household
 from safetynet.policy.money import fmt, ratio_to_yuan
-from safetynet.policy.reasons import explain
+from safetynet.policy.reasons import explain, reason_codes, reason_mask
 from safetynet.policy.rules import sums_by_household
 
-HOUSEHOLD_RESULT = (
-    "household_id",
-    "area",
-    "hukou",
-    "month",
-    "members",
-    "dibao_standard_fen",
-    "income_fen",
-    "excluded_income_fen",
-    "other_excluded_income_fen",
-    "pension_basic_fen",
-    "household_financial_assets_fen",
-    "financial_limit_fen",
-    "asset_months",
-    "household_vehicles_ordinary",
-    "max_vehicles",
-    "household_dwellings",
-    "max_dwellings",
-    "household_businesses",
-    "max_businesses",
-    "edge_factor_num",
-    "edge_factor_den",
-    "edge_line_fen",
-    "income_below_standard",
-    "assets_ok",
-    "family_eligible",
-    "family_amount_fen",
-    "edge_family",
-    "single_count",
-    "single_amount_fen",
-    "dibao_eligible",
-    "dibao_amount_fen",
-    "dibao_reasons",
-)
-MEMBER_RESULT = (
-    "household_id",
-    "member_no",
-    "id_number",
-    "age",
-    "disability_grade",
-    "disability_kind",
-    "adl_unmet",
-    "financial_assets_fen",
-    "own_financial_limit_fen",
-    "vehicles_ordinary",
-    "dwellings",
-    "businesses",
-    "dibao_standard_fen",
-    "tekun_elderly_age",
-    "tekun_minor_age",
-    "dibao_income_fen",
-    "tekun_income_fen",
-    "dibao_single_person",
-    "dibao_single_amount_fen",
-    "tekun_eligible",
-    "basic_fen",
-    "care_fen",
-    "care_level",
-    "tekun_amount_fen",
-    "tekun_reasons",
-)
 
+def _columns(*names: str, reasons: dict) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*names, *(column for column, _ in reasons.values())]))
+
+
+# The result rows: figures the sentences show, and every decision column a reason is read from.
+HOUSEHOLD_RESULT = _columns(
+    "household_id", "area", "hukou", "month", "members", "dibao_standard_fen", "income_fen", "excluded_income_fen",
+    "other_excluded_income_fen", "pension_basic_fen", "household_financial_assets_fen", "financial_limit_fen",
+    "asset_months", "household_vehicles_ordinary", "max_vehicles", "household_dwellings", "max_dwellings",
+    "household_businesses", "max_businesses", "edge_factor_num", "edge_factor_den", "edge_line_fen", "assets_ok",
+    "family_eligible", "family_amount_fen", "edge_family", "single_count", "single_amount_fen", "dibao_eligible",
+    "dibao_amount_fen",
+    reasons=dibao.REASON_COLUMNS,
+)  # fmt: skip
+MEMBER_RESULT = _columns(
+    "household_id", "member_no", "id_number", "age", "disability_grade", "disability_kind", "adl_unmet",
+    "financial_assets_fen", "own_financial_limit_fen", "vehicles_ordinary", "dwellings", "businesses",
+    "dibao_standard_fen", "tekun_elderly_age", "tekun_minor_age", "dibao_income_fen", "tekun_income_fen",
+    "dibao_single_person", "dibao_single_amount_fen", "tekun_eligible", "basic_fen", "care_fen", "care_level",
+    "tekun_amount_fen",
+    reasons=tekun.REASON_COLUMNS,
+)  # fmt: skip
 
 # What the member stage keeps for the household totals and the result.
-_MEMBER_STAGE = list(
-    dict.fromkeys(
-        [
-            *(c for c in MEMBER_RESULT if c not in ("dibao_single_person", "dibao_single_amount_fen")),
-            "single_person_candidate",
-            "single_person_candidate_fen",
-            "dibao_excluded_income_fen",
-            "income_pension_basic_fen",
-        ]
-    )
-)
+_MEMBER_STAGE = list(dict.fromkeys([
+    *(c for c in MEMBER_RESULT if c not in ("dibao_single_person", "dibao_single_amount_fen")),
+    "single_person_candidate", "single_person_candidate_fen", "dibao_excluded_income_fen", "income_pension_basic_fen",
+]))  # fmt: skip
 
 # The parameters the member rules read; the household rules read the rest on the household row.
 MEMBER_PARAMETERS = (
-    "dibao_standard_fen",
-    "tekun_basic_fen",
-    "care_complete_fen",
-    "care_partial_fen",
-    "care_self_care_fen",
-    "asset_months",
-    "max_vehicles",
-    "max_dwellings",
-    "max_businesses",
-    "rounding_unit_fen",
-    "rounding_mode",
-    "rounding_minimum_fen",
-    "tekun_elderly_age",
-    "tekun_minor_age",
-)
+    "dibao_standard_fen", "tekun_basic_fen", "care_complete_fen", "care_partial_fen", "care_self_care_fen",
+    "asset_months", "max_vehicles", "max_dwellings", "max_businesses", "rounding_unit_fen", "rounding_mode",
+    "rounding_minimum_fen", "tekun_elderly_age", "tekun_minor_age",
+)  # fmt: skip
 
 
-def _sorted_by_household(frame: pl.DataFrame, *order: str) -> pl.LazyFrame:
+SMALL_FRAME = 64
+
+
+def _in_household_order(frame: pl.DataFrame, *order: str) -> pl.LazyFrame:
     """The frame in household order, flagged sorted so that joins on ``household_id`` merge."""
-    if not frame["household_id"].is_sorted():
+    ids = frame.get_column("household_id")
+    if not (ids.flags["SORTED_ASC"] or ids.is_sorted()):
         frame = frame.sort(*order)
     return frame.lazy().with_columns(pl.col("household_id").set_sorted())
 
 
 def assess_frames(
-    households: pl.DataFrame, members: pl.DataFrame, engine: str = "in-memory"
+    households: pl.DataFrame, members: pl.DataFrame, engine: str = "in-memory", reasons: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every household and member; the one definition of the dibao and tekun rules.
 
     Both frames are taken in ``household_id`` order (sorted here if they are not), so every join
-    on it is a merge. Member rules see their household's parameters; household totals come from
-    one group_by; the household decision goes back to members for the single-person route.
-    The in-memory engine is the default: several times faster than streaming on one household
-    and faster on a million (benchmarks/assess.py).
+    on it is a merge. Member rules see their household's parameters; household totals are running
+    sums read at each household's last member; the household decision goes back to the members
+    for the single-person route. With ``reasons``, each row also carries its reason codes as a
+    mask (``dibao_reasons``, ``tekun_reasons``; see ``reasons.codes_from_mask``); the single case
+    reads them off the row instead. The in-memory engine is the default: it is faster than the
+    streaming engine on one household and on a million (benchmarks/assess.py).
     """
     params = parameter_frame(households).lazy()
-    hh = _sorted_by_household(households, "household_id").join(
+    hh = _in_household_order(households, "household_id").join(
         params, on=["area", "hukou", "month"], how="left", maintain_order="left"
     )
-    m = _sorted_by_household(members, "household_id", "member_no").join(
+    m = _in_household_order(members, "household_id", "member_no").join(
         hh.select("household_id", "month", *MEMBER_PARAMETERS, *COUNTS_COLUMNS),
         on="household_id",
         how="left",
         maintain_order="left",
     )
-    m = m.with_columns(dibao.member_columns()).with_columns(dibao.single_person_candidate())
-    for layer in tekun.member_columns():
-        m = m.with_columns(layer)
+    # The programmes' member layers are independent of each other: run them side by side.
+    for dibao_layer, tekun_layer in zip_longest(dibao.member_columns(), tekun.member_columns(), fillvalue=[]):
+        m = m.with_columns(*dibao_layer, *tekun_layer)
     # Member rows are read twice (totals, and the result): compute them once.
-    m = m.select(_MEMBER_STAGE).collect(engine=engine).lazy()
+    m = m.select(_MEMBER_STAGE).cache()
     totals = sums_by_household(m, dibao.household_totals()).with_columns(pl.col("household_id").set_sorted())
     hh = hh.join(totals, on="household_id", how="left", maintain_order="left")
     for layer in dibao.household_columns():
         hh = hh.with_columns(layer)
-    m = m.with_columns(pl.col("household_id").set_sorted()).join(
-        hh.select("household_id", "edge_family"), on="household_id", how="left", maintain_order="left"
-    )
+    m = m.join(hh.select("household_id", "edge_family"), on="household_id", how="left", maintain_order="left")
     m = m.with_columns(dibao.member_result_columns())
-    hh_result, m_result = pl.collect_all(
-        engine=engine,
-        lazy_frames=[
-            hh.select(HOUSEHOLD_RESULT),
-            m.select(MEMBER_RESULT),
-        ],
-    )
+    hh, m = hh.select(HOUSEHOLD_RESULT), m.select(MEMBER_RESULT)
+    if reasons:
+        hh = hh.with_columns(reason_mask(dibao.REASON_COLUMNS).alias("dibao_reasons"))
+        m = m.with_columns(reason_mask(tekun.REASON_COLUMNS).alias("tekun_reasons"))
+    # For a handful of rows (the window's single case) planning costs more than it saves.
+    optimizations = pl.QueryOptFlags() if households.height > SMALL_FRAME else pl.QueryOptFlags.none()
+    hh_result, m_result = pl.collect_all([hh, m], engine=engine, optimizations=optimizations)
     return hh_result, m_result
 
 
@@ -181,6 +129,7 @@ def household_facts(row: dict) -> dict:
 
 
 def member_facts(row: dict) -> dict:
+    """The figures the tekun sentences show, from a member result row."""
     return {
         **row,
         "standard_fen": row["dibao_standard_fen"],
@@ -188,7 +137,6 @@ def member_facts(row: dict) -> dict:
         "elderly_age": row["tekun_elderly_age"],
         "minor_age": row["tekun_minor_age"],
         "own_financial_assets_fen": row["financial_assets_fen"],
-        "basic_fen": row["basic_fen"],
         "amount_fen": row["tekun_amount_fen"],
     }
 
@@ -196,6 +144,7 @@ def member_facts(row: dict) -> dict:
 def result_json(household: dict, members: list[dict], lang: str = "zh") -> dict:
     """The answer of the CLI and the API for one household's result rows."""
     month = household["month"]
+    singles = [m for m in members if m["dibao_single_person"]]
     return {
         "area": household["area"],
         "month": f"{month:%Y-%m}",
@@ -209,13 +158,11 @@ def result_json(household: dict, members: list[dict], lang: str = "zh") -> dict:
             "household_income": fmt(household["income_fen"]),
             "per_capita_income": str(ratio_to_yuan(household["income_fen"], household["members"])),
             "edge_family": household["edge_family"],
-            "single_person_members": [m["id_number"] for m in members if m["dibao_single_person"]],
+            "single_person_members": [m["id_number"] for m in singles],
             "single_person_amounts": [
-                {"id_number": m["id_number"], "monthly_amount": fmt(m["dibao_single_amount_fen"])}
-                for m in members
-                if m["dibao_single_person"]
+                {"id_number": m["id_number"], "monthly_amount": fmt(m["dibao_single_amount_fen"])} for m in singles
             ],
-            "reasons": explain(household["dibao_reasons"], lang, household_facts(household), month),
+            "reasons": explain(reason_codes(household, dibao.REASON_COLUMNS), lang, household_facts(household), month),
         },
         "tekun": {
             "members": [
@@ -226,7 +173,7 @@ def result_json(household: dict, members: list[dict], lang: str = "zh") -> dict:
                     "basic": fmt(m["basic_fen"]),
                     "care": fmt(m["care_fen"]),
                     "care_level": m["care_level"],
-                    "reasons": explain(m["tekun_reasons"], lang, member_facts(m), month),
+                    "reasons": explain(reason_codes(m, tekun.REASON_COLUMNS), lang, member_facts(m), month),
                 }
                 for m in members
             ],
@@ -236,7 +183,7 @@ def result_json(household: dict, members: list[dict], lang: str = "zh") -> dict:
 
 def assess_households(households: list[Household], lang: str = "zh") -> list[dict]:
     hh_frame, member_frame = household_frames(households)
-    hh_rows, member_rows = assess_frames(hh_frame, member_frame)
+    hh_rows, member_rows = assess_frames(hh_frame, member_frame, reasons=False)
     by_household: dict[int, list[dict]] = {}
     for row in member_rows.iter_rows(named=True):
         by_household.setdefault(row["household_id"], []).append(row)
