@@ -16,6 +16,7 @@ import polars as pl
 from safetynet.policy.areas import all_areas
 from safetynet.policy.frames import HOUSEHOLD_SCHEMA, INCOME_COLUMNS, MEMBER_SCHEMA
 from safetynet.policy.idnumber import check_digit_expr
+from safetynet.policy.money import fmt
 
 # Share of households by size 1..6 (social assistance households are small).
 SIZE_SHARES = (0.30, 0.30, 0.20, 0.12, 0.06, 0.02)
@@ -119,3 +120,47 @@ def synthetic_households(
         .cast(MEMBER_SCHEMA)
     )
     return households, members
+
+
+def household_inputs(households: pl.DataFrame, members: pl.DataFrame, ids: list[int]) -> list[dict]:
+    """The given households as the JSON input of ``safetynet assess``, to run the single-case
+    path on households of a batch (one deposit stands for all financial assets)."""
+    chosen = households.filter(pl.col("household_id").is_in(ids)).sort("household_id")
+    people = members.filter(pl.col("household_id").is_in(ids)).sort("household_id", "member_no")
+    by_household: dict[int, list[dict]] = {}
+    for m in people.iter_rows(named=True):
+        member = {
+            "id_number": m["id_number"],
+            "relation": m["relation"],
+            "incomes": [
+                {"kind": col[len("income_") : -len("_fen")], "monthly": fmt(m[col])} for col in INCOME_COLUMNS if m[col]
+            ],
+            "assets": (
+                ([{"kind": "deposit", "value": fmt(m["financial_assets_fen"])}] if m["financial_assets_fen"] else [])
+                + [
+                    {"kind": "vehicle", "value": "0", "use": use}
+                    for use in ("ordinary", "disability", "farm")
+                    for _ in range(m[f"vehicles_{use}"])
+                ]
+                + [{"kind": "house", "value": "0"}] * m["dwellings"]
+                + [{"kind": "business", "value": "0"}] * m["businesses"]
+            ),
+            "serious_illness": m["serious_illness"],
+            "adl_unmet": m["adl_unmet"],
+            "able_obligor": m["able_obligor"],
+            "student": m["student"],
+            "supported_as_minor": m["supported_as_minor"],
+            "orphan_support": m["orphan_support"],
+        }
+        if m["disability_grade"] is not None:
+            member["disability"] = {"grade": m["disability_grade"], "kind": m["disability_kind"]}
+        by_household.setdefault(m["household_id"], []).append(member)
+    return [
+        {
+            "area": h["area"],
+            "hukou": h["hukou"],
+            "month": f"{h['month']:%Y-%m}",
+            "members": by_household[h["household_id"]],
+        }
+        for h in chosen.iter_rows(named=True)
+    ]

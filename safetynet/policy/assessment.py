@@ -65,7 +65,9 @@ SMALL_FRAME = 64
 def _in_household_order(frame: pl.DataFrame, *order: str) -> pl.LazyFrame:
     """The frame in household order, flagged sorted so that joins on ``household_id`` merge."""
     ids = frame.get_column("household_id")
-    if not (ids.flags["SORTED_ASC"] or ids.is_sorted()):
+    if ids.flags["SORTED_ASC"]:
+        return frame.lazy()
+    if not ids.is_sorted():
         frame = frame.sort(*order)
     return frame.lazy().with_columns(pl.col("household_id").set_sorted())
 
@@ -88,7 +90,7 @@ def assess_frames(
         params, on=["area", "hukou", "month"], how="left", maintain_order="left"
     )
     m = _in_household_order(members, "household_id", "member_no").join(
-        hh.select("household_id", "month", *MEMBER_PARAMETERS, *COUNTS_COLUMNS),
+        hh.select(pl.col("household_id", "month", *MEMBER_PARAMETERS, *COUNTS_COLUMNS)),
         on="household_id",
         how="left",
         maintain_order="left",
@@ -97,14 +99,14 @@ def assess_frames(
     for dibao_layer, tekun_layer in zip_longest(dibao.member_columns(), tekun.member_columns(), fillvalue=[]):
         m = m.with_columns(*dibao_layer, *tekun_layer)
     # Member rows are read twice (totals, and the result): compute them once.
-    m = m.select(_MEMBER_STAGE).cache()
+    m = m.select(pl.col(_MEMBER_STAGE)).cache()
     totals = sums_by_household(m, dibao.household_totals()).with_columns(pl.col("household_id").set_sorted())
     hh = hh.join(totals, on="household_id", how="left", maintain_order="left")
     for layer in dibao.household_columns():
         hh = hh.with_columns(layer)
-    m = m.join(hh.select("household_id", "edge_family"), on="household_id", how="left", maintain_order="left")
+    m = m.join(hh.select(pl.col("household_id", "edge_family")), on="household_id", how="left", maintain_order="left")
     m = m.with_columns(dibao.member_result_columns())
-    hh, m = hh.select(HOUSEHOLD_RESULT), m.select(MEMBER_RESULT)
+    hh, m = hh.select(pl.col(HOUSEHOLD_RESULT)), m.select(pl.col(MEMBER_RESULT))
     if reasons:
         hh = hh.with_columns(reason_mask(dibao.REASON_COLUMNS).alias("dibao_reasons"))
         m = m.with_columns(reason_mask(tekun.REASON_COLUMNS).alias("tekun_reasons"))

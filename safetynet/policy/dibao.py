@@ -13,7 +13,7 @@ from functools import cache
 
 import polars as pl
 
-from safetynet.policy.rules import counted_income, excluded_income, round_amount
+from safetynet.policy.rules import counted_income, excluded_income, round_amount, running_totals
 
 SEVERE_DISABILITY_GRADES = (1, 2)
 SEVERE_GRADE3_KINDS = ("intellectual", "mental")
@@ -60,9 +60,9 @@ def member_columns() -> list[list[pl.Expr]]:
 
 
 @cache
-def household_totals() -> dict[str, pl.Expr]:
+def household_totals() -> tuple[list[pl.Expr], list[pl.Expr]]:
     """What is summed over each household's members, by the name of the total."""
-    return {
+    return running_totals({
         "members": pl.repeat(1, pl.len(), dtype=pl.Int64),
         "income_fen": pl.col("dibao_income_fen"),
         "excluded_income_fen": pl.col("dibao_excluded_income_fen"),
@@ -73,7 +73,7 @@ def household_totals() -> dict[str, pl.Expr]:
         "household_businesses": pl.col("businesses"),
         "single_candidates": pl.col("single_person_candidate"),
         "single_candidates_fen": pl.col("single_person_candidate_fen"),
-    }
+    })
 
 
 @cache
@@ -116,22 +116,21 @@ def household_columns() -> list[list[pl.Expr]]:
         .alias("family_amount_fen"),
         (~pl.col("family_eligible") & pl.col("assets_ok") & pl.col("income_below_edge_line")).alias("edge_family"),
     ]
-    layer5 = [(pl.col("edge_family") & (pl.col("single_candidates") > 0)).alias("single_person_route")]
-    layer6 = [
-        pl.when(pl.col("single_person_route"))
-        .then(pl.col("single_candidates_fen"))
-        .otherwise(0)
-        .alias("single_amount_fen"),
-        pl.when(pl.col("single_person_route")).then(pl.col("single_candidates")).otherwise(0).alias("single_count"),
-        (pl.col("family_eligible") | pl.col("single_person_route")).alias("dibao_eligible"),
-    ]
-    layer7 = [
+    # A severely disabled or seriously ill member of an edge family is covered alone.
+    single_route = pl.col("edge_family") & (pl.col("single_candidates") > 0)
+    layer5 = [
+        single_route.alias("single_person_route"),
+        pl.when(single_route).then(pl.col("single_candidates_fen")).otherwise(0).alias("single_amount_fen"),
+        pl.when(single_route).then(pl.col("single_candidates")).otherwise(0).alias("single_count"),
+        (pl.col("family_eligible") | single_route).alias("dibao_eligible"),
         pl.when(pl.col("family_eligible"))
         .then(pl.col("family_amount_fen"))
-        .otherwise(pl.col("single_amount_fen"))
+        .when(single_route)
+        .then(pl.col("single_candidates_fen"))
+        .otherwise(0)
         .alias("dibao_amount_fen"),
     ]
-    return [layer1, layer2, layer3, layer4, layer5, layer6, layer7]
+    return [layer1, layer2, layer3, layer4, layer5]
 
 
 @cache

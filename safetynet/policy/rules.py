@@ -54,19 +54,25 @@ def counted_income(prefix: str) -> pl.Expr:
     return (pl.sum_horizontal(INCOME_COLUMNS) - pl.col(f"{prefix}_excluded_income_fen")).alias(f"{prefix}_income_fen")
 
 
-def sums_by_household(members: pl.LazyFrame, totals: dict[str, pl.Expr]) -> pl.LazyFrame:
+def sums_by_household(members: pl.LazyFrame, plan: tuple[list[pl.Expr], list[pl.Expr]]) -> pl.LazyFrame:
     """One row per household with the sum of each expression over its members.
 
     The members are in household order, so a running total read at each household's last row,
     less the one read at the household before, is the household's sum: exact in integers, and
-    about three times faster here than a group_by with as many sums.
+    about three times faster here than a group_by with as many sums. ``plan`` comes from
+    ``running_totals``, built once per set of totals.
     """
+    running, read = plan
+    return members.select(running).filter(pl.col("_last")).select(read)
+
+
+def running_totals(totals: dict[str, pl.Expr]) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The expressions of ``sums_by_household`` for named totals of member expressions."""
     last_of_household = (pl.col("household_id") != pl.col("household_id").shift(-1)).fill_null(True)
-    running = members.select(
-        "household_id",
+    running = [
+        pl.col("household_id"),
         last_of_household.alias("_last"),
         *(expr.cast(pl.Int64).cum_sum().alias(name) for name, expr in totals.items()),
-    )
-    return running.filter(pl.col("_last")).select(
-        "household_id", *(pl.col(name).diff().fill_null(pl.col(name)) for name in totals)
-    )
+    ]
+    read = [pl.col("household_id"), *(pl.col(name).diff().fill_null(pl.col(name)) for name in totals)]
+    return running, read

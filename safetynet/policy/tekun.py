@@ -71,36 +71,31 @@ def member_columns() -> list[list[pl.Expr]]:
             & (pl.col("businesses") <= pl.col("max_businesses"))
         ).alias("tekun_assets_ok"),
     ]
+    income_below = pl.col("tekun_income_fen") < pl.col("dibao_standard_fen")
     layer3 = [
-        (
-            pl.col("unable_by_age")
-            | pl.col("unable_as_minor")
-            | pl.col("unable_by_disability")
-            | pl.col("unable_as_student")
-        ).alias("unable_to_work"),
-        (pl.col("tekun_income_fen") < pl.col("dibao_standard_fen")).alias("tekun_income_below"),
+        pl.any_horizontal("unable_by_age", "unable_as_minor", "unable_by_disability", "unable_as_student").alias(
+            "unable_to_work"
+        ),
+        income_below.alias("tekun_income_below"),
+        (income_below & pl.col("tekun_assets_ok")).alias("no_means_of_living"),
     ]
-    layer4 = [(pl.col("tekun_income_below") & pl.col("tekun_assets_ok")).alias("no_means_of_living")]
-    layer5 = [
-        (
-            pl.col("unable_to_work")
-            & pl.col("no_means_of_living")
-            & ~pl.col("able_obligor")
-            & ~pl.col("orphan_support")
-        ).alias("tekun_eligible")
+    layer4 = [
+        (pl.col("unable_to_work") & pl.col("no_means_of_living") & ~pl.col("able_obligor") & ~pl.col("orphan_support"))
+        .alias("tekun_eligible")
     ]
     eligible, level = pl.col("tekun_eligible"), pl.col("assessed_care_level")
-    care_fen = (
+    basic = pl.col("tekun_basic_fen")
+    care = (
         pl.when(level == "complete")
         .then(pl.col("care_complete_fen"))
         .when(level == "partial")
         .then(pl.col("care_partial_fen"))
         .otherwise(pl.col("care_self_care_fen"))
     )
-    layer6 = [
-        pl.when(eligible).then(pl.col("tekun_basic_fen")).otherwise(0).alias("basic_fen"),
-        pl.when(eligible).then(care_fen).otherwise(0).alias("care_fen"),
+    layer5 = [
+        pl.when(eligible).then(basic).otherwise(0).alias("basic_fen"),
+        pl.when(eligible).then(care).otherwise(0).alias("care_fen"),
         pl.when(eligible).then(level).alias("care_level"),
+        pl.when(eligible).then(basic + care).otherwise(0).alias("tekun_amount_fen"),
     ]
-    layer7 = [(pl.col("basic_fen") + pl.col("care_fen")).alias("tekun_amount_fen")]
-    return [layer1, layer2, layer3, layer4, layer5, layer6, layer7]
+    return [layer1, layer2, layer3, layer4, layer5]
