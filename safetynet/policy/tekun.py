@@ -80,8 +80,12 @@ def member_columns() -> list[list[pl.Expr]]:
         (income_below & pl.col("tekun_assets_ok")).alias("no_means_of_living"),
     ]
     layer4 = [
-        (pl.col("unable_to_work") & pl.col("no_means_of_living") & ~pl.col("able_obligor") & ~pl.col("orphan_support"))
-        .alias("tekun_eligible")
+        (
+            pl.col("unable_to_work")
+            & pl.col("no_means_of_living")
+            & ~pl.col("able_obligor")
+            & ~pl.col("orphan_support")
+        ).alias("tekun_eligible")
     ]
     eligible, level = pl.col("tekun_eligible"), pl.col("assessed_care_level")
     basic = pl.col("tekun_basic_fen")
