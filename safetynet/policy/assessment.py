@@ -15,7 +15,7 @@ import polars as pl
 
 from safetynet.policy import dibao, tekun
 from safetynet.policy.errors import FieldError, InputError, PolicyError
-from safetynet.policy.frames import COUNTS_COLUMNS, household_frames, parameter_frame
+from safetynet.policy.frames import household_frames, parameter_frame
 from safetynet.policy.household import Household, parse_household
 from safetynet.policy.money import fmt, ratio_to_yuan
 from safetynet.policy.reasons import explain, reason_codes, reason_mask
@@ -51,12 +51,6 @@ _MEMBER_STAGE = list(dict.fromkeys([
     "single_person_candidate", "single_person_candidate_fen", "dibao_excluded_income_fen", "income_pension_basic_fen",
 ]))  # fmt: skip
 
-# The parameters the member rules read; the household rules read the rest on the household row.
-MEMBER_PARAMETERS = (
-    "dibao_standard_fen", "tekun_basic_fen", "care_complete_fen", "care_partial_fen", "care_self_care_fen",
-    "asset_months", "max_vehicles", "max_dwellings", "max_businesses", "rounding_unit_fen", "rounding_mode",
-    "rounding_minimum_fen", "tekun_elderly_age", "tekun_minor_age",
-)  # fmt: skip
 
 
 SMALL_FRAME = 64
@@ -78,33 +72,32 @@ def assess_frames(
     """Decide every household and member; the one definition of the dibao and tekun rules.
 
     Both frames are taken in ``household_id`` order (sorted here if they are not), so every join
-    on it is a merge. Member rules see their household's parameters; household totals are running
-    sums read at each household's last member; the household decision goes back to the members
-    for the single-person route. With ``reasons``, each row also carries its reason codes as a
-    mask (``dibao_reasons``, ``tekun_reasons``; see ``reasons.codes_from_mask``); the single case
-    reads them off the row instead. The in-memory engine is the default: it is faster than the
+    on it is a merge. Each member row carries its household's parameters; household totals (and
+    the household's own columns) are read at each household's last member; the household
+    decision goes back to the members for the single-person route. With ``reasons``, each row
+    also carries its reason codes as a mask (``dibao_reasons``, ``tekun_reasons``; read with
+    ``reasons.codes_from_mask``); the single case reads them off the row instead. The in-memory engine is the default: it is faster than the
     streaming engine on one household and on a million (benchmarks/assess.py).
     """
-    params = parameter_frame(households).lazy()
+    params = parameter_frame(households)
     hh = _in_household_order(households, "household_id").join(
-        params, on=["area", "hukou", "month"], how="left", maintain_order="left"
+        params.lazy(), on=["area", "hukou", "month"], how="left", maintain_order="left"
     )
+    # Each member row carries its household and the household's parameters.
+    household_columns = [c for c in (*households.columns, *params.columns) if c != "household_id"]
     m = _in_household_order(members, "household_id", "member_no").join(
-        hh.select(pl.col("household_id", "month", *MEMBER_PARAMETERS, *COUNTS_COLUMNS)),
-        on="household_id",
-        how="left",
-        maintain_order="left",
+        hh, on="household_id", how="left", maintain_order="left"
     )
     # The programmes' member layers are independent of each other: run them side by side.
     for dibao_layer, tekun_layer in zip_longest(dibao.member_columns(), tekun.member_columns(), fillvalue=[]):
         m = m.with_columns(*dibao_layer, *tekun_layer)
-    # Member rows are read twice (totals, and the result): compute them once.
-    m = m.select(pl.col(_MEMBER_STAGE)).cache()
-    totals = sums_by_household(m, dibao.household_totals()).with_columns(pl.col("household_id").set_sorted())
-    hh = hh.join(totals, on="household_id", how="left", maintain_order="left")
+    # Member rows are read twice (household totals, and the result): compute them once.
+    m = m.select(pl.col(_MEMBER_STAGE), pl.col(household_columns).exclude(_MEMBER_STAGE)).cache()
+    hh = sums_by_household(m, dibao.household_totals(), household_columns)
     for layer in dibao.household_columns():
         hh = hh.with_columns(layer)
-    m = m.join(hh.select(pl.col("household_id", "edge_family")), on="household_id", how="left", maintain_order="left")
+    edge = hh.select(pl.col("household_id").set_sorted(), pl.col("edge_family"))
+    m = m.join(edge, on="household_id", how="left", maintain_order="left")
     m = m.with_columns(dibao.member_result_columns())
     hh, m = hh.select(pl.col(HOUSEHOLD_RESULT)), m.select(pl.col(MEMBER_RESULT))
     if reasons:

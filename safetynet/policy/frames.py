@@ -47,12 +47,6 @@ MEMBER_SCHEMA = {
     "orphan_support": pl.Boolean,
 }
 
-# Whether each income kind that some period excludes is counted in the row's month.
-COUNTS_COLUMNS = (
-    *(f"dibao_counts_{k}" for k in excludable_kinds("dibao_income_exclusions")),
-    *(f"tekun_counts_{k}" for k in excludable_kinds("tekun_income_exclusions")),
-)
-
 _ROUNDING_UNITS = {"fen": 1, "jiao": 10, "yuan": 100}
 
 

@@ -54,8 +54,11 @@ def counted_income(prefix: str) -> pl.Expr:
     return (pl.sum_horizontal(INCOME_COLUMNS) - pl.col(f"{prefix}_excluded_income_fen")).alias(f"{prefix}_income_fen")
 
 
-def sums_by_household(members: pl.LazyFrame, plan: tuple[list[pl.Expr], list[pl.Expr]]) -> pl.LazyFrame:
-    """One row per household with the sum of each expression over its members.
+def sums_by_household(
+    members: pl.LazyFrame, plan: tuple[list[pl.Expr], list[pl.Expr]], carry: list[str]
+) -> pl.LazyFrame:
+    """One row per household with the sum of each expression over its members, and the
+    ``carry`` columns (the same on every member row of a household) as they are.
 
     The members are in household order, so a running total read at each household's last row,
     less the one read at the household before, is the household's sum: exact in integers, and
@@ -63,7 +66,8 @@ def sums_by_household(members: pl.LazyFrame, plan: tuple[list[pl.Expr], list[pl.
     ``running_totals``, built once per set of totals.
     """
     running, read = plan
-    return members.select(running).filter(pl.col("_last")).select(read)
+    kept = pl.col(carry)
+    return members.select(*running, kept).filter(pl.col("_last")).select(*read, kept)
 
 
 def running_totals(totals: dict[str, pl.Expr]) -> tuple[list[pl.Expr], list[pl.Expr]]:
