@@ -76,8 +76,9 @@ def assess_frames(
     the household's own columns) are read at each household's last member; the household
     decision goes back to the members for the single-person route. With ``reasons``, each row
     also carries its reason codes as a mask (``dibao_reasons``, ``tekun_reasons``; read with
-    ``reasons.codes_from_mask``); the single case reads them off the row instead. The in-memory engine is the default: it is faster than the
-    streaming engine on one household and on a million (benchmarks/assess.py).
+    ``reasons.codes_from_mask``); the single case reads them off the row instead. The in-memory
+    engine is the default: faster than streaming on one household and on a million
+    (benchmarks/assess.py).
     """
     params = parameter_frame(households)
     hh = _in_household_order(households, "household_id").join(
