@@ -80,19 +80,11 @@ def household_frames(households: Iterable[Household], first_id: int = 0) -> tupl
                     m.orphan_support,
                 )
             )
-    # Built column by column: a row-wise build of 35 typed columns costs more than the rules.
+    sorted_ids = pl.col("household_id").set_sorted()  # numbered in order above
     return (
-        _frame(hh_rows, HOUSEHOLD_SCHEMA),
-        _frame(member_rows, MEMBER_SCHEMA),
+        pl.DataFrame(hh_rows, schema=HOUSEHOLD_SCHEMA, orient="row").with_columns(sorted_ids),
+        pl.DataFrame(member_rows, schema=MEMBER_SCHEMA, orient="row").with_columns(sorted_ids),
     )
-
-
-def _frame(rows: list[tuple], schema: dict) -> pl.DataFrame:
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
-    frame = pl.DataFrame(
-        [pl.Series(name, values, dtype=dtype) for (name, dtype), values in zip(schema.items(), columns, strict=True)]
-    )
-    return frame.with_columns(pl.col("household_id").set_sorted())  # numbered in order
 
 
 @cache
