@@ -8,6 +8,7 @@ same plan on one-row frames and shapes the answer the CLI and the API print.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from itertools import zip_longest
 from typing import Any
 
@@ -56,6 +57,13 @@ _MEMBER_STAGE = list(dict.fromkeys([
 SMALL_FRAME = 64
 
 
+@cache
+def _household_reads() -> frozenset[str]:
+    """The columns the household rules and the household result read."""
+    rules = (e for layer in dibao.household_columns() for e in layer)
+    return (frozenset(name for e in rules for name in e.meta.root_names()) | set(HOUSEHOLD_RESULT)) - {"household_id"}
+
+
 def _in_household_order(frame: pl.DataFrame, *order: str) -> pl.LazyFrame:
     """The frame in household order, flagged sorted so that joins on ``household_id`` merge."""
     ids = frame.get_column("household_id")
@@ -84,8 +92,9 @@ def assess_frames(
     hh = _in_household_order(households, "household_id").join(
         params.lazy(), on=["area", "hukou", "month"], how="left", maintain_order="left"
     )
-    # Each member row carries its household and the household's parameters.
-    household_columns = [c for c in (*households.columns, *params.columns) if c != "household_id"]
+    # Each member row carries its household and the household's parameters; the household rows
+    # keep those the household rules and the result read.
+    household_columns = [c for c in (*households.columns, *params.columns) if c in _household_reads()]
     m = _in_household_order(members, "household_id", "member_no").join(
         hh, on="household_id", how="left", maintain_order="left"
     )

@@ -102,6 +102,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Offices run without internet access: every script and style is served from here (WhiteNoise),
 # straight from the apps' static folders, so no collectstatic step is needed to start.
 WHITENOISE_USE_FINDERS = True
