@@ -17,13 +17,12 @@ import json
 import os
 import sys
 from datetime import date
-from decimal import Decimal
 
 from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.household import load_json, parse_month
-from safetynet.policy.parameters import in_force
+from safetynet.policy.parameters import in_force, in_force_json
 
 BAD_INPUT = 2
 
@@ -61,19 +60,11 @@ def _show(value) -> str:
 def cmd_policy_show(args: argparse.Namespace) -> int:
     area = areas.get_area(args.area)
     on = parse_month(args.month)
-    rows = in_force(area.code, on)
     if args.json:
-        out = [
-            {
-                **r,
-                "value": _json_value(r.get("value")),
-                "error": r["error"].message(args.lang) if "error" in r else None,
-                "effective": str(r.get("effective", "")) or None,
-            }
-            for r in rows
-        ]
+        out = in_force_json(area.code, on, args.lang)
         print(json.dumps({"area": area.code, "month": args.month, "parameters": out}, ensure_ascii=False, indent=2))
         return 0
+    rows = in_force(area.code, on)
     print(f"{area.code} {area.name}（{area.tier} 档）{args.month} 生效的参数：")
     for r in rows:
         if "error" in r:
@@ -84,16 +75,6 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         print(f"    {r['description']}")
         print(f"    依据：{r['reference']}")
     return 0
-
-
-def _json_value(value):
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def cmd_policy_areas(args: argparse.Namespace) -> int:

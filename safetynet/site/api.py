@@ -17,7 +17,7 @@ from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import INPUT_JSON_SCHEMA, load_json, parse_month
-from safetynet.policy.parameters import in_force
+from safetynet.policy.parameters import in_force_json
 
 api = NinjaAPI(
     title="safetynet API",
@@ -172,24 +172,7 @@ def parameters_in_force(request: HttpRequest, query: Query[ParametersQuery]):
     except PolicyError as exc:
         raise InputError([FieldError("month", exc.code, **exc.params)]) from None
     areas.get_area(query.area)
-    rows = in_force(query.area, on)
-    lang = _lang(request)
-    for row in rows:
-        if "error" in row:
-            row["error"] = row["error"].message(lang)
-        if "value" in row:
-            row["value"] = _jsonable(row["value"])
-    return rows
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, int | bool | str) or value is None:
-        return value
-    return str(value)
+    return in_force_json(query.area, on, _lang(request))
 
 
 class WorkingDayQuery(Schema):

@@ -162,3 +162,27 @@ def in_force(area: str, on: date) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+def json_value(value: Any) -> Any:
+    """A parameter value as JSON: amounts and ratios as strings (exact), lists as lists."""
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [json_value(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def in_force_json(area: str, on: date, lang: str = "zh") -> list[dict]:
+    """``in_force`` as JSON for the API and ``policy show --json``; errors as messages."""
+    rows = []
+    for row in in_force(area, on):
+        out = {key: json_value(val) for key, val in row.items() if key != "error"}
+        if "effective" in out:
+            out["effective"] = out["effective"].isoformat()
+        if "error" in row:
+            out["error"] = row["error"].message(lang)
+        rows.append(out)
+    return rows
