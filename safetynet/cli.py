@@ -5,6 +5,7 @@
     safetynet policy areas
     safetynet calendar add-working-days DATE N
     safetynet calendar between DATE DATE
+    safetynet audit verify | audit tail [--n 20]
     safetynet manage ARGS...        (Django's manage.py: migrate, runserver, createsuperuser...)
 
 Exit status: 0 done, 2 bad input (the message names the field), 1 anything unexpected.
@@ -20,9 +21,10 @@ from datetime import date
 
 from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
-from safetynet.policy.errors import PolicyError
+from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force, in_force_json
+from safetynet.supervision import cli as supervision_cli
 
 BAD_INPUT = 2
 
@@ -32,18 +34,32 @@ def _fail(message: str) -> int:
     return BAD_INPUT
 
 
-def _read(path: str) -> str:
+def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as f:
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
         return f.read()
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8, with or without the BOM that Windows Notepad writes; anything else is refused."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([FieldError("", "encoding", position=exc.start)]) from None
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
     try:
-        text = _read(args.file)
+        text = _decode(_read(args.file))
+    except FileNotFoundError:
+        return _fail(f"{args.file}: 文件不存在")
+    except PermissionError:
+        return _fail(f"{args.file}: 没有读取权限")
+    except IsADirectoryError:
+        return _fail(f"{args.file}: 是目录，不是文件")
     except OSError as exc:
-        return _fail(f"{args.file}: {exc.strerror}")
+        return _fail(f"{args.file}: 无法读取（{exc.strerror}）")
     result = assess(load_json(text), month=args.month, lang=args.lang)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
@@ -150,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("start", type=_date)
     p.add_argument("end", type=_date)
     p.set_defaults(func=cmd_between)
+
+    supervision_cli.add_commands(sub)
 
     p = sub.add_parser("manage", help="Django 管理命令 (migrate, runserver, createsuperuser, ...)", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)

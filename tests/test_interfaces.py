@@ -88,7 +88,20 @@ def test_malformed_input_never_shows_a_traceback(stdin, fragment):
 def test_a_missing_file_exits_2():
     cli = run_cli("assess", "/nonexistent/household.json")
     assert cli.returncode == 2
-    assert "/nonexistent/household.json" in cli.stderr
+    assert cli.stderr.strip() == "/nonexistent/household.json: 文件不存在"
+
+
+def test_files_saved_by_notepad_with_a_bom_are_read_and_gbk_is_refused_clearly(poor_family, tmp_path):
+    text = json.dumps(poor_family, ensure_ascii=False)
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(text.encode("utf-8-sig"))
+    assert run_cli("assess", str(bom)).returncode == 0
+    poor_family["members"][0]["name"] = "张三"
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(json.dumps(poor_family, ensure_ascii=False).encode("gbk"))
+    cli = run_cli("assess", str(gbk))
+    assert cli.returncode == 2
+    assert "不是 UTF-8 编码" in cli.stderr and "Traceback" not in cli.stderr
 
 
 def test_the_api_answers_422_with_the_field_path(client, poor_family):

@@ -53,7 +53,6 @@ _MEMBER_STAGE = list(dict.fromkeys([
 ]))  # fmt: skip
 
 
-
 SMALL_FRAME = 64
 
 

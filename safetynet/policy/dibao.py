@@ -13,7 +13,14 @@ from functools import cache
 
 import polars as pl
 
-from safetynet.policy.rules import counted_income, excluded_income, round_amount, running_totals
+from safetynet.policy.rules import (
+    all_of,
+    assets_within,
+    counted_income,
+    excluded_income,
+    round_amount,
+    running_totals,
+)
 
 SEVERE_DISABILITY_GRADES = (1, 2)
 SEVERE_GRADE3_KINDS = ("intellectual", "mental")
@@ -96,17 +103,20 @@ def household_columns() -> list[list[pl.Expr]]:
     ]
     layer2 = [
         (income < pl.col("threshold_fen")).alias("income_below_standard"),
-        (pl.col("household_financial_assets_fen") <= pl.col("financial_limit_fen")).alias("financial_assets_ok"),
-        (pl.col("household_vehicles_ordinary") <= pl.col("max_vehicles")).alias("vehicles_ok"),
-        (pl.col("household_dwellings") <= pl.col("max_dwellings")).alias("dwellings_ok"),
-        (pl.col("household_businesses") <= pl.col("max_businesses")).alias("businesses_ok"),
+        *assets_within(
+            "household_financial_assets_fen",
+            "financial_limit_fen",
+            "household_vehicles_ordinary",
+            "household_dwellings",
+            "household_businesses",
+        ),
         # income / members < factor × standard, cross-multiplied so that nothing is divided.
         (income * pl.col("edge_factor_den") < pl.col("edge_factor_num") * pl.col("threshold_fen")).alias(
             "income_below_edge_line"
         ),
         (pl.col("other_excluded_income_fen") > 0).alias("other_income_excluded"),
     ]
-    assets_ok = pl.col("financial_assets_ok") & pl.col("vehicles_ok") & pl.col("dwellings_ok") & pl.col("businesses_ok")
+    assets_ok = all_of("financial_assets_ok", "vehicles_ok", "dwellings_ok", "businesses_ok")
     layer3 = [
         assets_ok.alias("assets_ok"),
         (pl.col("income_below_standard") & assets_ok).alias("family_eligible"),

@@ -64,6 +64,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "不是有效的 JSON：第 {line} 行第 {column} 列（{detail}）",
         "en": "not valid JSON at line {line} column {column} ({detail})",
     },
+    "encoding": {
+        "zh": "文件不是 UTF-8 编码（第 {position} 字节处）：请以 UTF-8 保存后重试",
+        "en": "the file is not UTF-8 (at byte {position}): save it as UTF-8 and retry",
+    },
     "required": {"zh": "必填", "en": "required"},
     "unknown_field": {
         "zh": "未知字段（可用：{known}）",
@@ -85,6 +89,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "money_format": {
         "zh": '金额格式错误：{value}（应为如 "1500.00" 的文本，最多两位小数）',
         "en": 'invalid amount {value} (expected a string like "1500.00", at most two decimals)',
+    },
+    "money_range": {
+        "zh": "金额 {value} 超出合理范围（不超过 {limit} 元）",
+        "en": "amount {value} is out of range (at most {limit} yuan)",
     },
     "money_negative": {"zh": "金额不能为负数：{value}", "en": "amount cannot be negative: {value}"},
     "month_format": {
@@ -109,6 +117,72 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a disability needs both grade and kind",
     },
 }
+
+
+MESSAGES.update(
+    {
+        # Registry and casework (the office floor reuses this catalogue so every message has both languages)
+        "id_registered": {
+            "zh": "身份证号码 {number} 已登记在其他家庭",
+            "en": "ID number {number} is already registered",
+        },
+        "already_ended": {"zh": "该项已于 {until} 终止", "en": "already ended on {until}"},
+        "illegal_transition": {
+            "zh": "案件当前为“{state}”，不能{action}（仅在{allowed}时可以）",
+            "en": "the case is {state}: cannot {action} (only when {allowed})",
+        },
+        "stale_version": {
+            "zh": "案件已被他人更新（版本 {current}，您看到的是版本 {seen}），请刷新后重试",
+            "en": "the case was changed by someone else (version {current}, you saw {seen}); reload and retry",
+        },
+        "not_permitted": {"zh": "您的角色（{role}）不能{action}", "en": "your role ({role}) may not {action}"},
+        "investigators": {
+            "zh": "入户调查须有至少两名调查人员，实有 {count} 名",
+            "en": "a home visit needs at least two investigators, got {count}",
+        },
+        "family_signature": {
+            "zh": "调查记录须经在场家庭成员签字确认",
+            "en": "the visit record must be signed by the family members present",
+        },
+        "county_visit_required": {
+            "zh": "申请人为经办人员或村干部近亲属，须由县级民政部门入户调查",
+            "en": "the applicant is a close relative of a caseworker or cadre: the county must visit",
+        },
+        "notice_running": {
+            "zh": "公示期至 {ends} 结束，之后方可{action}",
+            "en": "the notice runs until {ends}; {action} after that",
+        },
+        "not_eligible": {
+            "zh": "按 {month} 的政策测算不符合条件：{reasons}",
+            "en": "not eligible under the rules of {month}: {reasons}",
+        },
+        "still_eligible": {
+            "zh": "按 {month} 的政策测算仍符合条件，不能渐退",
+            "en": "still eligible under the rules of {month}: no graduated exit",
+        },
+        "not_registered_poor": {
+            "zh": "渐退期仅适用于已脱贫享受政策的建档立卡贫困户",
+            "en": "graduated exit applies only to registered-poor households",
+        },
+        "authorization_missing": {
+            "zh": "以下人员尚未签署授权核对书：{names}",
+            "en": "no signed authorisation on record for: {names}",
+        },
+        "open_case_exists": {
+            "zh": "该{who}已有办理中或保障中的{programme}案件 #{case}",
+            "en": "there is already an open {programme} case #{case} for this {who}",
+        },
+        "not_a_member": {"zh": "申请人不是该家庭成员", "en": "the applicant is not a member of this household"},
+        "date_order": {
+            "zh": "日期 {on} 早于上一环节日期 {last}",
+            "en": "date {on} is before the previous step ({last})",
+        },
+        "months_range": {
+            "zh": "渐退期为 3 至 6 个月，实为 {months}",
+            "en": "a graduated exit lasts 3 to 6 months, got {months}",
+        },
+    }
+)
 
 
 def render(code: str, lang: str = "zh", /, **params: object) -> str:

@@ -35,6 +35,8 @@ INCOME_KINDS = (
     "family_planning_award",
     "youfu",
     "assistance",
+    "heroism_award",
+    "old_age_allowance",
     "other",
 )
 ASSET_KINDS = ("deposit", "securities", "insurance", "vehicle", "house", "business")
@@ -58,6 +60,8 @@ MEMBER_FIELDS = (
     "name",
 )
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Ten billion yuan: beyond any income or asset a household declares, and far inside 64-bit sums.
+MAX_MONEY_FEN = 10**12
 _MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
@@ -99,14 +103,14 @@ def load_json(text: str | bytes) -> Any:
         return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError([FieldError("", "json", line=exc.lineno, column=exc.colno, detail=exc.msg)]) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError([FieldError("", "json", line="?", column="?", detail=str(exc))]) from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InputError([FieldError("", "json", line="?", column="?", detail=str(exc)[:200])]) from None
 
 
 def parse_month(text: object) -> date:
     """``"2020-08"`` -> ``date(2020, 8, 1)``; PolicyError ``month_format`` otherwise."""
     m = _MONTH.match(text) if isinstance(text, str) else None
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
         raise PolicyError("month_format", value=text)
     return date(int(m.group(1)), int(m.group(2)), 1)
 
@@ -130,6 +134,8 @@ class _Collector:
     def choice(self, value: Any, path: str, choices: tuple[str, ...]) -> str | None:
         if value is None:
             self.add(path, "required")
+        elif not isinstance(value, str):
+            self.add(path, "type_string")
         elif value not in choices:
             self.add(path, "choice", value=value, choices=", ".join(choices))
         else:
@@ -170,10 +176,14 @@ class _Collector:
             self.add(path, "money_format", value=text)
             return None
         try:
-            return to_fen(Decimal(text))
+            fen = to_fen(Decimal(text))
         except (InvalidOperation, ValueError):
             self.add(path, "money_format", value=text)
             return None
+        if fen > MAX_MONEY_FEN:
+            self.add(path, "money_range", value=text, limit=f"{MAX_MONEY_FEN // 100:,}")
+            return None
+        return fen
 
     def items(self, data: dict, key: str, path: str) -> list:
         value = data.get(key)
@@ -185,7 +195,7 @@ class _Collector:
         return value
 
 
-def _member(c: _Collector, raw: Any, path: str, month: date | None) -> Member | None:
+def _member(c: _Collector, raw: Any, path: str, month: date | None, default_relation: str) -> Member | None:
     data = c.obj(raw, path, MEMBER_FIELDS)
     if data is None:
         return None
@@ -204,7 +214,7 @@ def _member(c: _Collector, raw: Any, path: str, month: date | None) -> Member | 
                 c.add(
                     f"{path}.id_number", "id_birth_future", birth=id_info.birth_date.isoformat(), month=f"{month:%Y-%m}"
                 )
-    relation = c.choice(data.get("relation", "other"), f"{path}.relation", RELATIONS)
+    relation = c.choice(data.get("relation", default_relation), f"{path}.relation", RELATIONS)
 
     incomes: dict[str, int] = {}
     for i, item in enumerate(c.items(data, "incomes", path)):
@@ -313,7 +323,9 @@ def parse_household(raw: Any, month_override: str | None = None) -> Household:
     elif not members_raw:
         c.add("members", "members_empty")
     else:
-        members = [_member(c, m, f"members[{i}]", month) for i, m in enumerate(members_raw)]
+        # A household of one is its own head; otherwise the relation defaults to "other".
+        default_relation = "head" if len(members_raw) == 1 else "other"
+        members = [_member(c, m, f"members[{i}]", month, default_relation) for i, m in enumerate(members_raw)]
         seen: dict[str, int] = {}
         for i, m in enumerate(members):
             if m is None:
@@ -321,7 +333,7 @@ def parse_household(raw: Any, month_override: str | None = None) -> Household:
             if m.id_number in seen:
                 c.add(f"members[{i}].id_number", "id_duplicate", other=seen[m.id_number])
             seen.setdefault(m.id_number, i)
-        heads = sum(1 for m in members_raw if isinstance(m, dict) and m.get("relation", "other") == "head")
+        heads = sum(1 for m in members_raw if isinstance(m, dict) and m.get("relation", default_relation) == "head")
         if heads != 1:
             c.add("members", "head_count", count=heads)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 FEN_PER_YUAN = 100
 _CENT = Decimal("0.01")
@@ -26,5 +26,9 @@ def fmt(fen: int) -> str:
 
 
 def ratio_to_yuan(numerator_fen: int, denominator: int) -> Decimal:
-    """An exact quotient shown to the fen, half up: used for per-capita income on display only."""
-    return (Decimal(numerator_fen) / FEN_PER_YUAN / denominator).quantize(_CENT, rounding=ROUND_HALF_UP)
+    """An exact quotient shown to the fen, rounded down: per-capita income on display only.
+
+    Rounded down, a figure shown below the standard is below it exactly (589.995 shows as
+    589.99, not as a misleading 590.00 "below 590.00").
+    """
+    return (Decimal(numerator_fen) / FEN_PER_YUAN / denominator).quantize(_CENT, rounding=ROUND_DOWN)

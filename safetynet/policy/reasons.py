@@ -30,9 +30,9 @@ _2021 = date(2021, 7, 1)
 # code -> zh and en sentence templates, and the basis: a string, or {first date: string}.
 REASONS: dict[str, dict] = {
     "dibao.income_excluded": {
-        "zh": "家庭有 {other_excluded_income} 元/月的收入依规定不计入家庭收入（优抚、计生奖励、奖学金、社会救助等）",
+        "zh": "家庭有 {other_excluded_income} 元/月的收入依规定不计入家庭收入（优抚、计生奖励、奖学金、见义勇为奖励、社会救助等）",
         "en": "{other_excluded_income} yuan a month of the household's income is not counted "
-        "(youfu, family-planning awards, scholarships, social assistance and the like)",
+        "(youfu, family-planning awards, scholarships, heroism awards, social assistance and the like)",
         "basis": {date(2012, 12, 12): "低保-2012 家庭收入认定", _2021: "低保-2021 第十三条"},
     },
     "dibao.pension_basic_counted": {
@@ -84,7 +84,7 @@ REASONS: dict[str, dict] = {
         "zh": "符合最低生活保障条件：保障金 = 标准 {standard} 元 × {members} 人 − 家庭收入 {income} 元 "
         "= {family_amount} 元/月",
         "en": "eligible for dibao: {standard} × {members} members − income {income} = {family_amount} yuan a month",
-        "basis": "暂行办法 第十二条；低保-2012 第二十七条",
+        "basis": {date(2012, 12, 12): "暂行办法 第十二条；低保-2012 第二十七条", _2021: "暂行办法 第十二条；低保-2021"},
     },
     "dibao.edge_family": {
         "zh": "人均收入低于低保标准的 {edge_factor} 倍（{edge_line} 元）且财产符合规定，属低保边缘家庭",

@@ -15,7 +15,26 @@ def age_at_month(birth: str = "birth_date", month: str = "month") -> pl.Expr:
     # (MMDD) is after the first of the month.
     born = b.dt.year().cast(pl.Int32) * 10000 + b.dt.month().cast(pl.Int32) * 100 + b.dt.day().cast(pl.Int32)
     on = m.dt.year().cast(pl.Int32) * 10000 + m.dt.month().cast(pl.Int32) * 100 + 1
-    return ((on - born) // 10000).cast(pl.Int32)
+    # Someone born later in the month decided is 0, not -1.
+    return pl.max_horizontal((on - born) // 10000, pl.lit(0)).cast(pl.Int32)
+
+
+def assets_within(
+    financial: str, limit: str, vehicles: str, dwellings: str, businesses: str, prefix: str = ""
+) -> list[pl.Expr]:
+    """The asset test (暂行办法 Art. 10, local limits): one definition for a household (dibao) and
+    a person (tekun). Returns the four named checks ``{prefix}financial_assets_ok``,
+    ``{prefix}vehicles_ok``, ``{prefix}dwellings_ok`` and ``{prefix}businesses_ok``."""
+    return [
+        (pl.col(financial) <= pl.col(limit)).alias(f"{prefix}financial_assets_ok"),
+        (pl.col(vehicles) <= pl.col("max_vehicles")).alias(f"{prefix}vehicles_ok"),
+        (pl.col(dwellings) <= pl.col("max_dwellings")).alias(f"{prefix}dwellings_ok"),
+        (pl.col(businesses) <= pl.col("max_businesses")).alias(f"{prefix}businesses_ok"),
+    ]
+
+
+def all_of(*columns: str) -> pl.Expr:
+    return pl.all_horizontal(columns)
 
 
 def round_amount(raw_fen: pl.Expr) -> pl.Expr:

@@ -11,7 +11,7 @@ from functools import cache
 
 import polars as pl
 
-from safetynet.policy.rules import age_at_month, counted_income, excluded_income
+from safetynet.policy.rules import age_at_month, all_of, assets_within, counted_income, excluded_income
 
 # 特困 Art. 5: disabilities that mean no capacity to work, as kind -> highest qualifying grade.
 UNABLE_DISABILITY_GRADES = {"intellectual": 3, "mental": 3, "physical": 2, "visual": 1}
@@ -64,22 +64,28 @@ def member_columns() -> list[list[pl.Expr]]:
         ((age >= pl.col("tekun_minor_age")) & pl.col("student") & pl.col("supported_as_minor")).alias(
             "unable_as_student"
         ),
-        (
-            (pl.col("financial_assets_fen") <= pl.col("own_financial_limit_fen"))
-            & (pl.col("vehicles_ordinary") <= pl.col("max_vehicles"))
-            & (pl.col("dwellings") <= pl.col("max_dwellings"))
-            & (pl.col("businesses") <= pl.col("max_businesses"))
-        ).alias("tekun_assets_ok"),
+        *assets_within(
+            "financial_assets_fen",
+            "own_financial_limit_fen",
+            "vehicles_ordinary",
+            "dwellings",
+            "businesses",
+            prefix="own_",
+        ),
     ]
-    income_below = pl.col("tekun_income_fen") < pl.col("dibao_standard_fen")
     layer3 = [
+        all_of("own_financial_assets_ok", "own_vehicles_ok", "own_dwellings_ok", "own_businesses_ok").alias(
+            "tekun_assets_ok"
+        ),
         pl.any_horizontal("unable_by_age", "unable_as_minor", "unable_by_disability", "unable_as_student").alias(
             "unable_to_work"
         ),
-        income_below.alias("tekun_income_below"),
-        (income_below & pl.col("tekun_assets_ok")).alias("no_means_of_living"),
+        (pl.col("tekun_income_fen") < pl.col("dibao_standard_fen")).alias("tekun_income_below"),
     ]
     layer4 = [
+        (pl.col("tekun_income_below") & pl.col("tekun_assets_ok")).alias("no_means_of_living"),
+    ]
+    layer5 = [
         (
             pl.col("unable_to_work")
             & pl.col("no_means_of_living")
@@ -96,10 +102,10 @@ def member_columns() -> list[list[pl.Expr]]:
         .then(pl.col("care_partial_fen"))
         .otherwise(pl.col("care_self_care_fen"))
     )
-    layer5 = [
+    layer6 = [
         pl.when(eligible).then(basic).otherwise(0).alias("basic_fen"),
         pl.when(eligible).then(care).otherwise(0).alias("care_fen"),
         pl.when(eligible).then(level).alias("care_level"),
         pl.when(eligible).then(basic + care).otherwise(0).alias("tekun_amount_fen"),
     ]
-    return [layer1, layer2, layer3, layer4, layer5]
+    return [layer1, layer2, layer3, layer4, layer5, layer6]

@@ -128,7 +128,11 @@ class Errors(Schema):
 def create_assessment(request: HttpRequest):
     # The body is parsed by the policy floor itself, so the API and the CLI accept and refuse
     # exactly the same inputs with the same messages.
-    return assess(load_json(request.body), lang=_lang(request))
+    try:
+        body = request.body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([FieldError("", "encoding", position=exc.start)]) from None
+    return assess(load_json(body), lang=_lang(request))
 
 
 class AreaOut(Schema):

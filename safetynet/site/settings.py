@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "safetynet.site",
+    "safetynet.registry",
+    "safetynet.cases",
+    "safetynet.notices",
+    "safetynet.supervision",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +103,10 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "desk"
+LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

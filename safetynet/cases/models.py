@@ -1,0 +1,152 @@
+"""Applications for dibao and tekun and their workflow, as an explicit state machine.
+
+``TRANSITIONS`` is the one table of what may follow what; each transition is one function in
+``services``. A case carries its area (the household's village code) for scoping, a version
+for optimistic concurrency, and the due date of its open step.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from safetynet.registry.models import Household, Person
+
+
+class Programme(models.TextChoices):
+    DIBAO = "dibao", "最低生活保障"
+    TEKUN = "tekun", "特困人员救助供养"
+
+
+class State(models.TextChoices):
+    PRECHECK = "precheck", "核对中"
+    ACCEPTED = "accepted", "已受理"
+    INVESTIGATED = "investigated", "已入户调查"
+    NOTICE = "notice", "公示中"
+    REFUSED = "refused", "不予确认"
+    APPROVED = "approved", "保障中"
+    REVIEW = "review", "复核中"
+    SUSPENDED = "suspended", "暂停"
+    ENDING = "ending", "终止公示中"
+    GRADUATED_EXIT = "graduated_exit", "渐退期"
+    TERMINATED = "terminated", "已终止"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# transition -> (states it may start from, state it leads to, roles that may take it)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "accept": (("precheck",), "accepted", ("clerk",)),
+    "record_home_visit": (("accepted",), "investigated", ("clerk", "approver", "county")),
+    "approve": (("investigated",), "notice", ("approver",)),
+    "refuse": (("investigated",), "refused", ("approver",)),
+    "object": (("notice",), "accepted", ("clerk", "approver")),
+    "close_notice": (("notice",), "approved", ("approver",)),
+    "start_review": (("approved",), "review", ("clerk", "approver")),
+    "continue_after_review": (("review",), "approved", ("approver",)),
+    "suspend": (("approved", "review"), "suspended", ("approver",)),
+    "resume": (("suspended",), "approved", ("approver",)),
+    "give_termination_notice": (("approved", "review", "suspended"), "ending", ("approver",)),
+    "terminate": (("ending",), "terminated", ("approver",)),
+    "start_graduated_exit": (("approved", "review"), "graduated_exit", ("approver",)),
+    "end_graduated_exit": (("graduated_exit",), "terminated", ("approver",)),
+    "withdraw": (("precheck", "accepted", "investigated"), "withdrawn", ("clerk",)),
+}
+CLOSED_STATES = ("refused", "terminated", "withdrawn")
+OPEN_STATES = ("precheck", "accepted", "investigated", "notice", "review", "ending")
+
+
+class Case(models.Model):
+    programme = models.CharField("救助项目", max_length=6, choices=Programme.choices)
+    household = models.ForeignKey(Household, models.PROTECT, related_name="cases", verbose_name="家庭")
+    applicant = models.ForeignKey(Person, models.PROTECT, related_name="cases", verbose_name="申请人")
+    area_code = models.CharField("村居代码", max_length=12, db_index=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PRECHECK)
+    version = models.PositiveIntegerField(default=1)
+    # 近亲属备案: an applicant related to a caseworker or cadre gets a county-level home visit.
+    staff_relative = models.BooleanField("经办人员或村干部近亲属", default=False)
+    county_visit_done = models.BooleanField("县级入户核查已完成", default=False)
+    opened_on = models.DateField("核对开始")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    decision_due_on = models.DateField("审核确认期限", null=True, blank=True)
+    due_on = models.DateField("当前环节期限", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decision_month = models.DateField("测算月份", null=True, blank=True)
+    monthly_amount_fen = models.BigIntegerField("月保障金（分）", null=True, blank=True)
+    assessment = models.JSONField("测算结果", null=True, blank=True)
+    notice_starts_on = models.DateField("公示开始", null=True, blank=True)
+    notice_ends_on = models.DateField("公示结束", null=True, blank=True)
+    approved_on = models.DateField("确认日期", null=True, blank=True)
+    entitlement_from = models.DateField("享受起始月份", null=True, blank=True)
+    entitlement_until = models.DateField("享受终止月份", null=True, blank=True)
+    next_review_on = models.DateField("下次复核", null=True, blank=True)
+    refusal_reasons = models.TextField("不予确认理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核确认案件"
+        indexes = [models.Index(fields=["area_code", "state"]), models.Index(fields=["state", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_amount_fen__gte=0) | models.Q(monthly_amount_fen__isnull=True),
+                name="case_amount_not_negative",
+            ),
+            # One live dibao case per household, one live tekun case per person.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(programme="dibao") & ~models.Q(state__in=CLOSED_STATES),
+                name="one_live_dibao_case_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(programme="tekun") & ~models.Q(state__in=CLOSED_STATES),
+                name="one_live_tekun_case_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} #{self.pk}"
+
+    @property
+    def township_code(self) -> str:
+        return self.area_code[:9]
+
+
+class CaseEvent(models.Model):
+    """One step of the timeline: who did what, when, from which state to which."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    on = models.DateField("办理日期")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
+    transition = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Authorization(models.Model):
+    """授权核对: a person's signed consent to the check of their income and assets."""
+
+    person = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="authorizations")
+    id_number = models.CharField("公民身份号码", max_length=18, db_index=True)
+    signed_on = models.DateField("签署日期")
+    document = models.CharField("授权书编号", max_length=60)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
+
+
+class HomeVisit(models.Model):
+    case = models.ForeignKey(Case, models.PROTECT, related_name="visits")
+    visited_on = models.DateField("调查日期")
+    investigators = models.JSONField("调查人员")
+    county_level = models.BooleanField("县级入户", default=False)
+    family_signed = models.BooleanField("家庭成员签字", default=False)
+    findings = models.TextField("调查情况")
+
+
+class Objection(models.Model):
+    case = models.ForeignKey(Case, models.PROTECT, related_name="objections")
+    raised_on = models.DateField("提出日期")
+    text = models.TextField("异议内容")

@@ -1,0 +1,97 @@
+"""Every read of cases, scoped to the user's area: the desk, the deadline board, compliance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+
+from safetynet.cases.models import OPEN_STATES, TRANSITIONS, Case
+from safetynet.policy.working_days import add_working_days
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import scope_prefix, staff_of
+from safetynet.supervision.services import record
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+def cases_for(user) -> QuerySet[Case]:
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Case.objects.none()
+    return Case.objects.filter(area_code__startswith=prefix).select_related("household__village", "applicant")
+
+
+def case_for(user, case_id: int) -> Case:
+    """One case with its timeline; outside the user's area it does not exist. The view is audited."""
+    try:
+        case = cases_for(user).prefetch_related("events__actor", "visits", "objections").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError):
+        raise Http404("case") from None
+    record(user, "case.view", object_type="case", object_id=case.pk, area_code=case.area_code, details={})
+    return case
+
+
+def allowed_transitions(user, case: Case) -> list[str]:
+    """What this user may do next on this case: the buttons on the case page."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    return [name for name, (sources, _, roles) in TRANSITIONS.items() if case.state in sources and staff.role in roles]
+
+
+def open_cases(user) -> QuerySet[Case]:
+    return cases_for(user).filter(state__in=OPEN_STATES)
+
+
+def overdue(user, today: date) -> QuerySet[Case]:
+    return open_cases(user).filter(due_on__lt=today).order_by("due_on")
+
+
+def due_soon(user, today: date) -> QuerySet[Case]:
+    """Open steps due from today to the third working day ahead."""
+    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    return open_cases(user).filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on")
+
+
+@dataclass
+class TownshipCompliance:
+    township: Area
+    decided: int
+    on_time: int
+    open_cases: int
+    overdue: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+def compliance_by_township(user, today: date, since: date) -> list[TownshipCompliance]:
+    """For the county and the city: decisions since ``since`` taken within the time limit, and
+    steps overdue now, per township of the user's area, worst first."""
+    townships = {
+        a.code: a for a in Area.objects.filter(level=Area.Level.TOWNSHIP, code__startswith=scope_prefix(user) or "-")
+    }
+    rows = {code: TownshipCompliance(area, 0, 0, 0, 0) for code, area in townships.items()}
+    decided = (
+        cases_for(user)
+        .filter(decided_on__gte=since, decision_due_on__isnull=False)
+        .values("area_code")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(decided_on__lte=F("decision_due_on"))))
+    )
+    for row in decided:
+        r = rows.get(row["area_code"][:9])
+        if r:
+            r.decided += row["n"]
+            r.on_time += row["ok"]
+    for row in (
+        open_cases(user).values("area_code").annotate(n=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
+    ):
+        r = rows.get(row["area_code"][:9])
+        if r:
+            r.open_cases += row["n"]
+            r.overdue += row["late"]
+    return sorted(rows.values(), key=lambda r: (-(r.overdue), r.rate if r.rate is not None else 2, r.township.code))

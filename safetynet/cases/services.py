@@ -1,0 +1,493 @@
+"""Every state change of a case: one function per transition, in a transaction, with its audit
+record and its line on the case's timeline.
+
+Two clerks acting on one case at once cannot both succeed: the row is locked (SELECT ... FOR
+UPDATE on PostgreSQL; SQLite serialises writers) and the version the user saw must still be the
+case's version. Dates are the dates of the acts (``on``); deadlines count working days on the
+State Council calendar from the area's time limit in force (policy parameters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from safetynet.cases.models import (
+    CLOSED_STATES,
+    TRANSITIONS,
+    Authorization,
+    Case,
+    CaseEvent,
+    HomeVisit,
+    Objection,
+    State,
+)
+from safetynet.policy.assessment import assess
+from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.parameters import value
+from safetynet.policy.working_days import add_working_days
+from safetynet.registry.models import Household, Person, Staff
+from safetynet.registry.selectors import assessment_input, staff_of
+from safetynet.supervision.services import record
+
+ACTION_NAMES = {
+    "start_precheck": "发起核对", "accept": "受理申请", "record_home_visit": "登记入户调查", "approve": "审核确认",
+    "refuse": "不予确认", "object": "登记公示异议", "close_notice": "结束公示并确认", "start_review": "启动复核",
+    "continue_after_review": "复核后继续保障", "suspend": "暂停保障", "resume": "恢复保障",
+    "give_termination_notice": "发布终止公示", "terminate": "终止保障", "start_graduated_exit": "启动渐退",
+    "end_graduated_exit": "渐退期满终止", "withdraw": "撤回申请",
+}  # fmt: skip
+
+
+class TransitionError(PolicyError):
+    """A step the case's state, its version or the user's role does not allow."""
+
+
+class Forbidden(PermissionDenied):
+    def __init__(self, role: str, action: str) -> None:
+        self.error = PolicyError("not_permitted", role=role, action=ACTION_NAMES.get(action, action))
+        super().__init__(self.error.message("zh"))
+
+
+def first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _limit(name: str, case_or_area: Case | str, on: date) -> int:
+    area = case_or_area if isinstance(case_or_area, str) else case_or_area.area_code
+    return value(name, area[:6], on)
+
+
+def _check_role(actor, action: str, roles: tuple[str, ...], area_code: str) -> Staff:
+    staff = staff_of(actor)
+    if staff is None or not area_code.startswith(staff.area_id):
+        raise Forbidden("—" if staff is None else staff.get_role_display(), action)
+    if staff.role not in roles:
+        raise Forbidden(staff.get_role_display(), action)
+    return staff
+
+
+def _transition(
+    actor,
+    case: Case,
+    name: str,
+    *,
+    version: int,
+    on: date,
+    note: str = "",
+    data: dict | None = None,
+    change: Callable[[Case], None] | None = None,
+) -> Case:
+    from_states, to_state, roles = TRANSITIONS[name]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _check_role(actor, name, roles, locked.area_code)
+        if locked.version != version:
+            raise TransitionError("stale_version", current=locked.version, seen=version)
+        if locked.state not in from_states:
+            raise TransitionError(
+                "illegal_transition",
+                state=State(locked.state).label,
+                action=ACTION_NAMES[name],
+                allowed="、".join(State(s).label for s in from_states),
+            )
+        last = locked.events.order_by("-on").values_list("on", flat=True).first()
+        if last and on < last:
+            raise InputError([FieldError("on", "date_order", on=on.isoformat(), last=last.isoformat())])
+        from_state = locked.state
+        if change:
+            change(locked)
+        locked.state = to_state
+        locked.version += 1
+        locked.save()
+        CaseEvent.objects.create(
+            case=locked,
+            on=on,
+            actor=_user(actor),
+            transition=name,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            data=data or {},
+        )
+        record(
+            actor,
+            f"case.{name}",
+            object_type="case",
+            object_id=locked.pk,
+            area_code=locked.area_code,
+            details={"from": from_state, "to": to_state, "on": on.isoformat(), **(data or {})},
+        )
+    case.refresh_from_db()
+    return case
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _assess(case: Case, on: date) -> dict:
+    """The policy floor's answer for the case's household in the month of ``on``."""
+    household = Household.objects.prefetch_related("members__incomes", "members__assets", "members__obligors").get(
+        pk=case.household_id
+    )
+    return assess(assessment_input(household, on.replace(day=1)))
+
+
+def _amount_fen(case: Case, result: dict) -> tuple[bool, int, list[dict]]:
+    """Eligible, monthly amount in fen, reasons: the household's dibao or the applicant's tekun."""
+    if case.programme == "dibao":
+        part = result["dibao"]
+    else:
+        part = next(m for m in result["tekun"]["members"] if m["id_number"] == case.applicant.id_number)
+    yuan, _, fen = part["monthly_amount"].partition(".")
+    return part["eligible"], int(yuan) * 100 + int(fen), part["reasons"]
+
+
+# ---- the transitions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_authorization(
+    actor, *, id_number: str, signed_on: date, document: str, person: Person | None = None
+) -> Authorization:
+    """A signed authorisation to check a person's income and assets (授权核对)."""
+    area = person.household.village_id if person else (staff_of(actor).area_id if staff_of(actor) else "")
+    _check_role(actor, "start_precheck", ("clerk",), area)
+    auth = Authorization.objects.create(
+        person=person, id_number=id_number, signed_on=signed_on, document=document, recorded_by=_user(actor)
+    )
+    record(
+        actor,
+        "authorization.record",
+        object_type="authorization",
+        object_id=auth.pk,
+        area_code=area,
+        details={"document": document, "signed_on": signed_on.isoformat()},
+    )
+    return auth
+
+
+def missing_authorizations(household: Household, programme: str, applicant: Person) -> list[str]:
+    """Whose data would be read without a signed authorisation: every member, and for tekun the
+    applicant's support obligors too (POLICY.md §3)."""
+    people = [(p.name, p.id_number) for p in household.members.all()]
+    if programme == "tekun":
+        people += [(f"{o.name}（义务人）", o.id_number) for o in applicant.obligors.all()]
+    signed = set(Authorization.objects.filter(id_number__in=[n for _, n in people]).values_list("id_number", flat=True))
+    return [name for name, number in people if number not in signed]
+
+
+def start_precheck(actor, *, household: Household, programme: str, applicant: Person, on: date) -> Case:
+    """先核对、后申请: the economic check before the formal application, on signed authorisations."""
+    _check_role(actor, "start_precheck", ("clerk",), household.village_id)
+    if applicant.household_id != household.pk:
+        raise InputError([FieldError("applicant", "not_a_member")])
+    missing = missing_authorizations(household, programme, applicant)
+    if missing:
+        raise InputError([FieldError("authorizations", "authorization_missing", names="、".join(missing))])
+    due = add_working_days(on, _limit("verification_time_limit", household.village_id, on))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    programme=programme,
+                    household=household,
+                    applicant=applicant,
+                    area_code=household.village_id,
+                    opened_on=on,
+                    due_on=due,
+                    staff_relative=household.members.filter(staff_relative=True).exists(),
+                )
+        except IntegrityError:  # the database's one-live-case constraint
+            raise _open_case_exists(household, programme, applicant) from None
+        case.assessment = _assess(case, on)
+        case.save(update_fields=["assessment"])
+        CaseEvent.objects.create(
+            case=case,
+            on=on,
+            actor=_user(actor),
+            transition="start_precheck",
+            to_state=case.state,
+            data={"staff_relative": case.staff_relative},
+        )
+        record(
+            actor,
+            "case.start_precheck",
+            object_type="case",
+            object_id=case.pk,
+            area_code=case.area_code,
+            details={"programme": programme, "on": on.isoformat()},
+        )
+    return case
+
+
+def _open_case_exists(household: Household, programme: str, applicant: Person) -> InputError:
+    live = (
+        Case.objects.filter(
+            programme=programme, **({"household": household} if programme == "dibao" else {"applicant": applicant})
+        )
+        .exclude(state__in=CLOSED_STATES)
+        .first()
+    )
+    return InputError(
+        [
+            FieldError(
+                "programme",
+                "open_case_exists",
+                programme=dict(Case._meta.get_field("programme").choices)[programme],
+                case=live.pk if live else "?",
+                who="家庭" if programme == "dibao" else "申请人",
+            )
+        ]
+    )
+
+
+def accept(actor, case: Case, *, version: int, on: date) -> Case:
+    """受理: the decision is due within the area's time limit (20 working days; 2 in 汶上县)."""
+
+    def change(c: Case) -> None:
+        c.accepted_on = on
+        c.decision_due_on = add_working_days(on, _limit("decision_time_limit", c, on))
+        visit_due = add_working_days(on, _limit("investigation_start_limit", c, on))
+        c.due_on = min(visit_due, c.decision_due_on)
+
+    return _transition(actor, case, "accept", version=version, on=on, change=change)
+
+
+def record_home_visit(
+    actor,
+    case: Case,
+    *,
+    version: int,
+    on: date,
+    investigators: list[str],
+    family_signed: bool,
+    findings: str,
+    county_level: bool = False,
+) -> Case:
+    """入户调查: at least two investigators, the record signed by the family members present; for
+    relatives of caseworkers or cadres the visit is made by the county (低保-2021 Arts. 11, 20)."""
+    names = sorted({n.strip() for n in investigators if n.strip()})
+    errors = []
+    if len(names) < 2:
+        errors.append(FieldError("investigators", "investigators", count=len(names)))
+    if not family_signed:
+        errors.append(FieldError("family_signed", "family_signature"))
+    if county_level and (staff_of(actor) is None or staff_of(actor).role != Staff.Role.COUNTY):
+        errors.append(FieldError("county_level", "not_permitted", role=_role_label(actor), action="登记县级入户调查"))
+    if case.staff_relative and not county_level:
+        errors.append(FieldError("county_level", "county_visit_required"))
+    if errors:
+        raise InputError(errors)
+
+    def change(c: Case) -> None:
+        HomeVisit.objects.create(
+            case=c,
+            visited_on=on,
+            investigators=names,
+            county_level=county_level,
+            family_signed=family_signed,
+            findings=findings,
+        )
+        c.county_visit_done = c.county_visit_done or county_level
+        c.due_on = c.decision_due_on
+
+    return _transition(
+        actor,
+        case,
+        "record_home_visit",
+        version=version,
+        on=on,
+        change=change,
+        data={"investigators": names, "county_level": county_level},
+    )
+
+
+def _role_label(actor) -> str:
+    staff = staff_of(actor)
+    return staff.get_role_display() if staff else "—"
+
+
+def approve(actor, case: Case, *, version: int, on: date) -> Case:
+    """审核确认: the amount is the policy floor's, for the month of the decision; the result is
+    posted in the village for 7 days."""
+    result = _assess(case, on)
+    eligible, amount, reasons = _amount_fen(case, result)
+    if not eligible:
+        raise InputError(
+            [FieldError("decision", "not_eligible", month=f"{on:%Y-%m}", reasons="；".join(r["text"] for r in reasons))]
+        )
+
+    def change(c: Case) -> None:
+        c.decided_on, c.decision_month = on, on.replace(day=1)
+        c.assessment, c.monthly_amount_fen = result, amount
+        c.notice_starts_on = on
+        c.notice_ends_on = on + timedelta(days=value("public_notice_days", c.area_code[:6], on))
+        c.due_on = c.notice_ends_on
+
+    return _transition(
+        actor, case, "approve", version=version, on=on, change=change, data={"monthly_amount_fen": amount}
+    )
+
+
+def refuse(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
+    """不予确认, with reasons notified in writing within 3 working days (低保-2021 Art. 21)."""
+    if not reasons.strip():
+        raise InputError([FieldError("reasons", "required")])
+
+    def change(c: Case) -> None:
+        c.decided_on, c.refusal_reasons = on, reasons.strip()
+        c.due_on = add_working_days(on, _limit("refusal_notice_limit", c, on))
+
+    return _transition(actor, case, "refuse", version=version, on=on, change=change, note=reasons.strip())
+
+
+def raise_objection(actor, case: Case, *, version: int, on: date, text: str) -> Case:
+    """An objection during the notice reopens the investigation; a new notice follows."""
+    if not text.strip():
+        raise InputError([FieldError("text", "required")])
+
+    def change(c: Case) -> None:
+        Objection.objects.create(case=c, raised_on=on, text=text.strip())
+        c.notice_starts_on = c.notice_ends_on = None
+        c.due_on = add_working_days(on, _limit("investigation_start_limit", c, on))
+
+    return _transition(actor, case, "object", version=version, on=on, change=change, note=text.strip())
+
+
+def close_notice(actor, case: Case, *, version: int, on: date) -> Case:
+    """The notice ran its 7 days without objection: the case is approved and the entitlement
+    starts the month after (低保-2012 Art. 31; 特困-2021 Art. 17)."""
+    if case.notice_ends_on and on < case.notice_ends_on:
+        raise TransitionError(
+            "notice_running", ends=case.notice_ends_on.isoformat(), action=ACTION_NAMES["close_notice"]
+        )
+
+    def change(c: Case) -> None:
+        c.approved_on = on
+        c.entitlement_from = first_of_next_month(on)
+        c.next_review_on = add_months(on.replace(day=1), _review_months(c))
+        c.due_on = None
+
+    return _transition(actor, case, "close_notice", version=version, on=on, change=change)
+
+
+def _review_months(case: Case) -> int:
+    """Tekun and stable dibao households yearly; irregular income or members able to work
+    half-yearly (低保-2021 Art. 31)."""
+    if case.programme == "tekun":
+        return 12
+    working = any(
+        i.kind in ("wage", "business") and i.until is None
+        for p in case.household.members.all()
+        for i in p.incomes.all()
+    )
+    return 6 if working else 12
+
+
+def start_review(actor, case: Case, *, version: int, on: date) -> Case:
+    def change(c: Case) -> None:
+        c.due_on = add_working_days(on, _limit("decision_time_limit", c, on))
+
+    return _transition(actor, case, "start_review", version=version, on=on, change=change)
+
+
+def continue_after_review(actor, case: Case, *, version: int, on: date) -> Case:
+    """Still eligible: the amount of the month of the review applies from the next month."""
+    result = _assess(case, on)
+    eligible, amount, reasons = _amount_fen(case, result)
+    if not eligible:
+        raise InputError(
+            [FieldError("decision", "not_eligible", month=f"{on:%Y-%m}", reasons="；".join(r["text"] for r in reasons))]
+        )
+    old = case.monthly_amount_fen
+
+    def change(c: Case) -> None:
+        c.assessment, c.monthly_amount_fen, c.decision_month = result, amount, on.replace(day=1)
+        c.next_review_on = add_months(on.replace(day=1), _review_months(c))
+        c.due_on = None
+
+    return _transition(
+        actor,
+        case,
+        "continue_after_review",
+        version=version,
+        on=on,
+        change=change,
+        data={"old_amount_fen": old, "new_amount_fen": amount, "effective": first_of_next_month(on).isoformat()},
+    )
+
+
+def suspend(actor, case: Case, *, version: int, on: date, reason: str) -> Case:
+    return _transition(actor, case, "suspend", version=version, on=on, note=reason)
+
+
+def resume(actor, case: Case, *, version: int, on: date) -> Case:
+    return _transition(actor, case, "resume", version=version, on=on)
+
+
+def give_termination_notice(actor, case: Case, *, version: int, on: date, reason: str) -> Case:
+    """Ending support is posted for 7 days first; it takes effect the month after."""
+    if not reason.strip():
+        raise InputError([FieldError("reason", "required")])
+
+    def change(c: Case) -> None:
+        c.notice_starts_on = on
+        c.notice_ends_on = on + timedelta(days=value("public_notice_days", c.area_code[:6], on))
+        c.due_on = c.notice_ends_on
+
+    return _transition(actor, case, "give_termination_notice", version=version, on=on, change=change, note=reason)
+
+
+def terminate(actor, case: Case, *, version: int, on: date) -> Case:
+    if case.notice_ends_on and on < case.notice_ends_on:
+        raise TransitionError("notice_running", ends=case.notice_ends_on.isoformat(), action=ACTION_NAMES["terminate"])
+
+    def change(c: Case) -> None:
+        c.entitlement_until = first_of_next_month(on)
+        c.due_on = None
+
+    return _transition(actor, case, "terminate", version=version, on=on, change=change)
+
+
+def start_graduated_exit(actor, case: Case, *, version: int, on: date, months: int) -> Case:
+    """渐退: a registered-poor household whose income has risen above the standard keeps its
+    dibao for 3 to 6 more months (POLICY.md §3)."""
+    if not 3 <= months <= 6:
+        raise InputError([FieldError("months", "months_range", months=months)])
+    if not case.household.registered_poor:
+        raise InputError([FieldError("case", "not_registered_poor")])
+    eligible, _, _ = _amount_fen(case, _assess(case, on))
+    if eligible:
+        raise InputError([FieldError("case", "still_eligible", month=f"{on:%Y-%m}")])
+
+    def change(c: Case) -> None:
+        c.entitlement_until = add_months(first_of_next_month(on), months)
+        c.due_on = c.entitlement_until - timedelta(days=1)
+
+    return _transition(
+        actor, case, "start_graduated_exit", version=version, on=on, change=change, data={"months": months}
+    )
+
+
+def end_graduated_exit(actor, case: Case, *, version: int, on: date) -> Case:
+    def change(c: Case) -> None:
+        c.due_on = None
+
+    return _transition(actor, case, "end_graduated_exit", version=version, on=on, change=change)
+
+
+def withdraw(actor, case: Case, *, version: int, on: date, reason: str = "") -> Case:
+    def change(c: Case) -> None:
+        c.due_on = None
+
+    return _transition(actor, case, "withdraw", version=version, on=on, change=change, note=reason)

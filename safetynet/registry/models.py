@@ -1,0 +1,194 @@
+"""Areas, households, persons and what is known about them, with the history of every change.
+
+Area codes are hierarchical: a county's six digits (GB/T 2260), a township's nine, a village's
+twelve, each starting with its parent's. Scoping a user to an area is a prefix test on the
+household's village code, which an index serves.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from safetynet.policy.household import ASSET_KINDS, DISABILITY_KINDS, HUKOU, INCOME_KINDS, RELATIONS, VEHICLE_USES
+
+
+def _choices(values: tuple[str, ...], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    return [(v, (labels or {}).get(v, v)) for v in values]
+
+
+HUKOU_LABELS = {"urban": "城镇", "rural": "农村"}
+RELATION_LABELS = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"}
+INCOME_LABELS = {
+    "wage": "工资性收入", "business": "经营净收入", "property": "财产净收入", "transfer": "转移净收入",
+    "pension": "养老金", "pension_basic": "城乡居民基础养老金", "unemployment_benefit": "失业保险金",
+    "scholarship": "奖学金", "family_planning_award": "计划生育奖励", "youfu": "优抚金", "assistance": "社会救助金",
+    "heroism_award": "见义勇为奖励", "old_age_allowance": "高龄津贴", "other": "其他收入",
+}  # fmt: skip
+ASSET_LABELS = {"deposit": "存款", "securities": "有价证券", "insurance": "商业保险", "vehicle": "机动车",
+                "house": "住房", "business": "企业（市场主体）"}  # fmt: skip
+DISABILITY_LABELS = {"physical": "肢体", "intellectual": "智力", "mental": "精神", "visual": "视力",
+                     "hearing": "听力", "speech": "言语", "multiple": "多重"}  # fmt: skip
+
+
+class Area(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        COUNTY = "county", "县级区划"
+        TOWNSHIP = "township", "乡镇街道"
+        VILLAGE = "village", "村居"
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=8, choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    tier = models.CharField("标准档次", max_length=1, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "区划"
+
+    def __str__(self) -> str:
+        return f"{self.name}"
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]
+
+
+class Household(models.Model):
+    village = models.ForeignKey(Area, models.PROTECT, related_name="households", verbose_name="村居")
+    hukou = models.CharField("户籍类别", max_length=5, choices=_choices(HUKOU, HUKOU_LABELS))
+    address = models.CharField("住址", max_length=200)
+    registered_poor = models.BooleanField("建档立卡贫困户", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭"
+        indexes = [models.Index(fields=["village"])]
+
+    def __str__(self) -> str:
+        head = next((p for p in self.members.all() if p.relation == "head"), None)
+        return f"{head.name if head else '—'}户（{self.village.name}）"
+
+
+class Person(models.Model):
+    """A member of a household. The current facts are here; ``PersonChange`` keeps each change."""
+
+    household = models.ForeignKey(Household, models.PROTECT, related_name="members", verbose_name="家庭")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=40)
+    relation = models.CharField("与户主关系", max_length=8, choices=_choices(RELATIONS, RELATION_LABELS))
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=6, choices=[("male", "男"), ("female", "女")])
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    bank_card = models.CharField("银行卡号", max_length=30, blank=True)
+    disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
+    disability_kind = models.CharField(
+        "残疾类别", max_length=12, blank=True, choices=_choices(DISABILITY_KINDS, DISABILITY_LABELS)
+    )
+    serious_illness = models.BooleanField("重病", default=False)
+    adl_unmet = models.PositiveSmallIntegerField("不能完成的日常生活活动项数", default=0)
+    able_obligor = models.BooleanField("有具备履行能力的法定义务人", default=True)
+    student = models.BooleanField("全日制在校生", default=False)
+    supported_as_minor = models.BooleanField("未成年时已获特困供养", default=False)
+    orphan_support = models.BooleanField("按孤儿或事实无人抚养儿童保障", default=False)
+    staff_relative = models.BooleanField("经办人员或村干部近亲属", default=False)
+
+    class Meta:
+        ordering = ["household_id", "id"]
+        verbose_name = verbose_name_plural = "人员"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(disability_grade__isnull=True)
+                | models.Q(disability_grade__gte=1, disability_grade__lte=4),
+                name="person_disability_grade_1_4",
+            ),
+            models.CheckConstraint(condition=models.Q(adl_unmet__lte=6), name="person_adl_unmet_0_6"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The facts of a person whose changes are kept: each change is a PersonChange row.
+TRACKED_FIELDS = (
+    "name", "relation", "phone", "bank_card", "disability_grade", "disability_kind", "serious_illness",
+    "adl_unmet", "able_obligor", "student", "supported_as_minor", "orphan_support", "staff_relative",
+)  # fmt: skip
+
+
+class PersonChange(models.Model):
+    """A change of circumstances: what changed, from when, on whose word; never overwritten."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="changes")
+    field = models.CharField(max_length=32)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    effective_on = models.DateField("生效日期")
+    source = models.CharField("来源", max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+
+class Income(models.Model):
+    """A monthly income of a person, valid from ``since`` until ``until`` (exclusive, open if null)."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="incomes")
+    kind = models.CharField("收入种类", max_length=24, choices=_choices(INCOME_KINDS, INCOME_LABELS))
+    monthly_fen = models.BigIntegerField("月收入（分）")
+    since = models.DateField("起始日期")
+    until = models.DateField("终止日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=100)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(monthly_fen__gte=0), name="income_not_negative")]
+
+
+class Asset(models.Model):
+    person = models.ForeignKey(Person, models.PROTECT, related_name="assets")
+    kind = models.CharField("财产种类", max_length=12, choices=_choices(ASSET_KINDS, ASSET_LABELS))
+    value_fen = models.BigIntegerField("价值（分）", default=0)
+    use = models.CharField("车辆用途", max_length=10, blank=True, choices=_choices(VEHICLE_USES))
+    since = models.DateField("起始日期")
+    until = models.DateField("终止日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=100)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(value_fen__gte=0), name="asset_not_negative")]
+
+
+class SupportObligor(models.Model):
+    """A person with a legal duty to support (赡养抚养扶养义务人) a member, who may live elsewhere."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="obligors")
+    name = models.CharField("姓名", max_length=40)
+    id_number = models.CharField("公民身份号码", max_length=18)
+    relation = models.CharField("关系", max_length=20)
+    able = models.BooleanField("具备履行能力", default=True)
+    source = models.CharField("来源", max_length=100)
+
+
+class Staff(models.Model):
+    """A user's role and the area it covers: every read and write is scoped to it."""
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", "窗口经办人员"
+        APPROVER = "approver", "乡镇审核确认人员"
+        COUNTY = "county", "县级监督人员"
+        CITY = "city", "市级管理员"
+        VERIFIER = "verifier", "核对人员"
+        AUDITOR = "auditor", "审计人员（只读）"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    area = models.ForeignKey(Area, models.PROTECT, verbose_name="所辖区划")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}（{self.get_role_display()}，{self.area.name}）"

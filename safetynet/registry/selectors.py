@@ -1,0 +1,121 @@
+"""Every read of the registry, already scoped to the caller's area and role.
+
+A user without a staff role sees nothing. A household outside the user's area does not exist
+for them: the same 404 as a household that does not exist, so an ID cannot be probed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from safetynet.policy.money import fmt
+from safetynet.registry.models import Area, Asset, Household, Income, Person, Staff
+from safetynet.supervision.services import record
+
+
+def staff_of(user) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff
+    except Staff.DoesNotExist:
+        return None
+
+
+def scope_prefix(user) -> str | None:
+    """The area-code prefix the user may see, or None for nothing at all."""
+    staff = staff_of(user)
+    return staff.area_id if staff else None
+
+
+def areas_for(user, level: str | None = None) -> QuerySet[Area]:
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Area.objects.none()
+    qs = Area.objects.filter(code__startswith=prefix)
+    return qs.filter(level=level) if level else qs
+
+
+def households_for(user) -> QuerySet[Household]:
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Household.objects.none()
+    return Household.objects.filter(village_id__startswith=prefix).select_related("village__parent")
+
+
+def household_for(user, household_id: int, *, purpose: str = "view") -> Household:
+    """One household with its members, incomes and assets; the view of personal data is audited."""
+    try:
+        household = (
+            households_for(user)
+            .prefetch_related(
+                Prefetch("members", queryset=Person.objects.order_by("id")),
+                "members__incomes",
+                "members__assets",
+                "members__obligors",
+                "members__changes",
+            )
+            .get(pk=household_id)
+        )
+    except (Household.DoesNotExist, ValueError):
+        raise Http404("household") from None
+    record(
+        user,
+        f"household.{purpose}",
+        object_type="household",
+        object_id=household.pk,
+        area_code=household.village_id,
+        details={},
+    )
+    return household
+
+
+def search_households(user, query: str) -> QuerySet[Household]:
+    """By a member's name or ID number (or its last digits), or the address, within the user's area."""
+    query = query.strip()
+    qs = households_for(user)
+    if not query:
+        return qs.none()
+    match = Q(members__name__contains=query) | Q(address__contains=query)
+    if query.upper().rstrip("X").isdigit():
+        match |= Q(members__id_number__endswith=query.upper()) | Q(members__id_number=query.upper())
+    return qs.filter(match).distinct().order_by("id")
+
+
+def _valid_in(rows, month: date):
+    return [r for r in rows if r.since <= month and (r.until is None or r.until > month)]
+
+
+def assessment_input(household: Household, month: date) -> dict:
+    """The household as the policy floor takes it, with the incomes and assets valid in ``month``."""
+    members = []
+    for p in household.members.all():
+        incomes: list[Income] = _valid_in(p.incomes.all(), month)
+        assets: list[Asset] = _valid_in(p.assets.all(), month)
+        member = {
+            "id_number": p.id_number,
+            "relation": p.relation,
+            "incomes": [{"kind": i.kind, "monthly": fmt(i.monthly_fen)} for i in incomes],
+            "assets": [
+                {
+                    "kind": a.kind,
+                    "value": fmt(a.value_fen),
+                    **({"use": a.use or "ordinary"} if a.kind == "vehicle" else {}),
+                }
+                for a in assets
+            ],
+            "serious_illness": p.serious_illness,
+            "adl_unmet": p.adl_unmet,
+            # Recorded obligors decide; without any, the declared fact stands.
+            "able_obligor": any(o.able for o in obligors) if (obligors := list(p.obligors.all())) else p.able_obligor,
+            "student": p.student,
+            "supported_as_minor": p.supported_as_minor,
+            "orphan_support": p.orphan_support,
+        }
+        if p.disability_grade:
+            member["disability"] = {"grade": p.disability_grade, "kind": p.disability_kind}
+        members.append(member)
+    return {"area": household.village_id[:6], "hukou": household.hukou, "month": f"{month:%Y-%m}", "members": members}
