@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from safetynet.cases.models import (
@@ -30,7 +29,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
-from safetynet.registry.selectors import assessment_input, staff_of
+from safetynet.registry.selectors import assessment_input, require_role, staff_of
 from safetynet.supervision.services import record
 
 ACTION_NAMES = {
@@ -44,12 +43,6 @@ ACTION_NAMES = {
 
 class TransitionError(PolicyError):
     """A step the case's state, its version or the user's role does not allow."""
-
-
-class Forbidden(PermissionDenied):
-    def __init__(self, role: str, action: str) -> None:
-        self.error = PolicyError("not_permitted", role=role, action=ACTION_NAMES.get(action, action))
-        super().__init__(self.error.message("zh"))
 
 
 def first_of_next_month(day: date) -> date:
@@ -67,12 +60,7 @@ def _limit(name: str, case_or_area: Case | str, on: date) -> int:
 
 
 def _check_role(actor, action: str, roles: tuple[str, ...], area_code: str) -> Staff:
-    staff = staff_of(actor)
-    if staff is None or not area_code.startswith(staff.area_id):
-        raise Forbidden("—" if staff is None else staff.get_role_display(), action)
-    if staff.role not in roles:
-        raise Forbidden(staff.get_role_display(), action)
-    return staff
+    return require_role(actor, roles, area_code, ACTION_NAMES.get(action, action))
 
 
 def _transition(
@@ -189,6 +177,8 @@ def missing_authorizations(household: Household, programme: str, applicant: Pers
 def start_precheck(actor, *, household: Household, programme: str, applicant: Person, on: date) -> Case:
     """先核对、后申请: the economic check before the formal application, on signed authorisations."""
     _check_role(actor, "start_precheck", ("clerk",), household.village_id)
+    if programme not in ("dibao", "tekun"):
+        raise InputError([FieldError("programme", "choice", value=programme, choices="dibao, tekun")])
     if applicant.household_id != household.pk:
         raise InputError([FieldError("applicant", "not_a_member")])
     missing = missing_authorizations(household, programme, applicant)

@@ -192,3 +192,13 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}（{self.get_role_display()}，{self.area.name}）"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored, so a database copy leaks no token."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)

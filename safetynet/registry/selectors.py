@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from safetynet.policy.errors import PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area, Asset, Household, Income, Person, Staff
 from safetynet.supervision.services import record
@@ -23,6 +25,22 @@ def staff_of(user) -> Staff | None:
         return user.staff
     except Staff.DoesNotExist:
         return None
+
+
+class Forbidden(PermissionDenied):
+    """A write the user's role or area does not allow; the message is in Chinese."""
+
+    def __init__(self, role: str, action: str) -> None:
+        self.error = PolicyError("not_permitted", role=role, action=action)
+        super().__init__(self.error.message("zh"))
+
+
+def require_role(actor, roles: tuple[str, ...], area_code: str, action: str) -> Staff:
+    """The actor's staff record, if their role is one of ``roles`` and their area covers the code."""
+    staff = staff_of(actor)
+    if staff is None or not area_code.startswith(staff.area_id) or staff.role not in roles:
+        raise Forbidden(staff.get_role_display() if staff else "—", action)
+    return staff
 
 
 def scope_prefix(user) -> str | None:

@@ -20,6 +20,7 @@ from safetynet.registry.models import (
     PersonChange,
     SupportObligor,
 )
+from safetynet.registry.selectors import require_role
 from safetynet.supervision.services import record
 
 
@@ -55,6 +56,7 @@ def create_household(
     actor, *, village: Area, hukou: str, address: str, members: list[dict], registered_poor: bool = False
 ) -> Household:
     """A household with its members; every ID number checked, none already registered."""
+    require_role(actor, ("clerk",), village.code, "登记家庭")
     errors: list[FieldError] = []
     if village.level != Area.Level.VILLAGE:
         errors.append(FieldError("village", "choice", value=village.code, choices="村居"))
@@ -86,6 +88,7 @@ def create_household(
 @transaction.atomic
 def change_person(actor, person: Person, changes: dict[str, Any], *, effective_on: date, source: str) -> Person:
     """Record a change of circumstances: the old and new value, from when, on whose word."""
+    require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记情况变更")
     person = Person.objects.select_for_update().get(pk=person.pk)
     unknown = [f for f in changes if f not in TRACKED_FIELDS]
     if unknown:
@@ -124,6 +127,7 @@ def change_person(actor, person: Person, changes: dict[str, Any], *, effective_o
 
 @transaction.atomic
 def add_income(actor, person: Person, *, kind: str, monthly_fen: int, since: date, source: str) -> Income:
+    require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记收入")
     income = Income(person=person, kind=kind, monthly_fen=monthly_fen, since=since, source=source)
     income.full_clean()
     income.save()
@@ -141,6 +145,7 @@ def add_income(actor, person: Person, *, kind: str, monthly_fen: int, since: dat
 @transaction.atomic
 def end_income(actor, income: Income, *, until: date, source: str) -> Income:
     """An income stops: it is closed from a date, never deleted, so earlier months stay explained."""
+    require_role(actor, ("clerk", "approver", "county"), income.person.household.village_id, "登记收入变化")
     income = Income.objects.select_for_update().get(pk=income.pk)
     if income.until is not None:
         raise InputError([FieldError("until", "already_ended", until=income.until.isoformat())])
@@ -159,6 +164,7 @@ def end_income(actor, income: Income, *, until: date, source: str) -> Income:
 
 @transaction.atomic
 def add_asset(actor, person: Person, *, kind: str, value_fen: int, since: date, source: str, use: str = "") -> Asset:
+    require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记财产")
     asset = Asset(
         person=person, kind=kind, value_fen=value_fen, since=since, source=source, use=use if kind == "vehicle" else ""
     )
@@ -179,6 +185,7 @@ def add_asset(actor, person: Person, *, kind: str, value_fen: int, since: date, 
 def add_obligor(
     actor, person: Person, *, name: str, id_number: str, relation: str, able: bool, source: str
 ) -> SupportObligor:
+    require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记义务人")
     try:
         number = idnumber.parse(id_number).number
     except PolicyError as exc:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
+from safetynet.cases.services import TransitionError
 from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
@@ -44,6 +46,19 @@ def _policy_error(request: HttpRequest, exc: PolicyError):
     field = {"unknown_area": "area", "before_first_value": "month", "calendar_year_missing": "date"}.get(exc.code, "")
     error = FieldError(field, exc.code, **exc.params)
     return api.create_response(request, {"detail": [error.as_dict(_lang(request))]}, status=422)
+
+
+@api.exception_handler(TransitionError)
+def _transition_error(request: HttpRequest, exc: TransitionError):
+    # The case is in another state or another version than the caller saw: a conflict.
+    error = FieldError("", exc.code, **exc.params)
+    return api.create_response(request, {"detail": [error.as_dict(_lang(request))]}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": [{"loc": "", "type": "not_permitted", "msg": str(exc)}]},
+                               status=403)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -198,3 +213,14 @@ class WorkingDayOut(Schema):
 )
 def add_working_days(request: HttpRequest, query: Query[WorkingDayQuery]):
     return {"date": query.date, "n": query.n, "result": working_days.add_working_days(query.date, query.n)}
+
+
+def _mount() -> None:
+    from safetynet.cases.api import router as cases_router
+    from safetynet.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
+    api.add_router("/", cases_router)
+
+
+_mount()

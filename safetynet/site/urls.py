@@ -1,11 +1,32 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
+from safetynet.cases import views as cases
+from safetynet.notices import views as notices
+from safetynet.registry import views as registry
 from safetynet.site import views
 from safetynet.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/", cases.desk, name="desk"),
+    path("deadlines/", cases.deadlines, name="deadlines"),
+    path("cases/<int:case_id>/", cases.case_page, name="case"),
+    path("cases/<int:case_id>/decision/", cases.decision, name="case-decision"),
+    path("cases/<int:case_id>/steps/<str:name>/", cases.take_step, name="case-step"),
+    path("households/", registry.search, name="household-search"),
+    path("households/new/", registry.new_household, name="household-new"),
+    path("households/preview/", registry.preview, name="household-preview"),
+    path("households/<int:household_id>/", registry.household, name="household"),
+    path("households/<int:household_id>/authorize/", registry.authorize, name="household-authorize"),
+    path("households/<int:household_id>/apply/", registry.start_case, name="household-apply"),
+    path("notices/", notices.index, name="notice-index"),
+    path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
+    path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,157 @@
+"""/api/v1/cases: the same steps as the case page, for other systems and scripts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from safetynet.cases import selectors, services
+from safetynet.cases.models import TRANSITIONS
+from safetynet.policy.errors import FieldError, InputError
+from safetynet.policy.money import fmt
+from safetynet.registry.selectors import households_for
+from safetynet.registry.views import mask_id, sees_full_ids
+from safetynet.site.auth import STAFF_AUTH
+
+router = Router(tags=["cases"], auth=STAFF_AUTH)
+
+
+class EventOut(Schema):
+    on: date
+    transition: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    note: str
+
+
+class CaseOut(Schema):
+    id: int
+    programme: str
+    state: str
+    version: int
+    household: int
+    applicant_name: str
+    applicant_id_number: str
+    area_code: str
+    staff_relative: bool
+    opened_on: date
+    accepted_on: date | None
+    decision_due_on: date | None
+    due_on: date | None
+    decided_on: date | None
+    monthly_amount: str | None
+    notice_starts_on: date | None
+    notice_ends_on: date | None
+    entitlement_from: date | None
+    entitlement_until: date | None
+    allowed_steps: list[str]
+    events: list[EventOut] = []
+
+
+def case_out(request, case, events: bool = False) -> dict:
+    full = sees_full_ids(request.user)
+    amount = case.monthly_amount_fen
+    return {
+        "id": case.pk, "programme": case.programme, "state": case.state, "version": case.version,
+        "household": case.household_id, "applicant_name": case.applicant.name,
+        "applicant_id_number": case.applicant.id_number if full else mask_id(case.applicant.id_number),
+        "area_code": case.area_code, "staff_relative": case.staff_relative, "opened_on": case.opened_on,
+        "accepted_on": case.accepted_on, "decision_due_on": case.decision_due_on, "due_on": case.due_on,
+        "decided_on": case.decided_on, "monthly_amount": None if amount is None else fmt(amount),
+        "notice_starts_on": case.notice_starts_on, "notice_ends_on": case.notice_ends_on,
+        "entitlement_from": case.entitlement_from, "entitlement_until": case.entitlement_until,
+        "allowed_steps": selectors.allowed_transitions(request.user, case),
+        "events": [
+            {"on": e.on, "transition": e.transition, "from_state": e.from_state, "to_state": e.to_state,
+             "actor": e.actor.username if e.actor else None, "note": e.note}
+            for e in case.events.all()
+        ] if events else [],
+    }
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    results: list[CaseOut]
+
+
+@router.get("/cases", response=CasePage, summary="辖区内的案件")
+def list_cases(request, state: str | None = None, page: int = 1):
+    qs = selectors.cases_for(request.user).order_by("-id")
+    if state:
+        qs = qs.filter(state=state)
+    start = (max(page, 1) - 1) * 50
+    return {"count": qs.count(), "page": page, "results": [case_out(request, c) for c in qs[start:start + 50]]}
+
+
+@router.get("/cases/{case_id}", response=CaseOut, summary="一件案件及其办理过程（查看记入审计日志）")
+def get_case(request, case_id: int):
+    return case_out(request, selectors.case_for(request.user, case_id), events=True)
+
+
+class PrecheckIn(Schema):
+    household: int
+    programme: str
+    applicant: int
+    on: date
+
+
+@router.post("/cases", response={201: CaseOut}, summary="发起核对（先核对、后申请）")
+def start_precheck(request, payload: PrecheckIn):
+    household = get_object_or_404(households_for(request.user), pk=payload.household)
+    applicant = household.members.filter(pk=payload.applicant).first()
+    if applicant is None:
+        raise InputError([FieldError("applicant", "not_a_member")])
+    case = services.start_precheck(request.user, household=household, programme=payload.programme,
+                                   applicant=applicant, on=payload.on)
+    return 201, case_out(request, case, events=True)
+
+
+class StepIn(Schema):
+    version: int
+    on: date
+    investigators: list[str] = []
+    family_signed: bool = False
+    findings: str = ""
+    county_level: bool = False
+    reasons: str = ""
+    text: str = ""
+    reason: str = ""
+    months: int = 0
+
+
+STEP_ARGUMENTS = {
+    "record_home_visit": ("investigators", "family_signed", "findings", "county_level"),
+    "refuse": ("reasons",), "object": ("text",), "suspend": ("reason",), "give_termination_notice": ("reason",),
+    "start_graduated_exit": ("months",), "withdraw": ("reason",),
+}  # fmt: skip
+
+
+@router.post("/cases/{case_id}/steps/{name}", response=CaseOut,
+             summary="办理下一步（受理、入户调查、审核确认、公示、复核、终止……）",
+             description="`name` is one of: " + ", ".join(TRANSITIONS) + ". `version` must be the case's current "
+             "version: two people acting at once cannot both succeed (409).")
+def take_step(request, case_id: int, name: str, payload: StepIn):
+    case = selectors.case_for(request.user, case_id)
+    if name not in TRANSITIONS:
+        raise InputError([FieldError("name", "choice", value=name, choices=", ".join(TRANSITIONS))])
+    function = services.raise_objection if name == "object" else getattr(services, name)
+    extra = {k: getattr(payload, k) for k in STEP_ARGUMENTS.get(name, ())}
+    case = function(request.user, case, version=payload.version, on=payload.on, **extra)
+    return case_out(request, case, events=True)
+
+
+class DeadlinesOut(Schema):
+    today: date
+    overdue: list[CaseOut]
+    due_soon: list[CaseOut]
+
+
+@router.get("/deadlines", response=DeadlinesOut, summary="超期与三个工作日内到期的环节")
+def deadlines(request):
+    today = date.today()
+    return {"today": today, "overdue": [case_out(request, c) for c in selectors.overdue(request.user, today)[:500]],
+            "due_soon": [case_out(request, c) for c in selectors.due_soon(request.user, today)[:500]]}

@@ -1,0 +1,92 @@
+"""/api/v1/households: search, read, register. Scoped like the pages; views are audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from safetynet.registry import services
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import areas_for, household_for, search_households
+from safetynet.registry.views import mask_id, sees_full_ids
+from safetynet.site.auth import STAFF_AUTH
+
+router = Router(tags=["registry"], auth=STAFF_AUTH)
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    id_number: str
+    relation: str
+    birth_date: date
+
+
+class HouseholdOut(Schema):
+    id: int
+    village: str
+    village_name: str
+    hukou: str
+    address: str
+    registered_poor: bool
+    members: list[MemberOut]
+
+
+class Page(Schema):
+    count: int
+    page: int
+    results: list[HouseholdOut]
+
+
+def household_out(h, full_ids: bool) -> dict:
+    return {
+        "id": h.pk, "village": h.village_id, "village_name": h.village.name, "hukou": h.hukou, "address": h.address,
+        "registered_poor": h.registered_poor,
+        "members": [{"id": p.pk, "name": p.name, "id_number": p.id_number if full_ids else mask_id(p.id_number),
+                     "relation": p.relation, "birth_date": p.birth_date} for p in h.members.all()],
+    }
+
+
+@router.get("/households", response=Page, summary="在辖区内查询家庭（姓名、身份证号码或其后几位、住址）")
+def list_households(request, q: str, page: int = 1):
+    qs = search_households(request.user, q).prefetch_related("members")
+    start = (max(page, 1) - 1) * 20
+    full = sees_full_ids(request.user)
+    return {"count": qs.count(), "page": page, "results": [household_out(h, full) for h in qs[start:start + 20]]}
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="一户家庭（查看记入审计日志）")
+def get_household(request, household_id: int):
+    return household_out(household_for(request.user, household_id), sees_full_ids(request.user))
+
+
+class MemberIn(Schema):
+    name: str
+    id_number: str
+    relation: str = "other"
+    phone: str = ""
+    disability_grade: int | None = None
+    disability_kind: str = ""
+    serious_illness: bool = False
+    able_obligor: bool = True
+    staff_relative: bool = False
+
+
+class HouseholdIn(Schema):
+    village: str
+    hukou: str
+    address: str
+    registered_poor: bool = False
+    members: list[MemberIn]
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="登记家庭（窗口经办人员）")
+def create_household(request, payload: HouseholdIn):
+    village = get_object_or_404(areas_for(request.user, Area.Level.VILLAGE), code=payload.village)
+    household = services.create_household(
+        request.user, village=village, hukou=payload.hukou, address=payload.address,
+        registered_poor=payload.registered_poor, members=[m.dict() for m in payload.members],
+    )
+    return 201, household_out(household, sees_full_ids(request.user))

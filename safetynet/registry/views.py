@@ -1,0 +1,182 @@
+"""The registry pages: household search, intake with a live assessment preview, the household."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from safetynet.cases import services as case_services
+from safetynet.policy.assessment import assess
+from safetynet.policy.errors import InputError, PolicyError
+from safetynet.registry import forms, services
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import areas_for, household_for, search_households, staff_of
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def mask_id(number: str) -> str:
+    return f"{number[:6]}********{number[-4:]}"
+
+
+def sees_full_ids(user) -> bool:
+    """The window and the township decide on the person; above them a masked number serves."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in ("clerk", "approver", "verifier")
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "")
+    results = search_households(request.user, query).prefetch_related("members")
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    return render(request, "registry/search.html", {"q": query, "page": page, "full_ids": sees_full_ids(request.user)})
+
+
+def _villages(user):
+    return areas_for(user, Area.Level.VILLAGE).select_related("parent")
+
+
+def _month(request) -> date:
+    try:
+        return date.fromisoformat(request.POST.get("month", "") + "-01")
+    except ValueError:
+        return date.today().replace(day=1)
+
+
+@login_required
+def preview(request):
+    """htmx: the policy floor's answer for the form as it stands, or what is wrong with it."""
+    village = _villages(request.user).filter(code=request.POST.get("village")).first()
+    context = {"errors": {}, "result": None}
+    if village is None:
+        context["errors"] = {"village": ["请选择村居"]}
+    else:
+        payload = forms.policy_input(request.POST, _month(request), village.code[:6])
+        filled = [i for i, _ in forms.member_rows(request.POST)]
+        try:
+            context["result"] = assess(payload, lang=_lang())
+        except InputError as exc:
+            context["errors"] = forms.remap_rows(forms.field_errors(exc.errors, _lang()), filled)
+    return render(request, "registry/_preview.html", context)
+
+
+@login_required
+def new_household(request):
+    staff = staff_of(request.user)
+    if staff is None or staff.role != "clerk":
+        raise PermissionDenied("只有窗口经办人员可以受理登记")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        village = _villages(request.user).filter(code=request.POST.get("village")).first()
+        rows = forms.member_rows(request.POST)
+        filled = [i for i, _ in rows]
+        members = [{"name": r["name"], "id_number": r["id_number"], "relation": r["relation"] or "other",
+                    "disability_grade": int(r["disability_grade"]) if r["disability_grade"] else None,
+                    "disability_kind": r["disability_kind"] if r["disability_grade"] else "",
+                    "serious_illness": r["serious_illness"] == "on", "able_obligor": r["no_able_obligor"] != "on",
+                    "staff_relative": r["staff_relative"] == "on", "phone": "", "bank_card": ""}
+                   for _, r in rows]
+        if village is None:
+            errors["village"] = ["请选择村居"]
+        if not request.POST.get("address", "").strip():
+            errors["address"] = ["必填"]
+        if not errors:
+            try:
+                # The form is checked by the policy floor first, so income and money errors are
+                # the same as at the API; then the household is written in one transaction.
+                assess(forms.policy_input(request.POST, _month(request), village.code[:6]), lang=_lang())
+                with transaction.atomic():
+                    household = services.create_household(
+                        request.user, village=village, hukou=request.POST.get("hukou", ""),
+                        address=request.POST["address"].strip(), members=members,
+                        registered_poor=request.POST.get("registered_poor") == "on",
+                    )
+                    people = list(household.members.order_by("id"))
+                    for person, (_, row) in zip(people, rows, strict=True):
+                        if row["income"]:
+                            services.add_income(request.user, person, kind=row["income_kind"] or "wage",
+                                                monthly_fen=forms.money_fen(row["income"]), since=_month(request),
+                                                source="申请人申报")
+                        if row["deposit"]:
+                            services.add_asset(request.user, person, kind="deposit",
+                                               value_fen=forms.money_fen(row["deposit"]), since=_month(request),
+                                               source="申请人申报")
+                messages.success(request, "家庭已登记。请录入授权核对书后发起核对。")
+                return redirect("household", household.pk)
+            except InputError as exc:
+                errors = forms.remap_rows(forms.field_errors(exc.errors, _lang()), filled)
+    member_errors: dict[int, list[str]] = {}
+    for name, msgs in errors.items():
+        if name[:1] == "m" and "_" in name and name[1:name.index("_")].isdigit():
+            member_errors.setdefault(int(name[1:name.index("_")]), []).extend(msgs)
+    return render(request, "registry/new.html", {
+        "villages": _villages(request.user), "errors": errors, "member_errors": member_errors, "data": request.POST,
+        "rows": range(forms.MAX_MEMBERS), "choices": forms.CHOICES, "month": f"{date.today():%Y-%m}",
+    })
+
+
+@login_required
+def household(request, household_id: int):
+    h = household_for(request.user, household_id)
+    return render(request, "registry/household.html", {
+        "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
+        "full_ids": sees_full_ids(request.user), "staff": staff_of(request.user), "today": date.today(),
+    })
+
+
+@login_required
+def authorize(request, household_id: int):
+    """The window records the signed authorisations of the members (授权核对)."""
+    if request.method != "POST":
+        raise Http404
+    h = household_for(request.user, household_id, purpose="authorize")
+    try:
+        signed_on = date.fromisoformat(request.POST.get("signed_on", ""))
+    except ValueError:
+        messages.error(request, "签署日期格式错误（应为 YYYY-MM-DD）")
+        return redirect("household", h.pk)
+    document = request.POST.get("document", "").strip()
+    if not document:
+        messages.error(request, "请填写授权书编号")
+        return redirect("household", h.pk)
+    done = 0
+    for person in h.members.all():
+        if request.POST.get(f"p{person.pk}") == "on":
+            case_services.record_authorization(request.user, id_number=person.id_number, signed_on=signed_on,
+                                               document=document, person=person)
+            done += 1
+    messages.success(request, f"已登记 {done} 人的授权核对书")
+    return redirect("household", h.pk)
+
+
+@login_required
+def start_case(request, household_id: int):
+    if request.method != "POST":
+        raise Http404
+    h = household_for(request.user, household_id, purpose="apply")
+    applicant = h.members.filter(pk=request.POST.get("applicant")).first()
+    try:
+        on = date.fromisoformat(request.POST.get("on", ""))
+        if applicant is None:
+            raise ValueError
+        case = case_services.start_precheck(request.user, household=h, programme=request.POST.get("programme", ""),
+                                            applicant=applicant, on=on)
+    except ValueError:
+        messages.error(request, "请选择申请人并填写日期（YYYY-MM-DD）")
+        return redirect("household", h.pk)
+    except (InputError, PolicyError) as exc:
+        messages.error(request, exc.message(_lang()))
+        return redirect("household", h.pk)
+    messages.success(request, "已发起核对（先核对、后申请）")
+    return redirect("case", case.pk)
