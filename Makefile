@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install browser demo test lint bench clean
 
 install: $(STAMP)
 
@@ -15,12 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# The browser tests drive the system's Chromium (never a downloaded one).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (browser tests are skipped)"; fi; }
+
 demo: install
 	$(BIN)/safetynet manage migrate --noinput
+	$(BIN)/safetynet manage seed_demo
 	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
 	$(BIN)/safetynet manage runserver 127.0.0.1:8000
 
-test: install
+test: install browser
 	$(BIN)/ruff check safetynet tests benchmarks
 	$(BIN)/pytest
 

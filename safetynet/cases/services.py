@@ -87,6 +87,8 @@ def _transition(
                 action=ACTION_NAMES[name],
                 allowed="、".join(State(s).label for s in from_states),
             )
+        if on > date.today():
+            raise InputError([FieldError("on", "date_future", on=on.isoformat())])
         last = locked.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:
             raise InputError([FieldError("on", "date_order", on=on.isoformat(), last=last.isoformat())])

@@ -59,7 +59,7 @@ def field_errors(errors: list[FieldError], lang: str = "zh") -> dict[str, list[s
             field = {"incomes": "income", "assets": "deposit", "disability": "disability_grade"}.get(field, field)
             name = f"m{index}_{field}"
         else:
-            name = e.path or "__all__"
+            name = e.path or "form"
         out.setdefault(name, []).append(e.message(lang))
     return out
 

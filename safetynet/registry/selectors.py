@@ -61,7 +61,7 @@ def households_for(user) -> QuerySet[Household]:
     prefix = scope_prefix(user)
     if prefix is None:
         return Household.objects.none()
-    return Household.objects.filter(village_id__startswith=prefix).select_related("village__parent")
+    return Household.objects.filter(village__code__startswith=prefix).select_related("village__parent")
 
 
 def household_for(user, household_id: int, *, purpose: str = "view") -> Household:

@@ -352,3 +352,16 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert selectors.verify_chain() == selectors.ChainReport(
         ok=True, checked=80, last_hash=AuditEvent.objects.last().hash
     )
+
+
+@pytest.mark.django_db
+def test_the_cli_verifies_the_chain_and_names_the_first_broken_record(capsys):
+    from safetynet.cli import main
+
+    events = chain(3)
+    assert main(["audit", "verify"]) == 0
+    assert "审计日志完整：共 3 条记录" in capsys.readouterr().out
+    act_as_database_administrator()
+    raw("UPDATE supervision_auditevent SET details = %s WHERE id = %s", ['{"n": 99}', events[1].id])
+    assert main(["audit", "verify"]) == 1
+    assert f"第 {events[1].pk} 条" in capsys.readouterr().out

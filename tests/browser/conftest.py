@@ -1,0 +1,109 @@
+"""Browser tests: the real server (``safetynet manage runserver``) on a database of its own,
+seeded with a small demo city, driven by the system Chromium through Playwright.
+
+The server gets a fresh SQLite file, or a fresh PostgreSQL database next to DATABASE_URL's,
+dropped afterwards; the suite's own test database is not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "safetynet", "manage", *args], env=env, check=True, capture_output=True,
+                   timeout=600)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (make test and .ci/run install it)")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    base = os.environ.get("DATABASE_URL", "")
+    database = None
+    if base.startswith("postgres"):
+        import psycopg
+
+        database = f"safetynet_e2e_{os.getpid()}"
+        admin = base.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + database
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SAFETYNET_DATA_DIR"] = str(tmp_path_factory.mktemp("e2e"))
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo", "--households", "28")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "safetynet", "manage", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    if database:
+        import psycopg
+
+        with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    elif env.get("SAFETYNET_DATA_DIR"):
+        shutil.rmtree(env["SAFETYNET_DATA_DIR"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(15000)
+    yield p
+    context.close()
+
+
+def login(page, url: str, username: str) -> None:
+    from safetynet.site.demo import DEMO_PASSWORD
+
+    page.goto(url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/desk/")

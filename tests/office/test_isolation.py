@@ -1,0 +1,133 @@
+"""Area isolation: a user of one township cannot read, list, count or change another's
+households and cases, by page, by API or by search. Every endpoint, every outside role."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from safetynet.cases import services
+from safetynet.supervision.models import AuditEvent
+from tests.office.conftest import TODAY
+
+OUTSIDERS = ["other_clerk", "other_approver", "wenshang_clerk", "wenshang_approver"]
+
+
+@pytest.fixture
+def target(city, poor_household):
+    head = poor_household.members.get(relation="head")
+    case = services.start_precheck(city["clerk"], household=poor_household, programme="dibao", applicant=head, on=TODAY)
+    case = services.accept(city["clerk"], case, version=case.version, on=TODAY)
+    case = services.record_home_visit(city["clerk"], case, version=case.version, on=TODAY, investigators=["甲", "乙"],
+                                      family_signed=True, findings="属实")
+    case = services.approve(city["approver"], case, version=case.version, on=TODAY + timedelta(days=1))
+    return {"household": poor_household, "case": case, "head": head}
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def reads(target):
+    h, c = target["household"].pk, target["case"].pk
+    return [
+        ("get", f"/households/{h}/"), ("get", f"/cases/{c}/"), ("get", f"/cases/{c}/decision/"),
+        ("get", f"/api/v1/households/{h}"), ("get", f"/api/v1/cases/{c}"),
+        ("get", f"/notices/village/{target['household'].village_id}/"),
+    ]
+
+
+def writes(target):
+    h, c = target["household"].pk, target["case"].pk
+    return [
+        ("post", f"/households/{h}/authorize/", {"document": "X", "signed_on": "2024-03-05"}),
+        ("post", f"/households/{h}/apply/", {"programme": "tekun", "applicant": target["head"].pk, "on": "2024-03-05"}),
+        ("post", f"/cases/{c}/steps/object/", {"version": target["case"].version, "on": "2024-03-06", "text": "x"}),
+    ]
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_outsiders_cannot_open_anything_by_url(city, target, who):
+    c = client_for(city[who])
+    for _, url in reads(target):
+        assert c.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_outsiders_cannot_change_anything(city, target, who):
+    c = client_for(city[who])
+    events_before = target["case"].events.count()
+    for _, url, data in writes(target):
+        assert c.post(url, data).status_code == 404, url
+    api = c.post(f"/api/v1/cases/{target['case'].pk}/steps/object", json.dumps(
+        {"version": target["case"].version, "on": "2024-03-06", "text": "x"}), content_type="application/json")
+    assert api.status_code == 404
+    api = c.post("/api/v1/cases", json.dumps({"household": target["household"].pk, "programme": "tekun",
+                                               "applicant": target["head"].pk, "on": "2024-03-06"}),
+                 content_type="application/json")
+    assert api.status_code == 404
+    assert target["case"].events.count() == events_before
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_outsiders_cannot_find_list_or_count_it(city, target, who):
+    c = client_for(city[who])
+    name, number = target["head"].name, target["head"].id_number
+    for q in (name, number, number[-4:]):
+        assert f'href="/households/{target["household"].pk}/"' not in c.get("/households/", {"q": q}).content.decode()
+        assert c.get("/api/v1/households", {"q": q}).json()["count"] == 0
+    assert all(r["id"] != target["case"].pk for r in c.get("/api/v1/cases").json()["results"])
+    desk = c.get("/desk/").content.decode()
+    assert f'href="/cases/{target["case"].pk}/"' not in desk
+    assert f'/cases/{target["case"].pk}/' not in c.get("/deadlines/").content.decode()
+    deadlines = c.get("/api/v1/deadlines").json()
+    assert all(r["id"] != target["case"].pk for r in deadlines["overdue"] + deadlines["due_soon"])
+
+
+def test_insiders_and_those_above_can_read(city, target):
+    for who in ("clerk", "approver", "county", "city_admin", "auditor", "verifier"):
+        c = client_for(city[who])
+        for _, url in reads(target):
+            assert c.get(url).status_code == 200, (who, url)
+
+
+def test_readers_above_the_township_see_masked_id_numbers(city, target):
+    number = target["head"].id_number
+    assert number in client_for(city["clerk"]).get(f"/cases/{target['case'].pk}/").content.decode()
+    for who in ("county", "city_admin", "auditor"):
+        page = client_for(city[who]).get(f"/cases/{target['case'].pk}/").content.decode()
+        assert number not in page and f"{number[:6]}********{number[-4:]}" in page
+        assert client_for(city[who]).get(f"/api/v1/cases/{target['case'].pk}").json()["applicant_id_number"] != number
+
+
+def test_the_auditor_reads_but_cannot_write(city, target):
+    c = client_for(city["auditor"])
+    r = c.post(f"/api/v1/cases/{target['case'].pk}/steps/object", json.dumps(
+        {"version": target["case"].version, "on": "2024-03-06", "text": "x"}), content_type="application/json")
+    assert r.status_code == 403
+    assert "审计人员" in r.json()["detail"][0]["msg"]
+
+
+def test_a_user_without_a_role_sees_nothing_and_anonymous_is_sent_to_login(city, target, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password="x-long-password")
+    c = client_for(nobody)
+    for _, url in reads(target):
+        assert c.get(url).status_code == 404
+    anonymous = Client()
+    assert anonymous.get(f"/cases/{target['case'].pk}/").status_code == 302
+    assert anonymous.get(f"/api/v1/cases/{target['case'].pk}").status_code == 401
+
+
+def test_every_view_of_personal_data_is_audited(city, target):
+    before = AuditEvent.objects.filter(action__endswith=".view").count()
+    c = client_for(city["county"])
+    c.get(f"/households/{target['household'].pk}/")
+    c.get(f"/api/v1/cases/{target['case'].pk}")
+    views = AuditEvent.objects.filter(action__endswith=".view").order_by("-id")[:2]
+    assert AuditEvent.objects.filter(action__endswith=".view").count() == before + 2
+    assert {v.actor_name for v in views} == {"county"}

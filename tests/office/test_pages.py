@@ -1,0 +1,106 @@
+"""The office pages as a clerk, an approver and the county see them (Django's test client; the
+real browser walk is in tests/browser)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from safetynet.cases import services
+from safetynet.cases.models import Case
+from safetynet.policy import idnumber
+from safetynet.registry.models import Household
+from tests.office.conftest import TODAY
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def noticed(city, poor_household):
+    head = poor_household.members.get(relation="head")
+    case = services.start_precheck(city["clerk"], household=poor_household, programme="dibao", applicant=head, on=TODAY)
+    case = services.accept(city["clerk"], case, version=case.version, on=TODAY)
+    case = services.record_home_visit(city["clerk"], case, version=case.version, on=TODAY, investigators=["甲", "乙"],
+                                      family_signed=True, findings="属实")
+    return services.approve(city["approver"], case, version=case.version, on=TODAY + timedelta(days=1))
+
+
+def test_every_page_renders_for_every_role(city, noticed):
+    urls = ["/desk/", "/deadlines/", "/households/?q=" + noticed.applicant.name, f"/households/{noticed.household_id}/",
+            f"/cases/{noticed.pk}/", f"/cases/{noticed.pk}/decision/", "/notices/",
+            f"/notices/village/{noticed.area_code}/", f"/public/notices/{noticed.area_code}/", "/"]
+    for who in ("clerk", "approver", "county", "city_admin", "auditor", "verifier"):
+        c = client_for(city[who])
+        for url in urls:
+            assert c.get(url).status_code == 200, (who, url)
+    assert client_for(city["clerk"]).get("/households/new/").status_code == 200
+    assert client_for(city["approver"]).get("/households/new/").status_code == 403
+
+
+def test_the_county_sees_compliance_per_township(city, noticed):
+    page = client_for(city["county"]).get("/deadlines/").content.decode()
+    assert "各乡镇（街道）时限执行情况" in page and "任城区城关街道" in page and "任城区东关街道" in page
+
+
+def test_intake_form_validates_field_by_field_in_chinese(city):
+    c = client_for(city["clerk"])
+    data = {"village": "370811001001", "hukou": "rural", "address": "张庄村 1 号", "month": "2024-03",
+            "m0_name": "张三", "m0_id_number": "370811195001010015", "m0_relation": "head",
+            "m1_name": "李四", "m1_id_number": idnumber.generate("370811", TODAY.replace(year=1955), 7),
+            "m1_relation": "spouse", "m1_income": "-3"}
+    page = c.post("/households/new/", data).content.decode()
+    assert 'id="m0_errors"' in page and "校验码错误" in page
+    assert 'id="m1_errors"' in page and "金额不能为负数" in page
+    assert not Household.objects.exists()  # nothing half-written
+    preview = c.post("/households/preview/", data).content.decode()
+    assert 'data-field="m0_id_number"' in preview and 'data-field="m1_income"' in preview
+
+
+def test_intake_registers_the_household_and_its_declared_income(city):
+    c = client_for(city["clerk"])
+    head = idnumber.generate("370811", TODAY.replace(year=1950), 11)
+    data = {"village": "370811001001", "hukou": "rural", "address": "张庄村 2 号", "month": "2024-03",
+            "m0_name": "王五", "m0_id_number": head, "m0_relation": "head", "m0_income_kind": "wage",
+            "m0_income": "100.00"}
+    preview = c.post("/households/preview/", data).content.decode()
+    assert 'id="preview-amount">375.00<' in preview  # rural 475 − 100
+    response = c.post("/households/new/", data)
+    household = Household.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/households/{household.pk}/"
+    assert household.members.get().incomes.get().monthly_fen == 10000
+
+
+def test_a_step_with_a_stale_form_is_refused_with_a_message(city, noticed):
+    c = client_for(city["approver"])
+    on = (TODAY + timedelta(days=2)).isoformat()
+    c.post(f"/cases/{noticed.pk}/steps/object/", {"version": noticed.version, "on": on, "text": "有异议"})
+    page = c.post(f"/cases/{noticed.pk}/steps/object/", {"version": noticed.version, "on": on, "text": "再提异议"},
+                  follow=True).content.decode()
+    assert "案件已被他人更新" in page
+    assert Case.objects.get(pk=noticed.pk).objections.count() == 1
+
+
+def test_the_decision_document_and_the_notice(city, noticed):
+    c = client_for(city["clerk"])
+    decision = c.get(f"/cases/{noticed.pk}/decision/").content.decode()
+    assert "审核确认最低生活保障决定书" in decision and noticed.applicant.id_number not in decision
+    march = {"from": "2024-03-01", "to": "2024-03-31"}
+    notice = c.get(f"/notices/village/{noticed.area_code}/", march).content.decode()
+    assert noticed.applicant.name in notice and noticed.applicant.id_number not in notice
+    assert noticed.household.address not in notice
+
+
+def test_the_public_list_masks_given_names(city, noticed):
+    from safetynet.notices.selectors import mask_name
+
+    assert mask_name("张三") == "张*" and mask_name("欧阳娜娜") == "欧阳**" and mask_name("司马光") == "司马*"
+    assert mask_name("欧阳") == "欧*"  # a two-character name whose surname is 欧
+    page = Client().get(f"/public/notices/{noticed.area_code}/", {"from": "2024-03-01", "to": "2024-03-31"})
+    assert mask_name(noticed.applicant.name) in page.content.decode()
+    assert noticed.applicant.name not in page.content.decode()
