@@ -56,6 +56,11 @@ def due_soon(user, today: date) -> QuerySet[Case]:
     return open_cases(user).filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on")
 
 
+def reviews_due(user, today: date) -> QuerySet[Case]:
+    """Beneficiaries whose periodic review (定期复核) is due: yearly or half-yearly (低保-2021 Art. 31)."""
+    return cases_for(user).filter(state="approved", next_review_on__lte=today).order_by("next_review_on")
+
+
 @dataclass
 class TownshipCompliance:
     township: Area

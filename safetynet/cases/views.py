@@ -41,6 +41,7 @@ def desk(request):
     return render(request, "cases/desk.html", {
         "today": today, "page": page, "overdue": selectors.overdue(user, today)[:50],
         "due_soon": selectors.due_soon(user, today)[:50], "staff": staff_of(user),
+        "reviews": selectors.reviews_due(user, today)[:50],
         "counts": {s: n for s, n in _state_counts(user)},
     })
 

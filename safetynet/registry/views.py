@@ -17,7 +17,7 @@ from safetynet.cases import services as case_services
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry import forms, services
-from safetynet.registry.models import Area
+from safetynet.registry.models import TRACKED_FIELDS, Area, Person
 from safetynet.registry.selectors import areas_for, household_for, search_households, staff_of
 
 
@@ -132,6 +132,7 @@ def household(request, household_id: int):
     return render(request, "registry/household.html", {
         "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
         "full_ids": sees_full_ids(request.user), "staff": staff_of(request.user), "today": date.today(),
+        "change_fields": CHANGE_FIELDS,
     })
 
 
@@ -180,3 +181,49 @@ def start_case(request, household_id: int):
         return redirect("household", h.pk)
     messages.success(request, "已发起核对（先核对、后申请）")
     return redirect("case", case.pk)
+
+
+CHANGE_FIELDS = [(f, Person._meta.get_field(f).verbose_name) for f in TRACKED_FIELDS]
+
+
+def _convert(field: str, text: str):
+    """A form value as the model field's type: yes/no, a number, or text."""
+    model_field = Person._meta.get_field(field)
+    text = text.strip()
+    if model_field.get_internal_type() == "BooleanField":
+        if text not in ("是", "否", "true", "false", "1", "0"):
+            raise ValueError("请填写“是”或“否”")
+        return text in ("是", "true", "1")
+    if model_field.get_internal_type() == "PositiveSmallIntegerField":
+        if text == "" and model_field.null:
+            return None
+        if not text.isdigit():
+            raise ValueError("请填写整数")
+        return int(text)
+    return text
+
+
+@login_required
+def change(request, household_id: int):
+    """A change of circumstances, recorded with its date and source (never overwritten silently)."""
+    if request.method != "POST":
+        raise Http404
+    h = household_for(request.user, household_id, purpose="change")
+    person = h.members.filter(pk=request.POST.get("person")).first()
+    field = request.POST.get("field", "")
+    try:
+        if person is None or field not in TRACKED_FIELDS:
+            raise ValueError("请选择成员和变更事项")
+        new_value = _convert(field, request.POST.get("value", ""))
+        effective_on = date.fromisoformat(request.POST.get("effective_on", ""))
+        services.change_person(request.user, person, {field: new_value}, effective_on=effective_on,
+                               source=request.POST.get("source", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc) if str(exc) and not str(exc).startswith("Invalid") else "生效日期格式错误")
+    except (InputError, PolicyError) as exc:
+        messages.error(request, exc.message(_lang()))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "情况变更已登记")
+    return redirect("household", h.pk)

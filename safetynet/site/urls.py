@@ -24,6 +24,7 @@ urlpatterns = [
     path("households/<int:household_id>/", registry.household, name="household"),
     path("households/<int:household_id>/authorize/", registry.authorize, name="household-authorize"),
     path("households/<int:household_id>/apply/", registry.start_case, name="household-apply"),
+    path("households/<int:household_id>/change/", registry.change, name="household-change"),
     path("notices/", notices.index, name="notice-index"),
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),

@@ -104,3 +104,22 @@ def test_the_public_list_masks_given_names(city, noticed):
     page = Client().get(f"/public/notices/{noticed.area_code}/", {"from": "2024-03-01", "to": "2024-03-31"})
     assert mask_name(noticed.applicant.name) in page.content.decode()
     assert noticed.applicant.name not in page.content.decode()
+
+
+def test_a_change_of_circumstances_is_recorded_with_date_and_source(city, poor_household):
+    c = client_for(city["clerk"])
+    person = poor_household.members.get(relation="head")
+    url = f"/households/{poor_household.pk}/change/"
+    page = c.post(url, {"person": person.pk, "field": "disability_grade", "value": "2", "effective_on": "2024-03-01",
+                        "source": ""}, follow=True).content.decode()
+    assert "来源" in page or "必填" in page
+    c.post(url, {"person": person.pk, "field": "disability_grade", "value": "2", "effective_on": "2024-03-01",
+                 "source": "残联数据"})
+    c.post(url, {"person": person.pk, "field": "serious_illness", "value": "是", "effective_on": "2024-03-02",
+                 "source": "入户调查"})
+    person.refresh_from_db()
+    assert person.disability_grade == 2 and person.serious_illness
+    changes = list(person.changes.values_list("field", "old_value", "new_value", "source"))
+    assert changes == [("disability_grade", None, 2, "残联数据"), ("serious_illness", False, True, "入户调查")]
+    page = c.get(f"/households/{poor_household.pk}/").content.decode()
+    assert "残联数据" in page and "入户调查" in page
