@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema
 
 from safetynet.cases import selectors, services
@@ -152,6 +153,6 @@ class DeadlinesOut(Schema):
 
 @router.get("/deadlines", response=DeadlinesOut, summary="超期与三个工作日内到期的环节")
 def deadlines(request):
-    today = date.today()
+    today = timezone.localdate()
     return {"today": today, "overdue": [case_out(request, c) for c in selectors.overdue(request.user, today)[:500]],
             "due_soon": [case_out(request, c) for c in selectors.due_soon(request.user, today)[:500]]}

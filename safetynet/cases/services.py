@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from safetynet.cases.models import (
     CLOSED_STATES,
@@ -87,7 +88,7 @@ def _transition(
                 action=ACTION_NAMES[name],
                 allowed="、".join(State(s).label for s in from_states),
             )
-        if on > date.today():
+        if on > timezone.localdate():
             raise InputError([FieldError("on", "date_future", on=on.isoformat())])
         last = locked.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:

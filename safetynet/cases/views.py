@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from safetynet.cases import selectors, services
@@ -34,7 +35,7 @@ def _lang() -> str:
 
 @login_required
 def desk(request):
-    today = date.today()
+    today = timezone.localdate()
     user = request.user
     open_cases = selectors.open_cases(user).order_by("due_on", "id")
     page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
@@ -66,7 +67,7 @@ def case_page(request, case_id: int):
     full = sees_full_ids(request.user)
     return render(request, "cases/case.html", {
         "case": case, "events": case.events.all(), "steps": selectors.allowed_transitions(request.user, case),
-        "step_fields": STEP_FIELDS, "today": date.today(), "part": programme_part,
+        "step_fields": STEP_FIELDS, "today": timezone.localdate(), "part": programme_part,
         "members": case.household.members.all(), "full_ids": full,
         "applicant_id": case.applicant.id_number if full else mask_id(case.applicant.id_number),
         "labels": services.ACTION_NAMES,
@@ -123,7 +124,7 @@ def decision(request, case_id: int):
 
 @login_required
 def deadlines(request):
-    today = date.today()
+    today = timezone.localdate()
     user = request.user
     staff = staff_of(user)
     compliance = []

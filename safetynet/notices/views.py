@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from safetynet.notices.selectors import village_notice
 from safetynet.registry.models import Area
@@ -17,7 +18,7 @@ def _period(request) -> tuple[date, date]:
     try:
         end = date.fromisoformat(request.GET.get("to", ""))
     except ValueError:
-        end = date.today()
+        end = timezone.localdate()
     try:
         start = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:

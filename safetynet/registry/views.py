@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from safetynet.cases import services as case_services
@@ -51,7 +52,7 @@ def _month(request) -> date:
     try:
         return date.fromisoformat(request.POST.get("month", "") + "-01")
     except ValueError:
-        return date.today().replace(day=1)
+        return timezone.localdate().replace(day=1)
 
 
 @login_required
@@ -122,7 +123,7 @@ def new_household(request):
             member_errors.setdefault(int(name[1:name.index("_")]), []).extend(msgs)
     return render(request, "registry/new.html", {
         "villages": _villages(request.user), "errors": errors, "member_errors": member_errors, "data": request.POST,
-        "rows": range(forms.MAX_MEMBERS), "choices": forms.CHOICES, "month": f"{date.today():%Y-%m}",
+        "rows": range(forms.MAX_MEMBERS), "choices": forms.CHOICES, "month": f"{timezone.localdate():%Y-%m}",
     })
 
 
@@ -131,7 +132,7 @@ def household(request, household_id: int):
     h = household_for(request.user, household_id)
     return render(request, "registry/household.html", {
         "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
-        "full_ids": sees_full_ids(request.user), "staff": staff_of(request.user), "today": date.today(),
+        "full_ids": sees_full_ids(request.user), "staff": staff_of(request.user), "today": timezone.localdate(),
         "change_fields": CHANGE_FIELDS,
     })
 

@@ -14,6 +14,7 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from safetynet.cases import services as cases
@@ -130,7 +131,7 @@ def make_household(clerk, village: Area, rng: random.Random, on: date, *, size: 
 def seed(households: int = 2000, seed: int = 2026, today: date | None = None, progress: bool = False) -> dict:
     """The demo city. Returns counts by state."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or timezone.localdate()
     villages = build_areas(townships=3, villages=3)
     demo_users()
     clerks, approvers, county_users = {}, {}, {}

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.shortcuts import render
+from django.utils import timezone
 
 from safetynet.policy import areas
 from safetynet.policy.parameters import value
@@ -10,7 +9,7 @@ from safetynet.policy.parameters import value
 
 def home(request):
     """What safetynet is, and the standards in force this month in every area."""
-    today = date.today().replace(day=1)
+    today = timezone.localdate().replace(day=1)
     rows = []
     for area in areas.all_areas():
         rows.append(
