@@ -12,8 +12,8 @@ from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
-from safetynet.registry.selectors import households_for
-from safetynet.registry.views import mask_id, sees_full_ids
+from safetynet.registry.selectors import households_for, mask_id
+from safetynet.registry.views import sees_full_ids
 from safetynet.site.auth import STAFF_AUTH
 
 router = Router(tags=["cases"], auth=STAFF_AUTH)

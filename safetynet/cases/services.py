@@ -30,7 +30,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
-from safetynet.registry.selectors import assessment_input, require_role, staff_of
+from safetynet.registry.selectors import acting_user, assessment_input, require_role, staff_of
 from safetynet.supervision.services import record
 
 ACTION_NAMES = {
@@ -102,7 +102,7 @@ def _transition(
         CaseEvent.objects.create(
             case=locked,
             on=on,
-            actor=_user(actor),
+            actor=acting_user(actor),
             transition=name,
             from_state=from_state,
             to_state=to_state,
@@ -119,10 +119,6 @@ def _transition(
         )
     case.refresh_from_db()
     return case
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _assess(case: Case, on: date) -> dict:
@@ -154,7 +150,7 @@ def record_authorization(
     area = person.household.village_id if person else (staff_of(actor).area_id if staff_of(actor) else "")
     _check_role(actor, "start_precheck", ("clerk",), area)
     auth = Authorization.objects.create(
-        person=person, id_number=id_number, signed_on=signed_on, document=document, recorded_by=_user(actor)
+        person=person, id_number=id_number, signed_on=signed_on, document=document, recorded_by=acting_user(actor)
     )
     record(
         actor,
@@ -207,7 +203,7 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
         CaseEvent.objects.create(
             case=case,
             on=on,
-            actor=_user(actor),
+            actor=acting_user(actor),
             transition="start_precheck",
             to_state=case.state,
             data={"staff_relative": case.staff_relative},

@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS, State
 from safetynet.policy.errors import InputError, PolicyError
-from safetynet.registry.selectors import staff_of
-from safetynet.registry.views import mask_id, sees_full_ids
+from safetynet.registry.selectors import mask_id, staff_of
+from safetynet.registry.views import sees_full_ids
 
 # The fields each step asks for, besides the date and the version.
 STEP_FIELDS = {

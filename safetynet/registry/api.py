@@ -9,8 +9,8 @@ from ninja import Router, Schema
 
 from safetynet.registry import services
 from safetynet.registry.models import Area
-from safetynet.registry.selectors import areas_for, household_for, search_households
-from safetynet.registry.views import mask_id, sees_full_ids
+from safetynet.registry.selectors import areas_for, household_for, mask_id, search_households
+from safetynet.registry.views import sees_full_ids
 from safetynet.site.auth import STAFF_AUTH
 
 router = Router(tags=["registry"], auth=STAFF_AUTH)

@@ -18,6 +18,16 @@ from safetynet.registry.models import Area, Asset, Household, Income, Person, St
 from safetynet.supervision.services import record
 
 
+def acting_user(actor):
+    """The user to store as the author of a row: None for the system and anonymous callers."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def mask_id(number: str) -> str:
+    """An ID number for readers whose work does not need it: 370811********0015."""
+    return f"{number[:6]}********{number[-4:]}"
+
+
 def staff_of(user) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None

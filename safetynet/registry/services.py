@@ -20,7 +20,7 @@ from safetynet.registry.models import (
     PersonChange,
     SupportObligor,
 )
-from safetynet.registry.selectors import require_role
+from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
 
 
@@ -107,7 +107,7 @@ def change_person(actor, person: Person, changes: dict[str, Any], *, effective_o
             new_value=new,
             effective_on=effective_on,
             source=source,
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         setattr(person, field, new)
         changed[field] = new
@@ -202,7 +202,3 @@ def add_obligor(
         details={"relation": relation, "able": able, "source": source},
     )
     return obligor
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None

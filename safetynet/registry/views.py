@@ -26,10 +26,6 @@ def _lang() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh"
 
 
-def mask_id(number: str) -> str:
-    return f"{number[:6]}********{number[-4:]}"
-
-
 def sees_full_ids(user) -> bool:
     """The window and the township decide on the person; above them a masked number serves."""
     staff = staff_of(user)

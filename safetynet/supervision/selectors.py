@@ -9,7 +9,7 @@ from operator import or_
 from django.db.models import Q
 
 from safetynet.supervision.models import AuditEvent
-from safetynet.supervision.services import GENESIS_HASH, event_digest
+from safetynet.supervision.services import GENESIS_HASH, digest_of
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,7 @@ def verify_chain() -> ChainReport:
     prev_hash = GENESIS_HASH
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
-        digest = event_digest(
-            prev_hash=event.prev_hash,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_name=event.actor_name,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            area_code=event.area_code,
-            details=event.details,
-        )
+        digest = digest_of(event, event.prev_hash)
         if digest != event.hash:
             return _broken(checked, event.id, f"第 {event.id} 条记录的内容与其哈希不符（记录被修改）")
         if event.prev_hash != prev_hash:

@@ -51,6 +51,15 @@ def event_digest(
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+def digest_of(event: AuditEvent, prev_hash: str) -> str:
+    """``event_digest`` of a stored or about-to-be-stored event, chained to ``prev_hash``."""
+    return event_digest(
+        prev_hash=prev_hash, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name,
+        action=event.action, object_type=event.object_type, object_id=event.object_id,
+        area_code=event.area_code, details=event.details,
+    )
+
+
 def _actor(actor) -> tuple[Any, str]:
     """The user to link and the username to keep. AnonymousUser and None are the system."""
     if actor is None or getattr(actor, "is_anonymous", False):
@@ -97,16 +106,6 @@ def record(
         details=details,
         prev_hash=prev_hash,
     )
-    event.hash = event_digest(
-        prev_hash=prev_hash,
-        at=event.at,
-        actor_id=event.actor_id,
-        actor_name=event.actor_name,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        area_code=event.area_code,
-        details=event.details,
-    )
+    event.hash = digest_of(event, prev_hash)
     event.save()
     return event
