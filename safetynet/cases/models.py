@@ -9,28 +9,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.registry.models import Household, Person
 
 
 class Programme(models.TextChoices):
-    DIBAO = "dibao", "最低生活保障"
-    TEKUN = "tekun", "特困人员救助供养"
+    DIBAO = "dibao", _("最低生活保障")
+    TEKUN = "tekun", _("特困人员救助供养")
 
 
 class State(models.TextChoices):
-    PRECHECK = "precheck", "核对中"
-    ACCEPTED = "accepted", "已受理"
-    INVESTIGATED = "investigated", "已入户调查"
-    NOTICE = "notice", "公示中"
-    REFUSED = "refused", "不予确认"
-    APPROVED = "approved", "保障中"
-    REVIEW = "review", "复核中"
-    SUSPENDED = "suspended", "暂停"
-    ENDING = "ending", "终止公示中"
-    GRADUATED_EXIT = "graduated_exit", "渐退期"
-    TERMINATED = "terminated", "已终止"
-    WITHDRAWN = "withdrawn", "已撤回"
+    PRECHECK = "precheck", _("核对中")
+    ACCEPTED = "accepted", _("已受理")
+    INVESTIGATED = "investigated", _("已入户调查")
+    NOTICE = "notice", _("公示中")
+    REFUSED = "refused", _("不予确认")
+    APPROVED = "approved", _("保障中")
+    REVIEW = "review", _("复核中")
+    SUSPENDED = "suspended", _("暂停")
+    ENDING = "ending", _("终止公示中")
+    GRADUATED_EXIT = "graduated_exit", _("渐退期")
+    TERMINATED = "terminated", _("已终止")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # transition -> (states it may start from, state it leads to, roles that may take it)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
 
 from safetynet.cases.models import (
@@ -34,11 +35,11 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.supervision.services import record
 
 ACTION_NAMES = {
-    "start_precheck": "发起核对", "accept": "受理申请", "record_home_visit": "登记入户调查", "approve": "审核确认",
-    "refuse": "不予确认", "object": "登记公示异议", "close_notice": "结束公示并确认", "start_review": "启动复核",
-    "continue_after_review": "复核后继续保障", "suspend": "暂停保障", "resume": "恢复保障",
-    "give_termination_notice": "发布终止公示", "terminate": "终止保障", "start_graduated_exit": "启动渐退",
-    "end_graduated_exit": "渐退期满终止", "withdraw": "撤回申请",
+    "start_precheck": _("发起核对"), "accept": _("受理申请"), "record_home_visit": _("登记入户调查"), "approve": _("审核确认"),
+    "refuse": _("不予确认"), "object": _("登记公示异议"), "close_notice": _("结束公示并确认"), "start_review": _("启动复核"),
+    "continue_after_review": _("复核后继续保障"), "suspend": _("暂停保障"), "resume": _("恢复保障"),
+    "give_termination_notice": _("发布终止公示"), "terminate": _("终止保障"), "start_graduated_exit": _("启动渐退"),
+    "end_graduated_exit": _("渐退期满终止"), "withdraw": _("撤回申请"),
 }  # fmt: skip
 
 
@@ -86,7 +87,7 @@ def _transition(
                 "illegal_transition",
                 state=State(locked.state).label,
                 action=ACTION_NAMES[name],
-                allowed="、".join(State(s).label for s in from_states),
+                allowed="、".join(str(State(s).label) for s in from_states),
             )
         if on > timezone.localdate():
             raise InputError([FieldError("on", "date_future", on=on.isoformat())])

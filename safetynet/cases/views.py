@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS, State
@@ -84,7 +85,7 @@ def take_step(request, case_id: int, name: str):
         on = date.fromisoformat(data.get("on", ""))
         version = int(data.get("version", ""))
     except ValueError:
-        messages.error(request, "请填写办理日期（YYYY-MM-DD）")
+        messages.error(request, _("请填写办理日期（YYYY-MM-DD）"))
         return redirect("case", case.pk)
     kwargs = {"version": version, "on": on}
     for field in STEP_FIELDS.get(name, ()):
@@ -104,7 +105,7 @@ def take_step(request, case_id: int, name: str):
     except (InputError, PolicyError) as exc:
         messages.error(request, exc.message(_lang()))
     else:
-        messages.success(request, f"已{services.ACTION_NAMES[name]}")
+        messages.success(request, _("已%(action)s") % {"action": services.ACTION_NAMES[name]})
     return redirect("case", case.pk)
 
 

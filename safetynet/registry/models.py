@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.policy.household import ASSET_KINDS, DISABILITY_KINDS, HUKOU, INCOME_KINDS, RELATIONS, VEHICLE_USES
 
@@ -33,10 +34,10 @@ DISABILITY_LABELS = {"physical": "肢体", "intellectual": "智力", "mental": "
 
 class Area(models.Model):
     class Level(models.TextChoices):
-        CITY = "city", "市"
-        COUNTY = "county", "县级区划"
-        TOWNSHIP = "township", "乡镇街道"
-        VILLAGE = "village", "村居"
+        CITY = "city", _("市")
+        COUNTY = "county", _("县级区划")
+        TOWNSHIP = "township", _("乡镇街道")
+        VILLAGE = "village", _("村居")
 
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=64)
@@ -176,12 +177,12 @@ class Staff(models.Model):
     """A user's role and the area it covers: every read and write is scoped to it."""
 
     class Role(models.TextChoices):
-        CLERK = "clerk", "窗口经办人员"
-        APPROVER = "approver", "乡镇审核确认人员"
-        COUNTY = "county", "县级监督人员"
-        CITY = "city", "市级管理员"
-        VERIFIER = "verifier", "核对人员"
-        AUDITOR = "auditor", "审计人员（只读）"
+        CLERK = "clerk", _("窗口经办人员")
+        APPROVER = "approver", _("乡镇审核确认人员")
+        COUNTY = "county", _("县级监督人员")
+        CITY = "city", _("市级管理员")
+        VERIFIER = "verifier", _("核对人员")
+        AUDITOR = "auditor", _("审计人员（只读）")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
     role = models.CharField("角色", max_length=10, choices=Role.choices)

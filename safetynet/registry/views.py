@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from safetynet.cases import services as case_services
 from safetynet.policy.assessment import assess
@@ -57,10 +58,10 @@ def preview(request):
     village = _villages(request.user).filter(code=request.POST.get("village")).first()
     context = {"errors": {}, "result": None}
     if village is None:
-        context["errors"] = {"village": ["请选择村居"]}
+        context["errors"] = {"village": [_("请选择村居")]}
     else:
         payload = forms.policy_input(request.POST, _month(request), village.code[:6])
-        filled = [i for i, _ in forms.member_rows(request.POST)]
+        filled = [i for i, _row in forms.member_rows(request.POST)]
         try:
             context["result"] = assess(payload, lang=_lang())
         except InputError as exc:
@@ -72,22 +73,22 @@ def preview(request):
 def new_household(request):
     staff = staff_of(request.user)
     if staff is None or staff.role != "clerk":
-        raise PermissionDenied("只有窗口经办人员可以受理登记")
+        raise PermissionDenied(_("只有窗口经办人员可以受理登记"))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         village = _villages(request.user).filter(code=request.POST.get("village")).first()
         rows = forms.member_rows(request.POST)
-        filled = [i for i, _ in rows]
+        filled = [i for i, _row in rows]
         members = [{"name": r["name"], "id_number": r["id_number"], "relation": r["relation"] or "other",
                     "disability_grade": int(r["disability_grade"]) if r["disability_grade"] else None,
                     "disability_kind": r["disability_kind"] if r["disability_grade"] else "",
                     "serious_illness": r["serious_illness"] == "on", "able_obligor": r["no_able_obligor"] != "on",
                     "staff_relative": r["staff_relative"] == "on", "phone": "", "bank_card": ""}
-                   for _, r in rows]
+                   for _row_no, r in rows]
         if village is None:
-            errors["village"] = ["请选择村居"]
+            errors["village"] = [_("请选择村居")]
         if not request.POST.get("address", "").strip():
-            errors["address"] = ["必填"]
+            errors["address"] = [_("必填")]
         if not errors:
             try:
                 # The form is checked by the policy floor first, so income and money errors are
@@ -100,7 +101,7 @@ def new_household(request):
                         registered_poor=request.POST.get("registered_poor") == "on",
                     )
                     people = list(household.members.order_by("id"))
-                    for person, (_, row) in zip(people, rows, strict=True):
+                    for person, (_row_no, row) in zip(people, rows, strict=True):
                         if row["income"]:
                             services.add_income(request.user, person, kind=row["income_kind"] or "wage",
                                                 monthly_fen=forms.money_fen(row["income"]), since=_month(request),
@@ -109,7 +110,7 @@ def new_household(request):
                             services.add_asset(request.user, person, kind="deposit",
                                                value_fen=forms.money_fen(row["deposit"]), since=_month(request),
                                                source="申请人申报")
-                messages.success(request, "家庭已登记。请录入授权核对书后发起核对。")
+                messages.success(request, _("家庭已登记。请录入授权核对书后发起核对。"))
                 return redirect("household", household.pk)
             except InputError as exc:
                 errors = forms.remap_rows(forms.field_errors(exc.errors, _lang()), filled)
@@ -142,11 +143,11 @@ def authorize(request, household_id: int):
     try:
         signed_on = date.fromisoformat(request.POST.get("signed_on", ""))
     except ValueError:
-        messages.error(request, "签署日期格式错误（应为 YYYY-MM-DD）")
+        messages.error(request, _("签署日期格式错误（应为 YYYY-MM-DD）"))
         return redirect("household", h.pk)
     document = request.POST.get("document", "").strip()
     if not document:
-        messages.error(request, "请填写授权书编号")
+        messages.error(request, _("请填写授权书编号"))
         return redirect("household", h.pk)
     done = 0
     for person in h.members.all():
@@ -154,7 +155,7 @@ def authorize(request, household_id: int):
             case_services.record_authorization(request.user, id_number=person.id_number, signed_on=signed_on,
                                                document=document, person=person)
             done += 1
-    messages.success(request, f"已登记 {done} 人的授权核对书")
+    messages.success(request, _("已登记 %(n)d 人的授权核对书") % {"n": done})
     return redirect("household", h.pk)
 
 
@@ -171,12 +172,12 @@ def start_case(request, household_id: int):
         case = case_services.start_precheck(request.user, household=h, programme=request.POST.get("programme", ""),
                                             applicant=applicant, on=on)
     except ValueError:
-        messages.error(request, "请选择申请人并填写日期（YYYY-MM-DD）")
+        messages.error(request, _("请选择申请人并填写日期（YYYY-MM-DD）"))
         return redirect("household", h.pk)
     except (InputError, PolicyError) as exc:
         messages.error(request, exc.message(_lang()))
         return redirect("household", h.pk)
-    messages.success(request, "已发起核对（先核对、后申请）")
+    messages.success(request, _("已发起核对（先核对、后申请）"))
     return redirect("case", case.pk)
 
 
@@ -189,13 +190,13 @@ def _convert(field: str, text: str):
     text = text.strip()
     if model_field.get_internal_type() == "BooleanField":
         if text not in ("是", "否", "true", "false", "1", "0"):
-            raise ValueError("请填写“是”或“否”")
+            raise ValueError(_("请填写“是”或“否”"))
         return text in ("是", "true", "1")
     if model_field.get_internal_type() == "PositiveSmallIntegerField":
         if text == "" and model_field.null:
             return None
         if not text.isdigit():
-            raise ValueError("请填写整数")
+            raise ValueError(_("请填写整数"))
         return int(text)
     return text
 
@@ -210,7 +211,7 @@ def change(request, household_id: int):
     field = request.POST.get("field", "")
     try:
         if person is None or field not in TRACKED_FIELDS:
-            raise ValueError("请选择成员和变更事项")
+            raise ValueError(_("请选择成员和变更事项"))
         new_value = _convert(field, request.POST.get("value", ""))
         effective_on = date.fromisoformat(request.POST.get("effective_on", ""))
         services.change_person(request.user, person, {field: new_value}, effective_on=effective_on,
@@ -222,5 +223,5 @@ def change(request, household_id: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "情况变更已登记")
+        messages.success(request, _("情况变更已登记"))
     return redirect("household", h.pk)

@@ -100,6 +100,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Messages are written in Chinese; the English catalogue is compiled and committed
+# (cd safetynet && django-admin makemessages -l en && django-admin compilemessages).
+LOCALE_PATHS = [BASE_DIR / "safetynet" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

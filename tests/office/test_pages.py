@@ -123,3 +123,16 @@ def test_a_change_of_circumstances_is_recorded_with_date_and_source(city, poor_h
     assert changes == [("disability_grade", None, 2, "残联数据"), ("serious_illness", False, True, "入户调查")]
     page = c.get(f"/households/{poor_household.pk}/").content.decode()
     assert "残联数据" in page and "入户调查" in page
+
+
+def test_the_pages_switch_to_english(city, noticed):
+    c = client_for(city["clerk"])
+    assert "工作台" in c.get("/desk/").content.decode()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/desk/"})
+    desk = c.get("/desk/").content.decode()
+    assert "Open cases" in desk and "办理中的案件" not in desk
+    case = c.get(f"/cases/{noticed.pk}/").content.decode()
+    assert "Under public notice" in case and "Timeline" in case
+    # The reasons come from the policy floor in the case's own language of record (Chinese).
+    c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/desk/"})
+    assert "办理中的案件" in c.get("/desk/").content.decode()
