@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import (
     CLOSED_STATES,
@@ -35,12 +35,23 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.supervision.services import record
 
 ACTION_NAMES = {
-    "start_precheck": _("发起核对"), "accept": _("受理申请"), "record_home_visit": _("登记入户调查"), "approve": _("审核确认"),
-    "refuse": _("不予确认"), "object": _("登记公示异议"), "close_notice": _("结束公示并确认"), "start_review": _("启动复核"),
-    "continue_after_review": _("复核后继续保障"), "suspend": _("暂停保障"), "resume": _("恢复保障"),
-    "give_termination_notice": _("发布终止公示"), "terminate": _("终止保障"), "start_graduated_exit": _("启动渐退"),
-    "end_graduated_exit": _("渐退期满终止"), "withdraw": _("撤回申请"),
-}  # fmt: skip
+    "start_precheck": _("发起核对"),
+    "accept": _("受理申请"),
+    "record_home_visit": _("登记入户调查"),
+    "approve": _("审核确认"),
+    "refuse": _("不予确认"),
+    "object": _("登记公示异议"),
+    "close_notice": _("结束公示并确认"),
+    "start_review": _("启动复核"),
+    "continue_after_review": _("复核后继续保障"),
+    "suspend": _("暂停保障"),
+    "resume": _("恢复保障"),
+    "give_termination_notice": _("发布终止公示"),
+    "terminate": _("终止保障"),
+    "start_graduated_exit": _("启动渐退"),
+    "end_graduated_exit": _("渐退期满终止"),
+    "withdraw": _("撤回申请"),
+}
 
 
 class TransitionError(PolicyError):
