@@ -31,6 +31,9 @@ test: install browser
 	$(BIN)/ruff check safetynet tests benchmarks
 	$(BIN)/pytest
 
+lint: install
+	$(BIN)/ruff check safetynet tests benchmarks
+
 bench: install
 	$(BIN)/python benchmarks/assess.py
 
