@@ -26,6 +26,7 @@ from safetynet.cases.models import (
     Objection,
     State,
 )
+from safetynet.payments.services import sync_entitlements
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.parameters import value
@@ -129,8 +130,15 @@ def _transition(
             area_code=locked.area_code,
             details={"from": from_state, "to": to_state, "on": on.isoformat(), **(data or {})},
         )
+        if name in MONEY_STEPS:
+            sync_entitlements(locked)  # what is owed follows the decision, in the same transaction
     case.refresh_from_db()
     return case
+
+
+# The steps after which what the case is owed per month may differ.
+MONEY_STEPS = frozenset({"close_notice", "continue_after_review", "suspend", "resume", "terminate",
+                         "start_graduated_exit", "end_graduated_exit"})
 
 
 def _assess(case: Case, on: date) -> dict:

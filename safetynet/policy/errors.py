@@ -173,7 +173,12 @@ MESSAGES.update(
             "en": "there is already an open {programme} case #{case} for this {who}",
         },
         "not_a_member": {"zh": "申请人不是该家庭成员", "en": "the applicant is not a member of this household"},
-        "date_future": {"zh": "办理日期 {on} 晚于今天", "en": "the date {on} is after today"},
+        "payroll_locked": {
+        "zh": "{month} 的发放名册{status}，不能重新编制",
+        "en": "the payroll of {month} is {status}: it cannot be recomputed",
+    },
+    "payroll_not_draft": {"zh": "发放名册{status}，不能再次审核", "en": "the payroll is {status}"},
+    "date_future": {"zh": "办理日期 {on} 晚于今天", "en": "the date {on} is after today"},
     "date_order": {
             "zh": "日期 {on} 早于上一环节日期 {last}",
             "en": "date {on} is before the previous step ({last})",

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "safetynet.cases",
     "safetynet.notices",
     "safetynet.supervision",
+    "safetynet.payments",
 ]
 
 MIDDLEWARE = [

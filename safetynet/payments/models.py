@@ -1,0 +1,87 @@
+"""Entitlements and the monthly payroll.
+
+An ``Entitlement`` is what a case is owed per month over a period, with the case event (the
+decision) that set it. A ``Payment`` is one line of one month's payroll (``PayrollRun``, per
+township and programme). What a line pays is always "owed for that month less already paid for
+it", so a late decision becomes back pay and an overpayment a recovery, by one rule.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.cases.models import Case, CaseEvent
+from safetynet.registry.models import Area, Person
+
+
+class Entitlement(models.Model):
+    case = models.ForeignKey(Case, models.PROTECT, related_name="entitlements")
+    programme = models.CharField(max_length=6)
+    recipient = models.ForeignKey(Person, models.PROTECT, related_name="entitlements", verbose_name=_("领取人"))
+    area_code = models.CharField(max_length=12, db_index=True)
+    starts = models.DateField(_("起始月份"))
+    ends = models.DateField(_("终止月份（不含）"), null=True, blank=True)
+    monthly_amount_fen = models.BigIntegerField(_("月金额（分）"))
+    set_by = models.ForeignKey(CaseEvent, models.PROTECT, related_name="+", verbose_name=_("依据的决定"))
+    reason = models.CharField(_("说明"), max_length=100)
+
+    class Meta:
+        ordering = ["case_id", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(monthly_amount_fen__gte=0), name="entitlement_not_negative"),
+            models.UniqueConstraint(fields=["case", "starts"], name="one_entitlement_per_case_and_start"),
+        ]
+
+
+class PayrollRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待审核")
+        APPROVED = "approved", _("已审核")
+        LOCKED = "locked", _("已锁定")
+
+    month = models.DateField(_("发放月份"))
+    township = models.ForeignKey(Area, models.PROTECT, related_name="payroll_runs", verbose_name=_("乡镇（街道）"))
+    programme = models.CharField(_("救助项目"), max_length=6)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    computed_at = models.DateTimeField(null=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    approved_at = models.DateTimeField(null=True)
+    lines = models.PositiveIntegerField(default=0)
+    total_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-month", "township_id", "programme"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "township", "programme"], name="one_payroll_per_month_township")
+        ]
+
+
+class Payment(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("当月")
+        BACK_PAY = "back_pay", _("补发")
+        RECOVERY = "recovery", _("追回")
+
+    run = models.ForeignKey(PayrollRun, models.PROTECT, related_name="payments")
+    case = models.ForeignKey(Case, models.PROTECT, related_name="payments")
+    recipient = models.ForeignKey(Person, models.PROTECT, related_name="payments")
+    programme = models.CharField(max_length=6)
+    month = models.DateField(_("发放月份"))
+    for_month = models.DateField(_("所属月份"))
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    entitlement = models.ForeignKey(Entitlement, models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("说明"), max_length=120)
+
+    class Meta:
+        constraints = [
+            # Exactly one regular payment per case, programme and month: a re-run or a resumed
+            # run cannot pay twice. Adjustments for a past month: at most one per payroll month.
+            models.UniqueConstraint(fields=["case", "programme", "for_month"], condition=models.Q(kind="regular"),
+                                    name="one_regular_payment_per_case_and_month"),
+            models.UniqueConstraint(fields=["case", "programme", "for_month", "month", "kind"],
+                                    condition=~models.Q(kind="regular"), name="one_adjustment_per_payroll_month"),
+        ]
+        indexes = [models.Index(fields=["run"]), models.Index(fields=["case", "for_month"])]

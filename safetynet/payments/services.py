@@ -1,0 +1,138 @@
+"""Entitlements from decisions, and the monthly payroll from entitlements.
+
+``sync_entitlements`` rebuilds a case's entitlement periods from its decisions (approval, review,
+suspension, resumption, end) inside the transaction of the step that changed them; the periods
+are derived data, the decisions (case events) are the record. ``run_payroll`` computes a month's
+payroll for a township and programme as one batch: owed for every month up to this one, less
+what approved payrolls already paid, gives this month's regular line, back pay and recovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from safetynet.batch import payroll
+from safetynet.cases.models import Case
+from safetynet.payments.models import Entitlement, Payment, PayrollRun
+from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import acting_user, require_role
+from safetynet.supervision.services import record
+
+PAID_STATUSES = (PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
+    """(starts, ends, monthly fen, event, reason) of a case, from its timeline, in order."""
+    if case.approved_on is None or case.entitlement_from is None:
+        return
+    changes = []  # (effective month, amount or None for "withheld", event, reason)
+    amount = None
+    for event in case.events.order_by("on", "id"):
+        if event.transition == "approve":
+            amount = event.data.get("monthly_amount_fen")
+        elif event.transition == "close_notice":
+            changes.append((case.entitlement_from, amount, event, "审核确认"))
+        elif event.transition == "continue_after_review":
+            amount = event.data.get("new_amount_fen", amount)
+            changes.append((first_of_next_month(event.on), amount, event, "复核调整"))
+        elif event.transition == "suspend":
+            changes.append((first_of_next_month(event.on), None, event, "暂停发放"))
+        elif event.transition == "resume":
+            changes.append((first_of_next_month(event.on), amount, event, "恢复发放"))
+    end = case.entitlement_until
+    for i, (starts, fen, event, reason) in enumerate(changes):
+        ends = changes[i + 1][0] if i + 1 < len(changes) else end
+        if end is not None:
+            ends = min(ends, end) if ends else end
+        if ends is not None and ends <= starts:
+            continue
+        yield starts, ends, 0 if fen is None else fen, event, reason
+
+
+@transaction.atomic
+def sync_entitlements(case: Case) -> list[Entitlement]:
+    """Rebuild the case's entitlement periods from its decisions (called by each case step)."""
+    Entitlement.objects.filter(case=case).delete()
+    recipient = case.applicant
+    rows = [
+        Entitlement(case=case, programme=case.programme, recipient=recipient, area_code=case.area_code,
+                    starts=starts, ends=ends, monthly_amount_fen=fen, set_by=event, reason=reason)
+        for starts, ends, fen, event, reason in entitlement_periods(case)
+    ]
+    return Entitlement.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def run_payroll(actor, *, month: date, township: Area, programme: str) -> PayrollRun:
+    """Compute (or recompute, while still a draft) one month's payroll of a township."""
+    require_role(actor, ("approver", "city"), township.code, "编制发放名册")
+    month = month.replace(day=1)
+    run, _ = PayrollRun.objects.select_for_update().get_or_create(month=month, township=township, programme=programme)
+    if run.status != PayrollRun.Status.DRAFT:
+        raise PolicyError("payroll_locked", month=f"{month:%Y-%m}", status=run.get_status_display())
+    Payment.objects.filter(run=run).delete()  # a draft is recomputed whole: nothing half-written survives
+    prefix = township.code + "%"
+    entitlements = _frame(
+        "SELECT id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
+        "WHERE area_code LIKE %s AND programme = %s", [prefix, programme], payroll.ENTITLEMENT_SCHEMA)
+    paid = _frame(
+        "SELECT p.case_id, p.for_month, p.amount_fen FROM payments_payment p "
+        "JOIN payments_payrollrun r ON r.id = p.run_id JOIN cases_case c ON c.id = p.case_id "
+        "WHERE r.status IN (%s, %s) AND c.area_code LIKE %s AND p.programme = %s AND p.for_month <= %s",
+        [*PAID_STATUSES, prefix, programme, month], payroll.PAID_SCHEMA)
+    lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
+    # A recovery may concern a case with no entitlement left: its applicant receives the line.
+    orphans = lines.filter(pl.col("recipient_id").is_null())["case_id"].unique().to_list()
+    recipients = dict(Case.objects.filter(pk__in=orphans).values_list("id", "applicant_id")) if orphans else {}
+    reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
+    rows = [
+        (run.pk, case_id, recipient or recipients[case_id], programme, month, for_month, kind, amount, entitlement,
+         f"{reasons[kind]}（{for_month:%Y-%m}）")
+        for case_id, for_month, amount, kind, entitlement, recipient in lines.select(
+            "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id").iter_rows()
+    ]
+    with connection.cursor() as cursor:  # one statement for the whole payroll, not one per line
+        cursor.executemany(
+            "INSERT INTO payments_payment (run_id, case_id, recipient_id, programme, month, for_month, kind, "
+            "amount_fen, entitlement_id, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+    run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
+    run.computed_at = timezone.now()
+    run.save()
+    record(actor, "payroll.run", object_type="payroll", object_id=run.pk, area_code=township.code,
+           details={"month": f"{month:%Y-%m}", "programme": programme, "lines": run.lines, "total_fen": run.total_fen})
+    return run
+
+
+def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=list(schema), orient="row")
+    # SQLite hands dates back as text: cast to the schema's types.
+    return frame.with_columns(
+        pl.col(c).str.to_date() if frame.schema[c] == pl.String and t == pl.Date else pl.col(c).cast(t)
+        for c, t in schema.items()
+    )
+
+
+@transaction.atomic
+def approve_payroll(actor, run: PayrollRun) -> PayrollRun:
+    require_role(actor, ("approver",), run.township_id, "审核发放名册")
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != PayrollRun.Status.DRAFT:
+        raise InputError([FieldError("status", "payroll_not_draft", status=run.get_status_display())])
+    run.status, run.approved_by, run.approved_at = PayrollRun.Status.APPROVED, acting_user(actor), timezone.now()
+    run.save()
+    record(actor, "payroll.approve", object_type="payroll", object_id=run.pk, area_code=run.township_id,
+           details={"lines": run.lines, "total_fen": run.total_fen})
+    return run
