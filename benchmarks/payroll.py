@@ -112,6 +112,7 @@ def run(args) -> int:
 
     from safetynet.payments import services
     from safetynet.payments.models import Entitlement, Payment, PayrollRun
+    from safetynet.policy.money import fmt
 
     t0 = time.perf_counter()
     city_user, townships = build_city(args.beneficiaries)
@@ -126,7 +127,7 @@ def run(args) -> int:
     lines = sum(r.lines for r in runs)
     total = sum(r.total_fen for r in runs)
     print(f"batch: {lines:,} lines for {args.beneficiaries:,} beneficiaries (March, and February's back pay for "
-          f"1 in 100), {total / 100:,.2f} yuan, in {batch:.2f} s, {lines / batch:,.0f} lines/s")
+          f"1 in 100), {fmt(total)} yuan, in {batch:.2f} s, {lines / batch:,.0f} lines/s")
 
     # Baseline: the same lines one ORM create at a time, on a sample, into a scratch run.
     sample = list(Entitlement.objects.order_by("id")[: args.sample])

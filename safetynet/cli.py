@@ -6,6 +6,7 @@
     safetynet calendar add-working-days DATE N
     safetynet calendar between DATE DATE
     safetynet audit verify | audit tail [--n 20]
+    safetynet payroll run|approve|export|reconcile --month YYYY-MM --user USER [--township CODE]
     safetynet manage ARGS...        (Django's manage.py: migrate, runserver, createsuperuser...)
 
 Exit status: 0 done, 2 bad input (the message names the field), 1 anything unexpected.
@@ -19,6 +20,7 @@ import os
 import sys
 from datetime import date
 
+from safetynet.payments import cli as payments_cli
 from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_between)
 
     supervision_cli.add_commands(sub)
+    payments_cli.add_commands(sub)
 
     p = sub.add_parser("manage", help="Django 管理命令 (migrate, runserver, createsuperuser, ...)", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)

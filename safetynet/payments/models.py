@@ -74,6 +74,10 @@ class Payment(models.Model):
     amount_fen = models.BigIntegerField(_("金额（分）"))
     entitlement = models.ForeignKey(Entitlement, models.SET_NULL, null=True, related_name="+")
     reason = models.CharField(_("说明"), max_length=120)
+    # What the bank's return file said: a failed line is owed again and paid in the next run.
+    bank_status = models.CharField(_("银行结果"), max_length=8, default="pending",
+                                   choices=[("pending", _("待发放")), ("paid", _("已到账")), ("failed", _("失败"))])
+    bank_note = models.CharField(_("银行说明"), max_length=100, blank=True)
 
     class Meta:
         constraints = [

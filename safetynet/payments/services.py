@@ -88,7 +88,8 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     paid = _frame(
         "SELECT p.case_id, p.for_month, p.amount_fen FROM payments_payment p "
         "JOIN payments_payrollrun r ON r.id = p.run_id JOIN cases_case c ON c.id = p.case_id "
-        "WHERE r.status IN (%s, %s) AND c.area_code LIKE %s AND p.programme = %s AND p.for_month <= %s",
+        "WHERE r.status IN (%s, %s) AND p.bank_status <> 'failed' AND c.area_code LIKE %s AND p.programme = %s "
+        "AND p.for_month <= %s",
         [*PAID_STATUSES, prefix, programme, month], payroll.PAID_SCHEMA)
     lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
     # A recovery may concern a case with no entitlement left: its applicant receives the line.
@@ -97,14 +98,15 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
     rows = [
         (run.pk, case_id, recipient or recipients[case_id], programme, month, for_month, kind, amount, entitlement,
-         f"{reasons[kind]}（{for_month:%Y-%m}）")
+         f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
         for case_id, for_month, amount, kind, entitlement, recipient in lines.select(
             "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id").iter_rows()
     ]
     with connection.cursor() as cursor:  # one statement for the whole payroll, not one per line
         cursor.executemany(
             "INSERT INTO payments_payment (run_id, case_id, recipient_id, programme, month, for_month, kind, "
-            "amount_fen, entitlement_id, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+            "amount_fen, entitlement_id, reason, bank_status, bank_note) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
     run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
     run.computed_at = timezone.now()
     run.save()

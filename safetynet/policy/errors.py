@@ -177,6 +177,8 @@ MESSAGES.update(
         "zh": "{month} 的发放名册{status}，不能重新编制",
         "en": "the payroll of {month} is {status}: it cannot be recomputed",
     },
+    "payroll_not_approved": {"zh": "发放名册尚未审核，不能导出或对账", "en": "the payroll is not approved yet"},
+    "bank_row": {"zh": "{detail}", "en": "{detail}"},
     "payroll_not_draft": {"zh": "发放名册{status}，不能再次审核", "en": "the payroll is {status}"},
     "date_future": {"zh": "办理日期 {on} 晚于今天", "en": "the date {on} is after today"},
     "date_order": {

@@ -119,3 +119,70 @@ def test_only_the_township_approver_runs_its_payroll(city, township):
     for who in ("clerk", "other_approver", "county", "auditor", "verifier"):
         with pytest.raises(PermissionDenied):
             services.run_payroll(city[who], month=date(2024, 4, 1), township=township, programme="dibao")
+
+
+def test_bank_file_sheet_return_and_a_failed_payment_paid_once_next_month(city, poor_household, other_household,
+                                                                          township):
+    import csv
+    import hashlib
+    import io
+
+    from openpyxl import load_workbook
+
+    from safetynet.payments import bank
+
+    case = approved_case(city, poor_household)
+    head = poor_household.members.get(relation="head")
+    draft = run(city, township, date(2024, 4, 1), approve=False)
+    with pytest.raises(Exception):  # noqa: B017 - not approved: no bank file
+        bank.bank_csv(city["approver"], draft)
+    april = services.approve_payroll(city["approver"], draft)
+    data = bank.bank_csv(city["approver"], april).decode("utf-8-sig")
+    body, checksum = data.rsplit("校验,", 1)
+    assert hashlib.sha256(body.encode()).hexdigest() == checksum.strip()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["流水号", "姓名", "公民身份号码"]
+    assert rows[1][2] == head.id_number and rows[1][3] == head.bank_card
+    assert rows[-1][0] == "合计" and rows[-1][4] == f"{case.monthly_amount_fen // 100}.00"
+    sheet = load_workbook(io.BytesIO(bank.payroll_sheet(april))).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert head.id_number not in cells and f"{head.id_number[:6]}********{head.id_number[-4:]}" in cells
+
+    payment = april.payments.get()
+    bad = f"流水号,金额,结果,原因\n{payment.pk},1.00,成功,\n999999,5.00,成功,\n".encode()
+    with pytest.raises(Exception) as exc:
+        bank.import_bank_return(city["approver"], april, bad)
+    assert "第 2 行" in exc.value.message("zh") and "第 3 行" in exc.value.message("zh")
+    assert Payment.objects.get(pk=payment.pk).bank_status == "pending"  # nothing half-written
+    amount = f"{payment.amount_fen // 100}.{payment.amount_fen % 100:02d}"
+    report = bank.import_bank_return(city["approver"], april,
+                                     f"流水号,金额,结果,原因\n{payment.pk},{amount},失败,账户已销户\n".encode())
+    assert (report.failed, report.pending) == (1, 0) and report.failures[0][3] == "账户已销户"
+    assert PayrollRun.objects.get(pk=april.pk).status == "locked"
+
+    may = run(city, township, date(2024, 5, 1))
+    assert lines(may) == [(date(2024, 4, 1), "back_pay", payment.amount_fen),
+                          (date(2024, 5, 1), "regular", payment.amount_fen)]
+    june = run(city, township, date(2024, 6, 1))
+    assert lines(june) == [(date(2024, 6, 1), "regular", payment.amount_fen)]  # April is now paid: once
+
+
+def test_the_payroll_commands(city, poor_household, township, tmp_path, capsys):
+    from safetynet.cli import main
+
+    case = approved_case(city, poor_household)
+    args = ["--month", "2024-04", "--user", "approver", "--township", "370811001"]
+    assert main(["payroll", "run", *args]) == 0
+    assert "合计 1 行" in capsys.readouterr().out
+    assert main(["payroll", "approve", *args]) == 0
+    assert main(["payroll", "export", *args, "--out", str(tmp_path)]) == 0
+    bank_file = tmp_path / "370811001-dibao-2024-04-bank.csv"
+    assert bank_file.exists() and (tmp_path / "370811001-dibao-2024-04-roster.xlsx").exists()
+    payment = Payment.objects.get()
+    amount = f"{case.monthly_amount_fen // 100}.{case.monthly_amount_fen % 100:02d}"
+    (tmp_path / "return.csv").write_text(f"流水号,金额,结果,原因\n{payment.pk},{amount},成功,\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["payroll", "reconcile", *args, "--file", str(tmp_path / "return.csv")]) == 0
+    assert "到账 1 笔" in capsys.readouterr().out
+    assert main(["payroll", "run", "--month", "2024-04", "--user", "other_approver", "--township", "370811001"]) == 2
+    assert "辖区" in capsys.readouterr().err

@@ -1,0 +1,150 @@
+"""Bank files of an approved payroll, the bank's return file, and the reconciliation.
+
+The bank file (CSV) carries the full ID number and card number the bank needs; the sheet the
+township files (Excel) masks the ID number. Both end with the totals; the CSV ends with a
+checksum line (SHA-256 of every line above it), so a file altered on the way is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from safetynet.payments.models import Payment, PayrollRun
+from safetynet.policy.errors import FieldError, InputError
+from safetynet.policy.money import fmt, to_fen
+from safetynet.registry.selectors import mask_id, require_role
+from safetynet.supervision.services import record
+
+HEADER = ["流水号", "姓名", "公民身份号码", "银行卡号", "金额", "救助项目", "所属月份", "类别"]
+PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
+KINDS = {"regular": "当月", "back_pay": "补发", "recovery": "追回"}
+
+
+def _lines(run: PayrollRun):
+    # Recoveries are collected by the township, not sent to the bank.
+    return (run.payments.filter(amount_fen__gt=0).select_related("recipient").order_by("id"))
+
+
+def _require_approved(run: PayrollRun) -> None:
+    if run.status == PayrollRun.Status.DRAFT:
+        raise InputError([FieldError("status", "payroll_not_approved")])
+
+
+def bank_csv(actor, run: PayrollRun) -> bytes:
+    require_role(actor, ("approver",), run.township_id, "导出银行发放文件")
+    _require_approved(run)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    total, count = 0, 0
+    for p in _lines(run):
+        writer.writerow([p.pk, p.recipient.name, p.recipient.id_number, p.recipient.bank_card, fmt(p.amount_fen),
+                         PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
+        total, count = total + p.amount_fen, count + 1
+    writer.writerow(["合计", count, "", "", fmt(total), "", f"{run.month:%Y-%m}", ""])
+    body = out.getvalue()
+    record(actor, "payroll.export", object_type="payroll", object_id=run.pk, area_code=run.township_id,
+           details={"lines": count, "total_fen": total})
+    return (body + f"校验,{hashlib.sha256(body.encode('utf-8')).hexdigest()}\n").encode("utf-8-sig")
+
+
+def payroll_sheet(run: PayrollRun) -> bytes:
+    """The payroll as the township files it (发放名册): ID numbers masked, totals at the foot."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{run.month:%Y-%m}"
+    ws.append([f"{run.township.name} {PROGRAMMES[run.programme]}发放名册 {run.month:%Y 年 %m 月}"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["序号", "姓名", "公民身份号码", "金额（元）", "所属月份", "类别", "说明"])
+    total = 0
+    for i, p in enumerate(run.payments.select_related("recipient").order_by("id"), start=1):
+        ws.append([i, p.recipient.name, mask_id(p.recipient.id_number), float(fmt(p.amount_fen)),
+                   f"{p.for_month:%Y-%m}", KINDS[p.kind], p.reason])
+        total += p.amount_fen
+    ws.append(["合计", run.lines, "", float(fmt(total)), "", "", ""])
+    for column, width in zip("ABCDEFG", (6, 10, 22, 12, 10, 8, 24), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class Reconciliation:
+    sent: int
+    sent_fen: int
+    paid: int
+    paid_fen: int
+    failed: int
+    failed_fen: int
+    pending: int
+    failures: list[tuple[int, str, str, str]]  # payment id, name, amount, reason
+
+
+def reconciliation(run: PayrollRun) -> Reconciliation:
+    sent = list(_lines(run))
+    paid = [p for p in sent if p.bank_status == "paid"]
+    failed = [p for p in sent if p.bank_status == "failed"]
+    return Reconciliation(
+        sent=len(sent), sent_fen=sum(p.amount_fen for p in sent), paid=len(paid),
+        paid_fen=sum(p.amount_fen for p in paid), failed=len(failed), failed_fen=sum(p.amount_fen for p in failed),
+        pending=sum(1 for p in sent if p.bank_status == "pending"),
+        failures=[(p.pk, p.recipient.name, fmt(p.amount_fen), p.bank_note) for p in failed],
+    )
+
+
+@transaction.atomic
+def import_bank_return(actor, run: PayrollRun, data: bytes) -> Reconciliation:
+    """The bank's return file: ``流水号,金额,结果,原因`` (结果 成功 or 失败). Every row is checked
+    against the line sent; a file with any wrong row changes nothing and names the rows."""
+    require_role(actor, ("approver",), run.township_id, "导入银行回盘文件")
+    _require_approved(run)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([FieldError("", "encoding", position=exc.start)]) from None
+    sent = {p.pk: p for p in _lines(run)}
+    errors, updates = [], []
+    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if line_no == 1 or not row or not "".join(row).strip():
+            continue  # the header, blank lines
+        where = f"第 {line_no} 行"
+        if len(row) < 3:
+            errors.append(FieldError(where, "bank_row", detail="应为 流水号,金额,结果,原因"))
+            continue
+        ref, amount, result, note = (row + [""])[:4]
+        payment = sent.get(int(ref)) if ref.strip().isdigit() else None
+        if payment is None:
+            errors.append(FieldError(where, "bank_row", detail=f"流水号 {ref} 不在本名册中"))
+            continue
+        try:
+            if to_fen(amount.strip()) != payment.amount_fen:
+                detail = f"金额 {amount} 与发放的 {fmt(payment.amount_fen)} 不符"
+                errors.append(FieldError(where, "bank_row", detail=detail))
+                continue
+        except (ValueError, ArithmeticError):
+            errors.append(FieldError(where, "bank_row", detail=f"金额 {amount} 格式错误"))
+            continue
+        if result.strip() not in ("成功", "失败"):
+            errors.append(FieldError(where, "bank_row", detail=f"结果应为“成功”或“失败”，实为 {result}"))
+            continue
+        updates.append((payment, "paid" if result.strip() == "成功" else "failed", note.strip()[:100]))
+    if errors:
+        raise InputError(errors)
+    for payment, status, note in updates:
+        payment.bank_status, payment.bank_note = status, note
+    Payment.objects.bulk_update([u[0] for u in updates], ["bank_status", "bank_note"], batch_size=2000)
+    report = reconciliation(run)
+    if report.pending == 0:
+        run.status = PayrollRun.Status.LOCKED
+        run.save(update_fields=["status"])
+    record(actor, "payroll.bank_return", object_type="payroll", object_id=run.pk, area_code=run.township_id,
+           details={"paid": report.paid, "failed": report.failed, "pending": report.pending})
+    return report
