@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from safetynet.cases import views as cases
 from safetynet.notices import views as notices
+from safetynet.payments import views as payments
 from safetynet.registry import views as registry
 from safetynet.site import views
 from safetynet.site.api import api
@@ -28,6 +29,10 @@ urlpatterns = [
     path("notices/", notices.index, name="notice-index"),
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
+    path("payroll/", payments.index, name="payroll-index"),
+    path("payroll/compute/", payments.compute, name="payroll-compute"),
+    path("payroll/<int:run_id>/", payments.detail, name="payroll"),
+    path("payroll/<int:run_id>/<str:action>", payments.act, name="payroll-act"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -186,3 +186,40 @@ def test_the_payroll_commands(city, poor_household, township, tmp_path, capsys):
     assert "到账 1 笔" in capsys.readouterr().out
     assert main(["payroll", "run", "--month", "2024-04", "--user", "other_approver", "--township", "370811001"]) == 2
     assert "辖区" in capsys.readouterr().err
+
+
+def test_the_payroll_pages(city, poor_household, township):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    approved_case(city, poor_household)
+    c = Client()
+    c.force_login(city["approver"])
+    response = c.post("/payroll/compute/", {"township": "370811001", "month": "2024-04", "programme": "dibao"})
+    run_ = PayrollRun.objects.get()
+    assert response["Location"] == f"/payroll/{run_.pk}/"
+    page = c.get(f"/payroll/{run_.pk}/").content.decode()
+    assert 'id="run-total"' in page and "当月保障金" in page
+    c.post(f"/payroll/{run_.pk}/approve")
+    assert PayrollRun.objects.get().status == "approved"
+    csv_bytes = c.get(f"/payroll/{run_.pk}/bank.csv").content
+    assert "校验," in csv_bytes.decode("utf-8-sig")
+    assert c.get(f"/payroll/{run_.pk}/roster.xlsx")["Content-Type"].startswith("application/vnd.openxml")
+    payment = Payment.objects.get()
+    amount = f"{payment.amount_fen // 100}.{payment.amount_fen % 100:02d}"
+    upload = SimpleUploadedFile("r.csv", f"流水号,金额,结果,原因\n{payment.pk},{amount},成功,\n".encode())
+    c.post(f"/payroll/{run_.pk}/return", {"file": upload})
+    assert PayrollRun.objects.get().status == "locked"
+    index = c.get("/payroll/").content.decode()
+    assert "2024-04" in index and 'id="chart"' in index
+
+    outsider = Client()
+    outsider.force_login(city["other_approver"])
+    assert outsider.get(f"/payroll/{run_.pk}/").status_code == 404
+    assert outsider.get(f"/payroll/{run_.pk}/bank.csv").status_code == 404
+    assert "2024-04" not in outsider.get("/payroll/").content.decode()
+    clerk = Client()
+    clerk.force_login(city["clerk"])
+    assert clerk.get(f"/payroll/{run_.pk}/").status_code == 200
+    page = clerk.get(f"/payroll/{run_.pk}/bank.csv", follow=True).content.decode()
+    assert "窗口经办人员" in page  # the clerk may look, not export the bank file

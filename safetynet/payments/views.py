@@ -1,0 +1,102 @@
+"""The township's payroll pages: the months with a chart, one month's lines, approval, the bank
+files, the bank's return."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from safetynet.payments import bank, selectors, services
+from safetynet.policy.errors import InputError, PolicyError
+from safetynet.policy.household import parse_month
+from safetynet.policy.money import fmt
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import areas_for, staff_of
+from safetynet.registry.views import _lang, sees_full_ids
+
+
+@login_required
+def index(request):
+    totals = selectors.monthly_totals(request.user)
+    chart = {"months": [f"{t['month']:%Y-%m}" for t in totals], "yuan": [fmt(t["total_fen"] or 0) for t in totals],
+             "lines": [t["lines"] or 0 for t in totals]}
+    runs = Paginator(selectors.runs_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "payments/index.html", {
+        "runs": runs, "chart": json.dumps(chart), "staff": staff_of(request.user),
+        "townships": areas_for(request.user, Area.Level.TOWNSHIP),
+    })
+
+
+@login_required
+def compute(request):
+    if request.method != "POST":
+        raise Http404
+    township = areas_for(request.user, Area.Level.TOWNSHIP).filter(code=request.POST.get("township")).first()
+    try:
+        if township is None:
+            raise ValueError
+        month = parse_month(request.POST.get("month", ""))
+        run = services.run_payroll(request.user, month=month, township=township,
+                                   programme=request.POST.get("programme", "dibao"))
+    except ValueError:
+        messages.error(request, _("请选择乡镇（街道）"))
+        return redirect("payroll-index")
+    except (InputError, PolicyError) as exc:
+        messages.error(request, exc.message(_lang()))
+        return redirect("payroll-index")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("payroll-index")
+    messages.success(request, _("发放名册已编制"))
+    return redirect("payroll", run.pk)
+
+
+@login_required
+def detail(request, run_id: int):
+    run = selectors.run_for(request.user, run_id)
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.run_lines(run, query), 50).get_page(request.GET.get("page"))
+    report = bank.reconciliation(run) if run.status != run.Status.DRAFT else None
+    return render(request, "payments/run.html", {
+        "run": run, "page": page, "q": query, "kinds": selectors.totals_by_kind(run), "report": report,
+        "staff": staff_of(request.user), "full_ids": sees_full_ids(request.user),
+    })
+
+
+@login_required
+def act(request, run_id: int, action: str):
+    run = selectors.run_for(request.user, run_id)
+    try:
+        if action == "approve" and request.method == "POST":
+            services.approve_payroll(request.user, run)
+            messages.success(request, _("发放名册已审核"))
+        elif action == "bank.csv":
+            response = HttpResponse(bank.bank_csv(request.user, run), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{run.township_id}-{run.month:%Y-%m}-bank.csv"'
+            return response
+        elif action == "roster.xlsx":
+            if staff_of(request.user) is None:
+                raise Http404
+            response = HttpResponse(
+                bank.payroll_sheet(run),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = f'attachment; filename="{run.township_id}-{run.month:%Y-%m}.xlsx"'
+            return response
+        elif action == "return" and request.method == "POST" and request.FILES.get("file"):
+            report = bank.import_bank_return(request.user, run, request.FILES["file"].read())
+            messages.success(request, _("回盘已导入：到账 %(paid)d 笔，失败 %(failed)d 笔")
+                             % {"paid": report.paid, "failed": report.failed})
+        else:
+            raise Http404
+    except (InputError, PolicyError) as exc:
+        messages.error(request, exc.message(_lang()))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("payroll", run.pk)
