@@ -105,17 +105,30 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
         for case_id, for_month, amount, kind, entitlement, recipient in lines.select(
             "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id").iter_rows()
     ]
-    with connection.cursor() as cursor:  # one statement for the whole payroll, not one per line
-        cursor.executemany(
-            "INSERT INTO payments_payment (run_id, case_id, recipient_id, programme, month, for_month, kind, "
-            "amount_fen, entitlement_id, reason, bank_status, bank_note) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+    _write_lines(rows)
     run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
     run.computed_at = timezone.now()
     run.save()
     record(actor, "payroll.run", object_type="payroll", object_id=run.pk, area_code=township.code,
            details={"month": f"{month:%Y-%m}", "programme": programme, "lines": run.lines, "total_fen": run.total_fen})
     return run
+
+
+PAYMENT_COLUMNS = ("run_id", "case_id", "recipient_id", "programme", "month", "for_month", "kind", "amount_fen",
+                   "entitlement_id", "reason", "bank_status", "bank_note")
+
+
+def _write_lines(rows: list[tuple]) -> None:
+    """All lines in one go: COPY on PostgreSQL, one prepared statement over every row on SQLite."""
+    columns = ", ".join(PAYMENT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY payments_payment ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(PAYMENT_COLUMNS))
+            cursor.executemany(f"INSERT INTO payments_payment ({columns}) VALUES ({placeholders})", rows)
 
 
 def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:
