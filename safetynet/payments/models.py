@@ -63,6 +63,7 @@ class Payment(models.Model):
         REGULAR = "regular", _("当月")
         BACK_PAY = "back_pay", _("补发")
         RECOVERY = "recovery", _("追回")
+        PRICE_SUBSIDY = "price_subsidy", _("价格临时补贴")
 
     run = models.ForeignKey(PayrollRun, models.PROTECT, related_name="payments")
     case = models.ForeignKey(Case, models.PROTECT, related_name="payments")
@@ -70,7 +71,7 @@ class Payment(models.Model):
     programme = models.CharField(max_length=6)
     month = models.DateField(_("发放月份"))
     for_month = models.DateField(_("所属月份"))
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("金额（分）"))
     entitlement = models.ForeignKey(Entitlement, models.SET_NULL, null=True, related_name="+")
     reason = models.CharField(_("说明"), max_length=120)
@@ -89,3 +90,13 @@ class Payment(models.Model):
                                     condition=~models.Q(kind="regular"), name="one_adjustment_per_payroll_month"),
         ]
         indexes = [models.Index(fields=["run"]), models.Index(fields=["case", "for_month"])]
+
+
+class PriceIndex(models.Model):
+    """The month's consumer price indices, year on year, as the city enters them."""
+
+    month = models.DateField(_("月份"), unique=True)
+    cpi_yoy = models.DecimalField(_("居民消费价格指数同比涨幅（%）"), max_digits=5, decimal_places=2)
+    food_cpi_yoy = models.DecimalField(_("食品价格指数同比涨幅（%）"), max_digits=5, decimal_places=2)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)

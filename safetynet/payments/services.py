@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 from django.db import connection, transaction
@@ -18,8 +19,11 @@ from django.utils import timezone
 
 from safetynet.batch import payroll
 from safetynet.cases.models import Case
-from safetynet.payments.models import Entitlement, Payment, PayrollRun
+from safetynet.payments.models import Entitlement, Payment, PayrollRun, PriceIndex
+from safetynet.policy import price_subsidy
 from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.money import to_fen
+from safetynet.policy.parameters import value
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
@@ -88,22 +92,25 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
         "SELECT id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
         "WHERE area_code >= %s AND area_code < %s AND programme = %s", [low, high, programme],
         payroll.ENTITLEMENT_SCHEMA)
+    # What was paid against the entitlement (a price subsidy is paid besides it, not towards it).
     paid = _frame(
         "SELECT p.case_id, p.for_month, p.amount_fen FROM payments_payment p "
         "JOIN payments_payrollrun r ON r.id = p.run_id "
         "WHERE r.township_id = %s AND r.programme = %s AND r.status IN (%s, %s) AND p.bank_status <> 'failed' "
-        "AND p.for_month <= %s",
+        "AND p.kind <> 'price_subsidy' AND p.for_month <= %s",
         [township.code, programme, *PAID_STATUSES, month], payroll.PAID_SCHEMA)
     lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
+    lines = pl.concat([lines, _price_subsidy(lines, month, programme)], how="diagonal_relaxed")
     # A recovery may concern a case with no entitlement left: its applicant receives the line.
     orphans = lines.filter(pl.col("recipient_id").is_null())["case_id"].unique().to_list()
     recipients = dict(Case.objects.filter(pk__in=orphans).values_list("id", "applicant_id")) if orphans else {}
     reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
     rows = [
         (run.pk, case_id, recipient or recipients[case_id], programme, month, for_month, kind, amount, entitlement,
-         f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
-        for case_id, for_month, amount, kind, entitlement, recipient in lines.select(
-            "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id").iter_rows()
+         rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
+        for case_id, for_month, amount, kind, entitlement, recipient, rule in lines.select(
+            "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id",
+            pl.col("rule") if "rule" in lines.columns else pl.lit(None, pl.String)).iter_rows()
     ]
     _write_lines(rows)
     run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
@@ -129,6 +136,53 @@ def _write_lines(rows: list[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(PAYMENT_COLUMNS))
             cursor.executemany(f"INSERT INTO payments_payment ({columns}) VALUES ({placeholders})", rows)
+
+
+def _price_subsidy(lines: pl.DataFrame, month: date, programme: str) -> pl.DataFrame:
+    """Price-subsidy lines of the month, when the city's price indices trigger the linkage: every
+    person covered by a case paid this month gets the local standard × the rise (POLICY.md §7)."""
+    index = PriceIndex.objects.filter(month=month).first()
+    found = index and price_subsidy.trigger(month, index.cpi_yoy, index.food_cpi_yoy)
+    paid_now = lines.filter((pl.col("kind") == "regular") & (pl.col("amount_fen") > 0))
+    if not found or paid_now.is_empty():
+        return pl.DataFrame()
+    covered = pl.DataFrame(
+        [(c.pk, c.area_code[:6], c.household.hukou, c.household.members.count() if programme == "dibao" else 1,
+          c.applicant_id)
+         for c in Case.objects.filter(pk__in=paid_now["case_id"].to_list()).select_related("household")],
+        schema={"case_id": pl.Int64, "county": pl.String, "hukou": pl.String, "persons": pl.Int64,
+                "recipient_id": pl.Int64},
+        orient="row",
+    )
+    standards = pl.DataFrame(
+        [(county, hukou, to_fen(value("dibao_standard", county, month, hukou=hukou)))
+         for county, hukou in covered.select("county", "hukou").unique().iter_rows()],
+        schema={"county": pl.String, "hukou": pl.String, "standard_fen": pl.Int64},
+        orient="row",
+    )
+    return (
+        covered.join(standards, on=["county", "hukou"])
+        .select(
+            "case_id", "recipient_id", pl.lit(month).alias("for_month"), pl.lit("price_subsidy").alias("kind"),
+            (price_subsidy.subsidy_fen(pl.col("standard_fen"), found.rise) * pl.col("persons")).alias("amount_fen"),
+            pl.lit(found.text).alias("rule"),
+        )
+        .filter(pl.col("amount_fen") > 0)
+    )
+
+
+@transaction.atomic
+def enter_price_index(actor, *, month: date, cpi_yoy: Decimal, food_cpi_yoy: Decimal) -> PriceIndex:
+    """The city enters a month's price indices; a payroll of that month computed later adds the
+    price subsidy if they trigger it."""
+    require_role(actor, ("city",), "3708", "录入物价指数")
+    index, _ = PriceIndex.objects.update_or_create(
+        month=month.replace(day=1),
+        defaults={"cpi_yoy": cpi_yoy, "food_cpi_yoy": food_cpi_yoy, "entered_by": acting_user(actor)},
+    )
+    record(actor, "price_index.enter", object_type="price_index", object_id=index.pk, area_code="3708",
+           details={"month": f"{month:%Y-%m}", "cpi_yoy": str(cpi_yoy), "food_cpi_yoy": str(food_cpi_yoy)})
+    return index
 
 
 def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:

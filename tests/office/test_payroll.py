@@ -223,3 +223,25 @@ def test_the_payroll_pages(city, poor_household, township):
     assert clerk.get(f"/payroll/{run_.pk}/").status_code == 200
     page = clerk.get(f"/payroll/{run_.pk}/bank.csv", follow=True).content.decode()
     assert "窗口经办人员" in page  # the clerk may look, not export the bank file
+
+
+def test_the_price_subsidy_is_added_when_the_cpi_triggers_it(city, poor_household, township):
+    from decimal import Decimal
+
+    from django.core.exceptions import PermissionDenied
+
+    case = approved_case(city, poor_household)
+    with pytest.raises(PermissionDenied):  # the city enters the indices
+        services.enter_price_index(city["approver"], month=date(2024, 4, 1), cpi_yoy=Decimal("3.8"),
+                                   food_cpi_yoy=Decimal("2"))
+    services.enter_price_index(city["city_admin"], month=date(2024, 4, 1), cpi_yoy=Decimal("3.8"),
+                               food_cpi_yoy=Decimal("2.1"))
+    april = run(city, township, date(2024, 4, 1))
+    per_person = {"urban": 2400, "rural": 1800}[poor_household.hukou]  # 630 × 3.8 % = 23.94; 475 × 3.8 % = 18.05
+    subsidy = april.payments.get(kind="price_subsidy")
+    assert subsidy.amount_fen == 2 * per_person
+    assert "同比上涨 3.8%" in subsidy.reason and "价格-2016" in subsidy.reason
+    assert lines(april)[0] == (date(2024, 4, 1), "price_subsidy", 2 * per_person)
+    services.enter_price_index(city["city_admin"], month=date(2024, 5, 1), cpi_yoy=Decimal("3.4"),
+                               food_cpi_yoy=Decimal("5.9"))
+    assert lines(run(city, township, date(2024, 5, 1))) == [(date(2024, 5, 1), "regular", case.monthly_amount_fen)]
