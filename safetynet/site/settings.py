@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "safetynet.notices",
     "safetynet.supervision",
     "safetynet.payments",
+    "safetynet.reports",
 ]
 
 MIDDLEWARE = [

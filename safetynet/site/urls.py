@@ -6,6 +6,7 @@ from safetynet.cases import views as cases
 from safetynet.notices import views as notices
 from safetynet.payments import views as payments
 from safetynet.registry import views as registry
+from safetynet.reports import views as reports
 from safetynet.site import views
 from safetynet.site.api import api
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("payroll/compute/", payments.compute, name="payroll-compute"),
     path("payroll/<int:run_id>/", payments.detail, name="payroll"),
     path("payroll/<int:run_id>/<str:action>", payments.act, name="payroll-act"),
+    path("reports/", reports.index, name="reports"),
+    path("reports/funds.xlsx", reports.funds_xlsx, name="reports-funds-xlsx"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -245,3 +245,26 @@ def test_the_price_subsidy_is_added_when_the_cpi_triggers_it(city, poor_househol
     services.enter_price_index(city["city_admin"], month=date(2024, 5, 1), cpi_yoy=Decimal("3.4"),
                                food_cpi_yoy=Decimal("5.9"))
     assert lines(run(city, township, date(2024, 5, 1))) == [(date(2024, 5, 1), "regular", case.monthly_amount_fen)]
+
+
+def test_the_bureaus_figures_and_their_excel(city, poor_household, other_household, township):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    case = approved_case(city, poor_household)
+    run(city, township, date(2024, 4, 1))
+    c = Client()
+    c.force_login(city["county"])
+    page = c.get("/reports/", {"from": "2024-01", "to": "2024-12"}).content.decode()
+    assert "任城区" in page and f"{case.monthly_amount_fen // 100}.00" in page
+    book = load_workbook(io.BytesIO(c.get("/reports/funds.xlsx", {"from": "2024-01", "to": "2024-12"}).content))
+    funds = list(book["资金发放"].iter_rows(values_only=True))
+    assert funds[1][:5] == ("2024-04", "最低生活保障", "370811001", "任城区城关街道", 1)
+    assert funds[1][5] == case.monthly_amount_fen / 100
+    cover = list(book["保障对象"].iter_rows(values_only=True))
+    assert cover[1][3:] == (1, 2)  # one household of two persons
+    outsider = Client()
+    outsider.force_login(city["wenshang_clerk"])
+    assert len(list(load_workbook(io.BytesIO(outsider.get("/reports/funds.xlsx").content))["资金发放"].rows)) == 1

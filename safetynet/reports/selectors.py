@@ -1,0 +1,74 @@
+"""The figures the bureau publishes (POLICY.md §10), for the user's area: who is covered, and
+what was paid, by programme, area, township and month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from safetynet.cases.models import Case
+from safetynet.payments.models import Payment
+from safetynet.registry.models import Area, Person
+from safetynet.registry.selectors import scope_prefix
+
+COVERED_STATES = ("approved", "review", "graduated_exit", "ending")
+
+
+@dataclass
+class Coverage:
+    area: Area
+    programme: str
+    hukou: str
+    households: int
+    persons: int
+
+
+def coverage(user) -> list[Coverage]:
+    """Households and persons covered now, per county, programme and hukou."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    cases = Case.objects.filter(area_code__startswith=prefix, state__in=COVERED_STATES)
+    counties = {a.code: a for a in Area.objects.filter(level=Area.Level.COUNTY)}
+    members = dict(
+        Person.objects.filter(household__cases__in=cases.filter(programme="dibao"))
+        .values_list("household_id").annotate(n=Count("id", distinct=True))
+    )
+    rows: dict[tuple, Coverage] = {}
+    for area_code, programme, hukou, household_id in cases.values_list(
+            "area_code", "programme", "household__hukou", "household_id"):
+        key = (area_code[:6], programme, hukou)
+        row = rows.setdefault(key, Coverage(counties[area_code[:6]], programme, hukou, 0, 0))
+        row.households += 1
+        row.persons += members.get(household_id, 1) if programme == "dibao" else 1
+    return sorted(rows.values(), key=lambda r: (r.area.code, r.programme, r.hukou))
+
+
+def registered_poor_share(user) -> tuple[int, int]:
+    """Rural dibao households covered, and how many of them are registered poor (汶上县: 64.35 %)."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return 0, 0
+    qs = Case.objects.filter(area_code__startswith=prefix, state__in=COVERED_STATES, programme="dibao",
+                             household__hukou="rural")
+    return qs.count(), qs.filter(household__registered_poor=True).count()
+
+
+def funds(user, start: date, end: date) -> list[dict]:
+    """Paid (approved payrolls, less failed bank transfers) per month, programme, county and
+    township, from ``start`` to ``end`` (months)."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    return list(
+        Payment.objects.filter(run__township__code__startswith=prefix, run__status__in=("approved", "locked"),
+                               month__gte=start, month__lte=end)
+        .exclude(bank_status="failed")
+        .values("month", "programme", "run__township_id", "run__township__name")
+        .annotate(lines=Count("id"), total_fen=Sum("amount_fen"),
+                  back_pay_fen=Sum("amount_fen", filter=Q(kind="back_pay")),
+                  subsidy_fen=Sum("amount_fen", filter=Q(kind="price_subsidy")))
+        .order_by("month", "programme", "run__township_id")
+    )

@@ -1,0 +1,66 @@
+"""The bureau's figures: coverage, the registered-poor share, funds paid; Excel for filing."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from safetynet.policy.money import fmt
+from safetynet.reports import selectors
+
+PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
+HUKOU = {"urban": "城市", "rural": "农村"}
+
+
+def _period(request) -> tuple[date, date]:
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("from", "") + "-01")
+    except ValueError:
+        start = date(today.year, 1, 1)
+    try:
+        end = date.fromisoformat(request.GET.get("to", "") + "-01")
+    except ValueError:
+        end = today.replace(day=1)
+    return start, end
+
+
+@login_required
+def index(request):
+    start, end = _period(request)
+    rural, poor = selectors.registered_poor_share(request.user)
+    return render(request, "reports/index.html", {
+        "coverage": selectors.coverage(request.user), "funds": selectors.funds(request.user, start, end),
+        "rural": rural, "poor": poor, "share": f"{poor / rural:.2%}" if rural else "—",
+        "start": start, "end": end, "programmes": PROGRAMMES, "hukou": HUKOU,
+    })
+
+
+@login_required
+def funds_xlsx(request):
+    start, end = _period(request)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "资金发放"
+    ws.append(["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
+               "其中价格补贴（元）"])
+    for row in selectors.funds(request.user, start, end):
+        ws.append([f"{row['month']:%Y-%m}", PROGRAMMES[row["programme"]], row["run__township_id"],
+                   row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
+                   float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])
+    cover = wb.create_sheet("保障对象")
+    cover.append(["县级区划", "救助项目", "城乡", "户数", "人数"])
+    for r in selectors.coverage(request.user):
+        cover.append([r.area.name, PROGRAMMES[r.programme], HUKOU[r.hukou], r.households, r.persons])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="funds-{start:%Y-%m}-{end:%Y-%m}.xlsx"'
+    return response
