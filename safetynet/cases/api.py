@@ -6,7 +6,7 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS
@@ -108,7 +108,7 @@ def start_precheck(request, payload: PrecheckIn):
         raise InputError([FieldError("applicant", "not_a_member")])
     case = services.start_precheck(request.user, household=household, programme=payload.programme,
                                    applicant=applicant, on=payload.on)
-    return 201, case_out(request, case, events=True)
+    return Status(201, case_out(request, case, events=True))
 
 
 class StepIn(Schema):

@@ -89,7 +89,7 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["case", "programme", "for_month", "month", "kind"],
                                     condition=~models.Q(kind="regular"), name="one_adjustment_per_payroll_month"),
         ]
-        indexes = [models.Index(fields=["run"]), models.Index(fields=["case", "for_month"])]
+        indexes = [models.Index(fields=["run"])]
 
 
 class PriceIndex(models.Model):

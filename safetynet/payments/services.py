@@ -105,9 +105,10 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     orphans = lines.filter(pl.col("recipient_id").is_null())["case_id"].unique().to_list()
     recipients = dict(Case.objects.filter(pk__in=orphans).values_list("id", "applicant_id")) if orphans else {}
     reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
+    month_text = month.isoformat()  # ISO text: both databases take it for a date, without an adapter per row
     rows = [
-        (run.pk, case_id, recipient or recipients[case_id], programme, month, for_month, kind, amount, entitlement,
-         rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
+        (run.pk, case_id, recipient or recipients[case_id], programme, month_text, for_month.isoformat(), kind, amount,
+         entitlement, rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
         for case_id, for_month, amount, kind, entitlement, recipient, rule in lines.select(
             "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id",
             pl.col("rule") if "rule" in lines.columns else pl.lit(None, pl.String)).iter_rows()

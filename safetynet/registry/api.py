@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from safetynet.registry import services
 from safetynet.registry.models import Area
@@ -89,4 +89,4 @@ def create_household(request, payload: HouseholdIn):
         request.user, village=village, hukou=payload.hukou, address=payload.address,
         registered_poor=payload.registered_poor, members=[m.dict() for m in payload.members],
     )
-    return 201, household_out(household, sees_full_ids(request.user))
+    return Status(201, household_out(household, sees_full_ids(request.user)))

@@ -217,10 +217,12 @@ def add_working_days(request: HttpRequest, query: Query[WorkingDayQuery]):
 
 def _mount() -> None:
     from safetynet.cases.api import router as cases_router
+    from safetynet.payments.api import router as payments_router
     from safetynet.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
     api.add_router("/", cases_router)
+    api.add_router("/", payments_router)
 
 
 _mount()

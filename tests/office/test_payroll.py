@@ -268,3 +268,31 @@ def test_the_bureaus_figures_and_their_excel(city, poor_household, other_househo
     outsider = Client()
     outsider.force_login(city["wenshang_clerk"])
     assert len(list(load_workbook(io.BytesIO(outsider.get("/reports/funds.xlsx").content))["资金发放"].rows)) == 1
+
+
+def test_the_payroll_api(city, poor_household, township):
+    import json
+
+    from django.test import Client
+
+    case = approved_case(city, poor_household)
+    c = Client()
+    c.force_login(city["approver"])
+    r = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-04"}),
+               content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "draft"
+    run_id = r.json()["id"]
+    (line,) = c.get(f"/api/v1/payrolls/{run_id}/lines").json()
+    assert line["amount"] == f"{case.monthly_amount_fen // 100}.00"
+    assert line["decision_event"] == case.events.get(transition="close_notice").pk  # the decision behind it
+    assert c.post(f"/api/v1/payrolls/{run_id}/approve").json()["status"] == "approved"
+    again = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-04"}),
+                   content_type="application/json")
+    assert again.status_code == 422 and again.json()["detail"][0]["type"] == "payroll_locked"
+    outsider = Client()
+    outsider.force_login(city["other_approver"])
+    assert outsider.get(f"/api/v1/payrolls/{run_id}").status_code == 404
+    assert outsider.get("/api/v1/payrolls").json() == []
+    r = outsider.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-05"}),
+                      content_type="application/json")
+    assert r.status_code == 404

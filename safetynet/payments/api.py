@@ -1,0 +1,110 @@
+"""/api/v1/payrolls: compute, read, approve a month's payroll; /api/v1/price-indices."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from safetynet.payments import selectors, services
+from safetynet.policy.money import fmt
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import areas_for, mask_id
+from safetynet.registry.views import sees_full_ids
+from safetynet.site.auth import STAFF_AUTH
+
+router = Router(tags=["payments"], auth=STAFF_AUTH)
+
+
+class RunOut(Schema):
+    id: int
+    month: str
+    township: str
+    programme: str
+    status: str
+    lines: int
+    total: str
+
+
+def run_out(run) -> dict:
+    return {"id": run.pk, "month": f"{run.month:%Y-%m}", "township": run.township_id, "programme": run.programme,
+            "status": run.status, "lines": run.lines, "total": fmt(run.total_fen)}
+
+
+class LineOut(Schema):
+    id: int
+    case: int
+    recipient_name: str
+    recipient_id_number: str
+    for_month: str
+    kind: str
+    amount: str
+    reason: str
+    decision_event: int | None
+    bank_status: str
+
+
+@router.get("/payrolls", response=list[RunOut], summary="辖区内的发放名册")
+def list_runs(request, month: str | None = None):
+    qs = selectors.runs_for(request.user)
+    if month:
+        qs = qs.filter(month=date.fromisoformat(month + "-01"))
+    return [run_out(r) for r in qs[:500]]
+
+
+class ComputeIn(Schema):
+    township: str
+    month: str
+    programme: str = "dibao"
+
+
+@router.post("/payrolls", response={201: RunOut}, summary="编制（或重新编制）某月发放名册")
+def compute(request, payload: ComputeIn):
+    from safetynet.policy.household import parse_month
+
+    township = get_object_or_404(areas_for(request.user, Area.Level.TOWNSHIP), code=payload.township)
+    run = services.run_payroll(request.user, month=parse_month(payload.month), township=township,
+                               programme=payload.programme)
+    return Status(201, run_out(run))
+
+
+@router.get("/payrolls/{run_id}", response=RunOut)
+def get_run(request, run_id: int):
+    return run_out(selectors.run_for(request.user, run_id))
+
+
+@router.get("/payrolls/{run_id}/lines", response=list[LineOut],
+            summary="发放明细；每笔链接到所依据的决定（decision_event）与规则（reason）")
+def lines(request, run_id: int, page: int = 1):
+    run = selectors.run_for(request.user, run_id)
+    full = sees_full_ids(request.user)
+    start = (max(page, 1) - 1) * 200
+    return [
+        {"id": p.pk, "case": p.case_id, "recipient_name": p.recipient.name,
+         "recipient_id_number": p.recipient.id_number if full else mask_id(p.recipient.id_number),
+         "for_month": f"{p.for_month:%Y-%m}", "kind": p.kind, "amount": fmt(p.amount_fen), "reason": p.reason,
+         "decision_event": p.entitlement.set_by_id if p.entitlement else None, "bank_status": p.bank_status}
+        for p in selectors.run_lines(run).select_related("entitlement")[start:start + 200]
+    ]
+
+
+@router.post("/payrolls/{run_id}/approve", response=RunOut, summary="审核发放名册")
+def approve(request, run_id: int):
+    return run_out(services.approve_payroll(request.user, selectors.run_for(request.user, run_id)))
+
+
+class PriceIndexIn(Schema):
+    month: str
+    cpi_yoy: Decimal
+    food_cpi_yoy: Decimal
+
+
+@router.post("/price-indices", summary="录入某月的居民消费价格指数与食品价格指数同比涨幅（市级）")
+def price_index(request, payload: PriceIndexIn):
+    from safetynet.policy.household import parse_month
+
+    index = services.enter_price_index(request.user, month=parse_month(payload.month), cpi_yoy=payload.cpi_yoy,
+                                       food_cpi_yoy=payload.food_cpi_yoy)
+    return {"month": f"{index.month:%Y-%m}", "cpi_yoy": str(index.cpi_yoy), "food_cpi_yoy": str(index.food_cpi_yoy)}
