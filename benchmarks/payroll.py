@@ -121,8 +121,10 @@ def run(args) -> int:
 
     month = date(2024, 3, 1)
     t0 = time.perf_counter()
-    runs = [services.run_payroll(city_user, month=month, township=t, programme="dibao")
-            for t in tqdm(townships, desc="payroll", unit="township", file=sys.stderr)]
+    bar = tqdm(total=len(townships), desc="payroll", unit="township", file=sys.stderr)
+    runs = services.run_payrolls(city_user, month=month, townships=townships, programme="dibao",
+                                 progress=lambda run: bar.update())
+    bar.close()
     batch = time.perf_counter() - t0
     lines = sum(r.lines for r in runs)
     total = sum(r.total_fen for r in runs)

@@ -27,8 +27,9 @@ from safetynet.cases.models import (
     State,
 )
 from safetynet.payments.services import sync_entitlements
-from safetynet.policy.assessment import assess
+from safetynet.policy.assessment import assess, assess_households
 from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.household import parse_household
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
@@ -52,6 +53,7 @@ ACTION_NAMES = {
     "start_graduated_exit": _("启动渐退"),
     "end_graduated_exit": _("渐退期满终止"),
     "withdraw": _("撤回申请"),
+    "reprice": _("标准调整重新核定"),
 }
 
 
@@ -500,3 +502,48 @@ def withdraw(actor, case: Case, *, version: int, on: date, reason: str = "") -> 
         c.due_on = None
 
     return _transition(actor, case, "withdraw", version=version, on=on, change=change, note=reason)
+
+
+REPRICED_STATES = ("approved", "review", "suspended", "ending", "graduated_exit")
+
+
+def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) -> dict:
+    """A new standard from ``effective``: every covered case of the area is assessed again for
+    that month, in one batch, and a changed amount is recorded on the case as a decision
+    (``reprice``) that applies from ``effective``, back pay included when the date has passed.
+    A case the new rules no longer cover is listed for review, never ended silently."""
+    require_role(actor, ("city", "county"), area_code, ACTION_NAMES["reprice"])
+    month = effective.replace(day=1)
+    cases = list(
+        Case.objects.filter(area_code__startswith=area_code, state__in=REPRICED_STATES)
+        .select_related("household", "applicant")
+        .prefetch_related("household__members__incomes", "household__members__assets",
+                          "household__members__obligors")
+        .order_by("id")
+    )
+    households = [parse_household(assessment_input(c.household, month)) for c in cases]
+    results = assess_households(households)
+    report = {"repriced": 0, "unchanged": 0, "to_review": []}
+    with transaction.atomic():
+        for case, result in zip(cases, results, strict=True):
+            eligible, amount, _reasons = _amount_fen(case, result)
+            if not eligible:
+                report["to_review"].append(case.pk)
+                continue
+            if amount == case.monthly_amount_fen:
+                report["unchanged"] += 1
+                continue
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            data = {"old_amount_fen": locked.monthly_amount_fen, "new_amount_fen": amount,
+                    "effective": month.isoformat()}
+            locked.monthly_amount_fen, locked.assessment = amount, result
+            locked.version += 1
+            locked.save(update_fields=["monthly_amount_fen", "assessment", "version"])
+            CaseEvent.objects.create(case=locked, on=on, actor=acting_user(actor), transition="reprice",
+                                     from_state=locked.state, to_state=locked.state, data=data,
+                                     note=f"自 {month:%Y-%m} 起按新标准重新核定")
+            record(actor, "case.reprice", object_type="case", object_id=locked.pk, area_code=locked.area_code,
+                   details=data)
+            sync_entitlements(locked)
+            report["repriced"] += 1
+    return report

@@ -68,9 +68,12 @@ def cmd_run(args) -> int:
     from safetynet.payments import services
 
     user, month, townships = _context(args)
+    bar = tqdm(total=len(townships), desc="发放名册", unit="乡镇", disable=len(townships) < 2, file=sys.stderr)
+    runs = services.run_payrolls(user, month=month, townships=townships, programme=args.programme,
+                                 progress=lambda run: bar.update())
+    bar.close()
     total_lines = total = 0
-    for township in tqdm(townships, desc="发放名册", unit="乡镇", disable=len(townships) < 2, file=sys.stderr):
-        run = services.run_payroll(user, month=month, township=township, programme=args.programme)
+    for township, run in zip(townships, runs, strict=True):
         total_lines, total = total_lines + run.lines, total + run.total_fen
         print(f"{township.code} {township.name}: {run.lines} 行，{fmt(run.total_fen)} 元（{run.get_status_display()}）")
     print(f"合计 {total_lines} 行，{fmt(total)} 元")
@@ -128,6 +131,24 @@ def cmd_reconcile(args) -> int:
     return 0
 
 
+@_as_staff
+def cmd_reprice(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from safetynet.cases.services import reprice_for_standard
+    from safetynet.policy.household import parse_month
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    area = args.area or (user.staff.area_id if user and hasattr(user, "staff") else "")
+    report = reprice_for_standard(user, area_code=area, effective=parse_month(args.effective),
+                                  on=timezone.localdate())
+    review = "、".join(map(str, report["to_review"]))
+    print(f"重新核定 {report['repriced']} 件，金额不变 {report['unchanged']} 件，"
+          f"新标准下须复核 {len(report['to_review'])} 件{'：' + review if review else ''}")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     payroll = sub.add_parser("payroll", help="每月发放名册 (monthly payroll)").add_subparsers(
         dest="payroll_command", required=True)
@@ -145,3 +166,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         if name == "reconcile":
             p.add_argument("--file", required=True, help="银行回盘文件（CSV：流水号,金额,结果,原因）")
         p.set_defaults(func=func)
+    p = payroll.add_parser("reprice", help="新标准生效后重新核定辖区内全部保障对象的金额",
+                           description="新标准生效后重新核定辖区内全部保障对象的金额；已发放月份的差额在下一次发放时补发。")
+    p.add_argument("--effective", required=True, help="新标准生效月份 YYYY-MM")
+    p.add_argument("--user", required=True, help="市级或县级工作人员用户名")
+    p.add_argument("--area", help="区划代码前缀；缺省为该用户的辖区")
+    p.set_defaults(func=cmd_reprice)

@@ -10,6 +10,7 @@ what approved payrolls already paid, gives this month's regular line, back pay a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
@@ -36,26 +37,41 @@ def first_of_next_month(day: date) -> date:
 
 
 def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
-    """(starts, ends, monthly fen, event, reason) of a case, from its timeline, in order."""
+    """(starts, ends, monthly fen, event, reason) of a case, from its timeline, in order.
+
+    Each decision applies from its effective month onward and overrides, for those months, every
+    decision taken before it (a re-pricing decided in November for July replaces July onward).
+    """
     if case.approved_on is None or case.entitlement_from is None:
         return
-    changes = []  # (effective month, amount or None for "withheld", event, reason)
-    amount = None
-    for event in case.events.order_by("on", "id"):
+    amount, suspended = None, False
+    breaks: list[tuple[date, int | None, object, str]] = []  # (from month, fen or None = withheld, ...)
+
+    def apply(effective: date, fen: int | None, event, reason: str) -> None:
+        breaks[:] = [b for b in breaks if b[0] < effective] + [(effective, fen, event, reason)]
+
+    for event in case.events.order_by("at", "id"):
+        data = event.data or {}
         if event.transition == "approve":
-            amount = event.data.get("monthly_amount_fen")
+            amount = data.get("monthly_amount_fen")
         elif event.transition == "close_notice":
-            changes.append((case.entitlement_from, amount, event, "审核确认"))
-        elif event.transition == "continue_after_review":
-            amount = event.data.get("new_amount_fen", amount)
-            changes.append((first_of_next_month(event.on), amount, event, "复核调整"))
+            apply(case.entitlement_from, amount, event, "审核确认")
+        elif event.transition in ("continue_after_review", "reprice"):
+            amount = data.get("new_amount_fen", amount)
+            if suspended:
+                continue  # the new amount is paid from the resumption
+            effective = date.fromisoformat(data["effective"]) if "effective" in data else first_of_next_month(event.on)
+            apply(max(effective, case.entitlement_from), amount, event,
+                  "复核调整" if event.transition == "continue_after_review" else "标准调整")
         elif event.transition == "suspend":
-            changes.append((first_of_next_month(event.on), None, event, "暂停发放"))
+            suspended = True
+            apply(first_of_next_month(event.on), None, event, "暂停发放")
         elif event.transition == "resume":
-            changes.append((first_of_next_month(event.on), amount, event, "恢复发放"))
+            suspended = False
+            apply(first_of_next_month(event.on), amount, event, "恢复发放")
     end = case.entitlement_until
-    for i, (starts, fen, event, reason) in enumerate(changes):
-        ends = changes[i + 1][0] if i + 1 < len(changes) else end
+    for i, (starts, fen, event, reason) in enumerate(breaks):
+        ends = breaks[i + 1][0] if i + 1 < len(breaks) else end
         if end is not None:
             ends = min(ends, end) if ends else end
         if ends is not None and ends <= starts:
@@ -196,6 +212,33 @@ def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:
         pl.col(c).str.to_date() if frame.schema[c] == pl.String and t == pl.Date else pl.col(c).cast(t)
         for c, t in schema.items()
     )
+
+
+def run_payrolls(actor, *, month: date, townships: list[Area], programme: str, workers: int = 2,
+                 progress=None) -> list[PayrollRun]:
+    """Every township's payroll of a month, two at a time: each is its own transaction, and while
+    one waits on the database (constraint checks, index upkeep) the other computes. On SQLite
+    writers take turns, which costs nothing more than running them in a row."""
+
+    def one(township: Area) -> PayrollRun:
+        try:
+            return run_payroll(actor, month=month, township=township, programme=programme)
+        finally:
+            connection.close()  # each worker thread has its own connection
+
+    runs = []
+    if workers < 2 or len(townships) < 2:
+        for township in townships:
+            runs.append(run_payroll(actor, month=month, township=township, programme=programme))
+            if progress:
+                progress(runs[-1])
+        return runs
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for run in pool.map(one, townships):
+            runs.append(run)
+            if progress:
+                progress(run)
+    return runs
 
 
 @transaction.atomic

@@ -296,3 +296,50 @@ def test_the_payroll_api(city, poor_household, township):
     r = outsider.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-05"}),
                       content_type="application/json")
     assert r.status_code == 404
+
+
+@pytest.fixture
+def standard_rise_in_may():
+    """Tier A standards 20 yuan higher from 2024-05-01, as if the city had raised them."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from safetynet.policy import frames
+    from safetynet.policy.parameters import Entry, parameters
+
+    table = parameters()
+    original = table["dibao_standard"]
+    first = original.entries[0]
+    raised = {"A": {"urban": Decimal("650.00"), "rural": Decimal("495.00")}, "B": first.value["B"]}
+    table["dibao_standard"] = replace(original, entries=(*original.entries, Entry(date(2024, 5, 1), raised,
+                                                                                   "test: standard raised", True)))
+    frames._parameter_row.cache_clear()
+    frames._parameter_frame.cache_clear()
+    yield
+    table["dibao_standard"] = original
+    frames._parameter_row.cache_clear()
+    frames._parameter_frame.cache_clear()
+
+
+def test_a_standard_rise_reprices_and_the_months_already_paid_get_back_pay(city, poor_household, township,
+                                                                           standard_rise_in_may):
+    from django.core.exceptions import PermissionDenied
+
+    case = approved_case(city, poor_household)
+    old = case.monthly_amount_fen
+    run(city, township, date(2024, 4, 1))
+    run(city, township, date(2024, 5, 1))  # May paid at the old standard
+    with pytest.raises(PermissionDenied):
+        cases.reprice_for_standard(city["approver"], area_code="370811", effective=date(2024, 5, 1),
+                                   on=date(2024, 6, 3))
+    report = cases.reprice_for_standard(city["city_admin"], area_code="370811", effective=date(2024, 5, 1),
+                                        on=date(2024, 6, 3))
+    assert report == {"repriced": 1, "unchanged": 0, "to_review": []}
+    case.refresh_from_db()
+    assert case.monthly_amount_fen == old + 2 * 2000  # two members, 20 yuan each
+    event = case.events.get(transition="reprice")
+    assert event.data == {"old_amount_fen": old, "new_amount_fen": old + 4000, "effective": "2024-05-01"}
+    june = run(city, township, date(2024, 6, 1))
+    assert lines(june) == [(date(2024, 5, 1), "back_pay", 4000), (date(2024, 6, 1), "regular", old + 4000)]
+    assert cases.reprice_for_standard(city["city_admin"], area_code="370811", effective=date(2024, 5, 1),
+                                      on=date(2024, 6, 4))["repriced"] == 0  # nothing changes twice
