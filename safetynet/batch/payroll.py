@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-ENTITLEMENT_SCHEMA = {"entitlement_id": pl.Int64, "case_id": pl.Int64, "recipient_id": pl.Int64,
+ENTITLEMENT_SCHEMA = {"decision_id": pl.Int64, "case_id": pl.Int64, "recipient_id": pl.Int64,
                       "starts": pl.Date, "ends": pl.Date, "monthly_amount_fen": pl.Int64}  # fmt: skip
 PAID_SCHEMA = {"case_id": pl.Int64, "for_month": pl.Date, "amount_fen": pl.Int64}
 
@@ -36,7 +36,7 @@ def owed(entitlements: pl.DataFrame, month: date) -> pl.DataFrame:
         )
         .explode("for_month")
         .drop_nulls("for_month")
-        .select("case_id", "for_month", pl.col("monthly_amount_fen").alias("owed_fen"), "entitlement_id",
+        .select("case_id", "for_month", pl.col("monthly_amount_fen").alias("owed_fen"), "decision_id",
                 "recipient_id")
         .collect()
     )

@@ -26,7 +26,7 @@ from safetynet.cases.models import (
     Objection,
     State,
 )
-from safetynet.payments.services import sync_entitlements
+from safetynet.payments.services import MONEY_TRANSITIONS, sync_entitlements
 from safetynet.policy.assessment import assess, assess_households
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_household
@@ -139,8 +139,7 @@ def _transition(
 
 
 # The steps after which what the case is owed per month may differ.
-MONEY_STEPS = frozenset({"close_notice", "continue_after_review", "suspend", "resume", "terminate",
-                         "start_graduated_exit", "end_graduated_exit"})
+MONEY_STEPS = frozenset(MONEY_TRANSITIONS)
 
 
 def _assess(case: Case, on: date) -> dict:

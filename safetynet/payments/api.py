@@ -85,8 +85,8 @@ def lines(request, run_id: int, page: int = 1):
         {"id": p.pk, "case": p.case_id, "recipient_name": p.recipient.name,
          "recipient_id_number": p.recipient.id_number if full else mask_id(p.recipient.id_number),
          "for_month": f"{p.for_month:%Y-%m}", "kind": p.kind, "amount": fmt(p.amount_fen), "reason": p.reason,
-         "decision_event": p.entitlement.set_by_id if p.entitlement else None, "bank_status": p.bank_status}
-        for p in selectors.run_lines(run).select_related("entitlement")[start:start + 200]
+         "decision_event": p.decision_id, "bank_status": p.bank_status}
+        for p in selectors.run_lines(run)[start:start + 200]
     ]
 
 

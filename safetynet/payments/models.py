@@ -73,7 +73,8 @@ class Payment(models.Model):
     for_month = models.DateField(_("所属月份"))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("金额（分）"))
-    entitlement = models.ForeignKey(Entitlement, models.SET_NULL, null=True, related_name="+")
+    # The decision behind the amount: a case event, kept for good (entitlements are rebuilt).
+    decision = models.ForeignKey(CaseEvent, models.PROTECT, null=True, related_name="+", verbose_name=_("依据的决定"))
     reason = models.CharField(_("说明"), max_length=120)
     # What the bank's return file said: a failed line is owed again and paid in the next run.
     bank_status = models.CharField(_("银行结果"), max_length=8, default="pending",

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safetynet.batch import payroll
-from safetynet.cases.models import Case
+from safetynet.cases.models import Case, CaseEvent
 from safetynet.payments.models import Entitlement, Payment, PayrollRun, PriceIndex
 from safetynet.policy import price_subsidy
 from safetynet.policy.errors import FieldError, InputError, PolicyError
@@ -30,6 +30,9 @@ from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
 
 PAID_STATUSES = (PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)
+# The case steps whose decisions set what is owed.
+MONEY_TRANSITIONS = ("close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate",
+                     "start_graduated_exit", "end_graduated_exit")
 
 
 def first_of_next_month(day: date) -> date:
@@ -105,7 +108,7 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     # a range both databases answer from the index, where LIKE 'code%' may not use it.
     low, high = township.code, township.code + ":"
     entitlements = _frame(
-        "SELECT id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
+        "SELECT set_by_id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
         "WHERE area_code >= %s AND area_code < %s AND programme = %s", [low, high, programme],
         payroll.ENTITLEMENT_SCHEMA)
     # What was paid against the entitlement (a price subsidy is paid besides it, not towards it).
@@ -117,16 +120,22 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
         [township.code, programme, *PAID_STATUSES, month], payroll.PAID_SCHEMA)
     lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
     lines = pl.concat([lines, _price_subsidy(lines, month, programme)], how="diagonal_relaxed")
-    # A recovery may concern a case with no entitlement left: its applicant receives the line.
+    # A recovery may concern a month no longer owed: its applicant receives the line, and the
+    # decision behind it is the case's latest decision on money (the one that ended the period).
     orphans = lines.filter(pl.col("recipient_id").is_null())["case_id"].unique().to_list()
     recipients = dict(Case.objects.filter(pk__in=orphans).values_list("id", "applicant_id")) if orphans else {}
+    latest = {}
+    if orphans:
+        for case_id, event_id in (CaseEvent.objects.filter(case_id__in=orphans, transition__in=MONEY_TRANSITIONS)
+                                  .order_by("case_id", "at", "id").values_list("case_id", "id")):
+            latest[case_id] = event_id
     reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
     month_text = month.isoformat()  # ISO text: both databases take it for a date, without an adapter per row
     rows = [
         (run.pk, case_id, recipient or recipients[case_id], programme, month_text, for_month.isoformat(), kind, amount,
-         entitlement, rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
-        for case_id, for_month, amount, kind, entitlement, recipient, rule in lines.select(
-            "case_id", "for_month", "amount_fen", "kind", "entitlement_id", "recipient_id",
+         decision or latest.get(case_id), rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
+        for case_id, for_month, amount, kind, decision, recipient, rule in lines.select(
+            "case_id", "for_month", "amount_fen", "kind", "decision_id", "recipient_id",
             pl.col("rule") if "rule" in lines.columns else pl.lit(None, pl.String)).iter_rows()
     ]
     _write_lines(rows)
@@ -139,7 +148,7 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
 
 
 PAYMENT_COLUMNS = ("run_id", "case_id", "recipient_id", "programme", "month", "for_month", "kind", "amount_fen",
-                   "entitlement_id", "reason", "bank_status", "bank_note")
+                   "decision_id", "reason", "bank_status", "bank_note")
 
 
 def _write_lines(rows: list[tuple]) -> None:
@@ -216,9 +225,9 @@ def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:
 
 def run_payrolls(actor, *, month: date, townships: list[Area], programme: str, workers: int = 2,
                  progress=None) -> list[PayrollRun]:
-    """Every township's payroll of a month, two at a time: each is its own transaction, and while
-    one waits on the database (constraint checks, index upkeep) the other computes. On SQLite
-    writers take turns, which costs nothing more than running them in a row."""
+    """Every township's payroll of a month, each in its own transaction. On PostgreSQL two at a
+    time: while one waits on the server (constraint checks, index upkeep) the other computes.
+    SQLite has one writer, so there they run in a row."""
 
     def one(township: Area) -> PayrollRun:
         try:
@@ -227,7 +236,7 @@ def run_payrolls(actor, *, month: date, townships: list[Area], programme: str, w
             connection.close()  # each worker thread has its own connection
 
     runs = []
-    if workers < 2 or len(townships) < 2:
+    if workers < 2 or len(townships) < 2 or connection.vendor != "postgresql":
         for township in townships:
             runs.append(run_payroll(actor, month=month, township=township, programme=programme))
             if progress:

@@ -102,6 +102,7 @@ def test_an_overpayment_is_recovered(city, poor_household, township):
     july = run(city, township, date(2024, 7, 1))
     amount = case.monthly_amount_fen
     assert lines(july) == [(date(2024, 5, 1), "recovery", -amount), (date(2024, 6, 1), "recovery", -amount)]
+    assert {p.decision.transition for p in july.payments.all()} == {"terminate"}  # the decision behind it
 
 
 def test_suspended_months_are_withheld_and_payment_resumes(city, poor_household, township):
