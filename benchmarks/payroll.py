@@ -140,7 +140,7 @@ def run(args) -> int:
             for for_month in (date(2024, 4, 1),):
                 Payment.objects.create(run=scratch, case_id=e.case_id, recipient_id=e.recipient_id, programme="dibao",
                                        month=for_month, for_month=for_month, kind="regular",
-                                       amount_fen=e.monthly_amount_fen, entitlement=e, reason="当月保障金")
+                                       amount_fen=e.monthly_amount_fen, decision_id=e.set_by_id, reason="当月保障金")
     per_row = (time.perf_counter() - t0) / len(sample)
     projected = per_row * lines
     print(f"baseline: one ORM create per line takes {per_row * 1e3:.2f} ms; for {lines:,} lines "
