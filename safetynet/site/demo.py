@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case
+from safetynet.cases.services import first_of_next_month
 from safetynet.policy import idnumber
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry import services as registry
@@ -152,10 +153,35 @@ def seed(households: int = 2000, seed: int = 2026, today: date | None = None, pr
         household = make_household(clerk, village, rng, start, wage_fen=0 if target not in (None, "refused") else None)
         if target:
             _drive(household, target, start, today, clerk, approver, county_users[village.code[:6]], rng)
+    _payroll_history(today, approvers, progress)
     counts = {}
     for state in Case.objects.values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+def _payroll_history(today: date, approvers: dict, progress: bool) -> None:
+    """Every township's dibao and tekun payroll, month by month from the first entitlement to
+    this month; all approved but this month's, left as a draft for the demo's approver."""
+    from safetynet.payments import services as payments
+    from safetynet.payments.models import Entitlement
+
+    first = Entitlement.objects.order_by("starts").values_list("starts", flat=True).first()
+    if first is None:
+        return
+    months, month = [], first
+    while month <= today.replace(day=1):
+        months.append(month)
+        month = first_of_next_month(month)
+    paying = sorted({(code[:9], programme) for code, programme in
+                     Entitlement.objects.values_list("area_code", "programme").distinct()})
+    townships = {a.code: a for a in Area.objects.filter(level=Area.Level.TOWNSHIP)}
+    for month in tqdm(months, desc="发放名册", unit="月", disable=not progress):
+        for code, programme in paying:
+            township = townships[code]
+            run = payments.run_payroll(approvers[code], month=month, township=township, programme=programme)
+            if month < today.replace(day=1):
+                payments.approve_payroll(approvers[code], run)
 
 
 def _drive(household: Household, target: str, start: date, today: date, clerk, approver, county_user,
