@@ -11,19 +11,17 @@ from datetime import date
 
 import polars as pl
 
+from safetynet.policy.months import first_of_next_month
+
 ENTITLEMENT_SCHEMA = {"decision_id": pl.Int64, "case_id": pl.Int64, "recipient_id": pl.Int64,
                       "starts": pl.Date, "ends": pl.Date, "monthly_amount_fen": pl.Int64}  # fmt: skip
 PAID_SCHEMA = {"case_id": pl.Int64, "for_month": pl.Date, "amount_fen": pl.Int64}
 
 
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def owed(entitlements: pl.DataFrame, month: date) -> pl.DataFrame:
     """One row per case and month from each entitlement's start up to ``month``: the amount of
     the period covering that month (periods of a case do not overlap)."""
-    after = next_month(month)
+    after = first_of_next_month(month)
     return (
         entitlements.lazy()
         .filter(pl.col("starts") <= month)

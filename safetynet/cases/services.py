@@ -30,6 +30,7 @@ from safetynet.payments.services import MONEY_TRANSITIONS, sync_entitlements
 from safetynet.policy.assessment import assess, assess_households
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_household
+from safetynet.policy.months import add_months, first_of_next_month
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
@@ -59,15 +60,6 @@ ACTION_NAMES = {
 
 class TransitionError(PolicyError):
     """A step the case's state, its version or the user's role does not allow."""
-
-
-def first_of_next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _limit(name: str, case_or_area: Case | str, on: date) -> int:

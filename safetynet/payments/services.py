@@ -24,6 +24,7 @@ from safetynet.payments.models import Entitlement, Payment, PayrollRun, PriceInd
 from safetynet.policy import price_subsidy
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import to_fen
+from safetynet.policy.months import first_of_next_month
 from safetynet.policy.parameters import value
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
@@ -33,10 +34,6 @@ PAID_STATUSES = (PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)
 # The case steps whose decisions set what is owed.
 MONEY_TRANSITIONS = ("close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate",
                      "start_graduated_exit", "end_graduated_exit")
-
-
-def first_of_next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:

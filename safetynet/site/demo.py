@@ -19,8 +19,8 @@ from tqdm import tqdm
 
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case
-from safetynet.cases.services import first_of_next_month
 from safetynet.policy import idnumber
+from safetynet.policy.months import first_of_next_month
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry import services as registry
 from safetynet.registry.models import Area, Household, Staff
