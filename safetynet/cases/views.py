@@ -94,7 +94,8 @@ def take_step(request, case_id: int, name: str):
         elif field in ("family_signed", "county_level"):
             kwargs[field] = data.get(field) == "on"
         elif field == "months":
-            kwargs[field] = int(data.get(field) or 0)
+            months = data.get(field, "").strip()
+            kwargs[field] = int(months) if months.isdigit() else 0  # 0 is refused with a message
         else:
             kwargs[field] = data.get(field, "")
     function = FUNCTIONS.get(name) or getattr(services, name)

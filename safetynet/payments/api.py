@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from safetynet.payments import selectors, services
+from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, mask_id
@@ -48,9 +48,14 @@ class LineOut(Schema):
 
 @router.get("/payrolls", response=list[RunOut], summary="辖区内的发放名册")
 def list_runs(request, month: str | None = None):
+    from safetynet.policy.household import parse_month
+
     qs = selectors.runs_for(request.user)
     if month:
-        qs = qs.filter(month=date.fromisoformat(month + "-01"))
+        try:
+            qs = qs.filter(month=parse_month(month))
+        except PolicyError as exc:
+            raise InputError([FieldError("month", exc.code, **exc.params)]) from None
     return [run_out(r) for r in qs[:500]]
 
 

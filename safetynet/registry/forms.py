@@ -42,7 +42,9 @@ def policy_input(data, month: date, area: str) -> dict:
         if row["deposit"]:
             member["assets"].append({"kind": "deposit", "value": row["deposit"]})
         if row["disability_grade"]:
-            member["disability"] = {"grade": int(row["disability_grade"]), "kind": row["disability_kind"] or "physical"}
+            grade = row["disability_grade"]  # a non-number goes on to the parser, which names it
+            member["disability"] = {"grade": int(grade) if grade.isdigit() else grade,
+                                    "kind": row["disability_kind"] or "physical"}
         if row["adl_unmet"]:
             member["adl_unmet"] = int(row["adl_unmet"]) if row["adl_unmet"].isdigit() else row["adl_unmet"]
         members.append(member)

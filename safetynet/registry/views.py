@@ -80,7 +80,7 @@ def new_household(request):
         rows = forms.member_rows(request.POST)
         filled = [i for i, _row in rows]
         members = [{"name": r["name"], "id_number": r["id_number"], "relation": r["relation"] or "other",
-                    "disability_grade": int(r["disability_grade"]) if r["disability_grade"] else None,
+                    "disability_grade": int(r["disability_grade"]) if r["disability_grade"].isdigit() else None,
                     "disability_kind": r["disability_kind"] if r["disability_grade"] else "",
                     "serious_illness": r["serious_illness"] == "on", "able_obligor": r["no_able_obligor"] != "on",
                     "staff_relative": r["staff_relative"] == "on", "phone": "", "bank_card": ""}
@@ -159,12 +159,16 @@ def authorize(request, household_id: int):
     return redirect("household", h.pk)
 
 
+def _member_of(household, pk: str | None):
+    return household.members.filter(pk=pk).first() if (pk or "").isdigit() else None
+
+
 @login_required
 def start_case(request, household_id: int):
     if request.method != "POST":
         raise Http404
     h = household_for(request.user, household_id, purpose="apply")
-    applicant = h.members.filter(pk=request.POST.get("applicant")).first()
+    applicant = _member_of(h, request.POST.get("applicant"))
     try:
         on = date.fromisoformat(request.POST.get("on", ""))
         if applicant is None:
@@ -207,7 +211,7 @@ def change(request, household_id: int):
     if request.method != "POST":
         raise Http404
     h = household_for(request.user, household_id, purpose="change")
-    person = h.members.filter(pk=request.POST.get("person")).first()
+    person = _member_of(h, request.POST.get("person"))
     field = request.POST.get("field", "")
     try:
         if person is None or field not in TRACKED_FIELDS:

@@ -136,3 +136,38 @@ def test_the_pages_switch_to_english(city, noticed):
     # The reasons come from the policy floor in the case's own language of record (Chinese).
     c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/desk/"})
     assert "办理中的案件" in c.get("/desk/").content.decode()
+
+
+def test_forged_form_values_get_a_message_not_a_server_error(city, noticed):
+    c = client_for(city["clerk"])
+    data = {"village": "370811001001", "hukou": "rural", "address": "x", "month": "2024-03", "m0_name": "张三",
+            "m0_id_number": idnumber.generate("370811", TODAY.replace(year=1950), 21), "m0_relation": "head",
+            "m0_disability_grade": "x", "m0_adl_unmet": "many"}
+    assert c.post("/households/preview/", data).status_code == 200
+    page = c.post("/households/new/", data)
+    assert page.status_code == 200 and "应为整数" in page.content.decode()
+    approver = client_for(city["approver"])
+    for months in ("abc", "-1", ""):
+        r = approver.post(f"/cases/{noticed.pk}/steps/start_graduated_exit/",
+                          {"version": noticed.version, "on": "2024-03-06", "months": months}, follow=True)
+        assert r.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["clerk", "approver", "county", "auditor"])
+def test_garbage_in_any_page_is_never_a_server_error(city, noticed, who):
+    c = client_for(city[who])
+    junk = {"page": "-1", "q": "'\"<>\x00", "from": "2024-13", "to": "xx", "month": "0000-00", "version": "v",
+            "on": "yesterday", "township": "999", "programme": "x", "person": "abc", "field": "id_number",
+            "value": "?", "effective_on": "1/1", "source": "", "document": "", "signed_on": "2024-02-30",
+            "applicant": "x", "village": "1"}
+    gets = ["/desk/", "/deadlines/", "/households/", f"/households/{noticed.household_id}/", "/payroll/",
+            f"/cases/{noticed.pk}/", "/notices/", f"/notices/village/{noticed.area_code}/", "/reports/",
+            "/reports/funds.xlsx", f"/public/notices/{noticed.area_code}/", "/api/v1/cases", "/api/v1/deadlines",
+            "/api/v1/payrolls", "/api/v1/households"]
+    for url in gets:
+        assert c.get(url, junk).status_code < 500, url
+    posts = ["/households/new/", "/households/preview/", f"/households/{noticed.household_id}/authorize/",
+             f"/households/{noticed.household_id}/apply/", f"/households/{noticed.household_id}/change/",
+             f"/cases/{noticed.pk}/steps/close_notice/", f"/cases/{noticed.pk}/steps/nonsense/", "/payroll/compute/"]
+    for url in posts:
+        assert c.post(url, junk).status_code < 500, url
