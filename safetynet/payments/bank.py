@@ -110,6 +110,8 @@ def import_bank_return(actor, run: PayrollRun, data: bytes) -> Reconciliation:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([FieldError("", "encoding", position=exc.start)]) from None
+    if "\x00" in text:
+        raise InputError([FieldError("", "bank_row", detail="文件含有空字符，不是文本格式的回盘文件")])
     sent = {p.pk: p for p in _lines(run)}
     errors, updates = [], []
     for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):

@@ -171,3 +171,9 @@ def test_garbage_in_any_page_is_never_a_server_error(city, noticed, who):
              f"/cases/{noticed.pk}/steps/close_notice/", f"/cases/{noticed.pk}/steps/nonsense/", "/payroll/compute/"]
     for url in posts:
         assert c.post(url, junk).status_code < 500, url
+    clean = {k: v.replace("\x00", "") for k, v in junk.items()}
+    for url in gets:
+        assert c.get(url, clean).status_code < 500, url
+    for url in posts:
+        assert c.post(url, clean).status_code < 500, url
+    assert c.get("/households/", {"q": "张\x00"}).status_code == 400
