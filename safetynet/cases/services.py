@@ -515,26 +515,34 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
     households = [parse_household(assessment_input(c.household, month)) for c in cases]
     results = assess_households(households)
     report = {"repriced": 0, "unchanged": 0, "to_review": []}
+    changes = {}  # case id -> new amount, result
+    for case, result in zip(cases, results, strict=True):
+        eligible, amount, _reasons = _amount_fen(case, result)
+        if not eligible:
+            report["to_review"].append(case.pk)
+        elif amount == case.monthly_amount_fen:
+            report["unchanged"] += 1
+        else:
+            changes[case.pk] = (amount, result)
+    # The writes in bulk, in one transaction: the cases locked, updated, their decisions and
+    # entitlements written together, and one audit record listing every change.
     with transaction.atomic():
-        for case, result in zip(cases, results, strict=True):
-            eligible, amount, _reasons = _amount_fen(case, result)
-            if not eligible:
-                report["to_review"].append(case.pk)
-                continue
-            if amount == case.monthly_amount_fen:
-                report["unchanged"] += 1
-                continue
-            locked = Case.objects.select_for_update().get(pk=case.pk)
-            data = {"old_amount_fen": locked.monthly_amount_fen, "new_amount_fen": amount,
+        locked = list(Case.objects.select_for_update().filter(pk__in=list(changes)).order_by("id"))
+        events, audit = [], []
+        for case in locked:
+            amount, result = changes[case.pk]
+            data = {"old_amount_fen": case.monthly_amount_fen, "new_amount_fen": amount,
                     "effective": month.isoformat()}
-            locked.monthly_amount_fen, locked.assessment = amount, result
-            locked.version += 1
-            locked.save(update_fields=["monthly_amount_fen", "assessment", "version"])
-            CaseEvent.objects.create(case=locked, on=on, actor=acting_user(actor), transition="reprice",
-                                     from_state=locked.state, to_state=locked.state, data=data,
-                                     note=f"自 {month:%Y-%m} 起按新标准重新核定")
-            record(actor, "case.reprice", object_type="case", object_id=locked.pk, area_code=locked.area_code,
-                   details=data)
-            sync_entitlements(locked)
-            report["repriced"] += 1
+            events.append(CaseEvent(case=case, on=on, actor=acting_user(actor), transition="reprice",
+                                    from_state=case.state, to_state=case.state, data=data,
+                                    note=f"自 {month:%Y-%m} 起按新标准重新核定"))
+            audit.append([case.pk, case.monthly_amount_fen, amount])
+            case.monthly_amount_fen, case.assessment, case.version = amount, result, case.version + 1
+        Case.objects.bulk_update(locked, ["monthly_amount_fen", "assessment", "version"], batch_size=2000)
+        CaseEvent.objects.bulk_create(events, batch_size=5000)
+        sync_entitlements(*Case.objects.filter(pk__in=list(changes)).prefetch_related("events"))
+        if audit:
+            record(actor, "case.reprice", object_type="reprice", object_id=f"{area_code}:{month:%Y-%m}",
+                   area_code=area_code, details={"effective": month.isoformat(), "cases": audit})
+        report["repriced"] = len(locked)
     return report

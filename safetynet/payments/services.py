@@ -50,7 +50,8 @@ def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, ob
     def apply(effective: date, fen: int | None, event, reason: str) -> None:
         breaks[:] = [b for b in breaks if b[0] < effective] + [(effective, fen, event, reason)]
 
-    for event in case.events.order_by("at", "id"):
+    # Sorted here, not by the database, so that a prefetched timeline serves a whole batch.
+    for event in sorted(case.events.all(), key=lambda e: (e.at, e.id)):
         data = event.data or {}
         if event.transition == "approve":
             amount = data.get("monthly_amount_fen")
@@ -80,16 +81,17 @@ def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, ob
 
 
 @transaction.atomic
-def sync_entitlements(case: Case) -> list[Entitlement]:
-    """Rebuild the case's entitlement periods from its decisions (called by each case step)."""
-    Entitlement.objects.filter(case=case).delete()
-    recipient = case.applicant
+def sync_entitlements(*cases: Case) -> list[Entitlement]:
+    """Rebuild the cases' entitlement periods from their decisions (called by each case step,
+    and by a re-pricing for all its cases at once: one delete, one insert)."""
+    Entitlement.objects.filter(case__in=[c.pk for c in cases]).delete()
     rows = [
-        Entitlement(case=case, programme=case.programme, recipient=recipient, area_code=case.area_code,
+        Entitlement(case=case, programme=case.programme, recipient_id=case.applicant_id, area_code=case.area_code,
                     starts=starts, ends=ends, monthly_amount_fen=fen, set_by=event, reason=reason)
+        for case in cases
         for starts, ends, fen, event, reason in entitlement_periods(case)
     ]
-    return Entitlement.objects.bulk_create(rows)
+    return Entitlement.objects.bulk_create(rows, batch_size=5000)
 
 
 @transaction.atomic

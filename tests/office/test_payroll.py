@@ -340,6 +340,10 @@ def test_a_standard_rise_reprices_and_the_months_already_paid_get_back_pay(city,
     assert case.monthly_amount_fen == old + 2 * 2000  # two members, 20 yuan each
     event = case.events.get(transition="reprice")
     assert event.data == {"old_amount_fen": old, "new_amount_fen": old + 4000, "effective": "2024-05-01"}
+    from safetynet.supervision.models import AuditEvent
+
+    audit = AuditEvent.objects.get(action="case.reprice")
+    assert audit.details["cases"] == [[case.pk, old, old + 4000]] and audit.actor_name == "city_admin"
     june = run(city, township, date(2024, 6, 1))
     assert lines(june) == [(date(2024, 5, 1), "back_pay", 4000), (date(2024, 6, 1), "regular", old + 4000)]
     assert cases.reprice_for_standard(city["city_admin"], area_code="370811", effective=date(2024, 5, 1),
