@@ -1,0 +1,257 @@
+"""What the departments say about each person: the feeds summed up per person for a month.
+
+``item_facts`` turns one item's rows into one row per person (``person_key``); it needs all of
+a person's rows and nothing else, so it runs on a whole file or on any partition of rows
+grouped by person (the Spark job runs it per partition). ``person_facts`` joins them onto a base
+of persons (the population register, or the members of the households being checked) with the
+empty values a missing record means: no deposit record is no deposit.
+
+The month decided is M; department data delivered up to the last day of M-1 is read; monthly
+income is the average over the ``income_reference_months`` before M (a month with no record
+counts as none), rounded down to the fen, in the applicant's favour.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from safetynet.batch.feed_items import ITEMS
+from safetynet.batch.feeds import scan_item
+from safetynet.policy.areas import all_areas
+from safetynet.policy.months import add_months
+from safetynet.policy.parameters import value
+
+# One row per person after the item's aggregation, and the value a missing record means.
+FACT_COLUMNS: dict[str, tuple[pl.DataType, object]] = {
+    "deceased": (pl.Boolean, False),
+    "death_date": (pl.Date, None),
+    "spouse_key": (pl.Int64, None),
+    "income_wage_fen": (pl.Int64, 0),
+    "income_pension_fen": (pl.Int64, 0),
+    "income_pension_basic_fen": (pl.Int64, 0),
+    "income_unemployment_benefit_fen": (pl.Int64, 0),
+    "employee_insurance_months": (pl.Int32, 0),
+    "housing_fund_months": (pl.Int32, 0),
+    "deposits_fen": (pl.Int64, 0),
+    "securities_fen": (pl.Int64, 0),
+    "insurance_fen": (pl.Int64, 0),
+    "vehicles_ordinary": (pl.Int32, 0),
+    "vehicles_disability": (pl.Int32, 0),
+    "vehicles_farm": (pl.Int32, 0),
+    "vehicle_plates": (pl.String, None),
+    "dwellings": (pl.Int32, 0),
+    "businesses": (pl.Int32, 0),
+    "business_codes": (pl.String, None),
+    "payroll_role": (pl.String, None),
+    "payroll_employer": (pl.String, None),
+    "disability_kind": (pl.String, None),
+    "disability_grade": (pl.Int8, None),
+    "registered_poor": (pl.Boolean, False),
+    "serious_illness": (pl.Boolean, False),
+    "medical_self_paid_fen": (pl.Int64, 0),
+    "covered_dibao": (pl.Boolean, False),
+    "covered_tekun": (pl.Boolean, False),
+    "assistance_records": (pl.Int32, 0),
+    "assistance_areas": (pl.Int32, 0),
+    "assistance_area_code": (pl.String, None),
+    "assistance_household_no": (pl.String, None),
+    "assistance_amount_fen": (pl.Int64, 0),
+}
+# Which item gives which facts (and so which department is the source of each).
+ITEM_FACTS: dict[str, tuple[str, ...]] = {
+    "deaths": ("deceased", "death_date"),
+    "marriage": ("spouse_key",),
+    "income_tax": ("income_wage_fen",),
+    "pensions": ("income_pension_fen", "income_pension_basic_fen"),
+    "unemployment": ("income_unemployment_benefit_fen",),
+    "social_insurance": ("employee_insurance_months",),
+    "housing_fund": ("housing_fund_months",),
+    "deposits": ("deposits_fen",),
+    "securities": ("securities_fen",),
+    "insurance": ("insurance_fen",),
+    "vehicles": ("vehicles_ordinary", "vehicles_disability", "vehicles_farm", "vehicle_plates"),
+    "real_estate": ("dwellings",),
+    "business": ("businesses", "business_codes"),
+    "public_payroll": ("payroll_role", "payroll_employer"),
+    "disability": ("disability_kind", "disability_grade"),
+    "registered_poor": ("registered_poor",),
+    "medical": ("serious_illness", "medical_self_paid_fen"),
+    "assistance": (
+        "covered_dibao", "covered_tekun", "assistance_records", "assistance_areas", "assistance_area_code",
+        "assistance_household_no", "assistance_amount_fen",
+    ),
+}  # fmt: skip
+assert set(ITEM_FACTS) == set(ITEMS) - {"household_registration"}
+assert {c for cols in ITEM_FACTS.values() for c in cols} == set(FACT_COLUMNS)
+
+# Roles whose relatives on the rolls are recorded and visited (POLICY.md §9).
+OFFICIAL_ROLES = ("caseworker", "village_cadre")
+REGISTER_COLUMNS = {
+    "person_key": pl.Int64,
+    "id_number": pl.String,
+    "name": pl.String,
+    "household_no": pl.String,
+    "area_code": pl.String,
+    "hukou": pl.String,
+    "relation": pl.String,
+    "father_key": pl.Int64,
+    "mother_key": pl.Int64,
+    "birth_date": pl.Date,
+}
+
+
+def as_of(month: date) -> date:
+    """The last day whose deliveries count for the month decided."""
+    return month - timedelta(days=1)
+
+
+def window(month: date) -> tuple[date, date, int]:
+    # a city-wide parameter (``by: []``): every area reads the same value
+    months = value("income_reference_months", all_areas()[0].code, month)
+    return add_months(month, -months), add_months(month, -1), months
+
+
+def _joined(col: str) -> pl.Expr:
+    return pl.col(col).drop_nulls().unique().sort().str.join(",")
+
+
+def item_facts(code: str, rows: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """One row per person of the facts ``code`` gives for ``month`` (all of a person's rows in)."""
+    first, last, months = window(month)
+    in_window = pl.col("month").is_between(first, last)
+    cutoff = as_of(month)
+    g = rows.group_by("person_key")
+    if code == "deaths":
+        dead = rows.filter(pl.col("death_date") < month).group_by("person_key")
+        out = dead.agg(pl.col("death_date").min(), pl.lit(True).alias("deceased"))
+    elif code == "marriage":
+        latest = rows.filter(pl.col("event_date") <= cutoff).sort("event_date", "status").group_by("person_key")
+        out = latest.agg(pl.col("status").last(), pl.col("spouse_id").last()).select(
+            "person_key",
+            pl.when(pl.col("status") == "married")
+            .then(pl.col("spouse_id").str.slice(0, 17).cast(pl.Int64))
+            .alias("spouse_key"),
+        )
+    elif code == "income_tax":
+        net = pl.col("wage_income") - pl.col("tax") - pl.col("personal_insurance")
+        out = (
+            rows.filter(in_window)
+            .group_by("person_key")
+            .agg((pl.max_horizontal(net, 0).sum() // months).alias("income_wage_fen"))
+        )
+    elif code == "pensions":
+        out = (
+            rows.filter(in_window)
+            .group_by("person_key")
+            .agg(
+                ((pl.col("amount") - pl.col("central_basic")).sum() // months).alias("income_pension_fen"),
+                (pl.col("central_basic").sum() // months).alias("income_pension_basic_fen"),
+            )
+        )
+    elif code == "unemployment":
+        out = (
+            rows.filter(in_window)
+            .group_by("person_key")
+            .agg((pl.col("amount").sum() // months).alias("income_unemployment_benefit_fen"))
+        )
+    elif code == "social_insurance":
+        employee = in_window & pl.col("insurance").str.starts_with("employee_")
+        out = (
+            rows.filter(employee)
+            .group_by("person_key")
+            .agg(pl.col("month").n_unique().cast(pl.Int32).alias("employee_insurance_months"))
+        )
+    elif code == "housing_fund":
+        out = (
+            rows.filter(in_window & (pl.col("deposit") > 0))
+            .group_by("person_key")
+            .agg(pl.col("month").n_unique().cast(pl.Int32).alias("housing_fund_months"))
+        )
+    elif code in ("deposits", "securities", "insurance"):
+        amount = {"deposits": "balance", "securities": "market_value", "insurance": "cash_value"}[code]
+        out = g.agg(pl.col(amount).sum().alias(f"{code}_fen"))
+    elif code == "vehicles":
+        v = rows.filter(pl.col("registered_date") <= cutoff)
+        kind = pl.col("vehicle_type")
+        out = v.group_by("person_key").agg(
+            kind.is_in(["car", "truck", "motorcycle"]).sum().cast(pl.Int32).alias("vehicles_ordinary"),
+            (kind == "disability").sum().cast(pl.Int32).alias("vehicles_disability"),
+            (kind == "farm").sum().cast(pl.Int32).alias("vehicles_farm"),
+            _joined("plate").alias("vehicle_plates"),
+        )
+    elif code == "real_estate":
+        homes = rows.filter((pl.col("use") == "residential") & (pl.col("registered_date") <= cutoff))
+        out = homes.group_by("person_key").agg(pl.col("certificate_no").n_unique().cast(pl.Int32).alias("dwellings"))
+    elif code == "business":
+        active = rows.filter((pl.col("status") == "active") & (pl.col("registered_date") <= cutoff))
+        out = active.group_by("person_key").agg(
+            pl.col("credit_code").n_unique().cast(pl.Int32).alias("businesses"),
+            _joined("credit_code").alias("business_codes"),
+        )
+    elif code == "public_payroll":
+        paid = rows.filter(in_window).sort("month", "employer")
+        out = paid.group_by("person_key").agg(
+            pl.col("role").last().alias("payroll_role"), pl.col("employer").last().alias("payroll_employer")
+        )
+    elif code == "disability":
+        cert = rows.filter(pl.col("issued_date") <= cutoff).sort("issued_date", "grade", descending=[False, True])
+        out = cert.group_by("person_key").agg(
+            pl.col("disability_kind").last(), pl.col("grade").last().alias("disability_grade")
+        )
+    elif code == "registered_poor":
+        out = g.agg((pl.col("status") == "in_poverty").any().alias("registered_poor"))
+    elif code == "medical":
+        out = (
+            rows.filter(in_window)
+            .group_by("person_key")
+            .agg(pl.col("serious_illness").any(), pl.col("self_paid").sum().alias("medical_self_paid_fen"))
+        )
+    elif code == "assistance":
+        live = rows.filter(pl.col("since") <= cutoff)
+        out = live.group_by("person_key").agg(
+            (pl.col("programme") == "dibao").any().alias("covered_dibao"),
+            (pl.col("programme") == "tekun").any().alias("covered_tekun"),
+            pl.len().cast(pl.Int32).alias("assistance_records"),
+            pl.col("area_code").n_unique().cast(pl.Int32).alias("assistance_areas"),
+            pl.col("area_code").min().alias("assistance_area_code"),
+            pl.col("household_no").min().alias("assistance_household_no"),
+            pl.col("monthly_amount").sum().alias("assistance_amount_fen"),
+        )
+    else:
+        raise ValueError(code)
+    return out.select("person_key", *(pl.col(c).cast(FACT_COLUMNS[c][0]) for c in ITEM_FACTS[code]))
+
+
+def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """The base persons with every item's facts, a missing record read as its empty value."""
+    out = base
+    for code in ITEM_FACTS:
+        out = out.join(facts[code], on="person_key", how="left", maintain_order="left")
+    return out.with_columns(
+        pl.col(c).fill_null(pl.lit(empty, dtype)) for c, (dtype, empty) in FACT_COLUMNS.items() if empty is not None
+    )
+
+
+def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The population register with the keys the joins use and the birth date from the ID."""
+    return rows.select(
+        "person_key", "id_number", "name", "household_no", "area_code", "hukou", "relation",
+        pl.col("father_id").str.slice(0, 17).cast(pl.Int64).alias("father_key"),
+        pl.col("mother_id").str.slice(0, 17).cast(pl.Int64).alias("mother_key"),
+        pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d").alias("birth_date"),
+    )  # fmt: skip
+
+
+def person_facts(store: Path, month: date, keys: list[int] | None = None) -> pl.LazyFrame:
+    """The register (or, with ``keys``, just those persons) with every department's facts."""
+    cutoff = as_of(month)
+
+    def scan(code: str) -> pl.LazyFrame:
+        rows = scan_item(store, code, cutoff)
+        return rows.filter(pl.col("person_key").is_in(keys)) if keys is not None else rows
+
+    facts = {code: item_facts(code, scan(code), month) for code in ITEM_FACTS}
+    return join_facts(register_frame(scan("household_registration")), facts)

@@ -1,0 +1,338 @@
+"""Department feeds: reading a delivery (CSV, Excel, Parquet), validating every row, and the
+local Parquet store the checks and the screening read.
+
+A delivery is one file of one item (``feed_items.ITEMS``) delivered on a date. Every row is
+checked against the item's format; a bad row goes to the rejection report with its file, row,
+column and reason, and the good rows still load. The store is hive-partitioned
+``department=…/item=…/delivery=YYYY-MM-DD/part-<sha>.parquet``, so Polars and Spark read it
+alike; the part is named by the file's SHA-256, which makes importing the same delivery again
+a no-op. Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row
+is row 2 (Parquet has no header: its first record is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from safetynet.batch.feed_items import ITEMS, Item
+from safetynet.policy.household import MAX_MONEY_FEN
+from safetynet.policy.idnumber import PROVINCES, check_digit_expr
+
+FORMATS = ("csv", "xlsx", "parquet")
+REJECTION_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+_TYPES = {"id": pl.String, "text": pl.String, "date": pl.Date, "month": pl.Date, "money": pl.Int64,
+          "grade": pl.Int8, "year": pl.Int16, "bool": pl.Boolean}  # fmt: skip
+_TRUE, _FALSE = ("1", "true", "是", "y", "yes"), ("0", "false", "否", "n", "no")
+
+
+class FeedError(Exception):
+    """A delivery that cannot be read at all (no such item, wrong columns, not a table)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Delivery:
+    item: Item
+    delivered: date
+    sha256: str
+    rows: pl.DataFrame  # typed, the good rows
+    rejections: pl.DataFrame  # REJECTION_SCHEMA
+
+    @property
+    def part_name(self) -> str:
+        return f"part-{self.sha256[:16]}.parquet"
+
+
+def dtype(kind: object) -> pl.DataType:
+    return pl.String if isinstance(kind, tuple) else _TYPES[kind]
+
+
+def store_schema(item: Item) -> dict[str, pl.DataType]:
+    """The typed columns of an item in the store; ``person_key`` is the ID number's first 17
+    digits as an integer (the check digit follows from them), the key every join uses."""
+    schema = {name.rstrip("?"): dtype(kind) for name, kind in item.columns.items()}
+    return {"person_key": pl.Int64, **schema}
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_table(path: Path) -> tuple[pl.DataFrame, int]:
+    """All cells of the file as text, and the row number of its first data row."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise FeedError(f"不支持的文件格式 .{suffix}：应为 CSV、Excel（.xlsx）或 Parquet")
+    try:
+        if suffix == "parquet":
+            frame = pl.read_parquet(path)
+            return frame.with_columns(_as_text(frame)), 1
+        if suffix == "xlsx":
+            return _read_xlsx(path), 2
+        return _read_csv(path), 2
+    except FeedError:
+        raise
+    except Exception as exc:  # a malformed file, whatever the reader says about it
+        raise FeedError(f"文件无法读取（{path.name}）：{str(exc).splitlines()[0][:200]}") from None
+
+
+def _as_text(frame: pl.DataFrame) -> list[pl.Expr]:
+    out = []
+    for name, dt in frame.schema.items():
+        col = pl.col(name)
+        if dt == pl.Date:
+            out.append(col.dt.strftime("%Y-%m-%d"))
+        elif dt.is_float():
+            # a float amount in a Parquet delivery: to two decimals, as the format asks
+            out.append(col.round(2).cast(pl.String))
+        else:
+            out.append(col.cast(pl.String))
+    return out
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")  # offices' spreadsheets save CSV in GBK
+    lines = list(csv.reader(io.StringIO(text)))
+    if not lines:
+        raise FeedError(f"文件为空（{path.name}）")
+    header, body = [h.strip() for h in lines[0]], lines[1:]
+    for number, row in enumerate(body, start=2):
+        if len(row) != len(header) and any(cell.strip() for cell in row):
+            raise FeedError(f"第 {number} 行有 {len(row)} 列，表头有 {len(header)} 列（{path.name}）")
+    body = [row for row in body if len(row) == len(header)]
+    return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        if not any(header):
+            raise FeedError(f"工作表为空（{path.name}）")
+        body = [[_cell_text(v) for v in row[: len(header)]] for row in rows]
+    finally:
+        book.close()
+    return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "date") and callable(value.date):  # a datetime cell
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def validate(
+    item: Item, table: pl.DataFrame, first_row: int, file: str, delivered: date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The item's rows, typed, and one rejection per bad cell; a row with any bad cell is left out."""
+    names = item.column_names()
+    missing = [c for c in item.required if c not in table.columns]
+    if missing:
+        raise FeedError(f"{file} 缺少列：{'、'.join(missing)}（{item.name} 应有列：{'、'.join(names)}）")
+    table = table.with_columns(pl.lit(None, pl.String).alias(c) for c in names if c not in table.columns)
+    table = table.select(
+        pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).alias("_row"),
+        *(pl.col(c).str.strip_chars().replace("", None).alias(c) for c in names),
+    )
+    parsed, errors = [], []
+    for name, kind in item.columns.items():
+        col = name.rstrip("?")
+        value, error = _parse(pl.col(col), kind, delivered)
+        if not name.endswith("?"):
+            error = pl.when(pl.col(col).is_null()).then(pl.lit("必填项为空")).otherwise(error)
+        else:
+            error = pl.when(pl.col(col).is_null()).then(None).otherwise(error)
+        parsed.append(value.alias(col))
+        errors.append(error.alias(f"_err_{col}"))
+    checked = table.with_columns(errors).with_columns(parsed)
+    error_cols = [f"_err_{c}" for c in names]
+    rejections = (
+        table.select("_row", *names)
+        .with_columns(pl.col(c).alias(f"_value_{c}") for c in names)
+        .hstack(checked.select(error_cols))
+        .unpivot(index="_row", on=error_cols, variable_name="column", value_name="reason")
+        .filter(pl.col("reason").is_not_null())
+        .with_columns(pl.col("column").str.strip_prefix("_err_"))
+    )
+    values = table.unpivot(index="_row", on=list(names), variable_name="column", value_name="value")
+    rejections = (
+        rejections.join(values, on=["_row", "column"], how="left")
+        .select(pl.lit(file).alias("file"), pl.col("_row").alias("row"), "column", "value", "reason")
+        .sort("row", "column")
+        .cast(REJECTION_SCHEMA)
+    )
+    good = checked.filter(pl.all_horizontal(pl.col(error_cols).is_null()))
+    schema = store_schema(item)
+    rows = good.select(
+        pl.col("id_number").str.slice(0, 17).cast(pl.Int64).alias("person_key"), *(pl.col(c) for c in names)
+    ).cast(schema)
+    return rows, rejections
+
+
+def _parse(col: pl.Expr, kind: object, delivered: date) -> tuple[pl.Expr, pl.Expr]:
+    """The typed value of a text column and its error (null when the cell is good), vectorised."""
+    none = pl.lit(None, pl.String)
+    if isinstance(kind, tuple):
+        return col, pl.when(col.is_in(kind)).then(none).otherwise(pl.lit(f"取值应为 {'/'.join(kind)} 之一"))
+    if kind == "id":
+        number = col.str.to_uppercase()
+        first17 = number.str.slice(0, 17)
+        born = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+        error = (
+            pl.when(number.str.len_chars() != 18).then(pl.lit("身份证号应为 18 位"))
+            .when(~number.str.contains(r"^\d{17}[\dX]$")).then(pl.lit("身份证号含非法字符"))
+            .when(~number.str.slice(0, 2).is_in(sorted(PROVINCES))).then(pl.lit("身份证号地区码无效"))
+            .when(born.is_null() | (born.dt.year() < 1880)).then(pl.lit("身份证号出生日期无效"))
+            .when(number.str.slice(17, 1) != check_digit_expr(first17))
+            .then(pl.lit("身份证号校验码错误，应为 ") + check_digit_expr(first17))
+            .otherwise(none)
+        )  # fmt: skip
+        return number, error
+    if kind == "text":
+        return col, pl.when(col.str.len_chars() > 200).then(pl.lit("文本过长（超过 200 字）")).otherwise(none)
+    if kind in ("date", "month"):
+        if kind == "date":
+            value = col.str.to_date("%Y-%m-%d", strict=False)
+            shape = "日期格式应为 YYYY-MM-DD"
+        else:
+            value = pl.when(col.str.contains(r"^\d{4}-\d{2}$")).then(col + "-01").str.to_date("%Y-%m-%d", strict=False)
+            shape = "月份格式应为 YYYY-MM"
+        error = (
+            pl.when(value.is_null()).then(pl.lit(shape))
+            .when(value.dt.year() < 1900).then(pl.lit("日期早于 1900 年"))
+            .when(value > pl.lit(delivered)).then(pl.lit(f"日期晚于交付日期 {delivered:%Y-%m-%d}"))
+            .otherwise(none)
+        )  # fmt: skip
+        return value, error
+    if kind == "money":
+        ok = col.str.contains(r"^\d{1,13}(\.\d{1,2})?$")
+        whole = col.str.split(".").list.get(0, null_on_oob=True).cast(pl.Int64, strict=False)
+        cents = col.str.split(".").list.get(1, null_on_oob=True).fill_null("0").str.pad_end(2, "0")
+        fen = whole * 100 + cents.cast(pl.Int64, strict=False)
+        value = pl.when(ok).then(fen)
+        error = (
+            pl.when(~ok).then(pl.lit("金额应为元，最多两位小数，不能为负"))
+            .when(fen > MAX_MONEY_FEN).then(pl.lit("金额超出合理范围"))
+            .otherwise(none)
+        )  # fmt: skip
+        return value, error
+    if kind in ("grade", "year"):
+        low, high, message = (1, 4, "残疾等级应为 1 至 4") if kind == "grade" else (1990, 2100, "年份应为四位数")
+        number = col.cast(pl.Int32, strict=False)
+        return number, pl.when(number.is_between(low, high)).then(none).otherwise(pl.lit(message))
+    if kind == "bool":
+        lowered = col.str.to_lowercase()
+        value = pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False)
+        return value, pl.when(value.is_null()).then(pl.lit("应为 是/否（1/0）")).otherwise(none)
+    raise ValueError(kind)
+
+
+def read_delivery(path: Path, item_code: str, delivered: date) -> Delivery:
+    """Read and validate one delivery file; FeedError when it cannot be read at all."""
+    if item_code not in ITEMS:
+        raise FeedError(f"未知的数据项 {item_code}：应为 {', '.join(ITEMS)} 之一")
+    if not path.is_file():
+        raise FeedError(f"找不到文件 {path}")
+    item = ITEMS[item_code]
+    table, first_row = read_table(path)
+    rows, rejections = validate(item, table, first_row, path.name, delivered)
+    return Delivery(item, delivered, sha256_of(path), rows, rejections)
+
+
+def partition_dir(store: Path, item: Item, delivered: date) -> Path:
+    return store / f"department={item.department}" / f"item={item.code}" / f"delivery={delivered:%Y-%m-%d}"
+
+
+def write_delivery(store: Path, delivery: Delivery) -> tuple[Path, bool]:
+    """Write the good rows into the store, and the rejection report beside it. Returns the part's
+    path and whether it was already there (the same delivery imported again changes nothing)."""
+    target = partition_dir(store, delivery.item, delivery.delivered) / delivery.part_name
+    existed = target.exists()
+    _atomic_write(target, lambda p: delivery.rows.write_parquet(p, statistics=True))
+    if delivery.rejections.height:
+        report = rejection_path(store, delivery)
+        _atomic_write(report, lambda p: delivery.rejections.write_csv(p))
+    return target, existed
+
+
+def rejection_path(store: Path, delivery: Delivery) -> Path:
+    return store / "_rejections" / delivery.item.code / f"{delivery.delivered:%Y-%m-%d}-{delivery.sha256[:16]}.csv"
+
+
+def _atomic_write(target: Path, write) -> None:
+    """Write beside the target and rename: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_item(store: Path, item_code: str, delivered: date, rows: pl.DataFrame, part: str = "part-0") -> Path:
+    """Write already-typed rows of an item as one delivery (the synthetic city's generator)."""
+    item = ITEMS[item_code]
+    target = partition_dir(store, item, delivered) / f"{part}.parquet"
+    frame = rows.select(list(store_schema(item))).cast(store_schema(item))
+    _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True))
+    return target
+
+
+def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
+    """The rows of an item known on ``as_of``, one version of each: the latest register and the
+    latest snapshot; events deduplicated; a monthly key's latest delivery."""
+    item = ITEMS[item_code]
+    schema = store_schema(item)
+    base = store / f"department={item.department}" / f"item={item.code}"
+    deliveries = sorted(
+        d for d in (p.name.removeprefix("delivery=") for p in base.glob("delivery=*")) if d <= f"{as_of:%Y-%m-%d}"
+    )
+    if not deliveries:
+        return pl.LazyFrame(schema=schema)
+    if item.kind in ("register", "snapshot"):
+        deliveries = deliveries[-1:]
+    files = [str(f) for d in deliveries for f in sorted((base / f"delivery={d}").glob("*.parquet"))]
+    if not files:
+        return pl.LazyFrame(schema=schema)
+    frames = [
+        pl.scan_parquet(f, schema=schema).with_columns(pl.lit(date.fromisoformat(Path(f).parent.name[9:])).alias("_d"))
+        for f in files
+    ]
+    rows = pl.concat(frames, how="vertical")
+    if len(deliveries) == 1 and item.kind != "monthly":
+        return rows.drop("_d")
+    if item.kind == "monthly":
+        return rows.sort("_d").unique(subset=list(item.key), keep="last").drop("_d")
+    return rows.drop("_d").unique()

@@ -1,0 +1,311 @@
+"""Screening the whole population: who qualifies but is not covered (漏保), who is covered but
+no longer qualifies (错保), and the anomaly rules of POLICY.md §9.
+
+Three stages, each a function of frames, so that the local engine and Spark share them:
+
+1. ``person_facts`` (``facts.py``): the register with every department's facts per person.
+2. ``relatives`` joins each person to spouse, parents and children (across households), and
+   ``link_flags`` decides per pair whether the relative is an obligor able to support
+   (``policy.obligors``) or a caseworker or village cadre; ``link_summary`` folds them per person.
+3. ``screen_persons`` takes whole households (any set of them: the city, a township, one Spark
+   partition) and runs the policy's dibao and tekun rules on the verified facts, then the
+   finding rules. Each finding names its evidence and the items (so departments) it rests on.
+
+Households are as registered; a member already supported as tekun is assessed in the household
+too (tekun is decided on the person's own means), and a household all of whose members qualify
+for or receive tekun is not reported as missed for dibao.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from safetynet.batch.facts import OFFICIAL_ROLES, person_facts
+from safetynet.policy.areas import all_areas
+from safetynet.policy.assessment import assess_frames
+from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
+from safetynet.policy.obligors import able_obligor, income_line_fen
+from safetynet.policy.rules import age_at_month
+
+FINDING_KINDS: dict[str, tuple[str, str]] = {
+    "missed_dibao": ("漏保：符合低保条件未纳入", "missed: qualifies for dibao, not covered"),
+    "missed_tekun": ("漏保：符合特困条件未纳入", "missed: qualifies for tekun, not covered"),
+    "edge_family": ("低保边缘家庭：纳入监测", "edge family: to monitor"),
+    "wrong_dibao": ("错保：低保家庭不再符合条件", "wrongly covered: dibao household no longer qualifies"),
+    "wrong_tekun": ("错保：特困人员不再符合条件", "wrongly covered: tekun person no longer qualifies"),
+    "deceased": ("救助对象已死亡", "beneficiary deceased"),
+    "owns_car": ("救助家庭有机动车", "beneficiary household owns a motor vehicle"),
+    "owns_business": ("救助家庭有工商登记", "beneficiary household has a registered business"),
+    "public_payroll": ("救助家庭成员为财政供养人员", "beneficiary household member on the public payroll"),
+    "covered_twice": ("重复享受：两地或两项互斥救助", "covered twice: two areas or two exclusive programmes"),
+    "official_relative": ("经办人员或村干部近亲属享受救助", "relative of a caseworker or village cadre"),
+}
+FINDING_SCHEMA = {
+    "kind": pl.String,
+    "household_no": pl.String,
+    "id_number": pl.String,
+    "area_code": pl.String,
+    "programme": pl.String,
+    "evidence": pl.String,
+    "sources": pl.String,
+    "month": pl.Date,
+}
+LINK_COLUMNS = {"able_obligor": pl.Boolean, "official_relative_id": pl.String, "official_relative_role": pl.String}
+PAIR_FACTS = (
+    "id_number", "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
+    "area_code", "hukou", "own_income_fen",
+)  # fmt: skip
+# An obligor's own income: everything the departments report that is paid to the person.
+OWN_INCOME = ("income_wage_fen", "income_pension_fen", "income_pension_basic_fen", "income_unemployment_benefit_fen")
+PAYROLL_ROLES = ("civil_servant", "public_institution", "caseworker")
+ROLE_ZH = {"caseworker": "民政经办人员", "village_cadre": "村（居）干部"}
+
+
+def relatives(persons: pl.LazyFrame) -> pl.LazyFrame:
+    """(person, relative, link) for spouse, parents and children, across households."""
+    spouse = persons.filter(pl.col("spouse_key").is_not_null()).select(
+        "person_key", pl.col("spouse_key").alias("other_key"), pl.lit("spouse").alias("link")
+    )
+    parent_links = []
+    for col in ("father_key", "mother_key"):
+        has = persons.filter(pl.col(col).is_not_null())
+        parent_links.append(has.select("person_key", pl.col(col).alias("other_key"), pl.lit("parent").alias("link")))
+        parent_links.append(
+            has.select(
+                pl.col(col).alias("person_key"), pl.col("person_key").alias("other_key"), pl.lit("child").alias("link")
+            )
+        )
+    return pl.concat([spouse, *parent_links])
+
+
+def pair_facts(pairs: pl.LazyFrame, persons: pl.LazyFrame) -> pl.LazyFrame:
+    """Each pair with the relative's own facts (a relative outside the register: none known)."""
+    own = pl.sum_horizontal(OWN_INCOME).alias("own_income_fen")
+    other = persons.with_columns(own).select(
+        pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS)
+    )
+    return pairs.join(other, on="other_key", how="left")
+
+
+def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """Per pair: is the relative an obligor able to support, an official (a caseworker or cadre)?
+
+    A spouse and parents are obligors; children once adult (Civil Code Arts. 1059, 1067). The
+    relative's age is read from their ID number, so one outside the register still counts.
+    """
+    key = pl.col("other_key").cast(pl.String).str.zfill(17)
+    born = key.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    o = pairs.lazy().with_columns(
+        born.alias("other_birth"), pl.lit(month).alias("month"),
+        pl.col("other_deceased").fill_null(False).alias("deceased"),
+        pl.col("other_covered_dibao").fill_null(False).alias("covered_dibao"),
+        pl.col("other_covered_tekun").fill_null(False).alias("covered_tekun"),
+        pl.col("other_disability_grade").alias("disability_grade"),
+        pl.col("other_disability_kind").alias("disability_kind"),
+        pl.col("other_own_income_fen").alias("own_income_fen"),
+        pl.col("other_area_code").str.slice(0, 6).alias("other_area"),
+    ).with_columns(age_at_month("other_birth").alias("age")).join(
+        _income_lines(month), left_on=["other_area", "other_hukou"], right_on=["area", "hukou"], how="left"
+    )  # fmt: skip
+    obligor = (pl.col("link") != "child") | (pl.col("age") >= 18)
+    return o.select(
+        "person_key",
+        (obligor & able_obligor()).alias("able"),
+        pl.when(pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
+        .then(pl.col("other_id_number").fill_null(key))
+        .alias("official_id"),
+        pl.col("other_payroll_role").alias("official_role"),
+    )
+
+
+def _income_lines(month: date) -> pl.LazyFrame:
+    """The obligor income line of every area (by its village codes' first six digits) and hukou."""
+    rows = [(a.code, h, income_line_fen(a.code, h, month)) for a in all_areas() for h in ("urban", "rural")]
+    lines = pl.DataFrame(
+        rows, schema={"area": pl.String, "hukou": pl.String, "income_line_fen": pl.Int64}, orient="row"
+    )
+    return lines.lazy()
+
+
+def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per person: any able obligor; the first official among the relatives."""
+    return (
+        flags.sort("person_key", "official_id", nulls_last=True)
+        .group_by("person_key")
+        .agg(
+            pl.col("able").any().alias("able_obligor"),
+            pl.col("official_id").drop_nulls().first().alias("official_relative_id"),
+            pl.col("official_role").filter(pl.col("official_id").is_not_null()).first().alias("official_relative_role"),
+        )
+    )
+
+
+def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """The local engine's stage 2: relatives joined and folded in Polars."""
+    summary = link_summary(link_flags(pair_facts(relatives(persons), persons), month))
+    return persons.join(summary, on="person_key", how="left", maintain_order="left").with_columns(
+        pl.col("able_obligor").fill_null(False)
+    )
+
+
+def _yuan(fen: pl.Expr) -> pl.Expr:
+    return (fen // 100).cast(pl.String) + "." + (fen % 100).cast(pl.String).str.zfill(2)
+
+
+_RELATION_ORDER = pl.Enum(["head", "spouse", "child", "parent", "other"])
+INCOME_SOURCES = "income_tax,pensions,unemployment"
+ASSET_SOURCES = "deposits,securities,insurance,vehicles,real_estate,business"
+
+
+def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
+    """The findings over whole households of ``persons`` (stage 1 and 2 columns)."""
+    if persons.height == 0:
+        return pl.DataFrame(schema=FINDING_SCHEMA)
+    areas = [a.code for a in all_areas()]
+    p = (
+        persons.with_columns(pl.col("area_code").str.slice(0, 6).alias("area"))
+        .filter(pl.col("area").is_in(areas))
+        .with_columns(pl.col("relation").cast(_RELATION_ORDER).alias("_order"))
+        .sort("household_no", "_order", "person_key")
+    )
+    living = p.filter(~pl.col("deceased")).with_columns(
+        (pl.col("household_no") != pl.col("household_no").shift(1)).fill_null(True).cum_sum().cast(pl.Int64)
+        .alias("household_id")
+    ).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("household_id").alias("member_no"))  # fmt: skip
+    households = living.group_by("household_id", maintain_order=True).agg(
+        pl.col("household_no").first(), pl.col("area").first(), pl.col("area_code").first(), pl.col("hukou").first(),
+        pl.col("covered_dibao").any().alias("household_covered_dibao"),
+    )  # fmt: skip
+    hh_frame = households.select("household_id", "area", "hukou", pl.lit(month).alias("month"))
+    zero = {c: pl.lit(0, pl.Int64) for c in INCOME_COLUMNS}
+    members = living.select(
+        "household_id", "member_no", "id_number", "birth_date", pl.col("relation"),
+        *(pl.col(c) if c in living.columns else zero[c].alias(c) for c in INCOME_COLUMNS),
+        (pl.col("deposits_fen") + pl.col("securities_fen") + pl.col("insurance_fen")).alias("financial_assets_fen"),
+        "vehicles_ordinary", "vehicles_disability", "vehicles_farm", "dwellings", "businesses", "disability_grade",
+        "disability_kind", "serious_illness", pl.lit(0).alias("adl_unmet"), "able_obligor",
+        pl.lit(False).alias("student"), pl.lit(False).alias("supported_as_minor"), pl.lit(False).alias("orphan_support"),
+    ).cast(MEMBER_SCHEMA)  # fmt: skip
+    hh_result, m_result = assess_frames(hh_frame.cast({"month": pl.Date}), members, reasons=False)
+    hh = households.join(hh_result, on="household_id", how="left", maintain_order="left")
+    m = living.join(
+        m_result.select("household_id", "member_no", "tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age"),
+        on=["household_id", "member_no"], how="left", maintain_order="left",
+    )  # fmt: skip
+    all_tekun = m.group_by("household_id").agg(
+        (pl.col("tekun_eligible") | pl.col("covered_tekun")).all().alias("all_tekun")
+    )
+    hh = hh.join(all_tekun, on="household_id", how="left")
+    return _findings(hh, m, p, month)
+
+
+def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -> pl.DataFrame:
+    per_capita = _yuan(pl.col("income_fen") // pl.col("members"))
+    income_line = (
+        pl.lit("核实家庭月收入 ") + _yuan(pl.col("income_fen")) + "元，" + pl.col("members").cast(pl.String) + "人，人均 "
+        + per_capita + "元；保障标准 " + _yuan(pl.col("dibao_standard_fen")) + "元"
+    )  # fmt: skip
+    assets_line = (
+        pl.lit("；金融资产 ") + _yuan(pl.col("household_financial_assets_fen")) + "元（上限 "
+        + _yuan(pl.col("financial_limit_fen")) + "元），机动车 " + pl.col("household_vehicles_ordinary").cast(pl.String)
+        + " 辆，住房 " + pl.col("household_dwellings").cast(pl.String) + " 套，工商登记 "
+        + pl.col("household_businesses").cast(pl.String) + " 户"
+    )  # fmt: skip
+    household_finding = [pl.col("household_no"), pl.lit(None, pl.String).alias("id_number"), pl.col("area_code")]
+    found = [
+        hh.filter(pl.col("dibao_eligible") & ~pl.col("household_covered_dibao") & ~pl.col("all_tekun")).select(
+            pl.lit("missed_dibao").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
+            (income_line + assets_line + "：符合低保条件").alias("evidence"),
+            pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
+        ),
+        hh.filter(pl.col("edge_family") & ~pl.col("dibao_eligible") & ~pl.col("household_covered_dibao")).select(
+            pl.lit("edge_family").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
+            (income_line + "，低于 " + _yuan(pl.col("edge_line_fen")) + "元（边缘家庭线）" + assets_line).alias("evidence"),
+            pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
+        ),
+        hh.filter(pl.col("household_covered_dibao") & ~pl.col("dibao_eligible")).select(
+            pl.lit("wrong_dibao").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
+            (income_line + assets_line + "：不再符合低保条件").alias("evidence"),
+            pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
+        ),
+    ]  # fmt: skip
+    person = [pl.col("household_no"), pl.col("id_number"), pl.col("area_code")]
+    own_income = (
+        pl.lit("本人核实月收入（计入部分）") + _yuan(pl.col("tekun_income_fen")) + "元，保障标准 " + _yuan(pl.col("dibao_standard_fen"))
+        + "元，年龄 " + pl.col("age").cast(pl.String) + "，有赡养能力的义务人：" + pl.when(pl.col("able_obligor")).then(pl.lit("有")).otherwise(pl.lit("无"))
+    )  # fmt: skip
+    tekun_sources = pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},disability,marriage,household_registration,assistance")
+    found += [
+        m.filter(pl.col("tekun_eligible") & ~pl.col("covered_tekun")).select(
+            pl.lit("missed_tekun").alias("kind"), *person, pl.lit("tekun").alias("programme"),
+            (own_income + "：符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
+        ),
+        m.filter(pl.col("covered_tekun") & ~pl.col("tekun_eligible")).select(
+            pl.lit("wrong_tekun").alias("kind"), *person, pl.lit("tekun").alias("programme"),
+            (own_income + "：不再符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
+        ),
+    ]  # fmt: skip
+    # The anomaly rules: every member of a covered household, and every covered person.
+    covered_hh = p.join(
+        hh.filter(pl.col("household_covered_dibao")).select("household_no"), on="household_no", how="semi"
+    )
+    on_rolls = pl.concat([covered_hh, p.filter(pl.col("covered_dibao") | pl.col("covered_tekun"))]).unique(
+        "person_key", keep="first", maintain_order=True
+    )
+    programme = pl.when(pl.col("covered_tekun")).then(pl.lit("tekun")).otherwise(pl.lit("dibao")).alias("programme")
+    official_in_household = (
+        on_rolls.filter(pl.col("payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
+        .group_by("household_no").agg(pl.col("id_number").min().alias("hh_official_id"), pl.col("payroll_role").first().alias("hh_official_role"))
+    )  # fmt: skip
+    on_rolls = on_rolls.join(official_in_household, on="household_no", how="left", maintain_order="left").with_columns(
+        pl.coalesce(
+            pl.when(pl.col("hh_official_id") != pl.col("id_number")).then(pl.col("hh_official_id")),
+            pl.col("official_relative_id"),
+            pl.when(pl.col("payroll_role").is_in(OFFICIAL_ROLES)).then(pl.col("id_number")),
+        ).alias("official_id"),
+        pl.coalesce(
+            pl.when(pl.col("hh_official_id") != pl.col("id_number")).then(pl.col("hh_official_role")),
+            pl.col("official_relative_role"),
+            pl.when(pl.col("payroll_role").is_in(OFFICIAL_ROLES)).then(pl.col("payroll_role")),
+        ).alias("official_role"),
+    )
+    rules = [
+        ("deceased", pl.col("deceased"), pl.lit("死亡日期 ") + pl.col("death_date").dt.strftime("%Y-%m-%d") + "（公安局死亡注销）", "deaths"),
+        ("owns_car", ~pl.col("deceased") & (pl.col("vehicles_ordinary") > 0),
+         pl.lit("登记机动车 ") + pl.col("vehicles_ordinary").cast(pl.String) + " 辆：" + pl.col("vehicle_plates"), "vehicles"),
+        ("owns_business", ~pl.col("deceased") & (pl.col("businesses") > 0),
+         pl.lit("存续工商登记：") + pl.col("business_codes"), "business"),
+        ("public_payroll", ~pl.col("deceased") & pl.col("payroll_role").is_in(PAYROLL_ROLES),
+         pl.lit("财政供养：") + pl.col("payroll_employer") + "（" + pl.col("payroll_role") + "）", "public_payroll"),
+        ("covered_twice", (pl.col("assistance_areas") > 1) | (pl.col("covered_dibao") & pl.col("covered_tekun")),
+         pl.lit("救助记录 ") + pl.col("assistance_records").cast(pl.String) + " 条，涉及 " + pl.col("assistance_areas").cast(pl.String)
+         + " 个地区；低保：" + pl.col("covered_dibao").cast(pl.String) + "，特困：" + pl.col("covered_tekun").cast(pl.String), "assistance"),
+        ("official_relative", pl.col("official_id").is_not_null() & (pl.col("relation") == "head"),
+         pl.lit("本人或家庭成员、配偶、父母、子女中有") + pl.col("official_role").replace_strict(ROLE_ZH, default=pl.col("official_role"))
+         + "：" + pl.col("official_id"), "public_payroll,household_registration,marriage"),
+    ]  # fmt: skip
+    for kind, condition, evidence, sources in rules:
+        found.append(
+            on_rolls.filter(condition).select(
+                pl.lit(kind).alias("kind"),
+                *person,
+                programme,
+                evidence.alias("evidence"),
+                pl.lit(sources).alias("sources"),
+            )
+        )
+    out = pl.concat([f.cast({k: v for k, v in FINDING_SCHEMA.items() if k != "month"}) for f in found])
+    return (
+        out.with_columns(pl.lit(month).alias("month"))
+        .select(list(FINDING_SCHEMA))
+        .sort("kind", "household_no", "id_number")
+    )
+
+
+def screen_store(store: Path, month: date) -> pl.DataFrame:
+    """The local engine: the whole city from the feed store, in one process."""
+    persons = with_links(person_facts(store, month), month).collect()
+    return screen_persons(persons, month)
