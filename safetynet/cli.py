@@ -7,6 +7,10 @@
     safetynet calendar between DATE DATE
     safetynet audit verify | audit tail [--n 20]
     safetynet payroll run|approve|export|reconcile --month YYYY-MM --user USER [--township CODE]
+    safetynet feeds formats | feeds import FILE... --item CODE --delivered DATE --user USER
+    safetynet verify --household ID | --township CODE --user USER [--month YYYY-MM]
+    safetynet screen --out DIR [--store DIR] [--user USER] [--month YYYY-MM]
+    safetynet generate --households N --out DIR
     safetynet manage ARGS...        (Django's manage.py: migrate, runserver, createsuperuser...)
 
 Exit status: 0 done, 2 bad input (the message names the field), 1 anything unexpected.
@@ -27,6 +31,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force, in_force_json
 from safetynet.supervision import cli as supervision_cli
+from safetynet.verification import cli as verification_cli
 
 BAD_INPUT = 2
 
@@ -171,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     supervision_cli.add_commands(sub)
     payments_cli.add_commands(sub)
+    verification_cli.add_commands(sub)
 
     p = sub.add_parser("manage", help="Django 管理命令 (migrate, runserver, createsuperuser, ...)", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -309,3 +309,16 @@ def screen_store(store: Path, month: date) -> pl.DataFrame:
     """The local engine: the whole city from the feed store, in one process."""
     persons = with_links(person_facts(store, month), month).collect()
     return screen_persons(persons, month)
+
+
+def screen_store_counted(store: Path, month: date, progress=None) -> tuple[pl.DataFrame, int]:
+    """``screen_store`` with a report at each stage (``progress(label)``) and the persons screened."""
+    step = progress or (lambda label: None)
+    step("部门数据汇总到人")
+    facts = person_facts(store, month).collect()
+    step("义务人与亲属关联")
+    persons = with_links(facts.lazy(), month).collect()
+    step("按户适用政策规则")
+    findings = screen_persons(persons, month)
+    step("完成")
+    return findings, persons.height

@@ -36,6 +36,8 @@ from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
 from safetynet.registry.selectors import acting_user, assessment_input, require_role, staff_of
 from safetynet.supervision.services import record
+from safetynet.verification import services as verification
+from safetynet.verification.selectors import missing_authorizations
 
 ACTION_NAMES = {
     "start_precheck": _("发起核对"),
@@ -176,14 +178,21 @@ def record_authorization(
     return auth
 
 
-def missing_authorizations(household: Household, programme: str, applicant: Person) -> list[str]:
-    """Whose data would be read without a signed authorisation: every member, and for tekun the
-    applicant's support obligors too (POLICY.md §3)."""
-    people = [(p.name, p.id_number) for p in household.members.all()]
-    if programme == "tekun":
-        people += [(f"{o.name}（义务人）", o.id_number) for o in applicant.obligors.all()]
-    signed = set(Authorization.objects.filter(id_number__in=[n for _, n in people]).values_list("id_number", flat=True))
-    return [name for name, number in people if number not in signed]
+def _verify(actor, household: Household, programme: str, on: date) -> dict:
+    """The verification centre's check of the household, recorded with the case; where no
+    department data has been imported yet, the case says so and rests on the declaration."""
+    if not verification.has_data(verification.store_path()):
+        return {"checked": False}
+    run = verification.check_household(actor, household, month=on.replace(day=1), programme=programme)
+    result = run.results.get()
+    return {
+        "checked": True,
+        "run": run.pk,
+        "impact": result.impact,
+        "declared_amount_fen": result.declared_amount_fen,
+        "verified_amount_fen": result.verified_amount_fen,
+        "differences": sum(1 for line in result.lines if line["differs"]),
+    }
 
 
 def start_precheck(actor, *, household: Household, programme: str, applicant: Person, on: date) -> Case:
@@ -193,7 +202,7 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
         raise InputError([FieldError("programme", "choice", value=programme, choices="dibao, tekun")])
     if applicant.household_id != household.pk:
         raise InputError([FieldError("applicant", "not_a_member")])
-    missing = missing_authorizations(household, programme, applicant)
+    missing = missing_authorizations(household, programme)
     if missing:
         raise InputError([FieldError("authorizations", "authorization_missing", names="、".join(missing))])
     due = add_working_days(on, _limit("verification_time_limit", household.village_id, on))
@@ -212,6 +221,7 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
         except IntegrityError:  # the database's one-live-case constraint
             raise _open_case_exists(household, programme, applicant) from None
         case.assessment = _assess(case, on)
+        case.assessment["verification"] = _verify(actor, household, programme, on)
         case.save(update_fields=["assessment"])
         CaseEvent.objects.create(
             case=case,
@@ -219,7 +229,7 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
             actor=acting_user(actor),
             transition="start_precheck",
             to_state=case.state,
-            data={"staff_relative": case.staff_relative},
+            data={"staff_relative": case.staff_relative, "verification": case.assessment["verification"]},
         )
         record(
             actor,
@@ -508,8 +518,7 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
     cases = list(
         Case.objects.filter(area_code__startswith=area_code, state__in=REPRICED_STATES)
         .select_related("household", "applicant")
-        .prefetch_related("household__members__incomes", "household__members__assets",
-                          "household__members__obligors")
+        .prefetch_related("household__members__incomes", "household__members__assets", "household__members__obligors")
         .order_by("id")
     )
     households = [parse_household(assessment_input(c.household, month)) for c in cases]
@@ -531,18 +540,32 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
         events, audit = [], []
         for case in locked:
             amount, result = changes[case.pk]
-            data = {"old_amount_fen": case.monthly_amount_fen, "new_amount_fen": amount,
-                    "effective": month.isoformat()}
-            events.append(CaseEvent(case=case, on=on, actor=acting_user(actor), transition="reprice",
-                                    from_state=case.state, to_state=case.state, data=data,
-                                    note=f"自 {month:%Y-%m} 起按新标准重新核定"))
+            data = {"old_amount_fen": case.monthly_amount_fen, "new_amount_fen": amount, "effective": month.isoformat()}
+            events.append(
+                CaseEvent(
+                    case=case,
+                    on=on,
+                    actor=acting_user(actor),
+                    transition="reprice",
+                    from_state=case.state,
+                    to_state=case.state,
+                    data=data,
+                    note=f"自 {month:%Y-%m} 起按新标准重新核定",
+                )
+            )
             audit.append([case.pk, case.monthly_amount_fen, amount])
             case.monthly_amount_fen, case.assessment, case.version = amount, result, case.version + 1
         Case.objects.bulk_update(locked, ["monthly_amount_fen", "assessment", "version"], batch_size=2000)
         CaseEvent.objects.bulk_create(events, batch_size=5000)
         sync_entitlements(*Case.objects.filter(pk__in=list(changes)).prefetch_related("events"))
         if audit:
-            record(actor, "case.reprice", object_type="reprice", object_id=f"{area_code}:{month:%Y-%m}",
-                   area_code=area_code, details={"effective": month.isoformat(), "cases": audit})
+            record(
+                actor,
+                "case.reprice",
+                object_type="reprice",
+                object_id=f"{area_code}:{month:%Y-%m}",
+                area_code=area_code,
+                details={"effective": month.isoformat(), "cases": audit},
+            )
         report["repriced"] = len(locked)
     return report

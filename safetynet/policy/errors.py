@@ -185,6 +185,12 @@ MESSAGES.update(
             "zh": "日期 {on} 早于上一环节日期 {last}",
             "en": "date {on} is before the previous step ({last})",
         },
+        "ledger_closed": {"zh": "该问题已销号", "en": "this item is already closed"},
+        "feed_file": {"zh": "{detail}", "en": "{detail}"},
+        "no_feed_data": {
+            "zh": "核对中心尚未导入任何部门数据，无法核对",
+            "en": "no department data has been imported yet: nothing to check against",
+        },
         "months_range": {
             "zh": "渐退期为 3 至 6 个月，实为 {months}",
             "en": "a graduated exit lasts 3 to 6 months, got {months}",

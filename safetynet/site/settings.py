@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("SAFETYNET_DATA_DIR", BASE_DIR / "var"))
+# The department feed store (Parquet, partitioned by department, item and delivery date).
+FEED_STORE = Path(os.environ.get("SAFETYNET_FEED_STORE", DATA_DIR / "feeds"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
 
 SECRET_KEY = os.environ.get("SAFETYNET_SECRET_KEY", "insecure-demo-key-set-SAFETYNET_SECRET_KEY-in-production")
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "safetynet.supervision",
     "safetynet.payments",
     "safetynet.reports",
+    "safetynet.verification",
 ]
 
 MIDDLEWARE = [

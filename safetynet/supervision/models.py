@@ -57,3 +57,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class LedgerItem(models.Model):
+    """问题台账: a finding for a township to visit and close (台账、销号管理, POLICY.md §9)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待核查"
+        CLOSED = "closed", "已销号"
+
+    kind = models.CharField("问题类型", max_length=24)
+    area = models.ForeignKey("registry.Area", models.PROTECT, verbose_name="所属区划")
+    household_no = models.CharField("户号", max_length=32)
+    id_number = models.CharField("公民身份号码", max_length=18, blank=True)
+    programme = models.CharField("项目", max_length=8, blank=True)
+    month = models.DateField("筛查月份")
+    evidence = models.TextField("依据")
+    sources = models.CharField("数据来源", max_length=300)
+    found_by = models.ForeignKey("verification.CheckRun", models.PROTECT, null=True, related_name="ledger_items")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    outcome = models.TextField("核查结果", blank=True)
+
+    class Meta:
+        ordering = ["status", "area_id", "kind", "household_no"]
+        constraints = [
+            # Screening the same month again does not duplicate an item.
+            models.UniqueConstraint(fields=["kind", "household_no", "id_number", "month"], name="one_item_per_finding"),
+        ]
+        verbose_name = verbose_name_plural = "问题台账"

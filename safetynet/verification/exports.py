@@ -1,0 +1,40 @@
+"""The findings as offices file them: an Excel sheet with Chinese headers, one finding a row."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
+from safetynet.batch.screen import FINDING_KINDS
+
+HEADERS = ("序号", "问题类型", "户号", "公民身份号码", "区划代码", "项目", "依据", "数据来源", "筛查月份")
+PROGRAMMES = {"dibao": "低保", "tekun": "特困", "": ""}
+
+
+def sources_zh(sources: str) -> str:
+    """Item codes as their names with the departments that delivered them."""
+    return "；".join(f"{ITEMS[c].name}（{DEPARTMENTS[ITEMS[c].department]}）" for c in sources.split(",") if c in ITEMS)
+
+
+def findings_sheet(rows: Iterable[dict], title: str = "筛查发现") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(list(HEADERS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, f in enumerate(rows, start=1):
+        ws.append([
+            i, FINDING_KINDS[f["kind"]][0], f["household_no"], f["id_number"] or "", f["area_code"],
+            PROGRAMMES.get(f["programme"] or "", f["programme"]), f["evidence"], sources_zh(f["sources"]),
+            f"{f['month']:%Y-%m}",
+        ])  # fmt: skip
+    for column, width in zip("ABCDEFGHI", (6, 26, 18, 20, 14, 6, 80, 60, 10), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

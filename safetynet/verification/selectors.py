@@ -1,0 +1,66 @@
+"""Every read of the verification centre, scoped to the caller's area and role."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from safetynet.cases.models import Authorization
+from safetynet.registry.models import Household
+from safetynet.registry.selectors import scope_prefix, staff_of
+from safetynet.supervision.models import LedgerItem
+from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
+
+# Who sees the centre's records: the data deliveries are the centre's own business.
+CENTRE_ROLES = ("verifier", "city", "auditor")
+LEDGER_ROLES = ("clerk", "approver", "county", "city", "verifier", "auditor")
+
+
+def missing_authorizations(household: Household, programme: str = "dibao") -> list[str]:
+    """Whose data would be read without a signed authorisation: every member, and for tekun
+    every member's recorded support obligors too (POLICY.md §3)."""
+    members = list(household.members.all())
+    people = [(p.name, p.id_number) for p in members]
+    if programme == "tekun":
+        people += [(f"{o.name}（义务人）", o.id_number) for p in members for o in p.obligors.all()]
+    signed = set(Authorization.objects.filter(id_number__in=[n for _, n in people]).values_list("id_number", flat=True))
+    return [name for name, number in people if number not in signed]
+
+
+def _role(user) -> str | None:
+    staff = staff_of(user)
+    return staff.role if staff else None
+
+
+def deliveries_for(user) -> QuerySet[FeedDelivery]:
+    if _role(user) not in CENTRE_ROLES:
+        return FeedDelivery.objects.none()
+    return FeedDelivery.objects.select_related("imported_by")
+
+
+def runs_for(user) -> QuerySet[CheckRun]:
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return CheckRun.objects.none()
+    return CheckRun.objects.filter(area__code__startswith=prefix).select_related("area", "requested_by")
+
+
+def results_for(user, run: CheckRun) -> QuerySet[CheckResult]:
+    prefix = scope_prefix(user) or "-"
+    return run.results.filter(household__village__code__startswith=prefix).select_related("household__village")
+
+
+def ledger_for(user) -> QuerySet[LedgerItem]:
+    prefix = scope_prefix(user)
+    if prefix is None or _role(user) not in LEDGER_ROLES:
+        return LedgerItem.objects.none()
+    return LedgerItem.objects.filter(area__code__startswith=prefix).select_related("area")
+
+
+def verification_counts(user, year: int | None = None) -> dict:
+    """Batches and person-checks, the figures the bureau publishes (POLICY.md §10)."""
+    runs = runs_for(user).filter(status=CheckRun.Status.DONE)
+    if year:
+        runs = runs.filter(month__year=year)
+    batches = runs.count()
+    persons = sum(runs.values_list("person_checks", flat=True))
+    return {"batches": batches, "person_checks": persons}

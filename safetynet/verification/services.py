@@ -1,0 +1,276 @@
+"""Every write of the verification centre: importing deliveries, checking households, screening.
+
+Each function checks the actor's role and area, writes in one transaction and records an audit
+event. The work on department data is the batch floor's (``safetynet.batch``); this is its edge.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from safetynet.batch import feeds, screen, verify
+from safetynet.batch.feed_items import ITEMS
+from safetynet.policy.errors import FieldError, InputError
+from safetynet.policy.frames import household_frames
+from safetynet.policy.household import parse_household
+from safetynet.registry.models import Area, Household
+from safetynet.registry.selectors import acting_user, assessment_input, require_role
+from safetynet.supervision.models import LedgerItem
+from safetynet.supervision.services import record
+from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
+from safetynet.verification.selectors import missing_authorizations
+
+IMPORTERS = ("verifier", "city")
+CHECKERS = ("verifier", "city", "clerk", "county")
+SCREENERS = ("verifier", "city")
+REJECTIONS_KEPT = 1000
+
+
+def store_path() -> Path:
+    return Path(settings.FEED_STORE)
+
+
+def has_data(store: Path) -> bool:
+    return any(store.glob("department=*/item=*/delivery=*/*.parquet"))
+
+
+def import_delivery(
+    actor, path: Path, item: str, delivered: date, store: Path | None = None
+) -> tuple[FeedDelivery, bool]:
+    """Import one delivery file; returns the record and whether it is new (the same file imported
+    again changes nothing). Raises FeedError for a file that cannot be read at all."""
+    staff = _importer(actor)
+    store = store or store_path()
+    delivery = feeds.read_delivery(path, item, delivered)
+    existing = FeedDelivery.objects.filter(item=item, delivered_on=delivered, sha256=delivery.sha256).first()
+    if existing:
+        return existing, False
+    with transaction.atomic():
+        feeds.write_delivery(store, delivery)
+        record_ = FeedDelivery.objects.create(
+            item=item,
+            department=ITEMS[item].department,
+            delivered_on=delivered,
+            file_name=path.name[:200],
+            sha256=delivery.sha256,
+            rows_loaded=delivery.rows.height,
+            rows_rejected=delivery.rejections["row"].n_unique(),
+            rejections=delivery.rejections.head(REJECTIONS_KEPT).to_dicts(),
+            imported_by=acting_user(actor),
+        )
+        record(
+            actor,
+            "feed.import",
+            object_type="feed_delivery",
+            object_id=record_.pk,
+            area_code=staff.area_id,
+            details={"item": item, "delivered_on": delivered.isoformat(), "file": path.name, "sha256": delivery.sha256,
+                     "loaded": record_.rows_loaded, "rejected": record_.rows_rejected},
+        )  # fmt: skip
+    return record_, True
+
+
+def _importer(actor):
+    from safetynet.registry.selectors import Forbidden, staff_of
+
+    staff = staff_of(actor)
+    if staff is None or staff.role not in IMPORTERS:
+        raise Forbidden(staff.get_role_display() if staff else "—", "import_feed")
+    return staff
+
+
+def _declared_frames(households: list[Household], month: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    parsed = [parse_household(assessment_input(h, month)) for h in households]
+    return household_frames(parsed)
+
+
+def _check(households: list[Household], month: date, store: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    hh, members = _declared_frames(households, month)
+    impact, lines, _ = verify.verify_frames(hh, members, store, month)
+    return impact, lines
+
+
+def check_households(
+    actor,
+    households: list[Household],
+    *,
+    month: date,
+    kind: str,
+    area: Area,
+    programme: str = "dibao",
+    run: CheckRun | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 500,
+) -> CheckRun:
+    """Check households against the department data and record the outcome per household.
+
+    A household is checked only when every member (and, for a tekun applicant, every obligor)
+    has signed an authorisation; for one household a missing one is an error naming whose, in a
+    batch the household is left out and listed in the run's summary.
+    """
+    require_role(actor, CHECKERS, area.code, "verify")
+    store = store_path()
+    skipped = []
+    ready = []
+    for h in households:
+        missing = missing_authorizations(h, programme)
+        if missing:
+            skipped.append({"household": h.pk, "missing": missing})
+        else:
+            ready.append(h)
+    if kind == CheckRun.Kind.HOUSEHOLD and skipped:
+        raise InputError(
+            [FieldError("authorizations", "authorization_missing", names="、".join(skipped[0]["missing"]))]
+        )
+    if run is None:
+        run = CheckRun.objects.create(kind=kind, area=area, month=month, requested_by=acting_user(actor))
+    run.status = CheckRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    counts: dict[str, int] = {}
+    persons = 0
+    for start in range(0, len(ready), chunk):
+        batch = ready[start : start + chunk]
+        impact, lines = _check(batch, month, store)
+        by_household = {i: rows for (i,), rows in lines.partition_by("household_id", as_dict=True).items()}
+        results = []
+        for row in impact.iter_rows(named=True):
+            h = batch[row["household_id"]]
+            counts[row["impact"]] = counts.get(row["impact"], 0) + 1
+            part = by_household.get(row["household_id"])
+            results.append(
+                CheckResult(
+                    run=run, household=h, impact=row["impact"], declared_amount_fen=row["dibao_amount_fen"],
+                    verified_amount_fen=row["dibao_amount_fen_verified"],
+                    lines=part.drop("household_id").to_dicts() if part is not None else [],
+                )
+            )  # fmt: skip
+            persons += row["members"]
+        with transaction.atomic():
+            CheckResult.objects.bulk_create(results)
+            run.progress = min(99, (start + len(batch)) * 100 // max(len(ready), 1))
+            run.save(update_fields=["progress"])
+        if progress:
+            progress(start + len(batch), len(ready))
+    with transaction.atomic():
+        run.status = CheckRun.Status.DONE
+        run.progress = 100
+        run.households = len(ready)
+        run.person_checks = persons
+        run.summary = {"impacts": counts, "skipped": skipped, "data": has_data(store)}
+        run.finished_at = timezone.now()
+        run.save()
+        record(
+            actor, "verification.check", object_type="check_run", object_id=run.pk, area_code=area.code,
+            details={"kind": kind, "month": month.isoformat(), "households": len(ready), "skipped": len(skipped),
+                     "impacts": counts},
+        )  # fmt: skip
+    return run
+
+
+def check_household(actor, household: Household, *, month: date, programme: str = "dibao") -> CheckRun:
+    """The window's pre-check of one household (先核对、后申请)."""
+    return check_households(
+        actor, [household], month=month, kind=CheckRun.Kind.HOUSEHOLD, area=household.village, programme=programme
+    )
+
+
+def _ledger_area(code: str, known: dict[str, Area]) -> Area | None:
+    for length in (12, 9, 6):
+        if code[:length] in known:
+            return known[code[:length]]
+    return None
+
+
+def screen_population(
+    actor,
+    *,
+    month: date,
+    area: Area,
+    store: Path | None = None,
+    run: CheckRun | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[CheckRun, pl.DataFrame]:
+    """Screen the population in the actor's area and file every finding in the problem ledger."""
+    require_role(actor, SCREENERS, area.code, "screen")
+    store = store or store_path()
+    if run is None:
+        run = CheckRun.objects.create(
+            kind=CheckRun.Kind.SCREENING, area=area, month=month, requested_by=acting_user(actor)
+        )
+    run.status = CheckRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    findings, persons = screen.screen_store_counted(store, month, progress=progress)
+    prefix = area.code if area.code != "3708" else ""
+    findings = findings.filter(pl.col("area_code").str.starts_with(prefix))
+    known = {a.code: a for a in Area.objects.filter(code__startswith=area.code)}
+    items, unplaced = [], 0
+    for f in findings.iter_rows(named=True):
+        where = _ledger_area(f["area_code"], known)
+        if where is None:
+            unplaced += 1
+            continue
+        items.append(
+            LedgerItem(
+                kind=f["kind"], area=where, household_no=f["household_no"], id_number=f["id_number"] or "",
+                programme=f["programme"] or "", month=month, evidence=f["evidence"], sources=f["sources"], found_by=run,
+            )
+        )  # fmt: skip
+    counts = {k: n for k, n in findings.group_by("kind").len().iter_rows()}
+    with transaction.atomic():
+        LedgerItem.objects.bulk_create(items, ignore_conflicts=True)  # a re-run files nothing twice
+        run.status = CheckRun.Status.DONE
+        run.progress = 100
+        run.person_checks = persons
+        run.findings = findings.height
+        run.summary = {"kinds": counts, "outside_registry_areas": unplaced}
+        run.finished_at = timezone.now()
+        run.save()
+        record(
+            actor, "verification.screen", object_type="check_run", object_id=run.pk, area_code=area.code,
+            details={"month": month.isoformat(), "persons": persons, "findings": counts},
+        )  # fmt: skip
+    return run, findings
+
+
+def close_ledger_item(actor, item: LedgerItem, *, outcome: str, on: date) -> LedgerItem:
+    """销号: a township closes an item after its visit, saying what it found."""
+    require_role(actor, ("clerk", "approver", "county", "verifier"), item.area_id, "close_ledger_item")
+    if not outcome.strip():
+        raise InputError([FieldError("outcome", "required")])
+    with transaction.atomic():
+        item = LedgerItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == LedgerItem.Status.CLOSED:
+            raise InputError([FieldError("status", "ledger_closed")])
+        item.status = LedgerItem.Status.CLOSED
+        item.outcome = outcome.strip()[:2000]
+        item.closed_by = acting_user(actor)
+        item.closed_on = on
+        item.save()
+        record(actor, "ledger.close", object_type="ledger_item", object_id=item.pk, area_code=item.area_id,
+               details={"kind": item.kind, "household_no": item.household_no, "outcome": item.outcome})  # fmt: skip
+    return item
+
+
+def in_background(run: CheckRun, work: Callable[[CheckRun], object]) -> threading.Thread:
+    """Run a batch after the response: the page polls the run's progress."""
+
+    def target() -> None:
+        close_old_connections()
+        try:
+            work(run)
+        except Exception as exc:  # the run records the failure; the user sees it on the page
+            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=str(exc)[:2000])
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=target, name=f"check-run-{run.pk}", daemon=True)
+    thread.start()
+    return thread
