@@ -63,7 +63,20 @@ def store_schema(item: Item) -> dict[str, pl.DataType]:
     """The typed columns of an item in the store; ``person_key`` is the ID number's first 17
     digits as an integer (the check digit follows from them), the key every join uses."""
     schema = {name.rstrip("?"): dtype(kind) for name, kind in item.columns.items()}
-    return {"person_key": pl.Int64, **schema}
+    return {"person_key": pl.Int64, **schema, **dict.fromkeys(link_keys(item).values(), pl.Int64)}
+
+
+def link_keys(item: Item) -> dict[str, str]:
+    """The ID columns naming another person (``spouse_id``), each kept as a key too (``spouse_key``)."""
+    return {
+        name.rstrip("?"): name.rstrip("?").removesuffix("_id") + "_key"
+        for name, kind in item.columns.items()
+        if kind == "id" and name != "id_number"
+    }
+
+
+def _keys(item: Item) -> list[pl.Expr]:
+    return [pl.col(c).str.slice(0, 17).cast(pl.Int64).alias(key) for c, key in link_keys(item).items()]
 
 
 def sha256_of(path: Path) -> str:
@@ -192,9 +205,13 @@ def validate(
     )
     good = checked.filter(pl.all_horizontal(pl.col(error_cols).is_null()))
     schema = store_schema(item)
-    rows = good.select(
-        pl.col("id_number").str.slice(0, 17).cast(pl.Int64).alias("person_key"), *(pl.col(c) for c in names)
-    ).cast(schema)
+    rows = (
+        good.select(
+            pl.col("id_number").str.slice(0, 17).cast(pl.Int64).alias("person_key"), *(pl.col(c) for c in names)
+        )
+        .with_columns(_keys(item))
+        .cast(schema)
+    )
     return rows, rejections
 
 
@@ -305,7 +322,7 @@ def write_item(store: Path, item_code: str, delivered: date, rows: pl.DataFrame,
     """Write already-typed rows of an item as one delivery (the synthetic city's generator)."""
     item = ITEMS[item_code]
     target = partition_dir(store, item, delivered) / f"{part}.parquet"
-    frame = rows.select(list(store_schema(item))).cast(store_schema(item))
+    frame = rows.with_columns(_keys(item)).select(list(store_schema(item))).cast(store_schema(item))
     _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True))
     return target
 
@@ -331,8 +348,9 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
         for f in files
     ]
     rows = pl.concat(frames, how="vertical")
-    if len(deliveries) == 1 and item.kind != "monthly":
+    if len(deliveries) == 1:
         return rows.drop("_d")
     if item.kind == "monthly":
-        return rows.sort("_d").unique(subset=list(item.key), keep="last").drop("_d")
+        key = ["person_key" if k == "id_number" else k for k in item.key]
+        return rows.sort("_d").unique(subset=key, keep="last", maintain_order=True).drop("_d")
     return rows.drop("_d").unique()

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import OFFICIAL_ROLES, person_facts
+from safetynet.batch.facts import OFFICIAL_ROLES, birth_date, person_facts
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
+from safetynet.policy.idnumber import check_digit_expr
 from safetynet.policy.obligors import able_obligor, income_line_fen
 from safetynet.policy.rules import age_at_month
 
@@ -55,7 +56,7 @@ FINDING_SCHEMA = {
 }
 LINK_COLUMNS = {"able_obligor": pl.Boolean, "official_relative_id": pl.String, "official_relative_role": pl.String}
 PAIR_FACTS = (
-    "id_number", "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
+    "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
     "area_code", "hukou", "own_income_fen",
 )  # fmt: skip
 # An obligor's own income: everything the departments report that is paid to the person.
@@ -96,10 +97,8 @@ def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
     A spouse and parents are obligors; children once adult (Civil Code Arts. 1059, 1067). The
     relative's age is read from their ID number, so one outside the register still counts.
     """
-    key = pl.col("other_key").cast(pl.String).str.zfill(17)
-    born = key.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     o = pairs.lazy().with_columns(
-        born.alias("other_birth"), pl.lit(month).alias("month"),
+        birth_date(pl.col("other_key")).alias("other_birth"), pl.lit(month).alias("month"),
         pl.col("other_deceased").fill_null(False).alias("deceased"),
         pl.col("other_covered_dibao").fill_null(False).alias("covered_dibao"),
         pl.col("other_covered_tekun").fill_null(False).alias("covered_tekun"),
@@ -111,14 +110,19 @@ def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
         _income_lines(month), left_on=["other_area", "other_hukou"], right_on=["area", "hukou"], how="left"
     )  # fmt: skip
     obligor = (pl.col("link") != "child") | (pl.col("age") >= 18)
+    official = pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased")
     return o.select(
         "person_key",
         (obligor & able_obligor()).alias("able"),
-        pl.when(pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
-        .then(pl.col("other_id_number").fill_null(key))
-        .alias("official_id"),
-        pl.col("other_payroll_role").alias("official_role"),
+        pl.when(official).then(pl.col("other_key")).alias("official_key"),
+        pl.when(official).then(pl.col("other_payroll_role")).alias("official_role"),
     )
+
+
+def id_number_of(key: pl.Expr) -> pl.Expr:
+    """The ID number a key stands for: its 17 digits and their check digit."""
+    first17 = key.cast(pl.String).str.zfill(17)
+    return first17 + check_digit_expr(first17)
 
 
 def _income_lines(month: date) -> pl.LazyFrame:
@@ -131,16 +135,18 @@ def _income_lines(month: date) -> pl.LazyFrame:
 
 
 def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per person: any able obligor; the first official among the relatives."""
-    return (
-        flags.sort("person_key", "official_id", nulls_last=True)
-        .group_by("person_key")
-        .agg(
-            pl.col("able").any().alias("able_obligor"),
-            pl.col("official_id").drop_nulls().first().alias("official_relative_id"),
-            pl.col("official_role").filter(pl.col("official_id").is_not_null()).first().alias("official_relative_role"),
+    """One row per person: any able obligor; the official among the relatives with the lowest key."""
+    able = flags.group_by("person_key").agg(pl.col("able").any().alias("able_obligor"))
+    officials = (
+        flags.filter(pl.col("official_key").is_not_null())
+        .sort("person_key", "official_key")
+        .group_by("person_key", maintain_order=True)
+        .agg(pl.col("official_key").first(), pl.col("official_role").first().alias("official_relative_role"))
+        .select(
+            "person_key", id_number_of(pl.col("official_key")).alias("official_relative_id"), "official_relative_role"
         )
     )
+    return able.join(officials, on="person_key", how="left")
 
 
 def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
@@ -155,9 +161,17 @@ def _yuan(fen: pl.Expr) -> pl.Expr:
     return (fen // 100).cast(pl.String) + "." + (fen % 100).cast(pl.String).str.zfill(2)
 
 
-_RELATION_ORDER = pl.Enum(["head", "spouse", "child", "parent", "other"])
 INCOME_SOURCES = "income_tax,pensions,unemployment"
 ASSET_SOURCES = "deposits,securities,insurance,vehicles,real_estate,business"
+
+
+def in_households(persons: pl.DataFrame) -> pl.DataFrame:
+    """The persons with each household's rows together (as the register delivers them; sorted
+    here only if they are not) and a ``household_id`` numbering the households in that order."""
+    if not persons.get_column("household_no").is_sorted():
+        persons = persons.sort("household_no", maintain_order=True)
+    starts = pl.col("household_no") != pl.col("household_no").shift(1)
+    return persons.with_columns(starts.fill_null(True).cum_sum().cast(pl.Int64).set_sorted().alias("household_id"))
 
 
 def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
@@ -165,24 +179,32 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     if persons.height == 0:
         return pl.DataFrame(schema=FINDING_SCHEMA)
     areas = [a.code for a in all_areas()]
-    p = (
-        persons.with_columns(pl.col("area_code").str.slice(0, 6).alias("area"))
-        .filter(pl.col("area").is_in(areas))
-        .with_columns(pl.col("relation").cast(_RELATION_ORDER).alias("_order"))
-        .sort("household_no", "_order", "person_key")
-    )
-    living = p.filter(~pl.col("deceased")).with_columns(
-        (pl.col("household_no") != pl.col("household_no").shift(1)).fill_null(True).cum_sum().cast(pl.Int64)
-        .alias("household_id")
-    ).with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("household_id").alias("member_no"))  # fmt: skip
+    p = persons.with_columns(pl.col("area_code").str.slice(0, 6).alias("area"))
+    if not p.get_column("area").is_in(areas).all():  # persons registered outside the city's areas
+        p = p.filter(pl.col("area").is_in(areas))
+    p = in_households(p)
+    # The rules read only these; the anomaly rules read ``p`` for the few on the rolls.
+    needed = [
+        "household_id", "household_no", "area", "area_code", "hukou", "relation", "covered_dibao", "covered_tekun",
+        "id_number", "birth_date", "able_obligor", "vehicles_ordinary", "vehicles_disability", "vehicles_farm",
+        "dwellings", "businesses", "disability_grade", "disability_kind", "serious_illness", "deposits_fen",
+        "securities_fen", "insurance_fen", *(c for c in INCOME_COLUMNS if c in p.columns),
+    ]  # fmt: skip
+    living = p.select(needed).filter(~p.get_column("deceased"))
+    row = pl.int_range(pl.len(), dtype=pl.Int32)
+    first_row = pl.when(pl.col("household_id") != pl.col("household_id").shift(1).fill_null(-1)).then(row)
+    living = living.with_columns((row - first_row.fill_null(strategy="forward")).alias("member_no"))
+    # The household's hukou is the head's (the first member's where no head is registered).
+    head_hukou = pl.col("hukou").filter(pl.col("relation") == "head").first()
     households = living.group_by("household_id", maintain_order=True).agg(
-        pl.col("household_no").first(), pl.col("area").first(), pl.col("area_code").first(), pl.col("hukou").first(),
+        pl.col("household_no").first(), pl.col("area").first(), pl.col("area_code").first(),
+        pl.coalesce(head_hukou, pl.col("hukou").first()).alias("hukou"),
         pl.col("covered_dibao").any().alias("household_covered_dibao"),
     )  # fmt: skip
     hh_frame = households.select("household_id", "area", "hukou", pl.lit(month).alias("month"))
     zero = {c: pl.lit(0, pl.Int64) for c in INCOME_COLUMNS}
     members = living.select(
-        "household_id", "member_no", "id_number", "birth_date", pl.col("relation"),
+        "household_id", "member_no", pl.lit(None, pl.String).alias("id_number"), "birth_date", pl.col("relation"),
         *(pl.col(c) if c in living.columns else zero[c].alias(c) for c in INCOME_COLUMNS),
         (pl.col("deposits_fen") + pl.col("securities_fen") + pl.col("insurance_fen")).alias("financial_assets_fen"),
         "vehicles_ordinary", "vehicles_disability", "vehicles_farm", "dwellings", "businesses", "disability_grade",
@@ -190,15 +212,13 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
         pl.lit(False).alias("student"), pl.lit(False).alias("supported_as_minor"), pl.lit(False).alias("orphan_support"),
     ).cast(MEMBER_SCHEMA)  # fmt: skip
     hh_result, m_result = assess_frames(hh_frame.cast({"month": pl.Date}), members, reasons=False)
-    hh = households.join(hh_result, on="household_id", how="left", maintain_order="left")
-    m = living.join(
-        m_result.select("household_id", "member_no", "tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age"),
-        on=["household_id", "member_no"], how="left", maintain_order="left",
-    )  # fmt: skip
-    all_tekun = m.group_by("household_id").agg(
+    # Both results come back in the order they went in: household, then member.
+    hh = households.hstack(hh_result.drop("household_id", "area", "hukou", "month"))
+    m = living.hstack(m_result.select("tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age"))
+    all_tekun = m.group_by("household_id", maintain_order=True).agg(
         (pl.col("tekun_eligible") | pl.col("covered_tekun")).all().alias("all_tekun")
     )
-    hh = hh.join(all_tekun, on="household_id", how="left")
+    hh = hh.join(all_tekun, on="household_id", how="left", maintain_order="left")
     return _findings(hh, m, p, month)
 
 
@@ -249,11 +269,9 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
         ),
     ]  # fmt: skip
     # The anomaly rules: every member of a covered household, and every covered person.
-    covered_hh = p.join(
-        hh.filter(pl.col("household_covered_dibao")).select("household_no"), on="household_no", how="semi"
-    )
-    on_rolls = pl.concat([covered_hh, p.filter(pl.col("covered_dibao") | pl.col("covered_tekun"))]).unique(
-        "person_key", keep="first", maintain_order=True
+    covered_households = hh.filter(pl.col("household_covered_dibao")).get_column("household_id").implode()
+    on_rolls = p.filter(
+        pl.col("household_id").is_in(covered_households) | pl.col("covered_dibao") | pl.col("covered_tekun")
     )
     programme = pl.when(pl.col("covered_tekun")).then(pl.lit("tekun")).otherwise(pl.lit("dibao")).alias("programme")
     official_in_household = (
@@ -275,9 +293,9 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
     rules = [
         ("deceased", pl.col("deceased"), pl.lit("死亡日期 ") + pl.col("death_date").dt.strftime("%Y-%m-%d") + "（公安局死亡注销）", "deaths"),
         ("owns_car", ~pl.col("deceased") & (pl.col("vehicles_ordinary") > 0),
-         pl.lit("登记机动车 ") + pl.col("vehicles_ordinary").cast(pl.String) + " 辆：" + pl.col("vehicle_plates"), "vehicles"),
+         pl.lit("登记机动车 ") + pl.col("vehicles_ordinary").cast(pl.String) + " 辆，号牌 " + pl.col("vehicle_plates") + " 等", "vehicles"),
         ("owns_business", ~pl.col("deceased") & (pl.col("businesses") > 0),
-         pl.lit("存续工商登记：") + pl.col("business_codes"), "business"),
+         pl.lit("存续工商登记 ") + pl.col("businesses").cast(pl.String) + " 户，统一社会信用代码 " + pl.col("business_codes") + " 等", "business"),
         ("public_payroll", ~pl.col("deceased") & pl.col("payroll_role").is_in(PAYROLL_ROLES),
          pl.lit("财政供养：") + pl.col("payroll_employer") + "（" + pl.col("payroll_role") + "）", "public_payroll"),
         ("covered_twice", (pl.col("assistance_areas") > 1) | (pl.col("covered_dibao") & pl.col("covered_tekun")),
@@ -305,20 +323,39 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
     )
 
 
+CHUNK_PERSONS = 1_000_000
+
+
+def household_chunks(persons: pl.DataFrame, size: int = CHUNK_PERSONS) -> list[pl.DataFrame]:
+    """Slices of about ``size`` persons that never split a household (persons in household order)."""
+    numbers = persons.get_column("household_no")
+    cuts, start = [], 0
+    while start < persons.height:
+        end = min(start + size, persons.height)
+        while end < persons.height and numbers[end] == numbers[end - 1]:
+            end += 1
+        cuts.append(persons.slice(start, end - start))
+        start = end
+    return cuts
+
+
 def screen_store(store: Path, month: date) -> pl.DataFrame:
     """The local engine: the whole city from the feed store, in one process."""
-    persons = with_links(person_facts(store, month), month).collect()
-    return screen_persons(persons, month)
+    return screen_store_counted(store, month)[0]
 
 
 def screen_store_counted(store: Path, month: date, progress=None) -> tuple[pl.DataFrame, int]:
-    """``screen_store`` with a report at each stage (``progress(label)``) and the persons screened."""
+    """The whole city, reporting each stage (``progress(label)``); the findings and the persons
+    screened. Facts and relatives are worked out for everyone at once (a relative may live in
+    any household); the rules then run a slice of households at a time, which bounds memory."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
     facts = person_facts(store, month).collect()
     step("义务人与亲属关联")
-    persons = with_links(facts.lazy(), month).collect()
+    persons = in_households(with_links(facts.lazy(), month).collect()).drop("household_id")
+    del facts
     step("按户适用政策规则")
-    findings = screen_persons(persons, month)
+    findings = [screen_persons(chunk, month) for chunk in household_chunks(persons)]
     step("完成")
-    return findings, persons.height
+    out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
+    return out.sort("kind", "household_no", "id_number"), persons.height

@@ -36,6 +36,7 @@ urlpatterns = [
     path("payroll/<int:run_id>/<str:action>", payments.act, name="payroll-act"),
     path("reports/", reports.index, name="reports"),
     path("reports/funds.xlsx", reports.funds_xlsx, name="reports-funds-xlsx"),
+    path("verification/", include("safetynet.verification.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from safetynet.cases.models import Authorization
-from safetynet.registry.models import Household
+from safetynet.registry.models import Area, Household
 from safetynet.registry.selectors import scope_prefix, staff_of
 from safetynet.supervision.models import LedgerItem
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
@@ -24,6 +24,18 @@ def missing_authorizations(household: Household, programme: str = "dibao") -> li
         people += [(f"{o.name}（义务人）", o.id_number) for p in members for o in p.obligors.all()]
     signed = set(Authorization.objects.filter(id_number__in=[n for _, n in people]).values_list("id_number", flat=True))
     return [name for name, number in people if number not in signed]
+
+
+def households_to_review(township: Area) -> QuerySet[Household]:
+    """The households of a township with a case on the rolls: what a periodic re-check covers."""
+    from safetynet.reports.selectors import COVERED_STATES
+
+    return (
+        Household.objects.filter(village__code__startswith=township.code, cases__state__in=COVERED_STATES)
+        .distinct()
+        .order_by("id")
+        .prefetch_related("members__incomes", "members__assets", "members__obligors")
+    )
 
 
 def _role(user) -> str | None:

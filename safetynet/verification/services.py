@@ -13,12 +13,12 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from safetynet.batch import feeds, screen, verify
 from safetynet.batch.feed_items import ITEMS
-from safetynet.policy.errors import FieldError, InputError
+from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
 from safetynet.registry.models import Area, Household
@@ -26,12 +26,16 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
-from safetynet.verification.selectors import missing_authorizations
+from safetynet.verification.selectors import households_to_review, missing_authorizations
 
 IMPORTERS = ("verifier", "city")
 CHECKERS = ("verifier", "city", "clerk", "county")
 SCREENERS = ("verifier", "city")
 REJECTIONS_KEPT = 1000
+# What each act is called in the refusal a user reads (PolicyError "not_permitted").
+ACTION_NAMES = {"import": "导入部门数据", "verify": "核对家庭经济状况", "screen": "全人口筛查", "close": "问题台账销号"}
+# The screening's stages (``screen.screen_store_counted``) as the run's progress, in per cent.
+SCREEN_STAGES = {"部门数据汇总到人": 5, "义务人与亲属关联": 40, "按户适用政策规则": 70, "完成": 95}
 
 
 def store_path() -> Path:
@@ -53,6 +57,13 @@ def import_delivery(
     existing = FeedDelivery.objects.filter(item=item, delivered_on=delivered, sha256=delivery.sha256).first()
     if existing:
         return existing, False
+    try:
+        return _record_delivery(actor, staff, store, delivery, path, item, delivered), True
+    except IntegrityError:  # the same file, imported at the same moment by another request
+        return FeedDelivery.objects.get(item=item, delivered_on=delivered, sha256=delivery.sha256), False
+
+
+def _record_delivery(actor, staff, store: Path, delivery, path: Path, item: str, delivered: date) -> FeedDelivery:
     with transaction.atomic():
         feeds.write_delivery(store, delivery)
         record_ = FeedDelivery.objects.create(
@@ -75,7 +86,7 @@ def import_delivery(
             details={"item": item, "delivered_on": delivered.isoformat(), "file": path.name, "sha256": delivery.sha256,
                      "loaded": record_.rows_loaded, "rejected": record_.rows_rejected},
         )  # fmt: skip
-    return record_, True
+    return record_
 
 
 def _importer(actor):
@@ -83,7 +94,7 @@ def _importer(actor):
 
     staff = staff_of(actor)
     if staff is None or staff.role not in IMPORTERS:
-        raise Forbidden(staff.get_role_display() if staff else "—", "import_feed")
+        raise Forbidden(staff.get_role_display() if staff else "—", ACTION_NAMES["import"])
     return staff
 
 
@@ -116,7 +127,7 @@ def check_households(
     has signed an authorisation; for one household a missing one is an error naming whose, in a
     batch the household is left out and listed in the run's summary.
     """
-    require_role(actor, CHECKERS, area.code, "verify")
+    require_role(actor, CHECKERS, area.code, ACTION_NAMES["verify"])
     store = store_path()
     skipped = []
     ready = []
@@ -199,7 +210,7 @@ def screen_population(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[CheckRun, pl.DataFrame]:
     """Screen the population in the actor's area and file every finding in the problem ledger."""
-    require_role(actor, SCREENERS, area.code, "screen")
+    require_role(actor, SCREENERS, area.code, ACTION_NAMES["screen"])
     store = store or store_path()
     if run is None:
         run = CheckRun.objects.create(
@@ -242,7 +253,7 @@ def screen_population(
 
 def close_ledger_item(actor, item: LedgerItem, *, outcome: str, on: date) -> LedgerItem:
     """销号: a township closes an item after its visit, saying what it found."""
-    require_role(actor, ("clerk", "approver", "county", "verifier"), item.area_id, "close_ledger_item")
+    require_role(actor, ("clerk", "approver", "county", "verifier"), item.area_id, ACTION_NAMES["close"])
     if not outcome.strip():
         raise InputError([FieldError("outcome", "required")])
     with transaction.atomic():
@@ -267,10 +278,52 @@ def in_background(run: CheckRun, work: Callable[[CheckRun], object]) -> threadin
         try:
             work(run)
         except Exception as exc:  # the run records the failure; the user sees it on the page
-            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=str(exc)[:2000])
+            message = exc.message("zh") if isinstance(exc, PolicyError) else str(exc)
+            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=message[:2000])
         finally:
             close_old_connections()
 
     thread = threading.Thread(target=target, name=f"check-run-{run.pk}", daemon=True)
     thread.start()
     return thread
+
+
+def start_township_check(actor, township: Area, *, month: date, programme: str = "dibao") -> CheckRun:
+    """定期复核: queue a check of every covered household of a township and run it in the
+    background; the role, the area and the department data are checked before anything starts."""
+    require_role(actor, CHECKERS, township.code, ACTION_NAMES["verify"])
+    if not has_data(store_path()):
+        raise PolicyError("no_feed_data")
+    run = CheckRun.objects.create(
+        kind=CheckRun.Kind.TOWNSHIP, area=township, month=month, requested_by=acting_user(actor)
+    )
+
+    def work(run: CheckRun) -> None:
+        households = list(households_to_review(township))
+        check_households(
+            actor, households, month=month, kind=CheckRun.Kind.TOWNSHIP, area=township, programme=programme, run=run
+        )
+
+    in_background(run, work)
+    return run
+
+
+def start_screening(actor, *, month: date) -> CheckRun:
+    """Queue a screening of the actor's area and run it in the background."""
+    from safetynet.registry.selectors import staff_of
+
+    staff = staff_of(actor)
+    area = staff.area if staff else None
+    require_role(actor, SCREENERS, area.code if area else "-", ACTION_NAMES["screen"])
+    if not has_data(store_path()):
+        raise PolicyError("no_feed_data")
+    run = CheckRun.objects.create(kind=CheckRun.Kind.SCREENING, area=area, month=month, requested_by=acting_user(actor))
+
+    def work(run: CheckRun) -> None:
+        def stage(label: str) -> None:
+            CheckRun.objects.filter(pk=run.pk).update(progress=SCREEN_STAGES.get(label, 0))
+
+        screen_population(actor, month=month, area=area, run=run, progress=stage)
+
+    in_background(run, work)
+    return run
