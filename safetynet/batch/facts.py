@@ -263,6 +263,20 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     ).lazy()
 
 
+def gather_by_key(keys: pl.Series, table: pl.DataFrame, key: str = "person_key") -> pl.DataFrame:
+    """The rows of ``table`` (one per ``key``) for each of ``keys`` in order, nulls where it has
+    none: a left join that keeps the left side's order, by binary search in the sorted keys."""
+    values = table.drop(key)
+    if table.height == 0:
+        return pl.DataFrame({c: pl.Series(c, [None] * keys.len(), dtype=dt) for c, dt in values.schema.items()})
+    order = table.get_column(key).arg_sort()
+    sorted_keys = table.get_column(key).gather(order)
+    at = sorted_keys.search_sorted(keys, side="left").clip(0, table.height - 1)
+    hit = sorted_keys.gather(at) == keys
+    rows = order.gather(at).set(~hit, None)
+    return values.select(pl.all().gather(rows))
+
+
 def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
     """The population register with the keys the joins use and the birth date from the ID."""
     return rows.select(

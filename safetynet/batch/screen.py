@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import OFFICIAL_ROLES, birth_date, person_facts
+from safetynet.batch.facts import OFFICIAL_ROLES, birth_date, gather_by_key, person_facts
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
@@ -57,7 +57,7 @@ FINDING_SCHEMA = {
 LINK_COLUMNS = {"able_obligor": pl.Boolean, "official_relative_id": pl.String, "official_relative_role": pl.String}
 PAIR_FACTS = (
     "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
-    "area_code", "hukou", "own_income_fen",
+    "own_income_fen", "income_line_fen",
 )  # fmt: skip
 # An obligor's own income: everything the departments report that is paid to the person.
 OWN_INCOME = ("income_wage_fen", "income_pension_fen", "income_pension_basic_fen", "income_unemployment_benefit_fen")
@@ -82,13 +82,22 @@ def relatives(persons: pl.LazyFrame) -> pl.LazyFrame:
     return pl.concat([spouse, *parent_links])
 
 
-def pair_facts(pairs: pl.LazyFrame, persons: pl.LazyFrame) -> pl.LazyFrame:
-    """Each pair with the relative's own facts (a relative outside the register: none known)."""
+def relative_facts(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """What the obligor rule reads of each person as someone's relative, keyed ``other_key``:
+    the person's own income and the income line of their area and hukou."""
     own = pl.sum_horizontal(OWN_INCOME).alias("own_income_fen")
-    other = persons.with_columns(own).select(
-        pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS)
+    area = pl.col("area_code").str.slice(0, 6).alias("_area")
+    return (
+        persons.with_columns(own, area)
+        .join(_income_lines(month), left_on=["_area", "hukou"], right_on=["area", "hukou"], how="left")
+        .select(pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS))
     )
-    return pairs.join(other, on="other_key", how="left")
+
+
+def pair_facts(pairs: pl.LazyFrame, persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """Each pair with the relative's facts (a relative outside the register: none known)."""
+    pairs_frame, table = pl.collect_all([pairs, relative_facts(persons, month)])
+    return pairs_frame.hstack(gather_by_key(pairs_frame.get_column("other_key"), table, "other_key")).lazy()
 
 
 def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
@@ -105,10 +114,8 @@ def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
         pl.col("other_disability_grade").alias("disability_grade"),
         pl.col("other_disability_kind").alias("disability_kind"),
         pl.col("other_own_income_fen").alias("own_income_fen"),
-        pl.col("other_area_code").str.slice(0, 6).alias("other_area"),
-    ).with_columns(age_at_month("other_birth").alias("age")).join(
-        _income_lines(month), left_on=["other_area", "other_hukou"], right_on=["area", "hukou"], how="left"
-    )  # fmt: skip
+        pl.col("other_income_line_fen").alias("income_line_fen"),
+    ).with_columns(age_at_month("other_birth").alias("age"))  # fmt: skip
     obligor = (pl.col("link") != "child") | (pl.col("age") >= 18)
     official = pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased")
     return o.select(
@@ -151,9 +158,12 @@ def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
 
 def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     """The local engine's stage 2: relatives joined and folded in Polars."""
-    summary = link_summary(link_flags(pair_facts(relatives(persons), persons), month))
-    return persons.join(summary, on="person_key", how="left", maintain_order="left").with_columns(
-        pl.col("able_obligor").fill_null(False)
+    summary = link_summary(link_flags(pair_facts(relatives(persons), persons, month), month))
+    people, folded = pl.collect_all([persons, summary])
+    return (
+        people.hstack(gather_by_key(people.get_column("person_key"), folded))
+        .lazy()
+        .with_columns(pl.col("able_obligor").fill_null(False))
     )
 
 

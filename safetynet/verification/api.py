@@ -34,10 +34,11 @@ from safetynet.verification.views import (
 
 router = Router(tags=["verification"], auth=STAFF_AUTH)
 PAGE = 50
+MAX_PAGE = 1_000_000
 
 
 def _page(qs, page: int) -> tuple[int, list]:
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)  # a huge page number must not overflow the database's integers
     return page, list(qs[(page - 1) * PAGE : page * PAGE])
 
 
