@@ -34,8 +34,7 @@ def owed(entitlements: pl.DataFrame, month: date) -> pl.DataFrame:
         )
         .explode("for_month")
         .drop_nulls("for_month")
-        .select("case_id", "for_month", pl.col("monthly_amount_fen").alias("owed_fen"), "decision_id",
-                "recipient_id")
+        .select("case_id", "for_month", pl.col("monthly_amount_fen").alias("owed_fen"), "decision_id", "recipient_id")
         .collect()
     )
 

@@ -196,7 +196,7 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     # The rules read only these; the anomaly rules read ``p`` for the few on the rolls.
     needed = [
         "household_id", "household_no", "area", "area_code", "hukou", "relation", "covered_dibao", "covered_tekun",
-        "id_number", "birth_date", "able_obligor", "vehicles_ordinary", "vehicles_disability", "vehicles_farm",
+        "person_key", "birth_date", "able_obligor", "vehicles_ordinary", "vehicles_disability", "vehicles_farm",
         "dwellings", "businesses", "disability_grade", "disability_kind", "serious_illness", "deposits_fen",
         "securities_fen", "insurance_fen", *(c for c in INCOME_COLUMNS if c in p.columns),
     ]  # fmt: skip
@@ -262,7 +262,7 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
         ),
     ]  # fmt: skip
-    person = [pl.col("household_no"), pl.col("id_number"), pl.col("area_code")]
+    person = [pl.col("household_no"), id_number_of(pl.col("person_key")).alias("id_number"), pl.col("area_code")]
     own_income = (
         pl.lit("本人核实月收入（计入部分）") + _yuan(pl.col("tekun_income_fen")) + "元，保障标准 " + _yuan(pl.col("dibao_standard_fen"))
         + "元，年龄 " + pl.col("age").cast(pl.String) + "，有赡养能力的义务人：" + pl.when(pl.col("able_obligor")).then(pl.lit("有")).otherwise(pl.lit("无"))
@@ -286,16 +286,16 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
     programme = pl.when(pl.col("covered_tekun")).then(pl.lit("tekun")).otherwise(pl.lit("dibao")).alias("programme")
     official_in_household = (
         on_rolls.filter(pl.col("payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
-        .group_by("household_no").agg(pl.col("id_number").min().alias("hh_official_id"), pl.col("payroll_role").first().alias("hh_official_role"))
+        .group_by("household_no").agg(pl.col("person_key").min().alias("hh_official_key"), pl.col("payroll_role").first().alias("hh_official_role"))
     )  # fmt: skip
     on_rolls = on_rolls.join(official_in_household, on="household_no", how="left", maintain_order="left").with_columns(
         pl.coalesce(
-            pl.when(pl.col("hh_official_id") != pl.col("id_number")).then(pl.col("hh_official_id")),
+            pl.when(pl.col("hh_official_key") != pl.col("person_key")).then(id_number_of(pl.col("hh_official_key"))),
             pl.col("official_relative_id"),
-            pl.when(pl.col("payroll_role").is_in(OFFICIAL_ROLES)).then(pl.col("id_number")),
+            pl.when(pl.col("payroll_role").is_in(OFFICIAL_ROLES)).then(id_number_of(pl.col("person_key"))),
         ).alias("official_id"),
         pl.coalesce(
-            pl.when(pl.col("hh_official_id") != pl.col("id_number")).then(pl.col("hh_official_role")),
+            pl.when(pl.col("hh_official_key") != pl.col("person_key")).then(pl.col("hh_official_role")),
             pl.col("official_relative_role"),
             pl.when(pl.col("payroll_role").is_in(OFFICIAL_ROLES)).then(pl.col("payroll_role")),
         ).alias("official_role"),

@@ -165,18 +165,16 @@ def _item_facts(rows: pl.DataFrame, code: str, month: date) -> pl.DataFrame:
 
 
 def _register(rows: pl.DataFrame) -> pl.DataFrame:
-    return facts.register_frame(rows.lazy()).collect()
+    """The register's columns, each row keeping where it was read (``register_frame`` is row-wise)."""
+    return facts.register_frame(rows.lazy()).collect().hstack(rows.select(list(READ_ORDER)))
 
 
 def _relatives(persons: pl.DataFrame) -> pl.DataFrame:
     return screen.relatives(persons.lazy()).collect()
 
 
-def _relative_side(persons: pl.DataFrame) -> pl.DataFrame:
-    """The relative's side of ``screen.pair_facts`` for the persons of a partition: each person
-    as the ``other_key`` of a pair, with the facts a pair carries about its relative."""
-    keys = persons.select(pl.col("person_key").alias("other_key")).unique()
-    return screen.pair_facts(keys.lazy(), persons.lazy()).collect()
+def _relative_facts(persons: pl.DataFrame, month: date) -> pl.DataFrame:
+    return screen.relative_facts(persons.lazy(), month).collect()
 
 
 def _link_flags(pairs: pl.DataFrame, month: date) -> pl.DataFrame:
@@ -192,7 +190,10 @@ def _screen(persons: pl.DataFrame, month: date) -> pl.DataFrame:
 
 
 class _Schemas:
-    """The Polars schema of every stage, from running the local code on empty frames."""
+    """The Polars schema of every stage. The functions that run in the partitions tell their own
+    (run on empty frames); the joins Spark does give the columns their contracts name: the
+    register with ``facts.FACT_COLUMNS``, a pair with its relative's facts, a person with the
+    fold of their links."""
 
     def __init__(self, month: date):
         def empty(schema: Mapping[str, pl.DataType]) -> pl.LazyFrame:
@@ -202,19 +203,14 @@ class _Schemas:
         self.facts = {
             code: facts.item_facts(code, empty(self.store[code]), month).collect_schema() for code in facts.ITEM_FACTS
         }
-        register = facts.register_frame(empty(self.store[REGISTER_ITEM]))
-        self.register = register.collect_schema()
-        persons = facts.join_facts(register, {code: empty(s) for code, s in self.facts.items()})
-        self.persons = persons.collect_schema()
-        pairs = screen.relatives(persons)
-        self.pairs = pairs.collect_schema()
-        self.relative_side = screen.pair_facts(empty({"other_key": pl.Int64}), persons).collect_schema()
-        pair_facts = screen.pair_facts(pairs, persons)
-        self.pair_facts = pair_facts.collect_schema()
-        flags = screen.link_flags(pair_facts, month)
-        self.flags = flags.collect_schema()
-        self.summary = screen.link_summary(flags).collect_schema()
-        self.linked = screen.with_links(persons, month).collect_schema()
+        self.register = facts.register_frame(empty(self.store[REGISTER_ITEM])).collect_schema()
+        self.persons = pl.Schema({**self.register, **{name: dtype for name, (dtype, _) in facts.FACT_COLUMNS.items()}})
+        self.pairs = screen.relatives(empty(self.persons)).collect_schema()
+        self.relative_facts = screen.relative_facts(empty(self.persons), month).collect_schema()
+        self.pair_facts = pl.Schema({**self.pairs, **self.relative_facts})
+        self.flags = screen.link_flags(empty(self.pair_facts), month).collect_schema()
+        self.summary = screen.link_summary(empty(self.flags)).collect_schema()
+        self.linked = pl.Schema({**self.persons, **self.summary})
         self.findings = pl.Schema(screen.FINDING_SCHEMA)
 
 
@@ -247,6 +243,10 @@ def _run_partition(
 
 
 Listing = dict[tuple[str, str], dict[str, list[str]]]
+# The order ``feeds.scan_item`` reads rows in: the file's place among the files read, the row's in
+# its file. Spark carries it beside each item's and each person's row, and sorts every partition
+# by it before the Polars rules see the rows, so that they see them in the local engine's order.
+READ_ORDER = {"_file": pl.Int32, "_row": pl.Int64}
 
 
 def list_deliveries(spark: SparkSession, store: str) -> Listing:
@@ -277,31 +277,40 @@ def list_deliveries(spark: SparkSession, store: str) -> Listing:
 
 def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> DataFrame:
     """The rows of an item known on ``as_of``, one version of each, as ``feeds.scan_item`` picks
-    them: the latest register and snapshot delivery; the latest delivery of each monthly key;
-    events deduplicated (when more than one delivery is read)."""
+    them: the latest register and snapshot delivery; from several deliveries, a monthly key's
+    row from the latest delivery holding it and the events deduplicated. Each row also carries
+    ``READ_ORDER``: where ``scan_item`` reads it (files by delivery, then by name)."""
     item = ITEMS[code]
-    schema = spark_schema(store_schema(item))
+    store = store_schema(item)
     by_delivery = listing.get((item.department, item.code), {})
     chosen = sorted(d for d in by_delivery if d <= f"{as_of:%Y-%m-%d}")
     if not chosen:
-        return spark.createDataFrame([], schema)
+        return spark.createDataFrame([], spark_schema({**store, **READ_ORDER}))
     if item.kind in ("register", "snapshot"):
         chosen = chosen[-1:]
     files = [f for d in chosen for f in sorted(by_delivery[d])]
-    rows = spark.read.schema(schema).option("datetimeRebaseMode", "CORRECTED").parquet(*files)
-    if len(chosen) == 1 and item.kind != "monthly":
+    # a file is named by its last two parts (delivery=…/part-….parquet) among the item's files
+    place = F.create_map(*(x for i, f in enumerate(files) for x in (F.lit(_tail(f)), F.lit(i))))
+    tail = F.regexp_extract(F.col("_metadata.file_path"), r"([^/]+/[^/]+)$", 1)
+    rows = (
+        spark.read.schema(spark_schema(store))
+        .option("datetimeRebaseMode", "CORRECTED")
+        .parquet(*files)
+        .select("*", place[tail].cast("int").alias("_file"), F.col("_metadata.row_index").alias("_row"))
+    )
+    if len(chosen) == 1:
         return rows
     if item.kind == "monthly":
-        # a key's row from the latest delivery holding it (the last file, the last row: the paths
-        # sort by delivery, then by file name, as scan_item concatenates the files)
-        latest = Window.partitionBy(*item.key).orderBy(F.col("_file").desc(), F.col("_row").desc())
-        return (
-            rows.select("*", F.col("_metadata.file_path").alias("_file"), F.col("_metadata.row_index").alias("_row"))
-            .withColumn("_n", F.row_number().over(latest))
-            .where(F.col("_n") == 1)
-            .select(*schema.fieldNames())
-        )
-    return rows.distinct()
+        key = ["person_key" if k == "id_number" else k for k in item.key]
+        latest = Window.partitionBy(*key).orderBy(F.col("_file").desc(), F.col("_row").desc())
+        return rows.withColumn("_n", F.row_number().over(latest)).where(F.col("_n") == 1).drop("_n")
+    # events: one of each row (read where its first copy is)
+    first = F.min(F.struct("_file", "_row")).alias("_at")
+    return rows.groupBy(*store).agg(first).select(*store, "_at._file", "_at._row")
+
+
+def _tail(path: str) -> str:
+    return "/".join(path.rsplit("/", 2)[-2:])
 
 
 class _Job:
@@ -326,21 +335,23 @@ class _Job:
         return frame.mapInArrow(_in_partition(fn, source, result, self.large_strings), spark_schema(result))
 
     def by(self, column: str, frame: DataFrame) -> DataFrame:
-        """``frame`` hash-partitioned on ``column``: all rows of one value in one partition."""
-        return frame.repartition(self.partitions, column)
+        """``frame`` hash-partitioned on ``column`` (all rows of one value in one partition), each
+        partition in the order the local engine reads the rows."""
+        return frame.repartition(self.partitions, column).sortWithinPartitions(*READ_ORDER)
 
     # Stage 1: the deliveries, the facts, the register.
 
     def persons(self) -> DataFrame:
         """Stage 1: the register with every item's facts, the empty values filled in."""
+        s = self.schemas
         listing = list_deliveries(self.spark, self.store)
         cutoff = facts.as_of(self.month)
         register = read_item(self.spark, listing, REGISTER_ITEM, cutoff)
-        out = self.map(register, _register, self.schemas.store[REGISTER_ITEM], self.schemas.register)
+        out = self.map(register, _register, {**s.store[REGISTER_ITEM], **READ_ORDER}, {**s.register, **READ_ORDER})
         for code in facts.ITEM_FACTS:
-            fn = functools.partial(_item_facts, code=code, month=self.month)
             rows = self.by("person_key", read_item(self.spark, listing, code, cutoff))
-            out = out.join(self.map(rows, fn, self.schemas.store[code], self.schemas.facts[code]), "person_key", "left")
+            fn = functools.partial(_item_facts, code=code, month=self.month)
+            out = out.join(self.map(rows, fn, s.store[code], s.facts[code]), "person_key", "left")
         filled = []
         for name in out.columns:
             dtype, empty = facts.FACT_COLUMNS.get(name, (None, None))
@@ -348,27 +359,28 @@ class _Job:
                 filled.append(F.col(name))
             else:
                 filled.append(F.coalesce(F.col(name), F.lit(empty).cast(spark_type(dtype))).alias(name))
-        return out.select(*filled).select(*self.schemas.persons.names())
+        return out.select(*filled).select(*s.persons.names(), *READ_ORDER)
 
     # Stage 2: the relatives.
 
     def linked(self, persons: DataFrame) -> DataFrame:
-        """Stage 2: each person with ``screen.LINK_COLUMNS`` (``screen.with_links``)."""
+        """Stage 2: each person with ``screen.LINK_COLUMNS``, as ``screen.with_links`` gives them."""
         s = self.schemas
         pairs = self.map(persons, _relatives, s.persons, s.pairs)
-        side = self.map(persons, _relative_side, s.persons, s.relative_side)
-        pair_facts = pairs.join(side, "other_key", "left").select(*s.pair_facts.names())
+        relatives = self.map(persons, functools.partial(_relative_facts, month=self.month), s.persons, s.relative_facts)
+        pair_facts = pairs.join(relatives, "other_key", "left").select(*s.pair_facts.names())
         flags = self.map(pair_facts, functools.partial(_link_flags, month=self.month), s.pair_facts, s.flags)
-        summary = self.map(self.by("person_key", flags), _link_summary, s.flags, s.summary)
+        summary = self.map(flags.repartition(self.partitions, "person_key"), _link_summary, s.flags, s.summary)
         linked = persons.join(summary, "person_key", "left").withColumn(
             "able_obligor", F.coalesce(F.col("able_obligor"), F.lit(False))
         )
-        return linked.select(*s.linked.names())
+        return linked.select(*s.linked.names(), *READ_ORDER)
 
     # Stage 3: the households.
 
     def findings(self, linked: DataFrame) -> DataFrame:
-        """Stage 3: ``screen.screen_persons`` on each partition's whole households."""
+        """Stage 3: ``screen.screen_persons`` on each partition's whole households, their members
+        in the register's order."""
         fn = functools.partial(_screen, month=self.month)
         return self.map(self.by("household_no", linked), fn, self.schemas.linked, self.schemas.findings)
 

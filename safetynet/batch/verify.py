@@ -101,8 +101,8 @@ def verify_frames(
     hh_result, _ = assess_frames(both_hh, both_m, reasons=False)
     cols = ["household_id", "dibao_eligible", "dibao_amount_fen", "income_fen", "members"]
     declared = hh_result.filter(pl.col("household_id") < offset).select(cols)
-    verified = hh_result.filter(pl.col("household_id") >= offset).select(cols).with_columns(
-        pl.col("household_id") - offset
+    verified = (
+        hh_result.filter(pl.col("household_id") >= offset).select(cols).with_columns(pl.col("household_id") - offset)
     )
     impact = declared.join(verified, on="household_id", suffix="_verified").with_columns(
         pl.when(pl.col("dibao_eligible") & pl.col("dibao_eligible_verified"))

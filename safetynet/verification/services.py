@@ -74,7 +74,7 @@ def _record_delivery(actor, staff, store: Path, delivery, path: Path, item: str,
             sha256=delivery.sha256,
             rows_loaded=delivery.rows.height,
             rows_rejected=delivery.rejections["row"].n_unique(),
-            rejections=delivery.rejections.head(REJECTIONS_KEPT).to_dicts(),
+            rejections=[_json_safe(r) for r in delivery.rejections.head(REJECTIONS_KEPT).to_dicts()],
             imported_by=acting_user(actor),
         )
         record(
@@ -87,6 +87,12 @@ def _record_delivery(actor, staff, store: Path, delivery, path: Path, item: str,
                      "loaded": record_.rows_loaded, "rejected": record_.rows_rejected},
         )  # fmt: skip
     return record_
+
+
+def _json_safe(row: dict) -> dict:
+    """A rejected cell as the database can keep it: PostgreSQL's jsonb cannot hold a NUL character,
+    and a garbled file can have one."""
+    return {k: v.replace("\x00", "\\x00") if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _importer(actor):
