@@ -354,3 +354,30 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
         key = ["person_key" if k == "id_number" else k for k in item.key]
         return rows.sort("_d").unique(subset=key, keep="last", maintain_order=True).drop("_d")
     return rows.drop("_d").unique()
+
+
+def as_delivery(item_code: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """Typed store rows back in the delivery format (text cells, yuan, ISO dates): what a
+    department would send, for the demo and for tests of the importer."""
+    item = ITEMS[item_code]
+    out = []
+    for name, kind in item.columns.items():
+        col = pl.col(name.rstrip("?"))
+        if kind == "money":
+            out.append((col // 100).cast(pl.String) + "." + (col % 100).cast(pl.String).str.zfill(2))
+        elif kind == "month":
+            out.append(col.dt.strftime("%Y-%m"))
+        elif kind == "date":
+            out.append(col.dt.strftime("%Y-%m-%d"))
+        elif kind == "bool":
+            out.append(pl.when(col).then(pl.lit("是")).otherwise(pl.lit("否")))
+        else:
+            out.append(col.cast(pl.String))
+    return rows.select(e.alias(n.rstrip("?")) for e, n in zip(out, item.columns, strict=True))
+
+
+def read_store_item(store: Path, item_code: str, delivered: date) -> pl.DataFrame:
+    """Every row of one item's delivery in the store."""
+    files = sorted(partition_dir(store, ITEMS[item_code], delivered).glob("*.parquet"))
+    schema = store_schema(ITEMS[item_code])
+    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame(schema=schema)

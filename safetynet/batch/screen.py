@@ -192,6 +192,8 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     p = persons.with_columns(pl.col("area_code").str.slice(0, 6).alias("area"))
     if not p.get_column("area").is_in(areas).all():  # persons registered outside the city's areas
         p = p.filter(pl.col("area").is_in(areas))
+    if p.height == 0:
+        return pl.DataFrame(schema=FINDING_SCHEMA)
     p = in_households(p)
     # The rules read only these; the anomaly rules read ``p`` for the few on the rolls.
     needed = [
@@ -201,6 +203,8 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
         "securities_fen", "insurance_fen", *(c for c in INCOME_COLUMNS if c in p.columns),
     ]  # fmt: skip
     living = p.select(needed).filter(~p.get_column("deceased"))
+    if living.height == 0:  # only the deceased: no rules to run, the anomaly rules still apply
+        return _findings(None, None, p, month)
     row = pl.int_range(pl.len(), dtype=pl.Int32)
     first_row = pl.when(pl.col("household_id") != pl.col("household_id").shift(1).fill_null(-1)).then(row)
     living = living.with_columns((row - first_row.fill_null(strategy="forward")).alias("member_no"))
@@ -232,7 +236,17 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     return _findings(hh, m, p, month)
 
 
-def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -> pl.DataFrame:
+def _person() -> list[pl.Expr]:
+    """The columns that say whom a person-level finding is about."""
+    return [pl.col("household_no"), id_number_of(pl.col("person_key")).alias("id_number"), pl.col("area_code")]
+
+
+def _findings(hh: pl.DataFrame | None, m: pl.DataFrame | None, p: pl.DataFrame, month: date) -> pl.DataFrame:
+    found = [] if hh is None else _rule_findings(hh, m)
+    return _anomaly_findings(hh, p, found, month)
+
+
+def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     per_capita = _yuan(pl.col("income_fen") // pl.col("members"))
     income_line = (
         pl.lit("核实家庭月收入 ") + _yuan(pl.col("income_fen")) + "元，" + pl.col("members").cast(pl.String) + "人，人均 "
@@ -262,7 +276,6 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
         ),
     ]  # fmt: skip
-    person = [pl.col("household_no"), id_number_of(pl.col("person_key")).alias("id_number"), pl.col("area_code")]
     own_income = (
         pl.lit("本人核实月收入（计入部分）") + _yuan(pl.col("tekun_income_fen")) + "元，保障标准 " + _yuan(pl.col("dibao_standard_fen"))
         + "元，年龄 " + pl.col("age").cast(pl.String) + "，有赡养能力的义务人：" + pl.when(pl.col("able_obligor")).then(pl.lit("有")).otherwise(pl.lit("无"))
@@ -270,16 +283,22 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
     tekun_sources = pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},disability,marriage,household_registration,assistance")
     found += [
         m.filter(pl.col("tekun_eligible") & ~pl.col("covered_tekun")).select(
-            pl.lit("missed_tekun").alias("kind"), *person, pl.lit("tekun").alias("programme"),
+            pl.lit("missed_tekun").alias("kind"), *_person(), pl.lit("tekun").alias("programme"),
             (own_income + "：符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
         ),
         m.filter(pl.col("covered_tekun") & ~pl.col("tekun_eligible")).select(
-            pl.lit("wrong_tekun").alias("kind"), *person, pl.lit("tekun").alias("programme"),
+            pl.lit("wrong_tekun").alias("kind"), *_person(), pl.lit("tekun").alias("programme"),
             (own_income + "：不再符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
         ),
     ]  # fmt: skip
-    # The anomaly rules: every member of a covered household, and every covered person.
-    covered_households = hh.filter(pl.col("household_covered_dibao")).get_column("household_id").implode()
+    return found
+
+
+def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.DataFrame], month: date) -> pl.DataFrame:
+    """The anomaly rules: every member of a covered household, and every covered person."""
+    covered_households = (
+        pl.Series([], dtype=pl.Int64) if hh is None else hh.filter(pl.col("household_covered_dibao"))["household_id"]
+    ).implode()
     on_rolls = p.filter(
         pl.col("household_id").is_in(covered_households) | pl.col("covered_dibao") | pl.col("covered_tekun")
     )
@@ -319,7 +338,7 @@ def _findings(hh: pl.DataFrame, m: pl.DataFrame, p: pl.DataFrame, month: date) -
         found.append(
             on_rolls.filter(condition).select(
                 pl.lit(kind).alias("kind"),
-                *person,
+                *_person(),
                 programme,
                 evidence.alias("evidence"),
                 pl.lit(sources).alias("sources"),
