@@ -104,19 +104,29 @@ def verify_frames(
     verified = (
         hh_result.filter(pl.col("household_id") >= offset).select(cols).with_columns(pl.col("household_id") - offset)
     )
-    impact = declared.join(verified, on="household_id", suffix="_verified").with_columns(
-        pl.when(pl.col("dibao_eligible") & pl.col("dibao_eligible_verified"))
-        .then(
-            pl.when(pl.col("dibao_amount_fen") == pl.col("dibao_amount_fen_verified"))
-            .then(pl.lit("still_eligible"))
-            .otherwise(pl.lit("amount_changes"))
+    # a household whose every member is reported deceased has no verified row: nothing to pay
+    impact = (
+        declared.join(verified, on="household_id", how="left", suffix="_verified")
+        .with_columns(
+            pl.col("dibao_eligible_verified").fill_null(False),
+            pl.col("dibao_amount_fen_verified").fill_null(0),
+            pl.col("income_fen_verified").fill_null(0),
+            pl.col("members_verified").fill_null(0),
         )
-        .when(pl.col("dibao_eligible"))
-        .then(pl.lit("no_longer_eligible"))
-        .when(pl.col("dibao_eligible_verified"))
-        .then(pl.lit("newly_eligible"))
-        .otherwise(pl.lit("not_eligible"))
-        .alias("impact")
+        .with_columns(
+            pl.when(pl.col("dibao_eligible") & pl.col("dibao_eligible_verified"))
+            .then(
+                pl.when(pl.col("dibao_amount_fen") == pl.col("dibao_amount_fen_verified"))
+                .then(pl.lit("still_eligible"))
+                .otherwise(pl.lit("amount_changes"))
+            )
+            .when(pl.col("dibao_eligible"))
+            .then(pl.lit("no_longer_eligible"))
+            .when(pl.col("dibao_eligible_verified"))
+            .then(pl.lit("newly_eligible"))
+            .otherwise(pl.lit("not_eligible"))
+            .alias("impact")
+        )
     )
     return impact.sort("household_id"), report_lines(members, facts), facts
 
