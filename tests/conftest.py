@@ -26,3 +26,10 @@ def household():
         return {"area": area, "hukou": hukou, "month": month, "members": out}
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def feed_store(settings, tmp_path):
+    """Every test its own (empty) department feed store: never the developer's var/feeds."""
+    settings.FEED_STORE = tmp_path / "feeds"
+    return settings.FEED_STORE

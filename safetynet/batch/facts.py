@@ -119,11 +119,11 @@ def birth_date(person_key: pl.Expr) -> pl.Expr:
     return pl.date(ymd // 10000, (ymd // 100) % 100, ymd % 100)
 
 
-def item_facts(code: str, rows: pl.LazyFrame, month: date) -> pl.LazyFrame:
+def item_facts(code: str, rows: pl.LazyFrame, month: date, known_on: date | None = None) -> pl.LazyFrame:
     """One row per person of the facts ``code`` gives for ``month`` (all of a person's rows in)."""
     first, last, months = window(month)
     in_window = pl.col("month").is_between(first, last)
-    cutoff = as_of(month)
+    cutoff = known_on or as_of(month)
     g = rows.group_by("person_key")
     if code == "deaths":
         dead = rows.filter(pl.col("death_date") < month).group_by("person_key")
@@ -287,13 +287,16 @@ def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
     )  # fmt: skip
 
 
-def person_facts(store: Path, month: date, keys: list[int] | None = None) -> pl.LazyFrame:
-    """The register (or, with ``keys``, just those persons) with every department's facts."""
-    cutoff = as_of(month)
+def person_facts(
+    store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None
+) -> pl.LazyFrame:
+    """The register (or, with ``keys``, just those persons) with every department's facts, as
+    delivered by ``known_on`` (by default the last day before the month)."""
+    cutoff = known_on or as_of(month)
 
     def scan(code: str) -> pl.LazyFrame:
         rows = scan_item(store, code, cutoff)
         return rows.filter(pl.col("person_key").is_in(keys)) if keys is not None else rows
 
-    facts = {code: item_facts(code, scan(code), month) for code in ITEM_FACTS}
+    facts = {code: item_facts(code, scan(code), month, cutoff) for code in ITEM_FACTS}
     return join_facts(register_frame(scan("household_registration")), facts)

@@ -368,18 +368,21 @@ def household_chunks(persons: pl.DataFrame, size: int = CHUNK_PERSONS) -> list[p
     return cuts
 
 
-def screen_store(store: Path, month: date) -> pl.DataFrame:
+def screen_store(store: Path, month: date, known_on: date | None = None) -> pl.DataFrame:
     """The local engine: the whole city from the feed store, in one process."""
-    return screen_store_counted(store, month)[0]
+    return screen_store_counted(store, month, known_on=known_on)[0]
 
 
-def screen_store_counted(store: Path, month: date, progress=None) -> tuple[pl.DataFrame, int]:
+def screen_store_counted(
+    store: Path, month: date, progress=None, known_on: date | None = None, area_prefix: str = ""
+) -> tuple[pl.DataFrame, int]:
     """The whole city, reporting each stage (``progress(label)``); the findings and the persons
-    screened. Facts and relatives are worked out for everyone at once (a relative may live in
-    any household); the rules then run a slice of households at a time, which bounds memory."""
+    screened (in ``area_prefix``). Facts and relatives are worked out for everyone at once (a
+    relative may live in any household); the rules then run a slice of households at a time,
+    which bounds memory."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
-    facts = person_facts(store, month).collect()
+    facts = person_facts(store, month, known_on=known_on).collect()
     step("义务人与亲属关联")
     persons = in_households(with_links(facts.lazy(), month).collect()).drop("household_id")
     del facts
@@ -387,4 +390,5 @@ def screen_store_counted(store: Path, month: date, progress=None) -> tuple[pl.Da
     findings = [screen_persons(chunk, month) for chunk in household_chunks(persons)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
-    return out.sort("kind", "household_no", "id_number"), persons.height
+    screened = persons.height if not area_prefix else persons["area_code"].str.starts_with(area_prefix).sum()
+    return out.sort("kind", "household_no", "id_number"), screened

@@ -6,22 +6,30 @@ partitions through ``DataFrame.mapInArrow``. That keeps one definition of the la
 
 1. Spark lists the store (``department=…/item=…/delivery=YYYY-MM-DD/*.parquet``) and picks the
    deliveries exactly as ``feeds.scan_item`` does for ``facts.as_of(month)``: the latest register
-   and snapshot delivery, the latest delivery of each monthly key (the last row of the last file
-   of that delivery), and the events de-duplicated when more than one delivery is read.
+   and snapshot delivery; from several deliveries, each monthly key's row from the latest
+   delivery holding it (the last file, the last row), and one copy of each event.
 2. Each item is repartitioned by ``person_key`` (so all of a person's rows are in one
    partition), and ``facts.item_facts`` runs on each partition. Spark left-joins the facts onto
    the register (``facts.register_frame``, run per partition) and fills the empty values from
    ``facts.FACT_COLUMNS``, as ``facts.join_facts`` does.
-3. ``screen.relatives`` (one row in, up to five pairs out) and the relative's side of
-   ``screen.pair_facts`` run per partition. Spark joins each pair to the relative's facts, and
+3. ``screen.relatives`` (one person in, up to five pairs out) and ``screen.relative_facts`` run
+   per partition. Spark joins each pair to its relative's facts (``screen.pair_facts``), and
    ``screen.link_flags`` runs per partition. The flags are repartitioned by ``person_key`` and
-   folded per person by ``screen.link_summary``. Spark then joins the fold onto the persons.
+   folded per person by ``screen.link_summary``. Spark joins the fold onto the persons and fills
+   ``able_obligor`` (``screen.with_links``).
 4. The persons are repartitioned by ``household_no``, and ``screen.screen_persons`` runs on each
    partition's whole households. The driver collects the findings (a few per thousand residents)
    and sorts them like the local engine.
 
-The Spark schemas come from the Polars code itself: each stage is run once on empty frames and
-its Polars schema is mapped to Spark types (``spark_schema``).
+Order matters to the rules. ``screen_persons`` takes a household's members in the order they come
+(the register's), and a household's area and the official named in the evidence depend on it.
+Where ``item_facts`` takes a person's last record, a tie falls to the order read. So every row
+carries where ``scan_item`` reads it (``READ_ORDER``: the file's place, the row's in its file),
+and each partition is sorted by it before Polars sees it.
+
+The Spark schemas come from the Polars code itself. Each function that runs in the partitions
+is run once on empty frames to get its schema, and the joins' schemas follow from their
+contracts; ``spark_schema`` maps the Polars types to Spark's.
 
 Running on a cluster
 --------------------

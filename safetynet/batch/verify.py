@@ -58,12 +58,12 @@ def departments_of(items: tuple[str, ...]) -> str:
     return "、".join(dict.fromkeys(DEPARTMENTS[ITEMS[i].department] for i in items))
 
 
-def facts_for(store: Path, month: date, id_numbers: list[str]) -> pl.DataFrame:
+def facts_for(store: Path, month: date, id_numbers: list[str], known_on: date | None = None) -> pl.DataFrame:
     """Each person's facts, whether or not the register lists them (a newcomer's feeds still count)."""
     keys = sorted({int(n[:17]) for n in id_numbers})
-    cutoff = as_of(month)
+    cutoff = known_on or as_of(month)
     facts = {
-        code: item_facts(code, scan_item(store, code, cutoff).filter(pl.col("person_key").is_in(keys)), month)
+        code: item_facts(code, scan_item(store, code, cutoff).filter(pl.col("person_key").is_in(keys)), month, cutoff)
         for code in ITEM_FACTS
     }
     base = pl.LazyFrame({"person_key": keys}, schema={"person_key": pl.Int64})
@@ -89,10 +89,11 @@ def verified_members(members: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame
 
 
 def verify_frames(
-    households: pl.DataFrame, members: pl.DataFrame, store: Path, month: date
+    households: pl.DataFrame, members: pl.DataFrame, store: Path, month: date, known_on: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(impact per household, report lines, the facts read) for declared frames in ``month``."""
-    facts = facts_for(store, month, members["id_number"].to_list())
+    """(impact per household, report lines, the facts read) for declared frames in ``month``,
+    with the data delivered by ``known_on`` (by default the last day before the month)."""
+    facts = facts_for(store, month, members["id_number"].to_list(), known_on)
     found = verified_members(members, facts)
     # Declared and verified households side by side in one run of the rules.
     offset = int(households["household_id"].max()) + 1

@@ -154,6 +154,10 @@ def seed(households: int = 2000, seed: int = 2026, today: date | None = None, pr
         if target:
             _drive(household, target, start, today, clerk, approver, county_users[village.code[:6]], rng)
     _payroll_history(today, approvers, progress)
+    from safetynet.site.demo_feeds import seed_feeds
+
+    city = get_user_model().objects.get(username="city")
+    seed_feeds(city, city, today, seed=seed)
     counts = {}
     for state in Case.objects.values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1

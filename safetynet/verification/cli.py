@@ -92,10 +92,11 @@ def cmd_verify(args) -> int:
     from tqdm import tqdm
 
     from safetynet.policy.money import fmt
-    from safetynet.registry.models import Area, Household
+    from safetynet.registry.models import Area
     from safetynet.registry.selectors import households_for
     from safetynet.verification import services
     from safetynet.verification.models import CheckRun
+    from safetynet.verification.selectors import households_to_review
 
     user = _user(args.user)
     month = _month(args.month)
@@ -110,11 +111,7 @@ def cmd_verify(args) -> int:
         area = Area.objects.filter(code=args.township, level=Area.Level.TOWNSHIP).first()
         if area is None:
             return _fail(f"--township: {args.township} 不是乡镇（街道）代码")
-        households = list(
-            Household.objects.filter(village__code__startswith=area.code, cases__state="covered")
-            .distinct()
-            .prefetch_related("members__incomes", "members__assets", "members__obligors")
-        )
+        households = list(households_to_review(area))
         bar = tqdm(total=len(households), desc="核对", unit="户", file=sys.stderr)
         run = services.check_households(
             user, households, month=month, kind=CheckRun.Kind.TOWNSHIP, area=area, programme=args.programme,

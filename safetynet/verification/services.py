@@ -109,9 +109,16 @@ def _declared_frames(households: list[Household], month: date) -> tuple[pl.DataF
     return household_frames(parsed)
 
 
+def known_on(month: date) -> date | None:
+    """The data a check reads: what was delivered by today for this month (or a later one),
+    what was delivered before the month for a month past."""
+    today = timezone.localdate()
+    return today if month >= today.replace(day=1) else None
+
+
 def _check(households: list[Household], month: date, store: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     hh, members = _declared_frames(households, month)
-    impact, lines, _ = verify.verify_frames(hh, members, store, month)
+    impact, lines, _ = verify.verify_frames(hh, members, store, month, known_on(month))
     return impact, lines
 
 
@@ -224,9 +231,10 @@ def screen_population(
         )
     run.status = CheckRun.Status.RUNNING
     run.save(update_fields=["status"])
-    findings, persons = screen.screen_store_counted(store, month, progress=progress)
-    prefix = area.code if area.code != "3708" else ""
-    findings = findings.filter(pl.col("area_code").str.starts_with(prefix))
+    findings, persons = screen.screen_store_counted(
+        store, month, progress=progress, known_on=known_on(month), area_prefix=_prefix(area)
+    )
+    findings = findings.filter(pl.col("area_code").str.starts_with(_prefix(area)))
     known = {a.code: a for a in Area.objects.filter(code__startswith=area.code)}
     items, unplaced = [], 0
     for f in findings.iter_rows(named=True):
@@ -242,12 +250,14 @@ def screen_population(
         )  # fmt: skip
     counts = {k: n for k, n in findings.group_by("kind").len().iter_rows()}
     with transaction.atomic():
+        before = LedgerItem.objects.filter(month=month, area__code__startswith=area.code).count()
         LedgerItem.objects.bulk_create(items, ignore_conflicts=True)  # a re-run files nothing twice
+        new = LedgerItem.objects.filter(month=month, area__code__startswith=area.code).count() - before
         run.status = CheckRun.Status.DONE
         run.progress = 100
         run.person_checks = persons
         run.findings = findings.height
-        run.summary = {"kinds": counts, "outside_registry_areas": unplaced}
+        run.summary = {"kinds": counts, "outside_registry_areas": unplaced, "new_ledger_items": new}
         run.finished_at = timezone.now()
         run.save()
         record(
@@ -255,6 +265,11 @@ def screen_population(
             details={"month": month.isoformat(), "persons": persons, "findings": counts},
         )  # fmt: skip
     return run, findings
+
+
+def _prefix(area: Area) -> str:
+    """The area-code prefix of an area's residents ("" for the whole city)."""
+    return "" if area.level == Area.Level.CITY else area.code
 
 
 def close_ledger_item(actor, item: LedgerItem, *, outcome: str, on: date) -> LedgerItem:

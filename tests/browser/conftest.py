@@ -36,6 +36,7 @@ def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (make test and .ci/run install it)")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["SAFETYNET_FEED_STORE"] = str(tmp_path_factory.mktemp("feeds"))
     base = os.environ.get("DATABASE_URL", "")
     database = None
     if base.startswith("postgres"):

@@ -1,0 +1,143 @@
+"""The verification centre's fixtures: the office's small city, a feed store in a temporary
+directory, a synthetic city's feeds for screening, and small delivery files written here."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+
+from safetynet.batch.generate import generate_city
+from safetynet.policy import idnumber
+from safetynet.policy.errors import PolicyError
+from safetynet.registry.models import Area
+from safetynet.registry.services import create_household
+from safetynet.site import demo
+from safetynet.verification import services
+from safetynet.verification.models import CheckRun
+from tests.office.conftest import TODAY, city, other_household, poor_household  # noqa: F401  (fixtures)
+
+MONTH = date(2026, 11, 1)  # the synthetic city's screening month
+DELIVERED = date(2026, 10, 31)
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def store(settings, tmp_path) -> Path:
+    """An empty feed store for this test."""
+    path = tmp_path / "feeds"
+    path.mkdir()
+    settings.FEED_STORE = path
+    return path
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("city") / "feeds"
+    generate_city(2000, path, month=MONTH, townships=3, villages=3, seed=3)
+    return path
+
+
+@pytest.fixture
+def city_store(settings, tmp_path, generated) -> Path:
+    """The synthetic city's 19 feeds (2000 households), a copy of its own for this test."""
+    path = tmp_path / "feeds"
+    shutil.copytree(generated, path)
+    settings.FEED_STORE = path
+    return path
+
+
+@pytest.fixture
+def centre(city):
+    """The office's city with staff of another county who must see nothing of 任城区."""
+    return {
+        **city,
+        "wenshang_county": demo.make_staff("wenshang_county", "county", "370830"),
+        "wenshang_verifier": demo.make_staff("wenshang_verifier", "verifier", "370830"),
+    }
+
+
+@pytest.fixture
+def sync_background(monkeypatch):
+    """Run background work at once, in the test's transaction (threads cannot see it on SQLite)."""
+
+    def run_now(run, work):
+        try:
+            work(run)
+        except Exception as exc:
+            message = exc.message("zh") if isinstance(exc, PolicyError) else str(exc)
+            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=message)
+
+    monkeypatch.setattr(services, "in_background", run_now)
+
+
+@pytest.fixture
+def background(transactional_db):
+    """Real background threads need committed data: a transactional test. Afterwards wait for
+    the threads, and empty the append-only audit log the way an administrator would (dropping
+    its triggers for a moment), since SQLite's flush deletes row by row (PostgreSQL truncates)."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("check-run-"):
+            thread.join(60)
+    if connection.vendor == "sqlite":
+        triggers = importlib.import_module("safetynet.supervision.migrations.0002_append_only_triggers")
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_DROP:
+                cursor.execute(sql)
+            cursor.execute("DELETE FROM supervision_auditevent")
+            for sql in triggers.SQLITE_CREATE:
+                cursor.execute(sql)
+
+
+def person_id(born: date, no: int, area: str = "370811") -> str:
+    return idnumber.generate(area, born, no)
+
+
+def write_csv(path: Path, header: str, rows: list[str], encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def unauthorized_household(clerk, village_code: str = "370811001001", names=("赵一", "钱二")):
+    """A household of two registered without any signed authorisation."""
+    members = [
+        {"name": names[0], "id_number": person_id(date(1960, 5, 1), 401), "relation": "head"},
+        {"name": names[1], "id_number": person_id(date(1962, 7, 1), 402), "relation": "spouse"},
+    ]
+    return create_household(clerk, village=Area.objects.get(code=village_code), hukou="urban",
+                            address="测试路 1 号", members=members)  # fmt: skip
+
+
+def wait_for(run_id: int, timeout: float = 60.0) -> CheckRun:
+    """The run once its background thread has finished, polling its status (SQLite may report the
+    table locked while the thread writes: then ask again)."""
+    for thread in threading.enumerate():
+        if thread.name == f"check-run-{run_id}":
+            thread.join(timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            run = CheckRun.objects.get(pk=run_id)
+            if run.status in (CheckRun.Status.DONE, CheckRun.Status.FAILED):
+                return run
+        except OperationalError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+        time.sleep(0.1)
+
+
+__all__ = ["TODAY", "city", "other_household", "poor_household"]
