@@ -130,7 +130,7 @@ def item_facts(code: str, rows: pl.LazyFrame, month: date, known_on: date | None
         out = dead.agg(pl.col("death_date").min(), pl.lit(True).alias("deceased"))
     elif code == "marriage":
         # the person's latest registration decides: the last row of each person in date order
-        ordered = rows.filter(pl.col("event_date") <= cutoff).sort("person_key", "event_date", "status")
+        ordered = rows.filter(pl.col("event_date") <= cutoff).sort("person_key", "event_date", "status", "spouse_key")
         latest = ordered.filter(pl.col("person_key") != pl.col("person_key").shift(-1).fill_null(-1))
         out = latest.select(
             "person_key", pl.when(pl.col("status") == "married").then(pl.col("spouse_key")).alias("spouse_key")
@@ -192,12 +192,14 @@ def item_facts(code: str, rows: pl.LazyFrame, month: date, known_on: date | None
             pl.col("credit_code").min().alias("business_codes"),
         )
     elif code == "public_payroll":
-        paid = rows.filter(in_window).sort("month", "employer")
+        paid = rows.filter(in_window).sort("month", "employer", "role")
         out = paid.group_by("person_key").agg(
             pl.col("role").last().alias("payroll_role"), pl.col("employer").last().alias("payroll_employer")
         )
     elif code == "disability":
-        cert = rows.filter(pl.col("issued_date") <= cutoff).sort("issued_date", "grade", descending=[False, True])
+        cert = rows.filter(pl.col("issued_date") <= cutoff).sort(
+            "issued_date", "grade", "disability_kind", descending=[False, True, True]
+        )
         out = cert.group_by("person_key").agg(
             pl.col("disability_kind").last(), pl.col("grade").last().alias("disability_grade")
         )
@@ -243,7 +245,7 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     for frame in frames[1:]:
         found = frame.get_column("person_key")
         at = sorted_keys.search_sorted(found, side="left").clip(0, max(n - 1, 0))
-        in_base = (sorted_keys.gather(at) == found) if n else pl.Series([False] * frame.height)
+        in_base = (sorted_keys.gather(at) == found) if n else pl.Series([False] * frame.height, dtype=pl.Boolean)
         where = np.full(n, -1, dtype=np.int64)
         where[order.gather(at).filter(in_base).to_numpy()] = np.flatnonzero(in_base.to_numpy())
         index = pl.select(pl.when(pl.lit(where) >= 0).then(pl.lit(where))).to_series()
@@ -287,9 +289,7 @@ def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
     )  # fmt: skip
 
 
-def person_facts(
-    store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None
-) -> pl.LazyFrame:
+def person_facts(store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None) -> pl.LazyFrame:
     """The register (or, with ``keys``, just those persons) with every department's facts, as
     delivered by ``known_on`` (by default the last day before the month)."""
     cutoff = known_on or as_of(month)

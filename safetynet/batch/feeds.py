@@ -203,6 +203,21 @@ def validate(
         .sort("row", "column")
         .cast(REJECTION_SCHEMA)
     )
+    if item.kind == "register":  # one row per resident: a repeated ID number is refused after its first row
+        repeated = pl.col("id_number").str.to_uppercase().is_duplicated() & (
+            pl.int_range(pl.len()) != pl.int_range(pl.len()).min().over(pl.col("id_number").str.to_uppercase())
+        )
+        dup = table.filter(repeated.fill_null(False)).select(
+            pl.lit(file).alias("file"), pl.col("_row").alias("row"), pl.lit("id_number").alias("column"),
+            pl.col("id_number").alias("value"), pl.lit("身份证号重复：同一人只能登记一行").alias("reason"),
+        )  # fmt: skip
+        rejections = pl.concat([rejections, dup.cast(REJECTION_SCHEMA)]).sort("row", "column")
+        checked = checked.with_columns(
+            pl.when(pl.lit(table.select(repeated.fill_null(False)).to_series()))
+            .then(pl.lit("dup"))
+            .otherwise(pl.col("_err_id_number"))
+            .alias("_err_id_number")
+        )
     good = checked.filter(pl.all_horizontal(pl.col(error_cols).is_null()))
     schema = store_schema(item)
     rows = (
@@ -351,9 +366,11 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
     if len(deliveries) == 1:
         return rows.drop("_d")
     if item.kind == "monthly":
+        # a key's rows come from the latest delivery that has it (all of them: two employers'
+        # wages for one month are two rows of one delivery)
         key = ["person_key" if k == "id_number" else k for k in item.key]
-        return rows.sort("_d").unique(subset=key, keep="last", maintain_order=True).drop("_d")
-    return rows.drop("_d").unique()
+        return rows.filter(pl.col("_d") == pl.col("_d").max().over(key)).drop("_d")
+    return rows.drop("_d").unique(maintain_order=True)
 
 
 def as_delivery(item_code: str, rows: pl.DataFrame) -> pl.DataFrame:

@@ -305,7 +305,7 @@ def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.D
     programme = pl.when(pl.col("covered_tekun")).then(pl.lit("tekun")).otherwise(pl.lit("dibao")).alias("programme")
     official_in_household = (
         on_rolls.filter(pl.col("payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
-        .group_by("household_no").agg(pl.col("person_key").min().alias("hh_official_key"), pl.col("payroll_role").first().alias("hh_official_role"))
+        .group_by("household_no").agg(pl.col("person_key").min().alias("hh_official_key"), pl.col("payroll_role").sort_by("person_key").first().alias("hh_official_role"))
     )  # fmt: skip
     on_rolls = on_rolls.join(official_in_household, on="household_no", how="left", maintain_order="left").with_columns(
         pl.coalesce(

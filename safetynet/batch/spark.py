@@ -6,8 +6,8 @@ partitions through ``DataFrame.mapInArrow``. That keeps one definition of the la
 
 1. Spark lists the store (``department=…/item=…/delivery=YYYY-MM-DD/*.parquet``) and picks the
    deliveries exactly as ``feeds.scan_item`` does for ``facts.as_of(month)``: the latest register
-   and snapshot delivery; from several deliveries, each monthly key's row from the latest
-   delivery holding it (the last file, the last row), and one copy of each event.
+   and snapshot delivery; from several deliveries, each monthly key's rows from the latest
+   delivery holding it, and one copy of each event.
 2. Each item is repartitioned by ``person_key`` (so all of a person's rows are in one
    partition), and ``facts.item_facts`` runs on each partition. Spark left-joins the facts onto
    the register (``facts.register_frame``, run per partition) and fills the empty values from
@@ -286,7 +286,7 @@ def list_deliveries(spark: SparkSession, store: str) -> Listing:
 def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> DataFrame:
     """The rows of an item known on ``as_of``, one version of each, as ``feeds.scan_item`` picks
     them: the latest register and snapshot delivery; from several deliveries, a monthly key's
-    row from the latest delivery holding it and the events deduplicated. Each row also carries
+    rows from the latest delivery holding it and the events deduplicated. Each row also carries
     ``READ_ORDER``: where ``scan_item`` reads it (files by delivery, then by name)."""
     item = ITEMS[code]
     store = store_schema(item)
@@ -309,9 +309,12 @@ def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> 
     if len(chosen) == 1:
         return rows
     if item.kind == "monthly":
+        # every row of the latest delivery that has the key
         key = ["person_key" if k == "id_number" else k for k in item.key]
-        latest = Window.partitionBy(*key).orderBy(F.col("_file").desc(), F.col("_row").desc())
-        return rows.withColumn("_n", F.row_number().over(latest)).where(F.col("_n") == 1).drop("_n")
+        delivery = F.create_map(*(x for d in chosen for f in by_delivery[d] for x in (F.lit(_tail(f)), F.lit(d))))
+        rows = rows.withColumn("_delivery", delivery[tail])
+        rows = rows.withColumn("_latest", F.max("_delivery").over(Window.partitionBy(*key)))
+        return rows.where(F.col("_delivery") == F.col("_latest")).drop("_delivery", "_latest")
     # events: one of each row (read where its first copy is)
     first = F.min(F.struct("_file", "_row")).alias("_at")
     return rows.groupBy(*store).agg(first).select(*store, "_at._file", "_at._row")

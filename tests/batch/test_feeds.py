@@ -126,3 +126,26 @@ def test_store_rows_round_trip_through_the_delivery_format(tmp_path):
         back = read_delivery(path, code, DELIVERED)
         assert back.rejections.height == 0, (code, back.rejections.head(3).to_dicts())
         assert back.rows.sort(back.rows.columns).equals(rows.select(back.rows.columns).sort(back.rows.columns)), code
+
+
+def test_a_resident_registered_twice_is_refused_after_the_first_row(tmp_path):
+    header = ["id_number", "name", "household_no", "area_code", "hukou", "relation", "father_id", "mother_id"]
+    rows = [header, [GOOD, "张三", "H1", "370830001001", "rural", "head", "", ""],
+            [OTHER, "李四", "H1", "370830001001", "rural", "spouse", "", ""],
+            [GOOD.lower(), "张三", "H2", "370830001002", "rural", "head", "", ""]]  # fmt: skip
+    delivery = read_delivery(write_csv(tmp_path / "reg.csv", rows), "household_registration", DELIVERED)
+    assert delivery.rows["household_no"].to_list() == ["H1", "H1"]
+    assert [(r["row"], r["reason"]) for r in delivery.rejections.to_dicts()] == [
+        (4, "身份证号重复：同一人只能登记一行")
+    ]
+
+
+def test_two_employers_in_one_month_are_two_wages_and_a_correction_replaces_both(tmp_path):
+    store = tmp_path / "store"
+    header = ["id_number", "month", "wage_income", "tax", "personal_insurance"]
+    two = [header, [GOOD, "2026-09", "1000", "0", "0"], [GOOD, "2026-09", "800", "0", "0"]]
+    write_delivery(store, read_delivery(write_csv(tmp_path / "a.csv", two), "income_tax", date(2026, 9, 30)))
+    assert sorted(scan_item(store, "income_tax", DELIVERED).collect()["wage_income"]) == [80000, 100000]
+    fixed = [header, [GOOD, "2026-09", "1900", "0", "0"]]
+    write_delivery(store, read_delivery(write_csv(tmp_path / "b.csv", fixed), "income_tax", date(2026, 10, 31)))
+    assert scan_item(store, "income_tax", DELIVERED).collect()["wage_income"].to_list() == [190000]
