@@ -30,9 +30,25 @@ def _date(text: str) -> date:
 
 
 def _month(text: str | None) -> date:
+    from safetynet.policy.errors import PolicyError
     from safetynet.policy.household import parse_month
 
-    return parse_month(text) if text else date.today().replace(day=1)
+    try:
+        return parse_month(text) if text else date.today().replace(day=1)
+    except PolicyError as exc:
+        raise _Refused(f"--month: {exc.message('zh')}") from None
+
+
+def _refusals(func):
+    """A command that needs no database: bad arguments are exit 2 with the message."""
+
+    def wrapper(args) -> int:
+        try:
+            return func(args)
+        except _Refused as exc:
+            return _fail(str(exc))
+
+    return wrapper
 
 
 def _user(name: str):
@@ -135,6 +151,7 @@ def cmd_verify(args) -> int:
     return 0
 
 
+@_refusals
 def cmd_screen(args) -> int:
     from tqdm import tqdm
 
@@ -183,6 +200,7 @@ def cmd_screen(args) -> int:
     return 0
 
 
+@_refusals
 def cmd_generate(args) -> int:
     from tqdm import tqdm
 
