@@ -25,6 +25,10 @@ from safetynet.policy.areas import all_areas
 from safetynet.policy.months import add_months
 from safetynet.policy.parameters import value
 
+# Polars' in-memory engine: faster and leaner than its streaming default for these plans
+# (benchmarks/screen.py measured both on the whole city).
+ENGINE = "in-memory"
+
 # One row per person after the item's aggregation, and the value a missing record means.
 FACT_COLUMNS: dict[str, tuple[pl.DataType, object]] = {
     "deceased": (pl.Boolean, False),
@@ -236,7 +240,7 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     """
     codes = list(ITEM_FACTS)
     # Facts in key order: a binary search for keys in order is ten times one for keys at random.
-    frames = pl.collect_all([base, *(facts[c].sort("person_key") for c in codes)])
+    frames = pl.collect_all([base, *(facts[c].sort("person_key") for c in codes)], engine=ENGINE)
     people, n = frames[0], frames[0].height
     keys = people.get_column("person_key")
     order = keys.arg_sort()

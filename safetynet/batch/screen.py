@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import OFFICIAL_ROLES, birth_date, gather_by_key, person_facts
+from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, birth_date, gather_by_key, person_facts
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
@@ -96,7 +96,7 @@ def relative_facts(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
 
 def pair_facts(pairs: pl.LazyFrame, persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     """Each pair with the relative's facts (a relative outside the register: none known)."""
-    pairs_frame, table = pl.collect_all([pairs, relative_facts(persons, month)])
+    pairs_frame, table = pl.collect_all([pairs, relative_facts(persons, month)], engine=ENGINE)
     return pairs_frame.hstack(gather_by_key(pairs_frame.get_column("other_key"), table, "other_key")).lazy()
 
 
@@ -159,7 +159,7 @@ def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
 def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     """The local engine's stage 2: relatives joined and folded in Polars."""
     summary = link_summary(link_flags(pair_facts(relatives(persons), persons, month), month))
-    people, folded = pl.collect_all([persons, summary])
+    people, folded = pl.collect_all([persons, summary], engine=ENGINE)
     return (
         people.hstack(gather_by_key(people.get_column("person_key"), folded))
         .lazy()
@@ -382,9 +382,9 @@ def screen_store_counted(
     which bounds memory."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
-    facts = person_facts(store, month, known_on=known_on).collect()
+    facts = person_facts(store, month, known_on=known_on).collect(engine=ENGINE)
     step("义务人与亲属关联")
-    persons = in_households(with_links(facts.lazy(), month).collect()).drop("household_id")
+    persons = in_households(with_links(facts.lazy(), month).collect(engine=ENGINE)).drop("household_id")
     del facts
     step("按户适用政策规则")
     findings = [screen_persons(chunk, month) for chunk in household_chunks(persons)]

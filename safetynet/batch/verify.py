@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import FACT_COLUMNS, ITEM_FACTS, as_of, item_facts, join_facts
+from safetynet.batch.facts import ENGINE, FACT_COLUMNS, ITEM_FACTS, as_of, item_facts, join_facts
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.batch.feeds import scan_item
 from safetynet.policy.assessment import assess_frames
@@ -67,7 +67,7 @@ def facts_for(store: Path, month: date, id_numbers: list[str], known_on: date | 
         for code in ITEM_FACTS
     }
     base = pl.LazyFrame({"person_key": keys}, schema={"person_key": pl.Int64})
-    return join_facts(base, facts).collect()
+    return join_facts(base, facts).collect(engine=ENGINE)
 
 
 def verified_members(members: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
