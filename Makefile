@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser demo test lint bench clean
+.PHONY: install browser java demo test lint bench bench-screen clean
 
 install: $(STAMP)
 
@@ -21,13 +21,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (browser tests are skipped)"; fi; }
 
+# The Spark parity test runs Spark in local mode: it needs a Java runtime (17 or newer).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
+	  else echo "Java is missing: run 'sudo apt-get install -y default-jre-headless' (the Spark test is skipped)"; fi; }
+
 demo: install
 	$(BIN)/safetynet manage migrate --noinput
 	$(BIN)/safetynet manage seed_demo
 	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
 	$(BIN)/safetynet manage runserver 127.0.0.1:8000
 
-test: install browser
+test: install browser java
 	$(BIN)/ruff check safetynet tests benchmarks
 	$(BIN)/pytest
 
@@ -36,6 +42,10 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/assess.py
+
+# The whole synthetic city (3 million households): several minutes and about 9 GB to generate.
+bench-screen: install
+	$(BIN)/python benchmarks/screen.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

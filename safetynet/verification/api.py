@@ -19,6 +19,7 @@ from safetynet.batch.screen import FINDING_KINDS
 from safetynet.batch.verify import IMPACTS
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
+from safetynet.site.api import Errors
 from safetynet.site.auth import STAFF_AUTH
 from safetynet.verification import selectors, services
 from safetynet.verification.models import CheckRun
@@ -40,16 +41,6 @@ MAX_PAGE = 1_000_000
 def _page(qs, page: int) -> tuple[int, list]:
     page = min(max(page, 1), MAX_PAGE)  # a huge page number must not overflow the database's integers
     return page, list(qs[(page - 1) * PAGE : page * PAGE])
-
-
-class ErrorItem(Schema):
-    loc: str
-    type: str
-    msg: str
-
-
-class Errors(Schema):
-    detail: list[ErrorItem]
 
 
 class DeliveryOut(Schema):

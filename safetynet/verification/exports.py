@@ -20,21 +20,30 @@ def sources_zh(sources: str) -> str:
     return "；".join(f"{ITEMS[c].name}（{DEPARTMENTS[ITEMS[c].department]}）" for c in sources.split(",") if c in ITEMS)
 
 
-def findings_sheet(rows: Iterable[dict], title: str = "筛查发现") -> bytes:
+def sheet(title: str, headers: Iterable[str], rows: Iterable[Iterable], widths: Iterable[int]) -> bytes:
+    """One worksheet: a bold header row, the rows, the column widths."""
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(list(HEADERS))
+    ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for i, f in enumerate(rows, start=1):
-        ws.append([
-            i, FINDING_KINDS[f["kind"]][0], f["household_no"], f["id_number"] or "", f["area_code"],
-            PROGRAMMES.get(f["programme"] or "", f["programme"]), f["evidence"], sources_zh(f["sources"]),
-            f"{f['month']:%Y-%m}",
-        ])  # fmt: skip
-    for column, width in zip("ABCDEFGHI", (6, 26, 18, 20, 14, 6, 80, 60, 10), strict=True):
+    for row in rows:
+        ws.append(list(row))
+    for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def findings_sheet(rows: Iterable[dict], title: str = "筛查发现") -> bytes:
+    lines = (
+        [
+            i, FINDING_KINDS[f["kind"]][0], f["household_no"], f["id_number"] or "", f["area_code"],
+            PROGRAMMES.get(f["programme"] or "", f["programme"]), f["evidence"], sources_zh(f["sources"]),
+            f"{f['month']:%Y-%m}",
+        ]
+        for i, f in enumerate(rows, start=1)
+    )  # fmt: skip
+    return sheet(title, HEADERS, lines, (6, 26, 18, 20, 14, 6, 80, 60, 10))

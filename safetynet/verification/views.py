@@ -29,8 +29,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from safetynet.batch import feeds
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
@@ -44,7 +42,7 @@ from safetynet.registry.views import _lang
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification import selectors, services
-from safetynet.verification.exports import HEADERS, PROGRAMMES, sources_zh
+from safetynet.verification.exports import HEADERS, PROGRAMMES, sheet, sources_zh
 from safetynet.verification.models import CheckRun, FeedDelivery
 
 # Whose work needs the whole ID number of a ledger item or a checked member; above them a masked one serves.
@@ -280,27 +278,11 @@ def rejections_file(request, delivery_id: int, fmt: str):
         writer.writerows(rows)
         response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        response = HttpResponse(_sheet("拒收明细", REJECTION_HEADERS, rows, (24, 8, 16, 24, 40)), content_type=XLSX)
+        response = HttpResponse(sheet("拒收明细", REJECTION_HEADERS, rows, (24, 8, 16, 24, 40)), content_type=XLSX)
     else:
         raise Http404("format")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
-
-
-def _sheet(title: str, headers, rows, widths) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
-        ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 @login_required
@@ -414,7 +396,7 @@ def ledger_xlsx(request):
         filters = {k: v for k, v in chosen.items() if v}
         record(request.user, "ledger.export", object_type="ledger", object_id=staff.area_id, area_code=staff.area_id,
                details={"filters": filters, "rows": len(rows), "full_ids": full})  # fmt: skip
-    body = _sheet("问题台账", LEDGER_HEADERS, rows, (6, 26, 18, 20, 14, 6, 80, 60, 10, 16, 8, 12, 40))
+    body = sheet("问题台账", LEDGER_HEADERS, rows, (6, 26, 18, 20, 14, 6, 80, 60, 10, 16, 8, 12, 40))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y-%m-%d}.xlsx"'
     return response
