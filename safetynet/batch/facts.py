@@ -133,9 +133,15 @@ def item_facts(code: str, rows: pl.LazyFrame, month: date, known_on: date | None
         dead = rows.filter(pl.col("death_date") < month).group_by("person_key")
         out = dead.agg(pl.col("death_date").min(), pl.lit(True).alias("deceased"))
     elif code == "marriage":
-        # the person's latest registration decides: the last row of each person in date order
-        ordered = rows.filter(pl.col("event_date") <= cutoff).sort("person_key", "event_date", "status", "spouse_key")
-        latest = ordered.filter(pl.col("person_key") != pl.col("person_key").shift(-1).fill_null(-1))
+        # The person's latest registration decides. Most people have one: only those with more
+        # are put in date order (ties broken by status and spouse, so that any engine agrees).
+        known = rows.filter(pl.col("event_date") <= cutoff)
+        repeated = pl.col("person_key").is_duplicated()
+        ordered = known.filter(repeated).sort("person_key", "event_date", "status", "spouse_key")
+        latest = pl.concat([
+            known.filter(~repeated),
+            ordered.filter(pl.col("person_key") != pl.col("person_key").shift(-1).fill_null(-1)),
+        ])  # fmt: skip
         out = latest.select(
             "person_key", pl.when(pl.col("status") == "married").then(pl.col("spouse_key")).alias("spouse_key")
         )
@@ -265,23 +271,37 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     )
 
 
+class KeyIndex:
+    """A table (one row per key) made ready for lookups by key: sorted once, searched often."""
+
+    def __init__(self, table: pl.DataFrame, key: str = "person_key"):
+        self.values = table.drop(key)
+        self.order = table.get_column(key).arg_sort()
+        self.sorted_keys = table.get_column(key).gather(self.order)
+
+    def gather(self, keys: pl.Series) -> pl.DataFrame:
+        """The rows for each of ``keys`` in order, nulls where there is none or the key is null:
+        a left join keeping the left side's order, by binary search (the keys searched in order,
+        which is ten times faster than at random)."""
+        n, size = keys.len(), self.values.height
+        if size == 0 or n == 0:
+            return self.values.clear(n)
+        wanted_at = keys.is_not_null().arg_true()
+        wanted = keys.gather(wanted_at)
+        asked = wanted.arg_sort()
+        in_order = wanted.gather(asked)
+        at = self.sorted_keys.search_sorted(in_order, side="left").clip(0, size - 1)
+        hit = (self.sorted_keys.gather(at) == in_order).to_numpy()
+        # the table row for each key asked, scattered back to where it was asked (O(n))
+        where = np.full(n, -1, dtype=np.int64)
+        where[wanted_at.gather(asked).to_numpy()[hit]] = self.order.gather(at).to_numpy()[hit]
+        rows = pl.Series(where).set(pl.Series(where < 0), None)
+        return self.values.select(pl.all().gather(rows))
+
+
 def gather_by_key(keys: pl.Series, table: pl.DataFrame, key: str = "person_key") -> pl.DataFrame:
-    """The rows of ``table`` (one per ``key``) for each of ``keys`` in order, nulls where it has
-    none: a left join that keeps the left side's order, by binary search in the sorted keys
-    (the keys searched for in order too: a search in order is ten times one at random)."""
-    values = table.drop(key)
-    if table.height == 0 or keys.len() == 0:
-        return values.clear(keys.len()) if table.height == 0 else values.clear()
-    order = table.get_column(key).arg_sort()
-    sorted_keys = table.get_column(key).gather(order)
-    asked = keys.arg_sort()
-    wanted = keys.gather(asked)
-    at = sorted_keys.search_sorted(wanted, side="left").clip(0, table.height - 1)
-    hit = sorted_keys.gather(at) == wanted
-    rows_sorted = order.gather(at).set(~hit, None)
-    # back to the order asked: the row for keys[asked[i]] is rows_sorted[i]
-    rows = rows_sorted.gather(asked.arg_sort())
-    return values.select(pl.all().gather(rows))
+    """``table``'s row for each of ``keys`` (see ``KeyIndex.gather``)."""
+    return KeyIndex(table, key).gather(keys)
 
 
 def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:

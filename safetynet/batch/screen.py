@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, birth_date, gather_by_key, person_facts
+from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, KeyIndex, birth_date, gather_by_key, person_facts
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
@@ -89,7 +89,13 @@ def relative_facts(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     area = pl.col("area_code").str.slice(0, 6).alias("_area")
     return (
         persons.with_columns(own, area)
-        .join(_income_lines(month), left_on=["_area", "hukou"], right_on=["area", "hukou"], how="left")
+        .join(
+            _income_lines(month),
+            left_on=["_area", "hukou"],
+            right_on=["area", "hukou"],
+            how="left",
+            maintain_order="left",
+        )
         .select(pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS))
     )
 
@@ -156,8 +162,8 @@ def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
     return able.join(officials, on="person_key", how="left")
 
 
-def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
-    """The local engine's stage 2: relatives joined and folded in Polars."""
+def with_links_by_pairs(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """Stage 2 as the Spark job runs it: every (person, relative) pair, judged and folded."""
     summary = link_summary(link_flags(pair_facts(relatives(persons), persons, month), month))
     people, folded = pl.collect_all([persons, summary], engine=ENGINE)
     return (
@@ -165,6 +171,64 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
         .lazy()
         .with_columns(pl.col("able_obligor").fill_null(False))
     )
+
+
+def person_flags(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """What each person is as somebody's relative, judged once by the same ``link_flags``: able
+    to support as a spouse or parent, able as a child (only once adult), official or not."""
+    as_relative = relative_facts(persons, month).with_columns(
+        pl.col("other_key").alias("person_key"), pl.lit("spouse").alias("link")
+    )
+    as_spouse = link_flags(as_relative, month).rename({"able": "able_as_spouse_or_parent"})
+    as_child = link_flags(as_relative.with_columns(pl.lit("child").alias("link")), month)
+    return pl.concat([as_spouse, as_child.select(pl.col("able").alias("able_as_child"))], how="horizontal")
+
+
+def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
+    """The local engine's stage 2, person by person rather than pair by pair (the same answers
+    as ``with_links_by_pairs``, which Spark runs; tests compare them): each person is judged once
+    as a relative, then each person looks up their spouse and parents, and each parent folds
+    their children. A relative outside the register is not shown to be unable, nor an official."""
+    people, flags = pl.collect_all([persons, person_flags(persons, month)], engine=ENGINE)
+    index = KeyIndex(flags.drop("able_as_child"))
+    looked = {}
+    for link in ("spouse", "father", "mother"):
+        keys = people.get_column(f"{link}_key")
+        looked[link] = index.gather(keys).with_columns(
+            # a relative named but not in the register counts as able (nothing shows otherwise)
+            pl.col("able_as_spouse_or_parent").fill_null(pl.lit(keys.is_not_null())).alias("able")
+        )
+    # each parent's children, folded: any adult child able; the official child with the lowest key
+    with_own = people.select("father_key", "mother_key").hstack(
+        flags.select("able_as_child", "official_key", "official_role")
+    )
+    children = pl.concat([
+        with_own.filter(pl.col(c).is_not_null()).select(pl.col(c).alias("parent_key"), "able_as_child",
+                                                        "official_key", "official_role")
+        for c in ("father_key", "mother_key")
+    ])  # fmt: skip
+    able_child = children.group_by("parent_key").agg(pl.col("able_as_child").any().alias("able"))
+    official_child = (
+        children.filter(pl.col("official_key").is_not_null())
+        .sort("parent_key", "official_key")
+        .group_by("parent_key", maintain_order=True)
+        .agg(pl.col("official_key").first(), pl.col("official_role").first())
+    )
+    folded = able_child.join(official_child, on="parent_key", how="left")
+    looked["children"] = gather_by_key(people.get_column("person_key"), folded, "parent_key")
+    able = pl.any_horizontal(*(pl.lit(f.get_column("able")) for f in looked.values())).fill_null(False)
+    keys = pl.DataFrame({k: f.get_column("official_key") for k, f in looked.items()})
+    roles = pl.DataFrame({k: f.get_column("official_role") for k, f in looked.items()})
+    lowest = keys.select(pl.min_horizontal(pl.all())).to_series()
+    role = roles.select(
+        pl.coalesce(pl.when(pl.lit(keys.get_column(k)) == pl.lit(lowest)).then(pl.col(k)) for k in looked)
+    ).to_series()
+    # ID numbers only for the few with an official relative (the check digit is costly)
+    some = lowest.is_not_null().arg_true()
+    numbers = pl.DataFrame({"k": lowest.gather(some)}).select(id_number_of(pl.col("k"))).to_series()
+    official_id = pl.repeat(None, lowest.len(), dtype=pl.String, eager=True).scatter(some, numbers)
+    official_id = official_id.alias("official_relative_id")
+    return people.with_columns(able.alias("able_obligor"), official_id, role.alias("official_relative_role")).lazy()
 
 
 def _yuan(fen: pl.Expr) -> pl.Expr:

@@ -136,7 +136,14 @@ def test_screening_runs_to_done_and_fills_the_ledger_and_its_export(server, page
     assert f"核对批次 #{run_id} 已开始，在后台运行" in _messages(page)
     assert f"核对批次 #{run_id}：全市筛查 · 济宁市" in page.inner_text("h1")
 
-    # The list shows the run's progress, polled by htmx, until it is done.
+    # The run's page polls its progress (htmx) and reloads itself with the findings once it is done.
+    badge = page.locator(f"#run-{run_id}-progress")
+    expect(badge).to_have_attribute("data-status", re.compile("^(done|failed)$"), timeout=RUN_TIMEOUT)
+    assert page.locator("#run-error").count() == 0, page.inner_text("#run-error")
+    expect(badge).to_have_text("完成")
+    expect(page.locator("#kinds tbody tr").first).not_to_contain_text("筛查完成后显示")
+
+    # The list says so too.
     page.click("text=返回核对批次")
     page.wait_for_url("**/verification/runs/")
     badge = page.locator(f"#run-{run_id}-progress")
