@@ -309,7 +309,8 @@ def write_delivery(store: Path, delivery: Delivery) -> tuple[Path, bool]:
     path and whether it was already there (the same delivery imported again changes nothing)."""
     target = partition_dir(store, delivery.item, delivery.delivered) / delivery.part_name
     existed = target.exists()
-    _atomic_write(target, lambda p: delivery.rows.write_parquet(p, statistics=True))
+    rows = in_store_order(delivery.item, delivery.rows)
+    _atomic_write(target, lambda p: rows.write_parquet(p, statistics=True))
     if delivery.rejections.height:
         report = rejection_path(store, delivery)
         _atomic_write(report, lambda p: delivery.rejections.write_csv(p))
@@ -338,8 +339,15 @@ def write_item(store: Path, item_code: str, delivered: date, rows: pl.DataFrame,
     item = ITEMS[item_code]
     target = partition_dir(store, item, delivered) / f"{part}.parquet"
     frame = rows.with_columns(_keys(item)).select(list(store_schema(item))).cast(store_schema(item))
+    frame = in_store_order(item, frame)
     _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True))
     return target
+
+
+def in_store_order(item: Item, rows: pl.DataFrame) -> pl.DataFrame:
+    """Every file of the store is in ``person_key`` order (the register: as delivered, household
+    by household), which ``scan_item`` declares, so that summing up per person needs no hashing."""
+    return rows if item.kind == "register" else rows.sort("person_key", maintain_order=True)
 
 
 def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
@@ -363,6 +371,8 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
         for f in files
     ]
     rows = pl.concat(frames, how="vertical")
+    if len(files) == 1 and item.kind != "register":
+        rows = rows.with_columns(pl.col("person_key").set_sorted())  # written so (``in_store_order``)
     if len(deliveries) == 1:
         return rows.drop("_d")
     if item.kind == "monthly":

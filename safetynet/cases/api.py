@@ -84,7 +84,8 @@ def list_cases(request, state: str | None = None, page: int = 1):
     qs = selectors.cases_for(request.user).order_by("-id")
     if state:
         qs = qs.filter(state=state)
-    start = (max(page, 1) - 1) * 50
+    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
+    start = (page - 1) * 50
     return {"count": qs.count(), "page": page, "results": [case_out(request, c) for c in qs[start:start + 50]]}
 
 

@@ -85,7 +85,8 @@ def get_run(request, run_id: int):
 def lines(request, run_id: int, page: int = 1):
     run = selectors.run_for(request.user, run_id)
     full = sees_full_ids(request.user)
-    start = (max(page, 1) - 1) * 200
+    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
+    start = (page - 1) * 200
     return [
         {"id": p.pk, "case": p.case_id, "recipient_name": p.recipient.name,
          "recipient_id_number": p.recipient.id_number if full else mask_id(p.recipient.id_number),

@@ -52,7 +52,8 @@ def household_out(h, full_ids: bool) -> dict:
 @router.get("/households", response=Page, summary="在辖区内查询家庭（姓名、身份证号码或其后几位、住址）")
 def list_households(request, q: str, page: int = 1):
     qs = search_households(request.user, q).prefetch_related("members")
-    start = (max(page, 1) - 1) * 20
+    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
+    start = (page - 1) * 20
     full = sees_full_ids(request.user)
     return {"count": qs.count(), "page": page, "results": [household_out(h, full) for h in qs[start:start + 20]]}
 

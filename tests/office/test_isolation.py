@@ -131,3 +131,14 @@ def test_every_view_of_personal_data_is_audited(city, target):
     views = AuditEvent.objects.filter(action__endswith=".view").order_by("-id")[:2]
     assert AuditEvent.objects.filter(action__endswith=".view").count() == before + 2
     assert {v.actor_name for v in views} == {"county"}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/cases", "/api/v1/households?q=1"])
+def test_a_huge_page_number_is_an_empty_page_not_an_error(city, url):
+    client = Client()
+    client.force_login(city["clerk"])
+    sep = "&" if "?" in url else "?"
+    response = client.get(f"{url}{sep}page=99999999999999999999")
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
