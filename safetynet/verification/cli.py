@@ -2,7 +2,7 @@
 
     safetynet feeds formats [--item CODE]
     safetynet feeds import FILE... --item CODE --delivered YYYY-MM-DD --user USER
-    safetynet verify --household ID | --township CODE --month YYYY-MM --user USER
+    safetynet verify --household ID | --township CODE | --day YYYY-MM-DD [--month YYYY-MM] --user USER
     safetynet screen --out DIR [--month YYYY-MM] [--store DIR] [--user USER]
     safetynet generate --households N --out DIR [--month YYYY-MM] [--seed N]
 
@@ -22,11 +22,11 @@ from safetynet.batch.feeds import FeedError
 from safetynet.payments.cli import _as_staff, _fail, _Refused, _setup
 
 
-def _date(text: str) -> date:
+def _date(text: str, option: str = "--delivered") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _Refused(f"--delivered: {text} 不是日期（应为 YYYY-MM-DD）") from None
+        raise _Refused(f"{option}: {text} 不是日期（应为 YYYY-MM-DD）") from None
 
 
 def _month(text: str | None) -> date:
@@ -112,13 +112,22 @@ def cmd_verify(args) -> int:
     from safetynet.registry.selectors import households_for
     from safetynet.verification import services
     from safetynet.verification.models import CheckRun
-    from safetynet.verification.selectors import households_to_review
+    from safetynet.verification.selectors import applicants_of_day, households_to_review
 
     user = _user(args.user)
     month = _month(args.month)
     if not services.has_data(services.store_path()):
         return _fail(f"核对中心尚未导入任何部门数据（{services.store_path()}）")
-    if args.household:
+    if args.day:
+        day = _date(args.day, "--day")
+        households = list(applicants_of_day(user.staff.area, day))
+        bar = tqdm(total=len(households), desc="核对", unit="户", file=sys.stderr)
+        run = services.check_households(
+            user, households, month=day.replace(day=1), kind=CheckRun.Kind.APPLICANTS, area=user.staff.area,
+            programme=args.programme, progress=lambda done, total: bar.update(done - bar.n),
+        )  # fmt: skip
+        bar.close()
+    elif args.household:
         household = households_for(user).filter(pk=args.household).first()
         if household is None:
             return _fail(f"--household: 找不到 {args.household}，或不在 {args.user} 的辖区内")
@@ -246,6 +255,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--household", type=int, help="家庭编号")
     which.add_argument("--township", help="乡镇（街道）代码：核对其全部保障对象（定期复核）")
+    which.add_argument("--day", help="日期 YYYY-MM-DD：核对该用户辖区内当日受理的全部申请家庭")
     p.add_argument("--month", help="核对月份 YYYY-MM；缺省为本月")
     p.add_argument("--programme", choices=("dibao", "tekun"), default="dibao")
     p.add_argument("--user", required=True, help="办理的工作人员用户名")

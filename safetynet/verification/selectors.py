@@ -26,6 +26,16 @@ def missing_authorizations(household: Household, programme: str = "dibao") -> li
     return [name for name, number in people if number not in signed]
 
 
+def applicants_of_day(area: Area, day) -> QuerySet[Household]:
+    """The households whose application was opened on ``day`` in the area: a day's batch."""
+    return (
+        Household.objects.filter(village__code__startswith=area.code, cases__opened_on=day)
+        .distinct()
+        .order_by("id")
+        .prefetch_related("members__incomes", "members__assets", "members__obligors")
+    )
+
+
 def households_to_review(township: Area) -> QuerySet[Household]:
     """The households of a township with a case on the rolls: what a periodic re-check covers."""
     from safetynet.reports.selectors import COVERED_STATES

@@ -92,3 +92,25 @@ def test_verify_refuses_without_data_and_outside_the_area(city, poor_household, 
     assert "不在 clerk 的辖区内" in capsys.readouterr().err
     assert main(["verify", "--household", str(poor_household.pk), "--user", "clerk", "--month", "2024-03"]) == 0
     assert "核对批次" in capsys.readouterr().out
+
+
+def test_a_days_applicants_are_checked_as_one_batch(city, poor_household, other_household, store, capsys):
+    from safetynet.batch.feeds import write_item
+    from safetynet.cases import services as cases
+    from safetynet.verification.models import CheckRun
+    from tests.office.conftest import TODAY
+
+    for household, clerk in ((poor_household, "clerk"), (other_household, "other_clerk")):
+        head = household.members.get(relation="head")
+        cases.start_precheck(city[clerk], household=household, programme="dibao", applicant=head, on=TODAY)
+    head = poor_household.members.get(relation="head")
+    write_item(store, "deposits", date(2024, 3, 1), pl.DataFrame({
+        "person_key": [int(head.id_number[:17])], "id_number": [head.id_number], "institution": ["农业银行"],
+        "balance": [50_000_000], "as_of": [date(2024, 2, 29)],
+    }))  # fmt: skip
+    assert main(["verify", "--day", "2024-03-04", "--user", "county"]) == 0
+    out = capsys.readouterr().out
+    run = CheckRun.objects.filter(kind=CheckRun.Kind.APPLICANTS).get()
+    assert run.households == 2 and f"核对批次 #{run.pk}（当日申请核对）：2 户" in out
+    assert main(["verify", "--day", "2024-02-30", "--user", "county"]) == 2
+    assert "--day" in capsys.readouterr().err
