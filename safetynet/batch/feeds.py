@@ -310,7 +310,7 @@ def write_delivery(store: Path, delivery: Delivery) -> tuple[Path, bool]:
     target = partition_dir(store, delivery.item, delivery.delivered) / delivery.part_name
     existed = target.exists()
     rows = in_store_order(delivery.item, delivery.rows)
-    _atomic_write(target, lambda p: rows.write_parquet(p, statistics=True))
+    _atomic_write(target, lambda p: rows.write_parquet(p, statistics=True, metadata=_order_note(delivery.item)))
     if delivery.rejections.height:
         report = rejection_path(store, delivery)
         _atomic_write(report, lambda p: delivery.rejections.write_csv(p))
@@ -340,7 +340,7 @@ def write_item(store: Path, item_code: str, delivered: date, rows: pl.DataFrame,
     target = partition_dir(store, item, delivered) / f"{part}.parquet"
     frame = rows.with_columns(_keys(item)).select(list(store_schema(item))).cast(store_schema(item))
     frame = in_store_order(item, frame)
-    _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True))
+    _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True, metadata=_order_note(item)))
     return target
 
 
@@ -348,6 +348,14 @@ def in_store_order(item: Item, rows: pl.DataFrame) -> pl.DataFrame:
     """Every file of the store is in ``person_key`` order (the register: as delivered, household
     by household), which ``scan_item`` declares, so that summing up per person needs no hashing."""
     return rows if item.kind == "register" else rows.sort("person_key", maintain_order=True)
+
+
+ORDER_NOTE = "safetynet_order"
+
+
+def _order_note(item: Item) -> dict[str, str]:
+    """Written into each file, so that a reader trusts the order only of files it wrote so."""
+    return {} if item.kind == "register" else {ORDER_NOTE: "person_key"}
 
 
 def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
@@ -371,7 +379,7 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
         for f in files
     ]
     rows = pl.concat(frames, how="vertical")
-    if len(files) == 1 and item.kind != "register":
+    if len(files) == 1 and pl.read_parquet_metadata(files[0]).get(ORDER_NOTE) == "person_key":
         rows = rows.with_columns(pl.col("person_key").set_sorted())  # written so (``in_store_order``)
     if len(deliveries) == 1:
         return rows.drop("_d")

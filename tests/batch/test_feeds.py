@@ -149,3 +149,18 @@ def test_two_employers_in_one_month_are_two_wages_and_a_correction_replaces_both
     fixed = [header, [GOOD, "2026-09", "1900", "0", "0"]]
     write_delivery(store, read_delivery(write_csv(tmp_path / "b.csv", fixed), "income_tax", date(2026, 10, 31)))
     assert scan_item(store, "income_tax", DELIVERED).collect()["wage_income"].to_list() == [190000]
+
+
+def test_only_files_written_in_person_order_are_read_as_such(tmp_path):
+    """A file put in the store by hand, out of order, is still summed up correctly."""
+    store = tmp_path / "store"
+    path = write_csv(tmp_path / "d.csv", DEPOSITS[:2] + [[OTHER, "工商银行", "5", "2026-10-31"]])
+    target, _ = write_delivery(store, read_delivery(path, "deposits", DELIVERED))
+    assert pl.read_parquet_metadata(target).get(feeds.ORDER_NOTE) == "person_key"
+    shuffled = pl.read_parquet(target).reverse()  # no order note any more: written by hand
+    shuffled = pl.concat([shuffled, shuffled.head(1)])  # the first person twice, apart
+    shuffled.write_parquet(target)
+    from safetynet.batch.facts import item_facts
+
+    got = item_facts("deposits", scan_item(store, "deposits", DELIVERED), date(2026, 11, 1)).collect()
+    assert dict(got.iter_rows()) == {int(OTHER[:17]): 500, int(GOOD[:17]): 2 * 120050}
