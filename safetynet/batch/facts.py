@@ -13,6 +13,8 @@ counts as none), rounded down to the fen, in the applicant's favour.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -255,15 +257,19 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     keys = people.get_column("person_key")
     order = keys.arg_sort()
     sorted_keys = keys.gather(order)
-    columns: list[pl.Series] = []
-    for frame in frames[1:]:
+
+    def attached(frame: pl.DataFrame) -> list[pl.Series]:
         found = frame.get_column("person_key")
         at = sorted_keys.search_sorted(found, side="left").clip(0, max(n - 1, 0))
         in_base = (sorted_keys.gather(at) == found) if n else pl.Series([False] * frame.height, dtype=pl.Boolean)
         where = np.full(n, -1, dtype=np.int64)
         where[order.gather(at).filter(in_base).to_numpy()] = np.flatnonzero(in_base.to_numpy())
         index = pl.select(pl.when(pl.lit(where) >= 0).then(pl.lit(where))).to_series()
-        columns.extend(frame.drop("person_key").select(pl.all().gather(index)).get_columns())
+        return frame.drop("person_key").select(pl.all().gather(index)).get_columns()
+
+    # the items one per thread: the searches and scatters hold one core each
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        columns = [c for cols in pool.map(attached, frames[1:]) for c in cols]
     return (
         people.hstack(columns)
         .lazy()

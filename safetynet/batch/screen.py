@@ -18,9 +18,12 @@ for or receive tekun is not reported as missed for dibao.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, KeyIndex, birth_date, gather_by_key, person_facts
@@ -191,44 +194,58 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     their children. A relative outside the register is not shown to be unable, nor an official."""
     people, flags = pl.collect_all([persons, person_flags(persons, month)], engine=ENGINE)
     index = KeyIndex(flags.drop("able_as_child"))
-    looked = {}
-    for link in ("spouse", "father", "mother"):
+
+    def relative(link: str) -> pl.DataFrame:
         keys = people.get_column(f"{link}_key")
-        looked[link] = index.gather(keys).with_columns(
+        return index.gather(keys).with_columns(
             # a relative named but not in the register counts as able (nothing shows otherwise)
             pl.col("able_as_spouse_or_parent").fill_null(pl.lit(keys.is_not_null())).alias("able")
         )
-    # each parent's children, folded: any adult child able; the official child with the lowest key
-    with_own = people.select("father_key", "mother_key").hstack(
-        flags.select("able_as_child", "official_key", "official_role")
-    )
-    children = pl.concat([
-        with_own.filter(pl.col(c).is_not_null()).select(pl.col(c).alias("parent_key"), "able_as_child",
-                                                        "official_key", "official_role")
-        for c in ("father_key", "mother_key")
-    ])  # fmt: skip
-    able_child = children.group_by("parent_key").agg(pl.col("able_as_child").any().alias("able"))
-    official_child = (
-        children.filter(pl.col("official_key").is_not_null())
-        .sort("parent_key", "official_key")
-        .group_by("parent_key", maintain_order=True)
-        .agg(pl.col("official_key").first(), pl.col("official_role").first())
-    )
-    folded = able_child.join(official_child, on="parent_key", how="left")
-    looked["children"] = gather_by_key(people.get_column("person_key"), folded, "parent_key")
-    able = pl.any_horizontal(*(pl.lit(f.get_column("able")) for f in looked.values())).fill_null(False)
+
+    def children() -> pl.DataFrame:
+        """Each parent's children, folded: any adult child able; the official with the lowest key."""
+        with_own = people.select("father_key", "mother_key").hstack(
+            flags.select("able_as_child", "official_key", "official_role")
+        )
+        kids = pl.concat([
+            with_own.filter(pl.col(c).is_not_null()).select(pl.col(c).alias("parent_key"), "able_as_child",
+                                                            "official_key", "official_role")
+            for c in ("father_key", "mother_key")
+        ])  # fmt: skip
+        able_child = kids.group_by("parent_key").agg(pl.col("able_as_child").any().alias("able"))
+        official_child = (
+            kids.filter(pl.col("official_key").is_not_null())
+            .sort("parent_key", "official_key")
+            .group_by("parent_key", maintain_order=True)
+            .agg(pl.col("official_key").first(), pl.col("official_role").first())
+        )
+        folded = able_child.join(official_child, on="parent_key", how="left")
+        return gather_by_key(people.get_column("person_key"), folded, "parent_key")
+
+    # the four lookups are independent: one per thread
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        futures = {link: pool.submit(relative, link) for link in ("spouse", "father", "mother")}
+        futures["children"] = pool.submit(children)
+        looked = {link: future.result() for link, future in futures.items()}
+    able = pl.Series("able_obligor", np.logical_or.reduce([f.get_column("able").fill_null(False).to_numpy()
+                                                           for f in looked.values()]))  # fmt: skip
+    # the official among the relatives: worked out only for the few who have one
     keys = pl.DataFrame({k: f.get_column("official_key") for k, f in looked.items()})
-    roles = pl.DataFrame({k: f.get_column("official_role") for k, f in looked.items()})
+    some = keys.select(pl.any_horizontal(pl.all().is_not_null())).to_series().arg_true()
+    keys = keys.gather(some)
+    roles = pl.DataFrame({k: f.get_column("official_role").gather(some) for k, f in looked.items()})
     lowest = keys.select(pl.min_horizontal(pl.all())).to_series()
     role = roles.select(
         pl.coalesce(pl.when(pl.lit(keys.get_column(k)) == pl.lit(lowest)).then(pl.col(k)) for k in looked)
     ).to_series()
-    # ID numbers only for the few with an official relative (the check digit is costly)
-    some = lowest.is_not_null().arg_true()
-    numbers = pl.DataFrame({"k": lowest.gather(some)}).select(id_number_of(pl.col("k"))).to_series()
-    official_id = pl.repeat(None, lowest.len(), dtype=pl.String, eager=True).scatter(some, numbers)
-    official_id = official_id.alias("official_relative_id")
-    return people.with_columns(able.alias("able_obligor"), official_id, role.alias("official_relative_role")).lazy()
+    numbers = pl.DataFrame({"k": lowest}).select(id_number_of(pl.col("k"))).to_series()
+
+    def spread(values: pl.Series, name: str) -> pl.Series:  # a fresh column each: scatter writes in place
+        return pl.repeat(None, people.height, dtype=pl.String, eager=True).scatter(some, values).alias(name)
+
+    return people.with_columns(
+        able, spread(numbers, "official_relative_id"), spread(role, "official_relative_role")
+    ).lazy()
 
 
 def _yuan(fen: pl.Expr) -> pl.Expr:
