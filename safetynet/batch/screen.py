@@ -31,7 +31,7 @@ from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
 from safetynet.policy.idnumber import check_digit_expr
-from safetynet.policy.obligors import able_obligor, income_line_fen
+from safetynet.policy.obligors import able_obligor, income_line_fen, obligor_link
 from safetynet.policy.rules import age_at_month
 
 FINDING_KINDS: dict[str, tuple[str, str]] = {
@@ -125,10 +125,11 @@ def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
         pl.col("other_own_income_fen").alias("own_income_fen"),
         pl.col("other_income_line_fen").alias("income_line_fen"),
     ).with_columns(age_at_month("other_birth").alias("age"))  # fmt: skip
-    obligor = (pl.col("link") != "child") | (pl.col("age") >= 18)
+    obligor = obligor_link(pl.col("link"), pl.col("age"))
     official = pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased")
     return o.select(
         "person_key",
+        "age",
         (obligor & able_obligor()).alias("able"),
         pl.when(official).then(pl.col("other_key")).alias("official_key"),
         pl.when(official).then(pl.col("other_payroll_role")).alias("official_role"),
@@ -182,9 +183,14 @@ def person_flags(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     as_relative = relative_facts(persons, month).with_columns(
         pl.col("other_key").alias("person_key"), pl.lit("spouse").alias("link")
     )
-    as_spouse = link_flags(as_relative, month).rename({"able": "able_as_spouse_or_parent"})
-    as_child = link_flags(as_relative.with_columns(pl.lit("child").alias("link")), month)
-    return pl.concat([as_spouse, as_child.select(pl.col("able").alias("able_as_child"))], how="horizontal")
+    judged = link_flags(as_relative, month)  # as a spouse: no age condition
+    return judged.select(
+        "person_key",
+        pl.col("able").alias("able_as_spouse_or_parent"),
+        (pl.col("able") & obligor_link(pl.lit("child"), pl.col("age"))).alias("able_as_child"),
+        "official_key",
+        "official_role",
+    )
 
 
 def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:

@@ -17,6 +17,7 @@ import polars as pl
 from safetynet.policy.money import to_fen
 from safetynet.policy.parameters import value
 
+ADULT_AGE = 18  # Civil Code Art. 1067: adult children support their parents
 DIBAO_ELDERLY_AGE = 60
 UNABLE_AGE = 70
 SEVERE_GRADE = 2
@@ -26,6 +27,12 @@ SEVERE_GRADE_MIND = 3  # intellectual and mental disabilities
 def income_line_fen(area: str, hukou: str, month: date) -> int:
     """The monthly income line: the previous year's per-capita disposable income over 12."""
     return to_fen(value("per_capita_disposable_income", area, month, hukou=hukou)) // 12
+
+
+def obligor_link(link: pl.Expr, age: pl.Expr) -> pl.Expr:
+    """Whether a relative is an obligor at all: a spouse or a parent always, a child once adult
+    (Civil Code Arts. 1059, 1067); ``age`` is the relative's."""
+    return (link != "child") | (age >= ADULT_AGE)
 
 
 def able_obligor() -> pl.Expr:
