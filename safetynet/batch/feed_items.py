@@ -49,7 +49,8 @@ class Item:
     kind: str
     columns: dict[str, object]
     use: str  # what the check does with it
-    # monthly items: a later delivery of the same key replaces the earlier one
+    # a later delivery of the same key replaces the earlier one: a person's month (monthly), an
+    # institution's statement (snapshot: banks deliver on their own days)
     key: tuple[str, ...] = ("id_number", "month")
 
     @property
@@ -106,14 +107,14 @@ ITEMS: dict[str, Item] = {
              "evidence of employment (reported, not counted)"),
         Item("deposits", "banking", "银行存款", "snapshot",
              {"id_number": "id", "institution": "text", "balance": "money", "as_of": "date"},
-             "financial assets"),
+             "financial assets", ("institution",)),
         Item("securities", "securities_insurance", "证券资产", "snapshot",
              {"id_number": "id", "institution": "text", "market_value": "money", "as_of": "date"},
-             "financial assets"),
+             "financial assets", ("institution",)),
         Item("insurance", "securities_insurance", "商业保险", "snapshot",
              {"id_number": "id", "institution": "text", "policy_no": "text", "cash_value": "money",
               "as_of": "date"},
-             "financial assets (cash value)"),
+             "financial assets (cash value)", ("institution",)),
         Item("public_payroll", "finance", "财政供养人员", "monthly",
              {"id_number": "id", "month": "month", "employer": "text",
               "role": ("civil_servant", "public_institution", "caseworker", "village_cadre"), "gross_pay": "money"},

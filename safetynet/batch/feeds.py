@@ -359,8 +359,9 @@ def _order_note(item: Item) -> dict[str, str]:
 
 
 def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
-    """The rows of an item known on ``as_of``, one version of each: the latest register and the
-    latest snapshot; events deduplicated; a monthly key's latest delivery."""
+    """The rows of an item known on ``as_of``, one version of each: the latest register; events
+    deduplicated; a monthly key's (a person's month) and a snapshot key's (an institution's
+    statement) latest delivery."""
     item = ITEMS[item_code]
     schema = store_schema(item)
     base = store / f"department={item.department}" / f"item={item.code}"
@@ -369,7 +370,7 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
     )
     if not deliveries:
         return pl.LazyFrame(schema=schema)
-    if item.kind in ("register", "snapshot"):
+    if item.kind == "register":
         deliveries = deliveries[-1:]
     files = [str(f) for d in deliveries for f in sorted((base / f"delivery={d}").glob("*.parquet"))]
     if not files:
@@ -383,9 +384,9 @@ def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
         rows = rows.with_columns(pl.col("person_key").set_sorted())  # written so (``in_store_order``)
     if len(deliveries) == 1:
         return rows.drop("_d")
-    if item.kind == "monthly":
+    if item.kind in ("monthly", "snapshot"):
         # a key's rows come from the latest delivery that has it (all of them: two employers'
-        # wages for one month are two rows of one delivery)
+        # wages for one month are two rows of one delivery; a bank's statement, all its accounts)
         key = ["person_key" if k == "id_number" else k for k in item.key]
         return rows.filter(pl.col("_d") == pl.col("_d").max().over(key)).drop("_d")
     return rows.drop("_d").unique(maintain_order=True)

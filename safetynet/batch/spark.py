@@ -6,7 +6,7 @@ partitions through ``DataFrame.mapInArrow``. That keeps one definition of the la
 
 1. Spark lists the store (``department=…/item=…/delivery=YYYY-MM-DD/*.parquet``) and picks the
    deliveries exactly as ``feeds.scan_item`` does for ``facts.as_of(month)``: the latest register
-   and snapshot delivery; from several deliveries, each monthly key's rows from the latest
+   delivery; from several deliveries, each monthly or snapshot key's rows from the latest
    delivery holding it, and one copy of each event.
 2. Each item is repartitioned by ``person_key`` (so all of a person's rows are in one
    partition), and ``facts.item_facts`` runs on each partition. Spark left-joins the facts onto
@@ -285,7 +285,7 @@ def list_deliveries(spark: SparkSession, store: str) -> Listing:
 
 def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> DataFrame:
     """The rows of an item known on ``as_of``, one version of each, as ``feeds.scan_item`` picks
-    them: the latest register and snapshot delivery; from several deliveries, a monthly key's
+    them: the latest register delivery; from several deliveries, a monthly or snapshot key's
     rows from the latest delivery holding it and the events deduplicated. Each row also carries
     ``READ_ORDER``: where ``scan_item`` reads it (files by delivery, then by name)."""
     item = ITEMS[code]
@@ -294,7 +294,7 @@ def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> 
     chosen = sorted(d for d in by_delivery if d <= f"{as_of:%Y-%m-%d}")
     if not chosen:
         return spark.createDataFrame([], spark_schema({**store, **READ_ORDER}))
-    if item.kind in ("register", "snapshot"):
+    if item.kind == "register":
         chosen = chosen[-1:]
     files = [f for d in chosen for f in sorted(by_delivery[d])]
     # a file is named by its last two parts (delivery=…/part-….parquet) among the item's files
@@ -308,7 +308,7 @@ def read_item(spark: SparkSession, listing: Listing, code: str, as_of: date) -> 
     )
     if len(chosen) == 1:
         return rows
-    if item.kind == "monthly":
+    if item.kind in ("monthly", "snapshot"):
         # every row of the latest delivery that has the key
         key = ["person_key" if k == "id_number" else k for k in item.key]
         delivery = F.create_map(*(x for d in chosen for f in by_delivery[d] for x in (F.lit(_tail(f)), F.lit(d))))

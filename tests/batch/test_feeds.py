@@ -164,3 +164,14 @@ def test_only_files_written_in_person_order_are_read_as_such(tmp_path):
 
     got = item_facts("deposits", scan_item(store, "deposits", DELIVERED), date(2026, 11, 1)).collect()
     assert dict(got.iter_rows()) == {int(OTHER[:17]): 500, int(GOOD[:17]): 2 * 120050}
+
+
+def test_each_bank_statement_counts_until_that_bank_delivers_again(tmp_path):
+    store = tmp_path / "store"
+    header = ["id_number", "institution", "balance", "as_of"]
+    first = [[GOOD, "农业银行", "100", "2026-09-30"], [GOOD, "工商银行", "50", "2026-09-30"]]
+    for day, rows in ((date(2026, 10, 1), first), (date(2026, 10, 20), [[GOOD, "工商银行", "70", "2026-10-19"]])):
+        path = write_csv(tmp_path / f"{day}.csv", [header, *rows])
+        write_delivery(store, read_delivery(path, "deposits", day))
+    got = scan_item(store, "deposits", DELIVERED).collect().sort("institution")
+    assert dict(got.select("institution", "balance").rows()) == {"工商银行": 7000, "农业银行": 10000}
