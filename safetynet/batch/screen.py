@@ -199,7 +199,9 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     as a relative, then each person looks up their spouse and parents, and each parent folds
     their children. A relative outside the register is not shown to be unable, nor an official."""
     people, flags = pl.collect_all([persons, person_flags(persons, month)], engine=ENGINE)
-    index = KeyIndex(flags.drop("able_as_child"))
+    # one sort of the keys serves both looking the relatives up and each parent's children
+    in_key_order = people.get_column("person_key").arg_sort()
+    index = KeyIndex(flags.drop("able_as_child"), order=in_key_order)
 
     def relative(link: str) -> pl.DataFrame:
         keys = people.get_column(f"{link}_key")
@@ -226,7 +228,7 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
             .agg(pl.col("official_key").first(), pl.col("official_role").first())
         )
         folded = able_child.join(official_child, on="parent_key", how="left")
-        return gather_by_key(people.get_column("person_key"), folded, "parent_key")
+        return KeyIndex(folded, "parent_key").gather(people.get_column("person_key"), order=in_key_order)
 
     # the four lookups are independent: one per thread
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
