@@ -112,9 +112,10 @@ def upload_delivery(request, item: Form[str] = "", delivered: Form[str] = "", fi
 
 
 class RunIn(Schema):
-    kind: str = ""
+    kind: str = ""  # township | applicants | screening
     township: str = ""
     month: str = ""
+    day: str = ""  # YYYY-MM-DD, for a day's applicants
 
 
 class RunStarted(Schema):
@@ -185,7 +186,7 @@ def list_runs(request, kind: str = "", status: str = "", page: int = 1):
     description="立即返回 202 与批次编号；以 GET /verification/runs/{id} 查询进度（progress 为 100 时完成）。",
 )
 def create_run(request, payload: RunIn):
-    run = start_run(request.user, payload.kind, payload.township, payload.month)
+    run = start_run(request.user, payload.kind, payload.township, payload.month, payload.day)
     return Status(202, {"id": run.pk, "status": run.status, "progress": run.progress})
 
 

@@ -26,7 +26,7 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
-from safetynet.verification.selectors import households_to_review, missing_authorizations
+from safetynet.verification.selectors import applicants_of_day, households_to_review, missing_authorizations
 
 IMPORTERS = ("verifier", "city")
 CHECKERS = ("verifier", "city", "clerk", "county")
@@ -323,6 +323,31 @@ def start_township_check(actor, township: Area, *, month: date, programme: str =
         households = list(households_to_review(township))
         check_households(
             actor, households, month=month, kind=CheckRun.Kind.TOWNSHIP, area=township, programme=programme, run=run
+        )
+
+    in_background(run, work)
+    return run
+
+
+def start_applicants_check(actor, *, day: date, programme: str = "dibao") -> CheckRun:
+    """凡进必核: queue a check of every household whose application was opened on ``day`` in the
+    actor's area and run it in the background."""
+    from safetynet.registry.selectors import staff_of
+
+    staff = staff_of(actor)
+    area = staff.area if staff else None
+    require_role(actor, CHECKERS, area.code if area else "-", ACTION_NAMES["verify"])
+    if not has_data(store_path()):
+        raise PolicyError("no_feed_data")
+    month = day.replace(day=1)
+    run = CheckRun.objects.create(
+        kind=CheckRun.Kind.APPLICANTS, area=area, month=month, requested_by=acting_user(actor)
+    )
+
+    def work(run: CheckRun) -> None:
+        households = list(applicants_of_day(area, day))
+        check_households(
+            actor, households, month=month, kind=CheckRun.Kind.APPLICANTS, area=area, programme=programme, run=run
         )
 
     in_background(run, work)

@@ -152,23 +152,32 @@ def ledger_filtered(user, params) -> tuple[object, dict, list[FieldError]]:
     return qs, chosen, errors
 
 
-def start_run(user, kind: str, township_code: str, month_text: str) -> CheckRun:
-    """Validate a request for a township re-check or a screening, and start it in the background.
+def start_run(user, kind: str, township_code: str, month_text: str, day_text: str = "") -> CheckRun:
+    """Validate a request for a township re-check, a day's applicants or a screening, and start
+    it in the background.
 
     InputError for bad fields, Http404 for a township outside the user's area, PermissionDenied
     for a role that may not run it, PolicyError when no department data has been imported."""
     errors = []
-    if kind not in ("township", "screening"):
+    if kind not in ("township", "applicants", "screening"):
         errors.append(FieldError("kind", "required" if not kind else "choice", value=kind[:40],
-                                 choices="township, screening"))  # fmt: skip
-    try:
-        month = parse_month(month_text)
-    except PolicyError as exc:
-        errors.append(FieldError("month", exc.code, **exc.params))
+                                 choices="township, applicants, screening"))  # fmt: skip
+    if kind == "applicants":
+        try:
+            day = date.fromisoformat(day_text.strip())
+        except ValueError:
+            errors.append(FieldError("day", "date_format", value=day_text[:40]))
+    else:
+        try:
+            month = parse_month(month_text)
+        except PolicyError as exc:
+            errors.append(FieldError("month", exc.code, **exc.params))
     if kind == "township" and not township_code:
         errors.append(FieldError("township", "required"))
     if errors:
         raise InputError(errors)
+    if kind == "applicants":
+        return services.start_applicants_check(user, day=day)
     if kind == "screening":
         return services.start_screening(user, month=month)
     township = areas_for(user, Area.Level.TOWNSHIP).filter(code=township_code).first()
@@ -294,10 +303,11 @@ def runs(request):
         "page": page, "can_check": can_check, "can_screen": role in services.SCREENERS,
         "townships": areas_for(request.user, Area.Level.TOWNSHIP) if can_check else [],
         "month": timezone.localdate().replace(day=1),
+        "today": timezone.localdate(),
     })  # fmt: skip
 
 
-RUN_LABELS = {"kind": "核对类型", "township": "乡镇（街道）", "month": "核对月份"}
+RUN_LABELS = {"kind": "核对类型", "township": "乡镇（街道）", "month": "核对月份", "day": "受理日期"}
 
 
 @login_required
@@ -306,7 +316,7 @@ def start(request):
         raise Http404
     try:
         run = start_run(request.user, request.POST.get("kind", ""), request.POST.get("township", ""),
-                        request.POST.get("month", ""))  # fmt: skip
+                        request.POST.get("month", ""), request.POST.get("day", ""))  # fmt: skip
     except InputError as exc:
         _messages(request, exc.errors, RUN_LABELS)
         return redirect("verification-runs")

@@ -324,3 +324,20 @@ def test_background_runs_finish_and_report_100(background, centre, city_store, p
     assert screening.status == CheckRun.Status.DONE, screening.error
     status = c.get(f"/api/v1/verification/runs/{screening.pk}").json()
     assert status["progress"] == 100 and status["findings"] == LedgerItem.objects.filter(found_by=screening).count() > 0
+
+
+def test_a_days_applicants_are_checked_from_the_runs_page(centre, records, sync_background):
+    from safetynet.cases import services as cases
+    from tests.office.conftest import TODAY
+
+    household = records["check"].results.first().household
+    cases.start_precheck(centre["clerk"], household=household, programme="dibao",
+                         applicant=household.members.get(relation="head"), on=TODAY)  # fmt: skip
+    c = client_for(centre["clerk"])
+    assert 'id="start-applicants"' in c.get("/verification/runs/").content.decode()
+    page = c.post("/verification/runs/start/", {"kind": "applicants", "day": f"{TODAY}"}, follow=True)
+    run = CheckRun.objects.filter(kind=CheckRun.Kind.APPLICANTS).get()
+    assert run.status == CheckRun.Status.DONE and run.households == 1 and "当日申请核对" in page.content.decode()
+    bad = c.post("/api/v1/verification/runs", json.dumps({"kind": "applicants", "day": "2024-02-30"}),
+                 content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == "day"
