@@ -341,3 +341,12 @@ def test_a_days_applicants_are_checked_from_the_runs_page(centre, records, sync_
     bad = c.post("/api/v1/verification/runs", json.dumps({"kind": "applicants", "day": "2024-02-30"}),
                  content_type="application/json")  # fmt: skip
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == "day"
+
+
+def test_the_centres_pages_switch_to_english(centre, records):
+    c = client_for(centre["verifier"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/verification/runs/"})
+    runs = c.get("/verification/runs/").content.decode()
+    assert "Check runs" in runs and "Start the screening" in runs and "开始筛查" not in runs
+    deliveries = c.get("/verification/deliveries/").content.decode()
+    assert "Department deliveries" in deliveries and "部门数据交付" not in deliveries
