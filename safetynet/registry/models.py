@@ -62,6 +62,9 @@ class Household(models.Model):
     hukou = models.CharField("户籍类别", max_length=5, choices=_choices(HUKOU, HUKOU_LABELS))
     address = models.CharField("住址", max_length=200)
     registered_poor = models.BooleanField("建档立卡贫困户", default=False)
+    # the public security register's household number: what the verification centre's findings
+    # name, so that a finding can be followed to the household at the window
+    household_no = models.CharField("户口簿户号", max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

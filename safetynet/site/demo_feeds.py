@@ -26,6 +26,10 @@ from safetynet.reports.selectors import COVERED_STATES
 FORMATS = {"deposits": "xlsx", "vehicles": "xlsx", "income_tax": "parquet", "pensions": "parquet"}
 
 
+def household_number(household: Household) -> str:
+    return household.household_no or f"{household.village_id[:6]}{household.pk:010d}"
+
+
 def _key(id_number: str) -> int:
     return int(id_number[:17])
 
@@ -50,7 +54,7 @@ def department_rows(month: date, today: date, rng: random.Random) -> dict[str, l
         assets.setdefault(a.person_id, []).append(a)
     heads: dict[int, Person] = {}
     spouses: dict[int, Person] = {}
-    parent_of_head: dict[int, Person] = {}
+    parent_of_head: dict[str, Person] = {}
     for p in people:
         key, hh = _key(p.id_number), p.household
         base = {"person_key": key, "id_number": p.id_number}
@@ -58,13 +62,13 @@ def department_rows(month: date, today: date, rng: random.Random) -> dict[str, l
         head = heads.get(hh.pk)
         spouse = spouses.get(hh.pk)
         rows["household_registration"].append({
-            **base, "name": p.name, "household_no": f"{hh.village_id[:6]}{hh.pk:010d}", "area_code": hh.village_id,
+            **base, "name": p.name, "household_no": household_number(hh), "area_code": hh.village_id,
             "hukou": hh.hukou, "relation": p.relation,
             "father_id": head.id_number if p.relation == "child" and head else None,
             "mother_id": spouse.id_number if p.relation == "child" and spouse else None,
         })  # fmt: skip
         if p.relation == "parent" and head:
-            parent_of_head[hh.pk] = p
+            parent_of_head[household_number(hh)] = p
         if p.relation == "head":
             heads[hh.pk] = p
         elif p.relation == "spouse" and hh.pk in heads:
@@ -106,17 +110,17 @@ def department_rows(month: date, today: date, rng: random.Random) -> dict[str, l
         if hh.registered_poor:
             rows["registered_poor"].append({**base, "poor_household_no": f"P{hh.pk:08d}", "status": "out_of_poverty",
                                             "year": 2020})  # fmt: skip
-    for household_id, cases in covered.items():
+    for cases in covered.values():
         for case in cases:
             who = case.household.members.all() if case.programme == "dibao" else [case.applicant]
             for p in who:
                 rows["assistance"].append({
                     "person_key": _key(p.id_number), "id_number": p.id_number, "programme": case.programme,
-                    "area_code": case.area_code, "household_no": f"{case.area_code[:6]}{household_id:010d}",
+                    "area_code": case.area_code, "household_no": household_number(case.household),
                     "monthly_amount": 0, "since": min(case.entitlement_from or case.opened_on, today),
                 })  # fmt: skip
     for row in rows["household_registration"]:  # the head's parent, once all are read
-        parent = parent_of_head.get(int(row["household_no"][6:])) if row["relation"] == "head" else None
+        parent = parent_of_head.get(row["household_no"]) if row["relation"] == "head" else None
         if parent is not None:
             row["father_id"] = parent.id_number
     # What the departments know that the households did not say.
@@ -149,6 +153,10 @@ def seed_feeds(importer, screener, today: date, seed: int = 2026) -> dict:
 
     rng = random.Random(seed)
     delivered, month = today, today.replace(day=1)
+    # the demo's households get the household numbers the public security register gives them
+    for household in Household.objects.filter(household_no=""):
+        household.household_no = household_number(household)
+        household.save(update_fields=["household_no"])
     rows = department_rows(month, today, rng)
     imported = {}
     with tempfile.TemporaryDirectory() as tmp:

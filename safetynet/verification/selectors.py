@@ -78,6 +78,25 @@ def ledger_for(user) -> QuerySet[LedgerItem]:
     return LedgerItem.objects.filter(area__code__startswith=prefix).select_related("area")
 
 
+def newly_enrolled(items: QuerySet[LedgerItem]) -> dict[str, int]:
+    """Of the missed findings, how many households were taken on afterwards (POLICY.md §10): a
+    case of the programme approved in or after the month screened, for the household the
+    registry knows by the same household number."""
+    from safetynet.cases.models import Case
+
+    missed = list(items.filter(kind__in=("missed_dibao", "missed_tekun")).values_list("kind", "household_no", "month"))
+    approvals: dict[tuple[str, str], list] = {}
+    for programme, number, approved in Case.objects.filter(
+        household__household_no__in={no for _, no, _ in missed}, approved_on__isnull=False
+    ).values_list("programme", "household__household_no", "approved_on"):
+        approvals.setdefault((programme, number), []).append(approved)
+    out: dict[str, int] = {}
+    for kind, number, month in missed:
+        if any(day >= month for day in approvals.get((kind.removeprefix("missed_"), number), [])):
+            out[kind] = out.get(kind, 0) + 1
+    return out
+
+
 def verification_counts(user, year: int | None = None) -> dict:
     """Batches and person-checks, the figures the bureau publishes (POLICY.md §10)."""
     runs = runs_for(user).filter(status=CheckRun.Status.DONE)

@@ -475,9 +475,11 @@ def reports(request):
         "series": [{"name": k["label"], "data": series[k["code"]]} for k in kinds],
     }
     missed = []
+    enrolled = selectors.newly_enrolled(items)
     for k in MISSED_KINDS:
         found, closed_n = by_kind.get(k, {}).get("n", 0), by_kind.get(k, {}).get("closed", 0)
-        missed.append({"label": FINDING_KINDS[k][0], "found": found, "closed": closed_n, "open": found - closed_n})
+        missed.append({"label": FINDING_KINDS[k][0], "found": found, "closed": closed_n, "open": found - closed_n,
+                       "enrolled": enrolled.get(k, 0)})  # fmt: skip
     return render(request, "verification/reports.html", {
         "counts": counts, "by_run_kind": by_run_kind, "kinds": kinds, "chart": json.dumps(chart, ensure_ascii=False),
         "missed": missed, "year": year,

@@ -79,3 +79,27 @@ def test_an_item_is_closed_once_then_refused(city, city_store):
     item.refresh_from_db()
     assert item.outcome == "入户核实，已纳入低保"
     assert AuditEvent.objects.filter(action="ledger.close", object_id=str(item.pk)).count() == 1
+
+
+def test_missed_findings_followed_to_the_households_taken_on_afterwards(city, poor_household, other_household):
+    """POLICY.md §10: missed coverage found, and newly enrolled."""
+    from datetime import date
+
+    from safetynet.cases.models import Case
+    from safetynet.registry.models import Area
+    from safetynet.supervision.models import LedgerItem
+    from safetynet.verification.selectors import newly_enrolled
+
+    village = Area.objects.get(code="370811001001")
+    month = date(2024, 3, 1)
+    for n, household in enumerate((poor_household, other_household)):
+        household.household_no = f"H{n}"
+        household.save(update_fields=["household_no"])
+        head = household.members.get(relation="head")
+        Case.objects.create(programme="dibao", household=household, applicant=head, area_code=household.village_id,
+                            opened_on=month, approved_on=date(2024, 4, 2) if n == 0 else date(2024, 2, 1))  # fmt: skip
+    for n, kind in enumerate(("missed_dibao", "missed_dibao", "missed_tekun")):
+        LedgerItem.objects.create(kind=kind, area=village, household_no=f"H{min(n, 1)}", month=month, evidence="e",
+                                  sources="income_tax")  # fmt: skip
+    # H0 taken on in April for dibao; H1 approved before the screening; nobody for tekun
+    assert newly_enrolled(LedgerItem.objects.all()) == {"missed_dibao": 1}
