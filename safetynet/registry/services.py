@@ -53,7 +53,8 @@ def _person_fields(data: dict, path: str, errors: list[FieldError]) -> dict | No
 
 @transaction.atomic
 def create_household(
-    actor, *, village: Area, hukou: str, address: str, members: list[dict], registered_poor: bool = False
+    actor, *, village: Area, hukou: str, address: str, members: list[dict], registered_poor: bool = False,
+    household_no: str = "",
 ) -> Household:
     """A household with its members; every ID number checked, none already registered."""
     require_role(actor, ("clerk",), village.code, "登记家庭")
@@ -63,6 +64,9 @@ def create_household(
     if hukou not in ("urban", "rural"):
         errors.append(FieldError("hukou", "choice", value=hukou, choices="urban, rural"))
     people = [_person_fields(m, f"members[{i}]", errors) for i, m in enumerate(members)]
+    household_no = household_no.strip()
+    if len(household_no) > 32 or not household_no.isprintable():
+        errors.append(FieldError("household_no", "type_string"))
     heads = sum(1 for m in members if m.get("relation") == "head")
     if heads != 1:
         errors.append(FieldError("members", "head_count", count=heads))
@@ -71,7 +75,9 @@ def create_household(
             errors.append(FieldError(f"members[{i}].id_number", "id_registered", number=p["id_number"]))
     if errors:
         raise InputError(errors)
-    household = Household.objects.create(village=village, hukou=hukou, address=address, registered_poor=registered_poor)
+    household = Household.objects.create(
+        village=village, hukou=hukou, address=address, registered_poor=registered_poor, household_no=household_no
+    )
     for p in people:
         Person.objects.create(household=household, **p)
     record(

@@ -99,6 +99,7 @@ def new_household(request):
                         request.user, village=village, hukou=request.POST.get("hukou", ""),
                         address=request.POST["address"].strip(), members=members,
                         registered_poor=request.POST.get("registered_poor") == "on",
+                        household_no=request.POST.get("household_no", ""),
                     )
                     people = list(household.members.order_by("id"))
                     for person, (_row_no, row) in zip(people, rows, strict=True):

@@ -83,11 +83,7 @@ def test_an_item_is_closed_once_then_refused(city, city_store):
 
 def test_missed_findings_followed_to_the_households_taken_on_afterwards(city, poor_household, other_household):
     """POLICY.md §10: missed coverage found, and newly enrolled."""
-    from datetime import date
-
     from safetynet.cases.models import Case
-    from safetynet.registry.models import Area
-    from safetynet.supervision.models import LedgerItem
     from safetynet.verification.selectors import newly_enrolled
 
     village = Area.objects.get(code="370811001001")
@@ -103,3 +99,18 @@ def test_missed_findings_followed_to_the_households_taken_on_afterwards(city, po
                                   sources="income_tax")  # fmt: skip
     # H0 taken on in April for dibao; H1 approved before the screening; nobody for tekun
     assert newly_enrolled(LedgerItem.objects.all()) == {"missed_dibao": 1}
+
+
+def test_the_window_records_the_household_register_number(city):
+    from safetynet.policy.idnumber import generate
+    from safetynet.registry.services import create_household
+
+    village = Area.objects.get(code="370811001001")
+    member = {"name": "张三", "id_number": generate("370811", date(1960, 1, 1), 7), "relation": "head"}
+    with pytest.raises(InputError) as exc:
+        create_household(city["clerk"], village=village, hukou="rural", address="x", members=[member],
+                         household_no="1" * 40)  # fmt: skip
+    assert [e.path for e in exc.value.errors] == ["household_no"]
+    household = create_household(city["clerk"], village=village, hukou="rural", address="x", members=[member],
+                                 household_no=" 370811000123 ")  # fmt: skip
+    assert household.household_no == "370811000123"
