@@ -65,3 +65,29 @@ def test_the_polars_check_digit_is_the_same_rule(first17s):
     frame = pl.DataFrame({"first17": first17s})
     got = frame.select(idnumber.check_digit_expr(pl.col("first17")).alias("check"))["check"].to_list()
     assert got == [idnumber.check_digit(s) for s in first17s]
+
+
+def _parse_message(text: str) -> str | None:
+    try:
+        idnumber.parse(text)
+    except PolicyError as exc:
+        return exc.message("zh")
+    return None
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789Xx ١", min_size=0, max_size=20),
+        st.builds(
+            lambda born, seq, i, c: (lambda n: n[:i] + c + n[i + 1 :])(idnumber.generate("370830", born, seq)),
+            st.dates(date(1880, 1, 1), date(2030, 12, 31)),
+            st.integers(0, 999),
+            st.integers(0, 17),
+            st.sampled_from("0123456789X"),
+        ),
+    )
+)
+def test_a_whole_file_is_checked_exactly_as_one_number(text):
+    """The column check of a delivery file and the check at the window say the same thing."""
+    column = pl.DataFrame({"n": [text]}, schema={"n": pl.String}).select(idnumber.problem(pl.col("n"))).item()
+    assert column == _parse_message(text)

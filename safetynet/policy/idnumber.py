@@ -3,17 +3,18 @@
 Eighteen characters: a six-digit administrative division code, the birth date YYYYMMDD, a
 three-digit sequence (odd for men, even for women) and a check digit computed by ISO 7064
 MOD 11-2. ``parse`` gives precise errors; ``generate`` makes valid numbers for tests and
-synthetic data; ``check_digit_expr`` is the same check as a Polars expression for whole files.
+synthetic data; ``check_digit_expr`` and ``problem`` are the same checks as Polars expressions for whole files.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from safetynet.policy.errors import PolicyError
+from safetynet.policy.errors import MESSAGES, PolicyError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2**(17-i) mod 11
 CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
@@ -83,3 +84,32 @@ def check_digit_expr(first17: pl.Expr) -> pl.Expr:
     """The check digit of a column of 17-digit strings, as a Polars expression."""
     total = pl.sum_horizontal(first17.str.slice(i, 1).cast(pl.Int32) * w for i, w in enumerate(WEIGHTS))
     return pl.lit(list(CHECK_CHARS), dtype=pl.List(pl.String)).list.get(total % 11)
+
+
+def _message(code: str, lang: str, **params: pl.Expr) -> pl.Expr:
+    """A catalogue message with its placeholders filled from columns."""
+    parts = re.split(r"\{(\w+)\}", MESSAGES[code][lang])  # text, name, text, name, ..., text
+    return pl.concat_str([params[part] if i % 2 else pl.lit(part) for i, part in enumerate(parts)])
+
+
+def problem(text: pl.Expr, lang: str = "zh") -> pl.Expr:
+    """The checks of ``parse``, in its order, on a column of numbers (stripped and upper-cased
+    first, as ``parse`` does): the first problem's message, null for a valid number."""
+    number = text.str.strip_chars().str.to_uppercase()
+    first17 = number.str.slice(0, 17)
+    birth = number.str.slice(6, 8)
+    born = birth.str.to_date("%Y%m%d", strict=False)
+    expected = check_digit_expr(first17)
+    prefix = number.str.slice(0, 6)
+    return (
+        pl.when(number.str.len_chars() != 18)
+        .then(_message("id_length", lang, length=number.str.len_chars().cast(pl.String)))
+        .when(~number.str.contains(r"^[0-9]{17}[0-9X]$"))  # ASCII digits, as ``parse`` asks
+        .then(_message("id_chars", lang))
+        .when(~prefix.str.slice(0, 2).is_in(sorted(PROVINCES)) | (prefix.str.slice(2, 4) == "0000"))
+        .then(_message("id_area", lang, prefix=prefix))
+        .when(born.is_null() | (born.dt.year() < 1880))
+        .then(_message("id_birth_date", lang, birth=birth))
+        .when(number.str.slice(17, 1) != expected)
+        .then(_message("id_check_digit", lang, expected=expected, actual=number.str.slice(17, 1)))
+    )

@@ -105,7 +105,8 @@ def test_upload_a_delivery_with_bad_rows_and_read_its_rejections(server, page, b
     assert "导入 1 行，拒收 2 行（2 处错误）" in page.inner_text("main")
     rejected = {(r[1], r[2], r[3], r[4]) for r in _table(page, "#rejections")}
     assert rejected == {
-        ("3", "id_number", wrong_digit, f"身份证号校验码错误，应为 {idnumber.check_digit(good[:17])}"),
+        ("3", "id_number", wrong_digit,
+         f"身份证号码校验码错误：应为 {idnumber.check_digit(good[:17])}，实为 {wrong_digit[-1]}"),  # fmt: skip
         ("4", "balance", "12.345", "金额应为元，最多两位小数，不能为负"),
     }
 
