@@ -26,6 +26,7 @@ import polars as pl
 from safetynet.batch.feed_items import ITEMS, Item
 from safetynet.policy import idnumber
 from safetynet.policy.household import MAX_MONEY_FEN
+from safetynet.policy.money import fmt_expr
 
 FORMATS = ("csv", "xlsx", "parquet")
 REJECTION_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
@@ -388,7 +389,7 @@ def as_delivery(item_code: str, rows: pl.DataFrame) -> pl.DataFrame:
     for name, kind in item.columns.items():
         col = pl.col(name.rstrip("?"))
         if kind == "money":
-            out.append((col // 100).cast(pl.String) + "." + (col % 100).cast(pl.String).str.zfill(2))
+            out.append(fmt_expr(col))
         elif kind == "month":
             out.append(col.dt.strftime("%Y-%m"))
         elif kind == "date":

@@ -31,6 +31,7 @@ from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
 from safetynet.policy.idnumber import check_digit_expr
+from safetynet.policy.money import fmt_expr
 from safetynet.policy.obligors import able_obligor, income_line_fen, obligor_link
 from safetynet.policy.rules import age_at_month
 
@@ -256,10 +257,6 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     ).lazy()
 
 
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    return (fen // 100).cast(pl.String) + "." + (fen % 100).cast(pl.String).str.zfill(2)
-
-
 INCOME_SOURCES = "income_tax,pensions,unemployment"
 ASSET_SOURCES = "deposits,securities,insurance,vehicles,real_estate,business"
 
@@ -336,14 +333,14 @@ def _findings(hh: pl.DataFrame | None, m: pl.DataFrame | None, p: pl.DataFrame, 
 
 
 def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
-    per_capita = _yuan(pl.col("income_fen") // pl.col("members"))
+    per_capita = fmt_expr(pl.col("income_fen") // pl.col("members"))
     income_line = (
-        pl.lit("核实家庭月收入 ") + _yuan(pl.col("income_fen")) + "元，" + pl.col("members").cast(pl.String) + "人，人均 "
-        + per_capita + "元；保障标准 " + _yuan(pl.col("dibao_standard_fen")) + "元"
+        pl.lit("核实家庭月收入 ") + fmt_expr(pl.col("income_fen")) + "元，" + pl.col("members").cast(pl.String) + "人，人均 "
+        + per_capita + "元；保障标准 " + fmt_expr(pl.col("dibao_standard_fen")) + "元"
     )  # fmt: skip
     assets_line = (
-        pl.lit("；金融资产 ") + _yuan(pl.col("household_financial_assets_fen")) + "元（上限 "
-        + _yuan(pl.col("financial_limit_fen")) + "元），机动车 " + pl.col("household_vehicles_ordinary").cast(pl.String)
+        pl.lit("；金融资产 ") + fmt_expr(pl.col("household_financial_assets_fen")) + "元（上限 "
+        + fmt_expr(pl.col("financial_limit_fen")) + "元），机动车 " + pl.col("household_vehicles_ordinary").cast(pl.String)
         + " 辆，住房 " + pl.col("household_dwellings").cast(pl.String) + " 套，工商登记 "
         + pl.col("household_businesses").cast(pl.String) + " 户"
     )  # fmt: skip
@@ -356,7 +353,7 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
         ),
         hh.filter(pl.col("edge_family") & ~pl.col("dibao_eligible") & ~pl.col("household_covered_dibao")).select(
             pl.lit("edge_family").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
-            (income_line + "，低于 " + _yuan(pl.col("edge_line_fen")) + "元（边缘家庭线）" + assets_line).alias("evidence"),
+            (income_line + "，低于 " + fmt_expr(pl.col("edge_line_fen")) + "元（边缘家庭线）" + assets_line).alias("evidence"),
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
         ),
         hh.filter(pl.col("household_covered_dibao") & ~pl.col("dibao_eligible")).select(
@@ -366,7 +363,7 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
         ),
     ]  # fmt: skip
     own_income = (
-        pl.lit("本人核实月收入（计入部分）") + _yuan(pl.col("tekun_income_fen")) + "元，保障标准 " + _yuan(pl.col("dibao_standard_fen"))
+        pl.lit("本人核实月收入（计入部分）") + fmt_expr(pl.col("tekun_income_fen")) + "元，保障标准 " + fmt_expr(pl.col("dibao_standard_fen"))
         + "元，年龄 " + pl.col("age").cast(pl.String) + "，有赡养能力的义务人：" + pl.when(pl.col("able_obligor")).then(pl.lit("有")).otherwise(pl.lit("无"))
     )  # fmt: skip
     tekun_sources = pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},disability,marriage,household_registration,assistance")

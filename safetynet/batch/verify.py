@@ -21,6 +21,7 @@ from safetynet.batch.facts import ENGINE, FACT_COLUMNS, ITEM_FACTS, as_of, item_
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.batch.feeds import scan_item
 from safetynet.policy.assessment import assess_frames
+from safetynet.policy.money import fmt_expr
 
 # What is compared: (report line, member column, items it comes from).
 COMPARED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -134,7 +135,7 @@ def verify_frames(
 
 def _shown(col: pl.Expr, line: str) -> pl.Expr:
     if line in MONEY_LINES:
-        return (col // 100).cast(pl.String) + "." + (col % 100).cast(pl.String).str.zfill(2)
+        return fmt_expr(col)
     return col.cast(pl.String).fill_null("无")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
+import polars as pl
+
 FEN_PER_YUAN = 100
 _CENT = Decimal("0.01")
 
@@ -23,6 +25,11 @@ def fen_to_yuan(fen: int) -> Decimal:
 def fmt(fen: int) -> str:
     """``39000`` -> ``"390.00"``: the form amounts take in JSON."""
     return str(fen_to_yuan(fen))
+
+
+def fmt_expr(fen: pl.Expr) -> pl.Expr:
+    """``fmt`` on a column of non-negative fen: ``39000`` -> ``"390.00"``."""
+    return (fen // FEN_PER_YUAN).cast(pl.String) + "." + (fen % FEN_PER_YUAN).cast(pl.String).str.zfill(2)
 
 
 def ratio_to_yuan(numerator_fen: int, denominator: int) -> Decimal:
