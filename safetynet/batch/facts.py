@@ -328,14 +328,21 @@ def register_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
     )  # fmt: skip
 
 
-def person_facts(store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None) -> pl.LazyFrame:
-    """The register (or, with ``keys``, just those persons) with every department's facts, as
-    delivered by ``known_on`` (by default the last day before the month)."""
+def all_item_facts(
+    store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None
+) -> tuple[dict[str, pl.LazyFrame], pl.LazyFrame]:
+    """Every item's facts per person (of ``keys`` only, if given) as delivered by ``known_on``
+    (by default the last day before the month), and the register read the same way."""
     cutoff = known_on or as_of(month)
 
     def scan(code: str) -> pl.LazyFrame:
         rows = scan_item(store, code, cutoff)
         return rows.filter(pl.col("person_key").is_in(keys)) if keys is not None else rows
 
-    facts = {code: item_facts(code, scan(code), month, cutoff) for code in ITEM_FACTS}
-    return join_facts(register_frame(scan("household_registration")), facts)
+    return {code: item_facts(code, scan(code), month, cutoff) for code in ITEM_FACTS}, scan("household_registration")
+
+
+def person_facts(store: Path, month: date, keys: list[int] | None = None, known_on: date | None = None) -> pl.LazyFrame:
+    """The register (or, with ``keys``, just those persons) with every department's facts."""
+    facts, register = all_item_facts(store, month, keys, known_on)
+    return join_facts(register_frame(register), facts)

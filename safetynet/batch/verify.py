@@ -17,9 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import ENGINE, FACT_COLUMNS, ITEM_FACTS, as_of, item_facts, join_facts
+from safetynet.batch.facts import ENGINE, FACT_COLUMNS, all_item_facts, join_facts
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
-from safetynet.batch.feeds import scan_item
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.money import fmt_expr
 
@@ -62,11 +61,7 @@ def departments_of(items: tuple[str, ...]) -> str:
 def facts_for(store: Path, month: date, id_numbers: list[str], known_on: date | None = None) -> pl.DataFrame:
     """Each person's facts, whether or not the register lists them (a newcomer's feeds still count)."""
     keys = sorted({int(n[:17]) for n in id_numbers})
-    cutoff = known_on or as_of(month)
-    facts = {
-        code: item_facts(code, scan_item(store, code, cutoff).filter(pl.col("person_key").is_in(keys)), month, cutoff)
-        for code in ITEM_FACTS
-    }
+    facts, _ = all_item_facts(store, month, keys, known_on)
     base = pl.LazyFrame({"person_key": keys}, schema={"person_key": pl.Int64})
     return join_facts(base, facts).collect(engine=ENGINE)
 
