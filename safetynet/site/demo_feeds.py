@@ -154,9 +154,10 @@ def seed_feeds(importer, screener, today: date, seed: int = 2026) -> dict:
     rng = random.Random(seed)
     delivered, month = today, today.replace(day=1)
     # the demo's households get the household numbers the public security register gives them
-    for household in Household.objects.filter(household_no=""):
+    unnumbered = list(Household.objects.filter(household_no=""))
+    for household in unnumbered:
         household.household_no = household_number(household)
-        household.save(update_fields=["household_no"])
+    Household.objects.bulk_update(unnumbered, ["household_no"], batch_size=1000)
     rows = department_rows(month, today, rng)
     imported = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,12 +18,20 @@ LEDGER_ROLES = ("clerk", "approver", "county", "city", "verifier", "auditor")
 def missing_authorizations(household: Household, programme: str = "dibao") -> list[str]:
     """Whose data would be read without a signed authorisation: every member, and for tekun
     every member's recorded support obligors too (POLICY.md §3)."""
-    members = list(household.members.all())
-    people = [(p.name, p.id_number) for p in members]
-    if programme == "tekun":
-        people += [(f"{o.name}（义务人）", o.id_number) for p in members for o in p.obligors.all()]
-    signed = set(Authorization.objects.filter(id_number__in=[n for _, n in people]).values_list("id_number", flat=True))
-    return [name for name, number in people if number not in signed]
+    return missing_authorizations_of([household], programme)[household.pk]
+
+
+def missing_authorizations_of(households: list[Household], programme: str = "dibao") -> dict[int, list[str]]:
+    """``missing_authorizations`` for a batch of households, with one query for the signatures."""
+    people: dict[int, list[tuple[str, str]]] = {}
+    for h in households:
+        members = list(h.members.all())
+        people[h.pk] = [(p.name, p.id_number) for p in members]
+        if programme == "tekun":
+            people[h.pk] += [(f"{o.name}（义务人）", o.id_number) for p in members for o in p.obligors.all()]
+    numbers = {number for named in people.values() for _, number in named}
+    signed = set(Authorization.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    return {pk: [name for name, number in named if number not in signed] for pk, named in people.items()}
 
 
 def applicants_of_day(area: Area, day) -> QuerySet[Household]:

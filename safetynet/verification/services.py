@@ -26,7 +26,7 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
-from safetynet.verification.selectors import applicants_of_day, households_to_review, missing_authorizations
+from safetynet.verification.selectors import applicants_of_day, households_to_review, missing_authorizations_of
 
 IMPORTERS = ("verifier", "city")
 CHECKERS = ("verifier", "city", "clerk", "county")
@@ -144,8 +144,9 @@ def check_households(
     store = store_path()
     skipped = []
     ready = []
+    unsigned = missing_authorizations_of(households, programme)
     for h in households:
-        missing = missing_authorizations(h, programme)
+        missing = unsigned[h.pk]
         if missing:
             skipped.append({"household": h.pk, "missing": missing})
         else:
