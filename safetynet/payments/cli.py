@@ -21,22 +21,30 @@ def _setup():
 
 
 def _context(args):
-    from django.contrib.auth import get_user_model
-
     from safetynet.policy.household import parse_month
     from safetynet.registry.models import Area
     from safetynet.registry.selectors import staff_of
 
-    user = get_user_model().objects.filter(username=args.user).first()
+    user = staff_user(args.user)
     staff = staff_of(user)
-    if staff is None:
-        raise _Refused(f"--user: {args.user} 不是工作人员")
     month = parse_month(args.month)
     prefix = args.township or staff.area_id
     townships = list(Area.objects.filter(level=Area.Level.TOWNSHIP, code__startswith=prefix).order_by("code"))
     if not townships or not all(t.code.startswith(staff.area_id) for t in townships):
         raise _Refused(f"--township: {prefix} 不是 {args.user} 辖区内的乡镇（街道）")
     return user, month, townships
+
+
+def staff_user(name: str):
+    """The user named by ``--user``, who must be a member of staff."""
+    from django.contrib.auth import get_user_model
+
+    from safetynet.registry.selectors import staff_of
+
+    user = get_user_model().objects.filter(username=name).first()
+    if staff_of(user) is None:
+        raise _Refused(f"--user: {name} 不是工作人员")
+    return user
 
 
 class _Refused(Exception):
@@ -133,14 +141,13 @@ def cmd_reconcile(args) -> int:
 
 @_as_staff
 def cmd_reprice(args) -> int:
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from safetynet.cases.services import reprice_for_standard
     from safetynet.policy.household import parse_month
 
-    user = get_user_model().objects.filter(username=args.user).first()
-    area = args.area or (user.staff.area_id if user and hasattr(user, "staff") else "")
+    user = staff_user(args.user)
+    area = args.area or user.staff.area_id
     report = reprice_for_standard(user, area_code=area, effective=parse_month(args.effective),
                                   on=timezone.localdate())
     review = "、".join(map(str, report["to_review"]))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.batch.feeds import FeedError
-from safetynet.payments.cli import _as_staff, _fail, _Refused, _setup
+from safetynet.payments.cli import _as_staff, _fail, _Refused, _setup, staff_user
 
 
 def _date(text: str, option: str = "--delivered") -> date:
@@ -51,17 +51,6 @@ def _refusals(func):
     return wrapper
 
 
-def _user(name: str):
-    from django.contrib.auth import get_user_model
-
-    from safetynet.registry.selectors import staff_of
-
-    user = get_user_model().objects.filter(username=name).first()
-    if staff_of(user) is None:
-        raise _Refused(f"--user: {name} 不是工作人员")
-    return user
-
-
 def cmd_formats(args) -> int:
     codes = [args.item] if args.item else list(ITEMS)
     for code in codes:
@@ -82,7 +71,7 @@ def cmd_import(args) -> int:
 
     from safetynet.verification import services
 
-    user = _user(args.user)
+    user = staff_user(args.user)
     delivered = _date(args.delivered)
     if args.item not in ITEMS:
         return _fail(f"--item: 未知的数据项 {args.item}（可选：{', '.join(ITEMS)}）")
@@ -114,7 +103,7 @@ def cmd_verify(args) -> int:
     from safetynet.verification.models import CheckRun
     from safetynet.verification.selectors import applicants_of_day, households_to_review
 
-    user = _user(args.user)
+    user = staff_user(args.user)
     month = _month(args.month)
     if not services.has_data(services.store_path()):
         return _fail(f"核对中心尚未导入任何部门数据（{services.store_path()}）")
@@ -183,7 +172,7 @@ def cmd_screen(args) -> int:
         from safetynet.verification import services
 
         try:
-            user = _user(args.user)
+            user = staff_user(args.user)
             run, findings = services.screen_population(
                 user, month=month, area=user.staff.area, store=store, progress=step
             )
