@@ -18,7 +18,6 @@ class FeedDelivery(models.Model):
     """One imported file of one data item: who, when, how many rows loaded and rejected."""
 
     item = models.CharField("数据项", max_length=32, choices=[(c, i.name) for c, i in ITEMS.items()])
-    department = models.CharField("部门", max_length=32, choices=list(DEPARTMENTS.items()))
     delivered_on = models.DateField("交付日期")
     file_name = models.CharField("文件名", max_length=200)
     sha256 = models.CharField("文件摘要", max_length=64)
@@ -34,6 +33,14 @@ class FeedDelivery(models.Model):
             models.UniqueConstraint(fields=["item", "delivered_on", "sha256"], name="one_import_per_delivery")
         ]
         verbose_name = verbose_name_plural = "部门数据交付"
+
+    @property
+    def department(self) -> str:
+        """The delivering department, which the item decides (``feed_items.ITEMS``)."""
+        return ITEMS[self.item].department
+
+    def get_department_display(self) -> str:
+        return DEPARTMENTS[self.department]
 
 
 class CheckRun(models.Model):

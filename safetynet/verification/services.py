@@ -17,7 +17,6 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from safetynet.batch import feeds, screen, verify
-from safetynet.batch.feed_items import ITEMS
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
@@ -68,7 +67,6 @@ def _record_delivery(actor, staff, store: Path, delivery, path: Path, item: str,
         feeds.write_delivery(store, delivery)
         record_ = FeedDelivery.objects.create(
             item=item,
-            department=ITEMS[item].department,
             delivered_on=delivered,
             file_name=path.name[:200],
             sha256=delivery.sha256,

@@ -61,7 +61,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('item', models.CharField(choices=[('household_registration', '户籍登记'), ('deaths', '死亡（注销户口）'), ('marriage', '婚姻登记'), ('vehicles', '机动车登记（公安交管）'), ('real_estate', '不动产登记'), ('business', '市场主体登记'), ('income_tax', '个人所得税（工资薪金）'), ('pensions', '养老金领取'), ('social_insurance', '社会保险缴费'), ('unemployment', '失业保险金'), ('housing_fund', '住房公积金'), ('deposits', '银行存款'), ('securities', '证券资产'), ('insurance', '商业保险'), ('public_payroll', '财政供养人员'), ('disability', '残疾人证'), ('registered_poor', '建档立卡贫困户'), ('medical', '医疗费用与门诊慢特病'), ('assistance', '已享受社会救助')], max_length=32, verbose_name='数据项')),
-                ('department', models.CharField(choices=[('public_security', '公安局'), ('civil_affairs', '民政局'), ('natural_resources', '自然资源和规划局（不动产登记）'), ('market_regulation', '市场监督管理局'), ('tax', '税务局'), ('hrss', '人力资源和社会保障局'), ('housing_fund', '住房公积金管理中心'), ('finance', '财政局'), ('disabled_federation', '残疾人联合会'), ('rural_revitalization', '乡村振兴局（扶贫办）'), ('medical_security', '医疗保障局'), ('banking', '银行业金融机构'), ('securities_insurance', '证券期货和保险机构')], max_length=32, verbose_name='部门')),
                 ('delivered_on', models.DateField(verbose_name='交付日期')),
                 ('file_name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('sha256', models.CharField(max_length=64, verbose_name='文件摘要')),
