@@ -114,13 +114,22 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} 不是 YYYY-MM-DD 格式的日期") from None
 
 
+def _provisional_note(start: date, end: date) -> str:
+    """"（暂定…）" when the count crossed a year whose official arrangement is not entered yet."""
+    years = working_days.provisional_years(start, end)
+    if not years:
+        return ""
+    return f"（暂定：{'、'.join(map(str, years))} 年的放假安排尚未录入，按法定节假日推算）"
+
+
 def cmd_add_working_days(args: argparse.Namespace) -> int:
-    print(working_days.add_working_days(args.date, args.n).isoformat())
+    result = working_days.add_working_days(args.date, args.n)
+    print(f"{result.isoformat()}{_provisional_note(args.date, result)}")
     return 0
 
 
 def cmd_between(args: argparse.Namespace) -> int:
-    print(working_days.working_days_between(args.start, args.end))
+    print(f"{working_days.working_days_between(args.start, args.end)}{_provisional_note(args.start, args.end)}")
     return 0
 
 

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safetynet.policy.errors import PolicyError
-from safetynet.policy.working_days import add_working_days, is_working_day, working_days_between
+from safetynet.policy.working_days import (
+    add_working_days,
+    is_provisional,
+    is_working_day,
+    provisional_years,
+    statutory_holidays,
+    working_days_between,
+)
 
 
 def test_spring_festival_2024_holidays_and_make_up_sundays():
@@ -46,13 +53,65 @@ def test_zero_and_negative_counts():
     assert working_days_between(date(2024, 3, 11), date(2024, 3, 8)) == -1
 
 
-def test_a_year_nobody_knows_is_a_clear_error_naming_the_year(tmp_path, monkeypatch):
+def test_a_year_nobody_has_entered_is_counted_on_the_provisional_calendar(tmp_path, monkeypatch):
+    # chinesecalendar knows 2026 but not 2027: applications accepted from 2026-12-04 have their
+    # 20 working days reach into 2027, and the office must still accept them.
+    monkeypatch.setenv("SAFETYNET_HOLIDAYS_FILE", str(tmp_path / "absent.yaml"))
+    accepted = date(2026, 12, 4)
+    due = add_working_days(accepted, 20)
+    assert due == date(2027, 1, 4)  # 1 January (元旦) is off, the weekends too
+    assert provisional_years(accepted, due) == [2027]
+    assert not is_provisional(date(2026, 12, 31)) and is_provisional(date(2027, 1, 1))
+    assert provisional_years(date(2026, 3, 2), add_working_days(date(2026, 3, 2), 20)) == []
+
+
+def test_the_provisional_calendar_has_the_statutory_holidays_of_the_2024_revision():
+    # 2027: 除夕 is 5 February, 清明 5 April, 端午 9 June, 中秋 15 September.
+    assert statutory_holidays(2027) == {
+        date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8),
+        date(2027, 4, 5), date(2027, 5, 1), date(2027, 5, 2), date(2027, 6, 9), date(2027, 9, 15),
+        date(2027, 10, 1), date(2027, 10, 2), date(2027, 10, 3),
+    }
+    assert not is_working_day(date(2027, 2, 8))  # 初三, a Monday
+    assert is_working_day(date(2027, 2, 9))
+
+
+def test_the_provisional_calendar_agrees_with_the_lunar_dates_the_library_published():
+    # For 2026, which chinesecalendar knows, the provisional festivals fall on its holidays.
+    import chinese_calendar
+
+    for day in statutory_holidays(2026):
+        assert chinese_calendar.is_holiday(day), day
+
+
+@given(st.integers(2027, 2099))
+def test_a_provisional_year_has_its_thirteen_statutory_days(year):
+    days = statutory_holidays(year)
+    assert all(d.year == year for d in days)
+    assert 12 <= len(days) <= 13  # 中秋 can fall on 1 October (as in 2020)
+    spring = sorted(d for d in days if d.month in (1, 2) and d != date(year, 1, 1))
+    assert len(spring) == 4 and (spring[-1] - spring[0]).days == 3
+
+
+def test_a_year_beyond_the_lunar_tables_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFETYNET_HOLIDAYS_FILE", str(tmp_path / "absent.yaml"))
     with pytest.raises(PolicyError) as exc:
-        add_working_days(date(2031, 12, 20), 20)
-    assert exc.value.code == "calendar_year_missing"
-    assert "2032" in exc.value.message("zh") or "2031" in exc.value.message("zh")
-    assert "absent.yaml" in exc.value.message("zh")
+        add_working_days(date(2100, 12, 20), 20)
+    assert exc.value.code == "calendar_year_out_of_range"
+    assert "2100" in exc.value.message("zh")
+
+
+def test_entering_the_year_moves_the_provisional_deadline(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFETYNET_HOLIDAYS_FILE", str(tmp_path / "absent.yaml"))
+    accepted = date(2026, 12, 18)
+    provisional = add_working_days(accepted, 20)
+    file = tmp_path / "holidays.yaml"
+    # A made-up arrangement: 1-3 January off, Sunday 10 January worked.
+    file.write_text("2027:\n  holidays: ['2027-01-01..2027-01-03']\n  workdays: ['2027-01-10']\n", encoding="utf-8")
+    monkeypatch.setenv("SAFETYNET_HOLIDAYS_FILE", str(file))
+    entered = add_working_days(accepted, 20)
+    assert provisional_years(accepted, entered) == []
+    assert entered < provisional  # the Sunday worked brings it a day earlier
 
 
 def test_the_extension_file_answers_for_a_year_the_library_does_not_know(tmp_path, monkeypatch):

@@ -6,10 +6,11 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS
+from safetynet.policy import working_days
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
 from safetynet.registry.selectors import households_for, mask_id
@@ -42,6 +43,8 @@ class CaseOut(Schema):
     accepted_on: date | None
     decision_due_on: date | None
     due_on: date | None
+    deadlines_provisional: bool = Field(
+        description="期限落在尚未录入放假安排的年份，按法定节假日暂定；录入后重新计算")
     decided_on: date | None
     monthly_amount: str | None
     notice_starts_on: date | None
@@ -61,6 +64,7 @@ def case_out(request, case, events: bool = False) -> dict:
         "applicant_id_number": case.applicant.id_number if full else mask_id(case.applicant.id_number),
         "area_code": case.area_code, "staff_relative": case.staff_relative, "opened_on": case.opened_on,
         "accepted_on": case.accepted_on, "decision_due_on": case.decision_due_on, "due_on": case.due_on,
+        "deadlines_provisional": any(d and working_days.is_provisional(d) for d in (case.decision_due_on, case.due_on)),
         "decided_on": case.decided_on, "monthly_amount": None if amount is None else fmt(amount),
         "notice_starts_on": case.notice_starts_on, "notice_ends_on": case.notice_ends_on,
         "entitlement_from": case.entitlement_from, "entitlement_until": case.entitlement_until,

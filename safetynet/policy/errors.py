@@ -29,6 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the holiday calendar for {year} is missing: add {year} to {file} "
         "from the State Council's holiday notice",
     },
+    "calendar_year_out_of_range": {
+        "zh": "{year} 年超出可推算的日历范围（1901–2099 年）",
+        "en": "{year} is outside the range the calendar can work out (1901-2099)",
+    },
     "calendar_file": {
         "zh": "节假日补充文件 {file} 有误：{detail}",
         "en": "holiday extension file {file} is invalid: {detail}",

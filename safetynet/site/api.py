@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from safetynet.cases.services import TransitionError
@@ -203,6 +203,8 @@ class WorkingDayOut(Schema):
     date: date
     n: int
     result: date
+    provisional: bool = Field(description="按暂定日历（法定节假日，尚未录入当年放假安排）推算")
+    provisional_years: list[int]
 
 
 @api.get(
@@ -212,7 +214,9 @@ class WorkingDayOut(Schema):
     tags=["calendar"],
 )
 def add_working_days(request: HttpRequest, query: Query[WorkingDayQuery]):
-    return {"date": query.date, "n": query.n, "result": working_days.add_working_days(query.date, query.n)}
+    result = working_days.add_working_days(query.date, query.n)
+    years = working_days.provisional_years(query.date, result)
+    return {"date": query.date, "n": query.n, "result": result, "provisional": bool(years), "provisional_years": years}
 
 
 def _mount() -> None:
