@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser java demo test lint bench bench-screen clean
+.PHONY: install browser java demo serve test lint bench bench-screen clean
 
 install: $(STAMP)
 
@@ -32,6 +32,13 @@ demo: install
 	$(BIN)/safetynet manage seed_demo
 	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
 	$(BIN)/safetynet manage runserver 127.0.0.1:8000
+
+# The production server (gunicorn, settings in safetynet/site/gunicorn.conf.py) on 127.0.0.1:8000,
+# behind the city's proxy; the database from DATABASE_URL (see the README's "Production").
+serve: install
+	$(BIN)/safetynet manage migrate --noinput
+	$(BIN)/safetynet manage collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c safetynet/site/gunicorn.conf.py
 
 test: install browser java
 	$(BIN)/ruff check safetynet tests benchmarks

@@ -72,6 +72,22 @@ TEMPLATES = [
 ]
 
 
+def sqlite_database(name) -> dict:
+    """SQLite for several clerks at once: WAL lets readers run beside the one writer; a write
+    transaction takes the write lock when it begins (IMMEDIATE), so two writers queue on the busy
+    timeout instead of one failing with "database is locked" when it upgrades a read lock."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            # NORMAL is safe in WAL mode (no corruption); a power cut may lose the last commits.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,  # seconds a writer waits for the lock (under gunicorn's 60 s timeout)
+        },
+    }
+
+
 def database_from_url(url: str) -> dict:
     """``postgresql://user:password@host:port/name`` or ``sqlite:///path`` as a Django DATABASES entry."""
     parts = urlparse(url)
@@ -83,19 +99,20 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
+            # Each server thread keeps its connection a minute instead of one per request; a
+            # connection the server dropped (restart, failover) is noticed before it is used.
+            "CONN_MAX_AGE": int(os.environ.get("SAFETYNET_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:]) or ":memory:"}
+        return sqlite_database(unquote(parts.path[1:]) or ":memory:")
     raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql:// or sqlite:///)")
 
 
 DATABASES = {
     "default": database_from_url(os.environ["DATABASE_URL"])
     if os.environ.get("DATABASE_URL")
-    else {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "safetynet.sqlite3",
-    }
+    else sqlite_database(DATA_DIR / "safetynet.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
