@@ -59,6 +59,75 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("审计日志只能追加，不能删除")
 
 
+class AccessLogQuerySet(AuditEventQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("查阅记录只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("查阅记录只能追加，不能删除")
+
+
+class AccessLog(models.Model):
+    """个人信息查阅记录 (PIPL): who saw which persons' personal data, when, and for what.
+
+    Written by ``services.record_access``, outside the audit chain, so reading a page never waits
+    for the chain's lock. Append-only like the audit log (Python here, SQL triggers in migration
+    0005). The persons seen are rows of ``AccessLogPerson``, so "who saw this person" is one
+    indexed query on every database.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="查阅人"
+    )
+    actor_name = models.CharField("查阅人用户名", max_length=150, blank=True)
+    purpose = models.CharField("用途", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    area_code = models.CharField("区划代码", max_length=12, db_index=True)
+    full_id = models.BooleanField("显示完整身份证号", default=True)
+    count = models.PositiveIntegerField("涉及人数")  # of an export or a list: may exceed the persons listed
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "个人信息查阅记录"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_name or '系统'} {self.purpose} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("查阅记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("查阅记录只能追加，不能删除")
+
+
+class AccessLogPerson(models.Model):
+    """One person seen in one access (a plain id, not a foreign key: the log outlives the row)."""
+
+    id = models.BigAutoField(primary_key=True)
+    access = models.ForeignKey(AccessLog, models.PROTECT, related_name="persons")
+    person_id = models.BigIntegerField("人员编号", db_index=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查阅涉及人员"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("查阅记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("查阅记录只能追加，不能删除")
+
+
 class LedgerItem(models.Model):
     """问题台账: a finding for a township to visit and close (台账、销号管理, POLICY.md §9)."""
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from safetynet.supervision.models import AuditEvent
+from safetynet.supervision.models import AccessLog, AuditEvent
 from safetynet.supervision.services import GENESIS_HASH, digest_of
 
 
@@ -73,3 +75,49 @@ def events_for(user_area_codes: list[str] | None, *, limit: int = 50, offset: in
             return []
         events = events.filter(reduce(or_, (Q(area_code__startswith=code) for code in prefixes)))
     return list(events[offset : offset + limit])
+
+
+def _in_areas(qs: QuerySet, area_codes: list[str] | None) -> QuerySet:
+    """Rows whose area code starts with one of the codes; None is city-wide, [] or [""] is nothing."""
+    if area_codes is None:
+        return qs
+    prefixes = [code for code in area_codes if code]  # "" would match everything
+    if not prefixes:
+        return qs.none()
+    return qs.filter(reduce(or_, (Q(area_code__startswith=code) for code in prefixes)))
+
+
+def _between(qs: QuerySet, since: date | None, until: date | None) -> QuerySet:
+    """From the start of ``since`` to the end of ``until``, office days (Asia/Shanghai)."""
+    tz = timezone.get_current_timezone()
+    if since:
+        qs = qs.filter(at__gte=datetime.combine(since, time.min, tz))
+    if until:
+        qs = qs.filter(at__lt=datetime.combine(until + timedelta(days=1), time.min, tz))
+    return qs
+
+
+def access_logs_for(
+    area_codes: list[str] | None,
+    *,
+    person_id: int | None = None,
+    actor: str = "",
+    purpose: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AccessLog]:
+    """个人信息查阅记录, newest first, in the areas (as ``events_for``) and matching every filter given."""
+    qs = _between(_in_areas(AccessLog.objects.order_by("-id"), area_codes), since, until)
+    if person_id is not None:
+        qs = qs.filter(persons__person_id=person_id)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if purpose:
+        qs = qs.filter(purpose__startswith=purpose)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=str(object_id))
+    return qs

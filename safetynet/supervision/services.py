@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safetynet.supervision.models import AuditEvent
+from safetynet.supervision.models import AccessLog, AccessLogPerson, AuditEvent
 
 GENESIS_HASH = "0" * 64  # the prev_hash of the first event
 
@@ -69,6 +70,54 @@ def _actor(actor) -> tuple[Any, str]:
     return (actor if actor.pk is not None else None), name
 
 
+def _check_area_code(area_code) -> str:
+    area_code = str(area_code)
+    if area_code and not (area_code.isdigit() and len(area_code) <= 12):
+        raise ValueError(f"area_code {area_code!r}: expected up to 12 digits, or '' for no area")
+    return area_code
+
+
+@transaction.atomic
+def record_access(
+    actor,
+    *,
+    purpose: str,
+    person_ids: Iterable[int] = (),
+    object_type: str,
+    object_id,
+    area_code: str,
+    full_id: bool = True,
+    count: int | None = None,
+) -> None:
+    """Log that ``actor`` saw these persons' personal data, now, for ``purpose`` (PIPL).
+
+    For pages, lists, exports and API answers that show personal data. It takes no lock and is
+    not part of the audit chain, so concurrent readers never wait for each other or for writers.
+    ``count`` is how many persons a list or export showed, when that is more than ``person_ids``
+    names (default: the number of ``person_ids``). Inside the caller's transaction, if any.
+    """
+    if not purpose:
+        raise ValueError("purpose is required")
+    ids = sorted({int(pk) for pk in person_ids})
+    if count is None:
+        count = len(ids)
+    if count < 0:
+        raise ValueError("count must not be negative")
+    user, actor_name = _actor(actor)
+    log = AccessLog.objects.create(
+        at=timezone.now(),
+        actor=user,
+        actor_name=actor_name,
+        purpose=str(purpose),
+        object_type=str(object_type),
+        object_id=str(object_id),
+        area_code=_check_area_code(area_code),
+        full_id=bool(full_id),
+        count=count,
+    )
+    AccessLogPerson.objects.bulk_create([AccessLogPerson(access=log, person_id=pk) for pk in ids], batch_size=1000)
+
+
 @transaction.atomic
 def record(
     actor, action: str, *, object_type: str, object_id, area_code: str, details: dict | None = None
@@ -81,9 +130,7 @@ def record(
     """
     if not action:
         raise ValueError("action is required")
-    area_code = str(area_code)
-    if area_code and not (area_code.isdigit() and len(area_code) <= 12):
-        raise ValueError(f"area_code {area_code!r}: expected up to 12 digits, or '' for no area")
+    area_code = _check_area_code(area_code)
     # What is hashed must be exactly what the database gives back: round-trip the details through
     # JSON now (dates and Decimals become strings, tuples lists, keys strings). Floats become
     # strings too: PostgreSQL's jsonb rewrites them (1e16 comes back as 10000000000000000).
