@@ -259,9 +259,11 @@ def join_facts(base: pl.LazyFrame, facts: dict[str, pl.LazyFrame]) -> pl.LazyFra
     sorted_keys = keys.gather(order)
 
     def attached(frame: pl.DataFrame) -> list[pl.Series]:
+        if n == 0:  # nobody in the base (no register delivered): empty columns, nothing to search
+            return frame.drop("person_key").clear().get_columns()
         found = frame.get_column("person_key")
-        at = sorted_keys.search_sorted(found, side="left").clip(0, max(n - 1, 0))
-        in_base = (sorted_keys.gather(at) == found) if n else pl.Series([False] * frame.height, dtype=pl.Boolean)
+        at = sorted_keys.search_sorted(found, side="left").clip(0, n - 1)
+        in_base = sorted_keys.gather(at) == found
         where = np.full(n, -1, dtype=np.int64)
         where[order.gather(at).filter(in_base).to_numpy()] = np.flatnonzero(in_base.to_numpy())
         index = pl.select(pl.when(pl.lit(where) >= 0).then(pl.lit(where))).to_series()

@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, KeyIndex, birth_date, gather_by_key, person_facts
+from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, KeyIndex, as_of, birth_date, gather_by_key, person_facts
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
+from safetynet.policy.errors import PolicyError
 from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
 from safetynet.policy.idnumber import check_digit_expr
 from safetynet.policy.money import fmt_expr
@@ -469,6 +470,9 @@ def screen_store_counted(
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
     facts = person_facts(store, month, known_on=known_on).collect(engine=ENGINE)
+    if facts.height == 0:
+        # departments' data without the register: nobody to screen, say so rather than fail in a join
+        raise PolicyError("no_register", cutoff=f"{known_on or as_of(month):%Y-%m-%d}", month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
     persons = in_households(with_links(facts.lazy(), month).collect(engine=ENGINE)).drop("household_id")
     del facts

@@ -195,9 +195,38 @@ MESSAGES.update(
             "zh": "核对中心尚未导入任何部门数据，无法核对",
             "en": "no department data has been imported yet: nothing to check against",
         },
+        "screening_running": {
+            "zh": "全人口筛查同一时间只能运行一次：批次 #{id}（{area}，{month}，{by} 于 {at} 发起）{status}，"
+            "请待其完成后再发起",
+            "en": "only one screening runs at a time: run #{id} ({area}, {month}, started by {by} at {at}) is "
+            "{status}; start again once it has finished",
+        },
+        "screening_running_unknown": {
+            "zh": "另一次全人口筛查刚刚开始，请稍后再发起",
+            "en": "another screening has just started; try again later",
+        },
         "months_range": {
             "zh": "渐退期为 3 至 6 个月，实为 {months}",
             "en": "a graduated exit lasts 3 to 6 months, got {months}",
+        },
+    }
+)
+
+
+# Input checked at the office's edges (API schemas, forms, services) before anything is written.
+MESSAGES.update(
+    {
+        "too_long": {"zh": "最多 {max} 个字符，实为 {length} 个", "en": "at most {max} characters, got {length}"},
+        "date_range": {
+            "zh": "日期 {value} 超出范围（应在 {low} 至 {high} 之间）",
+            "en": "date {value} is out of range ({low} to {high})",
+        },
+        "invalid": {"zh": "格式错误：{detail}", "en": "invalid: {detail}"},
+        "no_register": {
+            "zh": "该月没有户籍登记数据（公安部门），无法筛查：截至 {cutoff} 尚未导入户籍登记（数据项 household_registration），"
+            "请先导入后再筛查 {month} 月",
+            "en": "no household register (public security) for the month, nothing to screen: none was imported by "
+            "{cutoff} (item household_registration); import it before screening {month}",
         },
     }
 )
