@@ -11,6 +11,7 @@
     safetynet verify --household ID | --township CODE --user USER [--month YYYY-MM]
     safetynet screen --out DIR [--store DIR] [--user USER] [--month YYYY-MM]
     safetynet generate --households N --out DIR
+    safetynet backup --out DIR|FILE.tar | restore DIR|FILE.tar [--force]
     safetynet manage ARGS...        (Django's manage.py: migrate, runserver, createsuperuser...)
 
 Exit status: 0 done, 2 bad input (the message names the field), 1 anything unexpected.
@@ -30,6 +31,7 @@ from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force, in_force_json
+from safetynet.site import backup as backup_cli
 from safetynet.supervision import cli as supervision_cli
 from safetynet.verification import cli as verification_cli
 
@@ -186,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     supervision_cli.add_commands(sub)
     payments_cli.add_commands(sub)
     verification_cli.add_commands(sub)
+    backup_cli.add_commands(sub)
 
     p = sub.add_parser("manage", help="Django 管理命令 (migrate, runserver, createsuperuser, ...)", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)
