@@ -1,4 +1,4 @@
-"""``safetynet payroll run|approve|export|reconcile``: the monthly payroll from the command line.
+"""``safetynet payroll run|approve|cancel|export|reconcile``: the monthly payroll from the command line.
 
 Each command acts as a staff user (``--user``), whose role and area decide what it may do.
 """
@@ -92,7 +92,8 @@ def _runs(args):
     from safetynet.payments.models import PayrollRun
 
     user, month, townships = _context(args)
-    runs = list(PayrollRun.objects.filter(month=month, programme=args.programme, township__in=townships))
+    runs = list(PayrollRun.objects.filter(month=month, programme=args.programme, township__in=townships)
+                .exclude(status=PayrollRun.Status.CANCELLED))
     if not runs:
         raise _Refused(f"--month: {args.month} 尚未编制发放名册")
     return user, runs
@@ -106,6 +107,17 @@ def cmd_approve(args) -> int:
     for run in runs:
         run = services.approve_payroll(user, run)
         print(f"{run.township_id}: 已审核，{run.lines} 行，{fmt(run.total_fen)} 元")
+    return 0
+
+
+@_as_staff
+def cmd_cancel(args) -> int:
+    from safetynet.payments import services
+
+    user, runs = _runs(args)
+    for run in runs:
+        run = services.cancel_payroll(user, run, args.reason)
+        print(f"{run.township_id}: 已作废，{run.lines} 行，{fmt(run.total_fen)} 元；该月可重新编制")
     return 0
 
 
@@ -161,6 +173,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         dest="payroll_command", required=True)
     for name, func, text in (("run", cmd_run, "编制（或重新编制）某月的发放名册"),
                              ("approve", cmd_approve, "审核某月的发放名册"),
+                             ("cancel", cmd_cancel, "作废某月的发放名册（待审核，或已审核而银行文件尚未导出）"),
                              ("export", cmd_export, "导出银行发放文件（CSV）与发放名册（Excel）"),
                              ("reconcile", cmd_reconcile, "导入银行回盘文件并对账")):
         p = payroll.add_parser(name, help=text, description=text)
@@ -170,6 +183,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--programme", choices=("dibao", "tekun"), default="dibao")
         if name == "export":
             p.add_argument("--out", default=".", help="输出目录")
+        if name == "cancel":
+            p.add_argument("--reason", required=True, help="作废原因")
         if name == "reconcile":
             p.add_argument("--file", required=True, help="银行回盘文件（CSV：流水号,金额,结果,原因）")
         p.set_defaults(func=func)

@@ -40,21 +40,30 @@ class PayrollRun(models.Model):
         DRAFT = "draft", _("待审核")
         APPROVED = "approved", _("已审核")
         LOCKED = "locked", _("已锁定")
+        CANCELLED = "cancelled", _("已作废")
 
     month = models.DateField(_("发放月份"))
     township = models.ForeignKey(Area, models.PROTECT, related_name="payroll_runs", verbose_name=_("乡镇（街道）"))
     programme = models.CharField(_("救助项目"), max_length=6)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField(null=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True)
     lines = models.PositiveIntegerField(default=0)
     total_fen = models.BigIntegerField(default=0)
+    # Once the bank file has left the office the money may be on its way: the run can no longer
+    # be cancelled, only corrected by the next month's back pay or recovery.
+    exported_at = models.DateTimeField(_("银行文件导出时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-month", "township_id", "programme"]
         constraints = [
-            models.UniqueConstraint(fields=["month", "township", "programme"], name="one_payroll_per_month_township")
+            # A cancelled run stays on file beside the one that replaces it.
+            models.UniqueConstraint(fields=["month", "township", "programme"], condition=~models.Q(status="cancelled"),
+                                    name="one_payroll_per_month_township"),
         ]
 
 
@@ -80,15 +89,20 @@ class Payment(models.Model):
     bank_status = models.CharField(_("银行结果"), max_length=8, default="pending",
                                    choices=[("pending", _("待发放")), ("paid", _("已到账")), ("failed", _("失败"))])
     bank_note = models.CharField(_("银行说明"), max_length=100, blank=True)
+    # Copied from the run when it is cancelled, so that the constraints below (which cannot see
+    # the run's status) leave a cancelled line out and its month can be paid by a new run.
+    cancelled = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
             # Exactly one regular payment per case, programme and month: a re-run or a resumed
             # run cannot pay twice. Adjustments for a past month: at most one per payroll month.
-            models.UniqueConstraint(fields=["case", "programme", "for_month"], condition=models.Q(kind="regular"),
+            models.UniqueConstraint(fields=["case", "programme", "for_month"],
+                                    condition=models.Q(kind="regular", cancelled=False),
                                     name="one_regular_payment_per_case_and_month"),
             models.UniqueConstraint(fields=["case", "programme", "for_month", "month", "kind"],
-                                    condition=~models.Q(kind="regular"), name="one_adjustment_per_payroll_month"),
+                                    condition=~models.Q(kind="regular") & models.Q(cancelled=False),
+                                    name="one_adjustment_per_payroll_month"),
         ]
         indexes = [models.Index(fields=["run"])]
 

@@ -9,6 +9,7 @@ what approved payrolls already paid, gives this month's regular line, back pay a
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -19,18 +20,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safetynet.batch import payroll
-from safetynet.cases.models import Case, CaseEvent
+from safetynet.cases.models import Case, CaseEvent, Programme
+from safetynet.payments import messages  # noqa: F401 - the payroll's messages
 from safetynet.payments.models import Entitlement, Payment, PayrollRun, PriceIndex
 from safetynet.policy import price_subsidy
 from safetynet.policy.errors import FieldError, InputError, PolicyError
-from safetynet.policy.money import to_fen
+from safetynet.policy.money import fmt, to_fen
 from safetynet.policy.months import first_of_next_month
 from safetynet.policy.parameters import value
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
 
-PAID_STATUSES = (PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)
 # The case steps whose decisions set what is owed.
 MONEY_TRANSITIONS = ("close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate",
                      "start_graduated_exit", "end_graduated_exit")
@@ -94,31 +95,43 @@ def sync_entitlements(*cases: Case) -> list[Entitlement]:
     return Entitlement.objects.bulk_create(rows, batch_size=5000)
 
 
+def _check_month(month: date) -> date:
+    """The first of ``month``, refused if that month has not begun (the office's today)."""
+    month = month.replace(day=1)
+    today = timezone.localdate()
+    if month > today.replace(day=1):
+        raise InputError([FieldError("month", "payroll_future_month", month=f"{month:%Y-%m}", today=today.isoformat())])
+    return month
+
+
+def _check_programme(programme: str) -> None:
+    if programme not in Programme.values:
+        raise InputError([FieldError("programme", "payroll_programme", value=programme,
+                                     choices=", ".join(Programme.values))])
+
+
+def _lock(township_code: str, programme: str) -> None:
+    """One payroll change at a time per township and programme (compute, approve, cancel), held
+    to the end of the transaction, so each sees every other's lines. SQLite has one writer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = zlib.crc32(f"payroll:{township_code}:{programme}".encode())
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 @transaction.atomic
 def run_payroll(actor, *, month: date, township: Area, programme: str) -> PayrollRun:
     """Compute (or recompute, while still a draft) one month's payroll of a township."""
     require_role(actor, ("approver", "city"), township.code, "编制发放名册")
-    month = month.replace(day=1)
-    run, _ = PayrollRun.objects.select_for_update().get_or_create(month=month, township=township, programme=programme)
+    _check_programme(programme)
+    month = _check_month(month)
+    _lock(township.code, programme)
+    live = PayrollRun.objects.select_for_update().exclude(status=PayrollRun.Status.CANCELLED)
+    run, _ = live.get_or_create(month=month, township=township, programme=programme)
     if run.status != PayrollRun.Status.DRAFT:
         raise PolicyError("payroll_locked", month=f"{month:%Y-%m}", status=run.get_status_display())
     Payment.objects.filter(run=run).delete()  # a draft is recomputed whole: nothing half-written survives
-    # Codes under the township sort between its code and its code followed by ":" (after "9"):
-    # a range both databases answer from the index, where LIKE 'code%' may not use it.
-    low, high = township.code, township.code + ":"
-    entitlements = _frame(
-        "SELECT set_by_id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
-        "WHERE area_code >= %s AND area_code < %s AND programme = %s", [low, high, programme],
-        payroll.ENTITLEMENT_SCHEMA)
-    # What was paid against the entitlement (a price subsidy is paid besides it, not towards it).
-    paid = _frame(
-        "SELECT p.case_id, p.for_month, p.amount_fen FROM payments_payment p "
-        "JOIN payments_payrollrun r ON r.id = p.run_id "
-        "WHERE r.township_id = %s AND r.programme = %s AND r.status IN (%s, %s) AND p.bank_status <> 'failed' "
-        "AND p.kind <> 'price_subsidy' AND p.for_month <= %s",
-        [township.code, programme, *PAID_STATUSES, month], payroll.PAID_SCHEMA)
-    lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
-    lines = pl.concat([lines, _price_subsidy(lines, month, programme)], how="diagonal_relaxed")
+    lines = _compute(run)
     # A recovery may concern a month no longer owed: its applicant receives the line, and the
     # decision behind it is the case's latest decision on money (the one that ended the period).
     orphans = lines.filter(pl.col("recipient_id").is_null())["case_id"].unique().to_list()
@@ -144,6 +157,30 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     record(actor, "payroll.run", object_type="payroll", object_id=run.pk, area_code=township.code,
            details={"month": f"{month:%Y-%m}", "programme": programme, "lines": run.lines, "total_fen": run.total_fen})
     return run
+
+
+def _compute(run: PayrollRun) -> pl.DataFrame:
+    """The lines ``run`` should have now: owed for every month up to its month, less what every
+    other payroll of the township not cancelled (draft, approved or locked) has already put
+    towards it. A draft counts: two drafts must not both carry the same month."""
+    month, programme = run.month, run.programme
+    # Codes under the township sort between its code and its code followed by ":" (after "9"):
+    # a range both databases answer from the index, where LIKE 'code%' may not use it.
+    low, high = run.township_id, run.township_id + ":"
+    entitlements = _frame(
+        "SELECT set_by_id, case_id, recipient_id, starts, ends, monthly_amount_fen FROM payments_entitlement "
+        "WHERE area_code >= %s AND area_code < %s AND programme = %s", [low, high, programme],
+        payroll.ENTITLEMENT_SCHEMA)
+    # What was paid against the entitlement (a price subsidy is paid besides it, not towards it);
+    # a line the bank returned as failed is still owed.
+    paid = _frame(
+        "SELECT p.case_id, p.for_month, p.amount_fen FROM payments_payment p "
+        "JOIN payments_payrollrun r ON r.id = p.run_id "
+        "WHERE r.township_id = %s AND r.programme = %s AND r.status <> %s AND r.id <> %s "
+        "AND p.bank_status <> 'failed' AND p.kind <> 'price_subsidy' AND p.for_month <= %s",
+        [run.township_id, programme, PayrollRun.Status.CANCELLED, run.pk, month], payroll.PAID_SCHEMA)
+    lines = payroll.lines(payroll.owed(entitlements, month), paid, month)
+    return pl.concat([lines, _price_subsidy(lines, month, programme)], how="diagonal_relaxed")
 
 
 PAYMENT_COLUMNS = ("run_id", "case_id", "recipient_id", "programme", "month", "for_month", "kind", "amount_fen",
@@ -201,6 +238,11 @@ def enter_price_index(actor, *, month: date, cpi_yoy: Decimal, food_cpi_yoy: Dec
     """The city enters a month's price indices; a payroll of that month computed later adds the
     price subsidy if they trigger it."""
     require_role(actor, ("city",), "3708", "录入物价指数")
+    errors = [FieldError(name, "range", low="-100", high="100", value=rise)
+              for name, rise in (("cpi_yoy", cpi_yoy), ("food_cpi_yoy", food_cpi_yoy))
+              if not (isinstance(rise, Decimal) and rise.is_finite() and -100 <= rise <= 100)]
+    if errors:
+        raise InputError(errors)
     index, _ = PriceIndex.objects.update_or_create(
         month=month.replace(day=1),
         defaults={"cpi_yoy": cpi_yoy, "food_cpi_yoy": food_cpi_yoy, "entered_by": acting_user(actor)},
@@ -251,12 +293,105 @@ def run_payrolls(actor, *, month: date, townships: list[Area], programme: str, w
 
 @transaction.atomic
 def approve_payroll(actor, run: PayrollRun) -> PayrollRun:
+    """Approve a draft, after checking it against everything approved, cancelled or decided since
+    it was computed: if any line would now differ, nothing is approved and the lines are named."""
     require_role(actor, ("approver",), run.township_id, "审核发放名册")
+    _lock(run.township_id, run.programme)
     run = PayrollRun.objects.select_for_update().get(pk=run.pk)
     if run.status != PayrollRun.Status.DRAFT:
         raise InputError([FieldError("status", "payroll_not_draft", status=run.get_status_display())])
+    _check_month(run.month)
+    count, shown = stale_lines(run)
+    if count:
+        more = [FieldError("lines", "payroll_stale_more", count=count)] if count > len(shown) else []
+        raise InputError([FieldError("lines", "payroll_stale", count=count), *shown, *more])
     run.status, run.approved_by, run.approved_at = PayrollRun.Status.APPROVED, acting_user(actor), timezone.now()
     run.save()
     record(actor, "payroll.approve", object_type="payroll", object_id=run.pk, area_code=run.township_id,
            details={"lines": run.lines, "total_fen": run.total_fen})
+    return run
+
+
+STALE_SHOWN = 20
+KIND_NAMES = {"regular": "当月", "back_pay": "补发", "recovery": "追回", "price_subsidy": "价格临时补贴"}
+
+
+def stale_lines(run: PayrollRun) -> tuple[int, list[FieldError]]:
+    """How many lines of ``run`` differ from what it would be computed as now (a line stored but
+    no longer due, or due but not stored, counts as 0 on the missing side), and the first ones."""
+    key = ["case_id", "for_month", "kind"]
+    now = _compute(run).select(*key, pl.col("amount_fen").alias("now_fen"))
+    stored = _frame("SELECT case_id, for_month, kind, amount_fen FROM payments_payment WHERE run_id = %s", [run.pk],
+                    {"case_id": pl.Int64, "for_month": pl.Date, "kind": pl.String, "amount_fen": pl.Int64})
+    diff = (
+        stored.join(now, on=key, how="full", coalesce=True)
+        .with_columns(pl.col("amount_fen").fill_null(0), pl.col("now_fen").fill_null(0))
+        .filter(pl.col("amount_fen") != pl.col("now_fen"))
+        .sort(key)
+    )
+    if diff.is_empty():
+        return 0, []
+    shown = diff.head(STALE_SHOWN)
+    names = dict(Case.objects.filter(pk__in=shown["case_id"].to_list()).values_list("id", "applicant__name"))
+    return len(diff), [
+        FieldError(f"lines[{i}]", "payroll_stale_line", case=case_id, name=names.get(case_id, ""),
+                   for_month=f"{for_month:%Y-%m}", kind=KIND_NAMES.get(kind, kind), stored=fmt(stored_fen),
+                   now=fmt(now_fen))
+        for i, (case_id, for_month, kind, stored_fen, now_fen) in enumerate(shown.iter_rows())
+    ]
+
+
+def why_not_cancellable(run: PayrollRun) -> str | None:
+    """Why ``run`` can no longer be cancelled, or None. Once the bank file has left the office the
+    money may be on its way, so an error is corrected by the next payroll (back pay, recovery)."""
+    if run.status == PayrollRun.Status.CANCELLED:
+        return "已作废"
+    if run.status == PayrollRun.Status.LOCKED:
+        return "银行已回盘，差错请在下月名册中补发或追回"
+    if run.exported_at is not None:
+        return (f"银行发放文件已于 {timezone.localtime(run.exported_at):%Y-%m-%d %H:%M} 导出，资金可能已在途，"
+                "差错请在下月名册中补发或追回")
+    if run.status == PayrollRun.Status.APPROVED and run.payments.exclude(bank_status="pending").exists():
+        return "已导入银行回盘结果"
+    # A payroll computed later counted this one's lines for the same person and month (a back
+    # pay topping up, or a recovery undoing, what this one paid): without them its lines would be
+    # wrong, so that one is cancelled first, latest first.
+    later = _frame(
+        "SELECT p.case_id, p.for_month, r.month FROM payments_payment p JOIN payments_payrollrun r ON r.id = p.run_id "
+        "WHERE r.township_id = %s AND r.programme = %s AND r.status <> %s AND r.id <> %s AND r.computed_at >= %s",
+        [run.township_id, run.programme, PayrollRun.Status.CANCELLED, run.pk, run.computed_at],
+        {"case_id": pl.Int64, "for_month": pl.Date, "month": pl.Date})
+    if not later.is_empty():
+        mine = _frame("SELECT case_id, for_month FROM payments_payment WHERE run_id = %s", [run.pk],
+                      {"case_id": pl.Int64, "for_month": pl.Date})
+        clash = later.join(mine, on=["case_id", "for_month"]).sort("month", "case_id", "for_month")
+        if not clash.is_empty():
+            case_id, for_month, month = clash.row(0)
+            return (f"之后编制的 {month:%Y-%m} 发放名册已计入本名册的款项（案件 #{case_id}，{for_month:%Y-%m}），"
+                    f"须先作废该名册")
+    return None
+
+
+@transaction.atomic
+def cancel_payroll(actor, run: PayrollRun, reason: str) -> PayrollRun:
+    """Cancel (作废) a payroll that has not gone to the bank: a draft, or an approved run whose
+    bank file has not been exported and of which no line has a bank result. Its lines stay on
+    file, marked cancelled, and count as not paid: the month can be computed again."""
+    require_role(actor, ("approver", "city"), run.township_id, "作废发放名册")
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise InputError([FieldError("reason", "payroll_cancel_reason")])
+    _lock(run.township_id, run.programme)
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+    why = why_not_cancellable(run)
+    if why:
+        raise InputError([FieldError("status", "payroll_not_cancellable", status=run.get_status_display(), why=why)])
+    was = run.status
+    run.status, run.cancelled_by, run.cancelled_at = PayrollRun.Status.CANCELLED, acting_user(actor), timezone.now()
+    run.cancel_reason = reason
+    run.save()
+    run.payments.update(cancelled=True)
+    record(actor, "payroll.cancel", object_type="payroll", object_id=run.pk, area_code=run.township_id,
+           details={"month": f"{run.month:%Y-%m}", "programme": run.programme, "was": was, "reason": reason,
+                    "lines": run.lines, "total_fen": run.total_fen})
     return run
