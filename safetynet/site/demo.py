@@ -13,6 +13,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -24,12 +25,16 @@ from safetynet.policy.months import first_of_next_month
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry import services as registry
 from safetynet.registry.models import Area, Household, Staff
+from safetynet.site.personal import EXPORT_FULL_ID
 
 TOWNSHIP_NAMES = ["城关街道", "东关街道", "南关镇", "北湖镇", "西郊镇", "马营镇", "杨店镇", "王庄镇"]
 VILLAGE_NAMES = ["张庄村", "李屯村", "王楼村", "刘集村", "陈庄村", "杨楼村", "赵庄村", "黄屯村", "周庄社区", "吴楼村"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "建国秀英桂兰玉兰淑珍志强海燕明华丽娟文静秀兰凤英德胜永红晓东春梅国庆子涵浩然欣怡"
 DEMO_PASSWORD = "safetynet-demo-2026"
+# Who takes files with whole ID numbers: the approver the bank file and the roster, the
+# verification officer the ledger for the visits (docs/personal-data.md).
+EXPORT_FULL_ID_ROLES = ("approver", "verifier")
 
 ROLES = [
     ("clerk", "township", "窗口"),
@@ -68,6 +73,12 @@ def make_staff(username: str, role: str, area_code: str, password: str = DEMO_PA
         user.password = _password_hash(password)  # hashing once: a hundred demo users share it
         user.save(update_fields=["password"])
     Staff.objects.update_or_create(user=user, defaults={"role": role, "area": Area.objects.get(code=area_code)})
+    app_label, codename = EXPORT_FULL_ID.split(".")
+    export = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    if role in EXPORT_FULL_ID_ROLES:
+        user.user_permissions.add(export)
+    else:
+        user.user_permissions.remove(export)
     return user
 
 
