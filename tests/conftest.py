@@ -44,6 +44,15 @@ def _append_only_logs_can_be_emptied(request):
 
 
 @pytest.fixture(autouse=True)
+def audit_files(settings, tmp_path):
+    """Every test its own audit key and checkpoint file: never the developer's var/audit.*."""
+    settings.SAFETYNET_AUDIT_KEY = ""
+    settings.SAFETYNET_AUDIT_KEY_FILE = tmp_path / "audit.key"
+    settings.SAFETYNET_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+    return settings
+
+
+@pytest.fixture(autouse=True)
 def feed_store(settings, tmp_path):
     """Every test its own (empty) department feed store: never the developer's var/feeds."""
     settings.FEED_STORE = tmp_path / "feeds"

@@ -16,6 +16,12 @@ DATA_DIR = Path(os.environ.get("SAFETYNET_DATA_DIR", BASE_DIR / "var"))
 # The department feed store (Parquet, partitioned by department, item and delivery date).
 FEED_STORE = Path(os.environ.get("SAFETYNET_FEED_STORE", DATA_DIR / "feeds"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
+# The audit chain's HMAC key, kept outside the database (else a key file, made 0600 on first use), and
+# the append-only file of signed checkpoints (count and head hash) that `safetynet audit verify` compares.
+SAFETYNET_AUDIT_KEY = os.environ.get("SAFETYNET_AUDIT_KEY", "")
+SAFETYNET_AUDIT_KEY_FILE = Path(os.environ.get("SAFETYNET_AUDIT_KEY_FILE", DATA_DIR / "audit.key"))
+SAFETYNET_AUDIT_CHECKPOINTS = Path(os.environ.get("SAFETYNET_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl"))
+SAFETYNET_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SAFETYNET_AUDIT_CHECKPOINT_EVERY", "1000"))  # events
 
 SECRET_KEY = os.environ.get("SAFETYNET_SECRET_KEY", "insecure-demo-key-set-SAFETYNET_SECRET_KEY-in-production")
 DEBUG = os.environ.get("SAFETYNET_DEBUG", "") == "1"

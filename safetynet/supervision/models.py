@@ -16,6 +16,9 @@ class AppendOnlyError(Exception):
     """An attempt to change or remove an audit record."""
 
 
+HASH_PLAIN, HASH_KEYED = 1, 2
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("审计日志只能追加，不能修改")
@@ -40,6 +43,9 @@ class AuditEvent(models.Model):
     # writers were not serialised.
     prev_hash = models.CharField("前序哈希", max_length=64, unique=True)
     hash = models.CharField("哈希", max_length=64, unique=True)
+    # 1: plain SHA-256, the events written before keyed hashing (they may only open the chain);
+    # 2: HMAC-SHA256 with the key kept outside the database.
+    version = models.PositiveSmallIntegerField("哈希版本", default=HASH_KEYED)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -126,6 +132,31 @@ class AccessLogPerson(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("查阅记录只能追加，不能删除")
+
+
+class AuditVerification(models.Model):
+    """The result of one check of the audit chain against its checkpoints (``audit verify`` or the
+    auditor's "verify now"): what the auditor's page shows as the last verification."""
+
+    at = models.DateTimeField("校验时间")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="校验人"
+    )
+    by_name = models.CharField("校验人用户名", max_length=150, blank=True)  # "" for the command line
+    source = models.CharField("方式", max_length=8, choices=[("cli", "命令行"), ("web", "审计页面")])
+    ok = models.BooleanField("完整")
+    checked = models.PositiveIntegerField("已校验记录数")
+    checkpoints = models.PositiveIntegerField("已比对检查点数")
+    first_broken_id = models.BigIntegerField("断开处记录编号", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    head_hash = models.CharField("链尾哈希", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "审计日志校验结果"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'完整' if self.ok else '断开'}"
 
 
 class LedgerItem(models.Model):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
+from pathlib import Path
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safetynet.supervision.models import AccessLog, AuditEvent
-from safetynet.supervision.services import GENESIS_HASH, digest_of
+from safetynet.supervision.models import HASH_KEYED, HASH_PLAIN, AccessLog, AuditEvent
+from safetynet.supervision.services import GENESIS_HASH, audit_key, checkpoints_path, digest_of, sign_checkpoint
 
 
 @dataclass(frozen=True)
@@ -21,41 +25,139 @@ class ChainReport:
     first_broken_id: int | None = None
     reason: str | None = None  # in Chinese, for the user
     last_hash: str | None = None  # hash of the last event checked (all of them when ok)
+    checkpoints: int = 0  # checkpoints compared (all of them when ok)
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every event's hash in id order and check that each links to the one before.
+@dataclass(frozen=True)
+class Checkpoint:
+    at: str
+    count: int
+    last_id: int | None
+    head: str
+    where: str  # "文件名第 n 行", to name it in a report
+
+
+class CheckpointFileError(Exception):
+    """A checkpoint file named by the user cannot be read; the message is in Chinese."""
+
+
+def read_checkpoints(path: Path, *, required: bool) -> tuple[list[Checkpoint], str | None]:
+    """The checkpoints of one file, and the first problem found in it (a line unsigned or altered)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise CheckpointFileError(f"找不到检查点文件 {path}") from None
+        return [], None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CheckpointFileError(f"无法读取检查点文件 {path}：{exc}") from None
+    key = audit_key()
+    found = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} 第 {n} 行"
+        try:
+            fields = json.loads(line)
+            sig = fields.pop("sig")
+            ok = hmac.compare_digest(sig, sign_checkpoint(fields, key))
+            checkpoint = Checkpoint(
+                at=str(fields["at"]), count=int(fields["count"]), last_id=fields["last_id"],
+                head=str(fields["head"]), where=where,
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return found, f"检查点 {where} 无法解读（被改动）"
+        if not ok:
+            return found, f"检查点 {where} 的签名无效（被改动，或审计密钥不是写入时所用的密钥）"
+        found.append(checkpoint)
+    return found, None
+
+
+def verify_chain(checkpoint_files: Iterable[Path] = ()) -> ChainReport:
+    """Recompute every event's hash in id order, check that each links to the one before, and
+    compare the chain with every checkpoint: the default checkpoint file and ``checkpoint_files``
+    (copies the auditor kept). Raises ``CheckpointFileError`` if one of those cannot be read.
 
     Detects:
-    - a changed event (any field, including its prev_hash): its content no longer matches its hash;
+    - a changed event (any field, including its prev_hash): its content no longer matches its keyed
+      hash, and without the key no one can compute the right one;
     - an event removed from the middle, or one inserted: the next event's prev_hash no longer
       matches the hash of the event now before it (the report names that next event);
-    - events removed from the start: the first remaining event does not start from the genesis hash.
-
-    Does not detect, by the chain alone:
-    - the removal of the last event(s): what remains is still a valid chain. To catch it, keep the
-      ``last_hash`` of a successful check somewhere else (a printed report, another system) and
-      compare it later with the event of the same id;
-    - a rewrite of the whole chain from some event on, with every hash recomputed: the same
-      outside copy of an earlier hash shows it.
-    The database triggers make both of these need an administrator who first drops the triggers.
+    - events removed from the start: the first remaining event does not start from the genesis hash;
+    - events removed from the end, or all of them: a checkpoint names an event that is gone, or
+      counts more events than there are up to it;
+    - a chain rewritten with plain hashes: an unkeyed event after a keyed one, or a checkpoint's
+      head hash that no longer matches;
+    - a checkpoint line altered or forged without the key: its signature.
+    Events removed after the last checkpoint are not detected: checkpoints are written every
+    ``SAFETYNET_AUDIT_CHECKPOINT_EVERY`` events and by every ``audit verify``.
     """
+    checkpoints: list[Checkpoint] = []
+    problem = None
+    for n, path in enumerate([checkpoints_path(), *checkpoint_files]):
+        found, problem = read_checkpoints(Path(path), required=n > 0)
+        checkpoints += found
+        if problem:
+            break
+    wanted = {c.last_id for c in checkpoints if c.last_id is not None}
+    seen: dict[int, tuple[int, str]] = {}  # last_id -> (events up to it, its hash)
+
+    key = audit_key()
     checked = 0
     prev_id: int | None = None
     prev_hash = GENESIS_HASH
+    keyed_seen = False
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
-        digest = digest_of(event, event.prev_hash)
-        if digest != event.hash:
-            return _broken(checked, event.id, f"第 {event.id} 条记录的内容与其哈希不符（记录被修改）")
+        if event.version == HASH_PLAIN and keyed_seen:
+            reason = f"第 {event.id} 条记录使用旧的无密钥哈希，却排在有密钥的记录之后（记录被伪造）"
+            return _broken(checked, event.id, reason)
+        if event.version not in (HASH_PLAIN, HASH_KEYED) or digest_of(event, event.prev_hash, key) != event.hash:
+            hint = "" if keyed_seen or event.version != HASH_KEYED else "，或审计密钥不是写入时所用的密钥"
+            return _broken(checked, event.id, f"第 {event.id} 条记录的内容与其哈希不符（记录被修改{hint}）")
         if event.prev_hash != prev_hash:
             if prev_id is None:
                 reason = f"第 {event.id} 条记录是现存的第一条，但其前序哈希不是链首值（其前有记录被删除）"
             else:
                 reason = f"第 {event.id} 条记录的前序哈希与第 {prev_id} 条不符（其前有记录被删除或插入）"
             return _broken(checked, event.id, reason)
+        keyed_seen = keyed_seen or event.version == HASH_KEYED
+        if event.id in wanted:
+            seen[event.id] = (checked, event.hash)
         prev_id, prev_hash = event.id, event.hash
-    return ChainReport(ok=True, checked=checked, last_hash=prev_hash if checked else None)
+
+    if problem:
+        return ChainReport(ok=False, checked=checked, reason=problem, last_hash=prev_hash if checked else None)
+    for c in sorted(checkpoints, key=lambda c: (c.last_id or 0, c.where)):
+        reason = _against(c, seen, checked, prev_id)
+        if reason:
+            return ChainReport(
+                ok=False, checked=checked, first_broken_id=c.last_id, reason=reason,
+                last_hash=prev_hash if checked else None,
+            )  # fmt: skip
+    return ChainReport(
+        ok=True, checked=checked, last_hash=prev_hash if checked else None, checkpoints=len(checkpoints)
+    )
+
+
+def _against(c: Checkpoint, seen: dict[int, tuple[int, str]], checked: int, last_id: int | None) -> str | None:
+    """Why the chain disagrees with checkpoint ``c``, or None."""
+    said = f"检查点（{c.where}，{c.at}）记有 {c.count} 条记录"
+    if c.last_id is None:
+        return None  # taken when the log was empty: nothing to compare
+    said += f"，最后一条为第 {c.last_id} 条"
+    if c.last_id not in seen:
+        if checked == 0:
+            return f"审计日志为空，但{said}（日志被清空）"
+        if last_id is not None and last_id < c.last_id:
+            return f"{said}，现存记录只到第 {last_id} 条（日志尾部被删除）"
+        return f"{said}，该记录已不存在（记录被删除）"
+    count, head = seen[c.last_id]
+    if head != c.head:
+        return f"第 {c.last_id} 条记录的哈希与检查点（{c.where}，{c.at}）所记不符（记录被改写后重新计算了哈希）"
+    if count != c.count:
+        return f"{said}，现存至该条共 {count} 条（有记录被删除或插入）"
+    return None
 
 
 def _broken(checked: int, event_id: int, reason: str) -> ChainReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 from decimal import Decimal
@@ -93,17 +94,29 @@ def test_a_changed_row_is_named():
     assert report.reason == f"第 {events[2].id} 条记录的内容与其哈希不符（记录被修改）"
 
 
-@pytest.mark.django_db
-def test_a_changed_row_with_its_hash_recomputed_breaks_the_next_link():
-    events = chain(4)
-    act_as_database_administrator()
-    e = AuditEvent.objects.get(pk=events[1].id)
+def forge(event_id: int, details: dict, key: bytes | None) -> None:
+    """Edit an event's details and recompute its hash with ``key`` (None: plain SHA-256)."""
+    e = AuditEvent.objects.get(pk=event_id)
     forged = services.event_digest(
         prev_hash=e.prev_hash, at=e.at, actor_id=e.actor_id, actor_name=e.actor_name, action=e.action,
-        object_type=e.object_type, object_id=e.object_id, area_code=e.area_code, details={"n": 99},
+        object_type=e.object_type, object_id=e.object_id, area_code=e.area_code, details=details, key=key,
     )  # fmt: skip
-    raw("UPDATE supervision_auditevent SET details = %s, hash = %s WHERE id = %s", ['{"n": 99}', forged, e.id])
+    raw("UPDATE supervision_auditevent SET details = %s, hash = %s WHERE id = %s", [json.dumps(details), forged, e.id])
 
+
+@pytest.mark.django_db
+def test_a_changed_row_with_its_hash_recomputed_without_the_key_is_named():
+    events = chain(4)
+    act_as_database_administrator()
+    forge(events[1].id, {"n": 99}, key=None)
+    assert selectors.verify_chain().first_broken_id == events[1].id
+
+
+@pytest.mark.django_db
+def test_a_changed_row_with_its_hash_recomputed_with_the_key_breaks_the_next_link():
+    events = chain(4)
+    act_as_database_administrator()
+    forge(events[1].id, {"n": 99}, key=services.audit_key())
     report = selectors.verify_chain()
     assert report.first_broken_id == events[2].id
 
@@ -132,16 +145,17 @@ def test_a_deleted_first_row_is_detected():
 
 
 @pytest.mark.django_db
-def test_a_deleted_last_row_shows_only_against_a_kept_hash():
-    # the documented limit of a chain: its end can be cut off; a hash kept elsewhere shows it
+def test_a_deleted_last_row_shows_against_a_checkpoint():
+    # a chain alone cannot show that its end was cut off; the checkpoint kept outside does
     events = chain(3)
-    kept = selectors.verify_chain().last_hash
+    services.write_checkpoint()
     act_as_database_administrator()
     raw("DELETE FROM supervision_auditevent WHERE id = %s", [events[-1].id])
 
     report = selectors.verify_chain()
-    assert report.ok and report.checked == 2
-    assert report.last_hash != kept
+    assert not report.ok and report.checked == 2
+    assert report.first_broken_id == events[-1].id
+    assert f"现存记录只到第 {events[1].id} 条（日志尾部被删除）" in report.reason
 
 
 @pytest.mark.django_db
@@ -300,7 +314,7 @@ def run_cli(*argv: str) -> int:
 def test_audit_verify_command(capsys):
     events = chain(3)
     assert run_cli("audit", "verify") == 0
-    assert capsys.readouterr().out == "审计日志完整：共 3 条记录\n"
+    assert capsys.readouterr().out.splitlines()[0] == "审计日志完整：共 3 条记录"
 
     act_as_database_administrator()
     raw("DELETE FROM supervision_auditevent WHERE id = %s", [events[1].id])
