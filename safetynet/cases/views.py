@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from safetynet.administration.selectors import next_year_missing
 from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS, State
 from safetynet.policy.errors import InputError, PolicyError
-from safetynet.registry.selectors import mask_id, staff_of
-from safetynet.registry.views import sees_full_ids
+from safetynet.registry.selectors import staff_of
+from safetynet.site.personal import mask_id, sees_full_id, shown_id
+from safetynet.supervision.services import record_access
 
 # The fields each step asks for, besides the date and the version.
 STEP_FIELDS = {
@@ -45,6 +47,7 @@ def desk(request):
         "due_soon": selectors.due_soon(user, today)[:50], "staff": staff_of(user),
         "reviews": selectors.reviews_due(user, today)[:50],
         "counts": {s: n for s, n in _state_counts(user)},
+        "calendar_year_missing": next_year_missing(today) if getattr(staff_of(user), "role", "") == "city" else None,
     })
 
 
@@ -65,12 +68,15 @@ def case_page(request, case_id: int):
         else:
             programme_part = next((m for m in case.assessment["tekun"]["members"]
                                    if m["id_number"] == case.applicant.id_number), None)
-    full = sees_full_ids(request.user)
+    full = sees_full_id(request.user, case.area_code)
+    members = list(case.household.members.all())
+    record_access(request.user, purpose="view", person_ids=[p.pk for p in members], object_type="case",
+                  object_id=case.pk, area_code=case.area_code, full_id=full)  # fmt: skip
     return render(request, "cases/case.html", {
         "case": case, "events": case.events.all(), "steps": selectors.allowed_transitions(request.user, case),
         "step_fields": STEP_FIELDS, "today": timezone.localdate(), "part": programme_part,
-        "members": case.household.members.all(), "full_ids": full,
-        "applicant_id": case.applicant.id_number if full else mask_id(case.applicant.id_number),
+        "members": members, "full_ids": full,
+        "applicant_id": shown_id(request.user, case.applicant.id_number, case.area_code),
         "labels": services.ACTION_NAMES,
     })
 
@@ -120,6 +126,9 @@ def decision(request, case_id: int):
     if case.assessment:
         part = case.assessment["dibao"] if case.programme == "dibao" else next(
             (m for m in case.assessment["tekun"]["members"] if m["id_number"] == case.applicant.id_number), None)
+    # The decision is served and posted: its number is always masked.
+    record_access(request.user, purpose="view", person_ids=[case.applicant_id], object_type="decision",
+                  object_id=case.pk, area_code=case.area_code, full_id=False)  # fmt: skip
     return render(request, "cases/decision.html", {"case": case, "part": part,
                                                    "applicant_id": mask_id(case.applicant.id_number)})
 

@@ -1,13 +1,15 @@
 """Working days on the State Council calendar, make-up working days included (POLICY.md §3).
 
 Time limits of the procedure (20 working days city-wide, 2 in 汶上县, 3 to start a home visit)
-are counted here. A year's calendar comes, in this order, from the arrangement an administrator
-entered in the office (handed in through ``register_year_source``), the holiday extension file
-(``holidays.yaml`` beside this module, or the file named by ``SAFETYNET_HOLIDAYS_FILE``), or the
-`chinesecalendar` library. A year none of them knows yet (the State Council publishes the next
-year's arrangement in November or December) is counted on a *provisional* calendar, so the office
-never stops: weekends plus the statutory public holidays of 《全国年节及纪念日放假办法》 as revised
-in 2024 (国务院令第795号, from 2025-01-01), their lunar and solar-term dates from `lunardate` and
+are counted here. A year's calendar comes, in this order, from the holiday extension file
+(``holidays.yaml`` beside this module, or the file named by ``SAFETYNET_HOLIDAYS_FILE``), the
+`chinesecalendar` library, or, for a year the library does not know, the arrangement an
+administrator entered in the office (handed in through ``register_year_source``).
+
+A year none of them knows yet (the State Council publishes the next year's arrangement in
+November or December) is counted on a *provisional* calendar, so the office never stops:
+weekends plus the statutory public holidays of 《全国年节及纪念日放假办法》 as revised in 2024
+(国务院令第795号, from 2025-01-01), their lunar and solar-term dates from `lunardate` and
 `chinesecalendar`. Every deadline that reaches into such a year is marked provisional (暂定)
 wherever it is shown (``is_provisional``), and moves when the year is entered.
 
@@ -92,11 +94,16 @@ def register_year_source(source: YearSource) -> None:
 
 
 def _entered(year: int) -> tuple[set[date], set[date]] | None:
+    """A year's arrangement from the extension file, or, for a year the library does not know,
+    as entered in the office (the library is the State Council's calendar; the office fills gaps)."""
+    from_file = _extension_years().get(year)
+    if from_file is not None or _library_knows(year):
+        return from_file
     for source in _year_sources:
         found = source().get(year)
         if found is not None:
             return found
-    return _extension_years().get(year)
+    return None
 
 
 @cache

@@ -8,8 +8,12 @@ sets ``DATABASE_URL`` (PostgreSQL, psycopg 3), ``SAFETYNET_SECRET_KEY`` and
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("SAFETYNET_DATA_DIR", BASE_DIR / "var"))
@@ -23,9 +27,25 @@ SAFETYNET_AUDIT_KEY_FILE = Path(os.environ.get("SAFETYNET_AUDIT_KEY_FILE", DATA_
 SAFETYNET_AUDIT_CHECKPOINTS = Path(os.environ.get("SAFETYNET_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl"))
 SAFETYNET_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SAFETYNET_AUDIT_CHECKPOINT_EVERY", "1000"))  # events
 
-SECRET_KEY = os.environ.get("SAFETYNET_SECRET_KEY", "insecure-demo-key-set-SAFETYNET_SECRET_KEY-in-production")
+DEMO_SECRET_KEY = "insecure-demo-key-set-SAFETYNET_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SAFETYNET_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("SAFETYNET_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("SAFETYNET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+_HOSTS = os.environ.get("SAFETYNET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = [h.strip() for h in _HOSTS.split(",") if h.strip()]
+# Production: not debugging, and served under a name other than this machine's own. Then the
+# demo's key (public, in this file) would let anyone forge sessions: refuse to start.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+PRODUCTION = not DEBUG and any(h not in LOCAL_HOSTS for h in ALLOWED_HOSTS)
+if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "生产环境（SAFETYNET_DEBUG 未开启且 SAFETYNET_ALLOWED_HOSTS 含非本机地址）不能使用演示密钥："
+        "请设置环境变量 SAFETYNET_SECRET_KEY（至少 50 个随机字符）。 "
+        "Refusing to start in production with the demo secret key: set SAFETYNET_SECRET_KEY "
+        "(50 or more random characters)."
+    )
+# `make demo` only (SAFETYNET_DEMO=1): its users may keep the shared demo password. Anywhere
+# else a login with that password must choose a new one before anything else.
+SAFETYNET_DEMO = os.environ.get("SAFETYNET_DEMO", "") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",  # the task queue's table, read by `safetynet manage worker`
+    "axes",  # login throttling and lockout
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the optional second factor (TOTP)
+    "csp",
     "safetynet.site",
     "safetynet.registry",
     "safetynet.cases",
@@ -43,11 +69,13 @@ INSTALLED_APPS = [
     "safetynet.payments",
     "safetynet.reports",
     "safetynet.verification",
+    "safetynet.administration",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safetynet.site.middleware.UploadLimitMiddleware",  # before anything reads the body
     "safetynet.site.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -55,7 +83,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safetynet.site.middleware.IdleTimeoutMiddleware",
+    "safetynet.site.middleware.PasswordChangeMiddleware",
+    "safetynet.site.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "safetynet.site.urls"
@@ -123,8 +156,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "safetynet.site.passwords.NoUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safetynet.site.passwords.NotDemoPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -147,9 +184,76 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # straight from the apps' static folders, so no collectstatic step is needed to start.
 WHITENOISE_USE_FINDERS = True
 
+# Screenings, checks, imports and all-township payrolls are queued in the database and run by
+# `safetynet manage worker` beside the web server, never in a web process. A running job beats
+# every RUN_HEARTBEAT_SECONDS; one silent for RUN_STALE_MINUTES lost its worker and is marked failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RUN_HEARTBEAT_SECONDS = 30
+RUN_STALE_MINUTES = int(os.environ.get("SAFETYNET_RUN_STALE_MINUTES", "10"))
+# Uploads waiting for the worker (a department delivery is imported from here, then removed).
+UPLOAD_DIR = DATA_DIR / "uploads"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Logins (issue 14). Lockout by user name, whatever the address: the clerks of a township share
+# one address behind its router, and one of them mistyping must not lock out the others.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFETYNET_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SAFETYNET_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safetynet.site.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "safetynet.site.auth.client_ip"
+SAFETYNET_PROXY_COUNT = int(os.environ.get("SAFETYNET_PROXY_COUNT", "1" if PRODUCTION else "0"))
+# Whom a locked-out user calls (shown on the lockout page).
+SAFETYNET_HELPDESK = os.environ.get("SAFETYNET_HELPDESK", "市民政局社会救助科系统管理员")
+SAFETYNET_BEARER_FAILURES = int(os.environ.get("SAFETYNET_BEARER_FAILURES", "30"))  # per address, ten minutes
+SAFETYNET_API_TOKEN_DAYS = int(os.environ.get("SAFETYNET_API_TOKEN_DAYS", "90"))
+# Logged out after this many minutes without a request; and after a working day whatever happens.
+SAFETYNET_SESSION_IDLE_MINUTES = int(os.environ.get("SAFETYNET_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = "safetynet"
+
+# Production refuses to be unsafe (issue 14): HTTPS only behind the city's proxy, which
+# terminates TLS and says so in X-Forwarded-Proto. Off for the local demo over plain http.
+SAFETYNET_HTTPS = os.environ.get("SAFETYNET_HTTPS", "1" if PRODUCTION else "0") == "1"
+if SAFETYNET_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading HSTS is decided for the city's whole domain, not by one application under it.
+# Lockout by address (axes.W006) would lock a whole township office out behind its one router;
+# the password rules (12 characters, no common ones) answer trying one password on many names.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts and styles from this server only; the few inline ones carry the request's nonce.
+# Style attributes stay allowed (a bar's width, a chart's height): they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Uploads: department deliveries up to SAFETYNET_MAX_UPLOAD_MB (larger requests answer 413
+# before they are read); files over 2.5 MB stream to a temporary file instead of memory.
+SAFETYNET_MAX_UPLOAD_MB = int(os.environ.get("SAFETYNET_MAX_UPLOAD_MB", "200"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files apart

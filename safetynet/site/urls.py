@@ -1,19 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from safetynet.cases import views as cases
 from safetynet.notices import views as notices
 from safetynet.payments import views as payments
 from safetynet.registry import views as registry
 from safetynet.reports import views as reports
-from safetynet.site import views
+from safetynet.site import job_pages, views
 from safetynet.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/otp/", views.login_otp, name="login-otp"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("accounts/otp/", views.otp_setup, name="otp-setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", cases.desk, name="desk"),
     path("deadlines/", cases.deadlines, name="deadlines"),
@@ -37,6 +44,11 @@ urlpatterns = [
     path("reports/", reports.index, name="reports"),
     path("reports/funds.xlsx", reports.funds_xlsx, name="reports-funds-xlsx"),
     path("verification/", include("safetynet.verification.urls")),
+    path("jobs/<int:job_id>/", job_pages.job, name="job"),
+    path("jobs/<int:job_id>/progress/", job_pages.job_progress, name="job-progress"),
+    path("administration/", include("safetynet.administration.urls")),
+    # One way in: the admin site logs in through the same page (lockout, second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,75 @@
+"""The city administrator's form for a year's holiday arrangement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.administration import selectors
+from safetynet.policy import working_days
+
+
+def parse_days(text: str, year: int | None, *, weekends_only: bool = False) -> list[date]:
+    """One date or range ("2027-02-05..2027-02-11") a line; raises ValidationError naming the line."""
+    days: list[date] = []
+    errors = []
+    for no, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().replace("至", "..").replace("~", "..")
+        if not line:
+            continue
+        first, _sep, last = line.partition("..")
+        try:
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if last else start
+        except ValueError:
+            errors.append(_("第 {no} 行“{line}”不是 YYYY-MM-DD 日期或“起..止”区间").format(no=no, line=line))
+            continue
+        if end < start:
+            errors.append(_("第 {no} 行：区间的止日早于起日").format(no=no))
+            continue
+        if year is not None and (start.year != year or end.year != year):
+            errors.append(_("第 {no} 行：日期不在 {year} 年内").format(no=no, year=year))
+            continue
+        while start <= end:
+            if weekends_only and start.weekday() < 5:
+                errors.append(_("第 {no} 行：{day} 是工作日，调休上班日应为周六或周日").format(no=no, day=start))
+            days.append(start)
+            start += timedelta(days=1)
+    if errors:
+        raise forms.ValidationError(errors)
+    return sorted(set(days))
+
+
+class HolidayArrangementForm(forms.Form):
+    year = forms.IntegerField(label=_("年份"), min_value=1901, max_value=2099)
+    notice_title = forms.CharField(label=_("通知名称"), max_length=200,
+                                   help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    notice_number = forms.CharField(label=_("文号"), max_length=60, help_text=_("如：国办发明电〔2026〕X号"))
+    holidays = forms.CharField(label=_("放假日期"), widget=forms.Textarea(attrs={"rows": 8}),
+                               help_text=_("每行一个日期或区间，如 2027-02-05..2027-02-11（含周末）"))
+    workdays = forms.CharField(label=_("调休上班日期"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               help_text=_("每行一个周六或周日的上班日期；没有可留空"))
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not working_days.is_provisional(date(year, 1, 1)) and not selectors.entered_years().get(year):
+            raise forms.ValidationError(
+                _("{year} 年的放假安排已由国务院办公厅通知（日历库）提供，无需录入").format(year=year))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        for field, weekends_only in (("holidays", False), ("workdays", True)):
+            if field in data:
+                try:
+                    data[field] = parse_days(data[field], year, weekends_only=weekends_only)
+                except forms.ValidationError as exc:
+                    self.add_error(field, exc)
+        if not self.errors and not data.get("holidays"):
+            self.add_error("holidays", _("请至少填写一个放假日期"))
+        if not self.errors and set(data["holidays"]) & set(data["workdays"]):
+            self.add_error("workdays", _("同一天不能既放假又上班"))
+        return data
