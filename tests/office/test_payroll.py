@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from safetynet.cases import services as cases
 from safetynet.payments import services
 from safetynet.payments.models import Entitlement, Payment, PayrollRun
-from safetynet.policy.errors import PolicyError
+from safetynet.policy.errors import InputError, PolicyError
+from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
 
 
@@ -348,3 +349,228 @@ def test_a_standard_rise_reprices_and_the_months_already_paid_get_back_pay(city,
     assert lines(june) == [(date(2024, 5, 1), "back_pay", 4000), (date(2024, 6, 1), "regular", old + 4000)]
     assert cases.reprice_for_standard(city["city_admin"], area_code="370811", effective=date(2024, 5, 1),
                                       on=date(2024, 6, 4))["repriced"] == 0  # nothing changes twice
+
+
+# Issue 14: nobody is paid twice, whatever order payrolls are computed, approved and cancelled in.
+
+def paid(case, for_month):
+    """What the case has been paid for a month: every line not cancelled, the bank's failures aside."""
+    return sum(Payment.objects.filter(case=case, for_month=for_month, cancelled=False)
+               .exclude(bank_status="failed").exclude(kind="price_subsidy").values_list("amount_fen", flat=True))
+
+
+def test_a_draft_month_is_not_carried_again_by_the_next_payroll(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    april = run(city, township, date(2024, 4, 1), approve=False)
+    may = run(city, township, date(2024, 5, 1), approve=False)
+    assert lines(may) == [(date(2024, 5, 1), "regular", amount)]  # April is in April's draft: no back pay
+    services.approve_payroll(city["approver"], april)
+    services.approve_payroll(city["approver"], may)
+    assert [paid(case, date(2024, m, 1)) for m in (4, 5)] == [amount, amount]
+
+
+def test_months_computed_out_of_order_are_each_paid_once(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    may = run(city, township, date(2024, 5, 1), approve=False)
+    assert lines(may) == [(date(2024, 4, 1), "back_pay", amount), (date(2024, 5, 1), "regular", amount)]
+    april = run(city, township, date(2024, 4, 1), approve=False)
+    assert lines(april) == [(date(2024, 4, 1), "regular", 0)]  # already carried by May's draft
+    services.approve_payroll(city["approver"], may)
+    services.approve_payroll(city["approver"], april)
+    assert [paid(case, date(2024, m, 1)) for m in (4, 5)] == [amount, amount]
+
+
+def test_approval_refuses_a_payroll_that_changed_since_it_was_computed_and_writes_nothing(city, poor_household,
+                                                                                          township):
+    from safetynet.supervision.models import AuditEvent
+
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    april = run(city, township, date(2024, 4, 1), approve=False)
+    may = run(city, township, date(2024, 5, 1), approve=False)
+    services.cancel_payroll(city["approver"], april, "金额有误")  # April is no longer paid by anyone
+    with pytest.raises(InputError) as exc:
+        services.approve_payroll(city["approver"], may)
+    text = exc.value.message("zh")
+    assert "1 行" in text and "重新编制" in text
+    name = poor_household.members.get(relation="head").name
+    assert f"案件 #{case.pk}（{name}）2024-04 补发：名册中 0.00 元，现应为 {fmt(amount)} 元" in text
+    assert PayrollRun.objects.get(pk=may.pk).status == "draft"
+    assert not AuditEvent.objects.filter(action="payroll.approve").exists()
+    may = run(city, township, date(2024, 5, 1), approve=False)  # recomputed: April is back pay now
+    assert lines(may) == [(date(2024, 4, 1), "back_pay", amount), (date(2024, 5, 1), "regular", amount)]
+    services.approve_payroll(city["approver"], may)
+    assert [paid(case, date(2024, m, 1)) for m in (4, 5)] == [amount, amount]
+
+
+def test_approval_sees_a_decision_and_a_bank_failure_since_the_draft(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    april = run(city, township, date(2024, 4, 1), approve=False)
+    cases.suspend(city["approver"], case, version=case.version, on=date(2024, 3, 20), reason="待核实")  # from April
+    with pytest.raises(InputError) as exc:
+        services.approve_payroll(city["approver"], april)
+    assert f"2024-04 当月：名册中 {fmt(amount)} 元，现应为 0.00 元" in exc.value.message("zh")
+    assert lines(run(city, township, date(2024, 4, 1))) == []  # recomputed, then approved
+
+    from safetynet.payments import bank
+
+    case.refresh_from_db()
+    case = cases.resume(city["approver"], case, version=case.version, on=date(2024, 3, 25))  # from April again
+    may = run(city, township, date(2024, 5, 1))
+    assert lines(may) == [(date(2024, 4, 1), "back_pay", amount), (date(2024, 5, 1), "regular", amount)]
+    june = run(city, township, date(2024, 6, 1), approve=False)
+    assert lines(june) == [(date(2024, 6, 1), "regular", amount)]
+    csv_lines = bank.bank_csv(city["approver"], may).decode("utf-8-sig").splitlines()
+    rows = [line.split(",") for line in csv_lines[1:-2]]
+    back_pay = next(r for r in rows if r[7] == "补发")
+    report = "流水号,金额,结果,原因\n" + "".join(
+        f"{r[0]},{r[4]},{'失败' if r is back_pay else '成功'},{'账户冻结' if r is back_pay else ''}\n" for r in rows)
+    bank.import_bank_return(city["approver"], may, report.encode())
+    with pytest.raises(InputError) as exc:  # April's back pay failed at the bank: June must carry it
+        services.approve_payroll(city["approver"], june)
+    assert f"2024-04 补发：名册中 0.00 元，现应为 {fmt(amount)} 元" in exc.value.message("zh")
+
+
+def test_a_payroll_is_cancelled_until_it_goes_to_the_bank_and_its_month_computed_again(city, poor_household,
+                                                                                         township):
+    from django.core.exceptions import PermissionDenied
+
+    from safetynet.payments import bank
+    from safetynet.supervision.models import AuditEvent
+
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    april = run(city, township, date(2024, 4, 1))
+    for who in ("clerk", "other_approver", "county"):
+        with pytest.raises(PermissionDenied):
+            services.cancel_payroll(city[who], april, "错误")
+    with pytest.raises(InputError) as exc:
+        services.cancel_payroll(city["approver"], april, "  ")
+    assert exc.value.errors[0].path == "reason"
+    cancelled = services.cancel_payroll(city["city_admin"], april, "银行账号批量有误")  # approved, not exported
+    assert cancelled.status == "cancelled" and cancelled.get_status_display() == "已作废"
+    assert list(april.payments.values_list("cancelled", flat=True)) == [True]  # kept on file, counted as unpaid
+    audit = AuditEvent.objects.get(action="payroll.cancel")
+    assert audit.details["reason"] == "银行账号批量有误" and audit.details["was"] == "approved"
+    with pytest.raises(InputError):  # a cancelled run goes to no bank
+        bank.bank_csv(city["approver"], cancelled)
+    with pytest.raises(InputError) as exc:
+        services.cancel_payroll(city["approver"], cancelled, "再次")
+    assert "已作废" in exc.value.message("zh")
+
+    again = run(city, township, date(2024, 4, 1))  # a new run of the month; the old one stays cancelled
+    assert again.pk != april.pk and lines(again) == [(date(2024, 4, 1), "regular", amount)]
+    assert paid(case, date(2024, 4, 1)) == amount
+    bank.bank_csv(city["approver"], again)
+    with pytest.raises(InputError) as exc:  # the bank file has left the office: money may be on its way
+        services.cancel_payroll(city["approver"], again, "错误")
+    assert "银行发放文件已于" in exc.value.message("zh")
+    assert PayrollRun.objects.get(pk=again.pk).status == "approved"
+
+
+def test_a_payroll_a_later_one_counted_is_cancelled_after_it(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    may = run(city, township, date(2024, 5, 1))  # April's back pay with May's
+    april = run(city, township, date(2024, 4, 1))  # nothing left to pay for April: a line of 0
+    with pytest.raises(InputError) as exc:
+        services.cancel_payroll(city["approver"], may, "错误")
+    assert f"之后编制的 2024-04 发放名册已计入本名册的款项（案件 #{case.pk}，2024-04）" in exc.value.message("zh")
+    services.cancel_payroll(city["approver"], april, "错误")
+    services.cancel_payroll(city["approver"], may, "错误")
+    june = run(city, township, date(2024, 6, 1))
+    assert lines(june) == [(date(2024, 4, 1), "back_pay", amount), (date(2024, 5, 1), "back_pay", amount),
+                           (date(2024, 6, 1), "regular", amount)]
+
+
+def test_no_payroll_for_a_month_that_has_not_begun(city, poor_household, township, capsys):
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from safetynet.cli import main
+    from safetynet.policy.months import first_of_next_month
+
+    approved_case(city, poor_household)
+    this_month = timezone.localdate().replace(day=1)
+    next_month = first_of_next_month(this_month)
+    with pytest.raises(InputError) as exc:
+        services.run_payroll(city["approver"], month=next_month, township=township, programme="dibao")
+    assert exc.value.errors[0].path == "month" and "尚未开始" in exc.value.message("zh")
+    assert services.run_payroll(city["approver"], month=this_month, township=township, programme="dibao").pk
+    c = Client()
+    c.force_login(city["approver"])
+    r = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": f"{next_month:%Y-%m}"}),
+               content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == "month"
+    page = c.post("/payroll/compute/", {"township": "370811001", "month": f"{next_month:%Y-%m}", "programme": "dibao"},
+                  follow=True).content.decode()
+    assert "尚未开始" in page
+    assert main(["payroll", "run", "--month", f"{next_month:%Y-%m}", "--user", "approver",
+                 "--township", "370811001"]) == 2
+    assert "尚未开始" in capsys.readouterr().err
+    assert PayrollRun.objects.filter(month=next_month).count() == 0
+
+
+def test_an_unknown_programme_or_a_bad_month_is_a_field_error(city, township, capsys):
+    import json
+
+    from django.test import Client
+
+    from safetynet.cli import main
+
+    c = Client()
+    c.force_login(city["approver"])
+    for body, field in (({"month": "2024-04", "programme": "nonsense"}, "programme"),
+                        ({"month": "2024-13"}, "month"), ({"month": "0001-01"}, "month"), ({"month": ""}, "month")):
+        r = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", **body}), content_type="application/json")
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == field, (body, r.content)
+    assert c.get("/api/v1/payrolls", {"month": "0001-01-01"}).status_code == 422
+    page = c.post("/payroll/compute/", {"township": "370811001", "month": "2024-04", "programme": "nonsense"},
+                  follow=True).content.decode()
+    assert "未知的救助项目 nonsense" in page
+    page = c.post("/payroll/compute/", {"township": "370811001", "month": "2024-4x"}, follow=True).content.decode()
+    assert "月份格式错误" in page
+    assert not PayrollRun.objects.exists()
+    assert main(["payroll", "run", "--month", "2024-13", "--user", "approver", "--township", "370811001"]) == 2
+    assert "月份格式错误" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["payroll", "run", "--month", "2024-04", "--user", "approver", "--programme", "nonsense"])
+    assert exit_.value.code == 2
+    admin = Client()
+    admin.force_login(city["city_admin"])
+    body = {"month": "2024-04", "cpi_yoy": "99999999", "food_cpi_yoy": "1"}
+    r = admin.post("/api/v1/price-indices", json.dumps(body), content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == "cpi_yoy"
+
+
+def test_cancelling_from_the_page_the_api_and_the_command(city, poor_household, township, capsys):
+    import json
+
+    from django.test import Client
+
+    from safetynet.cli import main
+
+    approved_case(city, poor_household)
+    c = Client()
+    c.force_login(city["approver"])
+    april = run(city, township, date(2024, 4, 1), approve=False)
+    assert 'id="cancel"' in c.get(f"/payroll/{april.pk}/").content.decode()
+    page = c.post(f"/payroll/{april.pk}/cancel", {"reason": "重复编制"}, follow=True).content.decode()
+    assert "已作废" in page and "重复编制" in page and 'id="cancel"' not in page
+    may = run(city, township, date(2024, 5, 1), approve=False)
+    r = c.post(f"/api/v1/payrolls/{may.pk}/cancel", json.dumps({"reason": ""}), content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == "reason"
+    r = c.post(f"/api/v1/payrolls/{may.pk}/cancel", json.dumps({"reason": "错误"}), content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["cancel_reason"] == "错误"
+    args = ["--month", "2024-04", "--user", "approver", "--township", "370811001"]
+    assert main(["payroll", "run", *args]) == 0
+    capsys.readouterr()
+    assert main(["payroll", "cancel", *args, "--reason", "测试"]) == 0
+    assert "已作废" in capsys.readouterr().out
+    assert main(["payroll", "cancel", *args, "--reason", "测试"]) == 2  # nothing live left to cancel
+    assert PayrollRun.objects.filter(status="cancelled").count() == 3
