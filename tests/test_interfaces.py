@@ -188,3 +188,14 @@ def test_api_docs_work_without_internet(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "https://" not in page.split("<body")[0]
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_readme_assess_example_runs_as_printed():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index('{"area": "370830"')
+    example = readme[start:readme.index("```", start)]
+    done = run_cli("assess", "-", stdin=example)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["dibao"]["eligible"] is True
