@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,6 +99,7 @@ def read_table(path: Path) -> tuple[pl.DataFrame, int]:
             frame = pl.read_parquet(path)
             return frame.with_columns(_as_text(frame)), 1
         if suffix == "xlsx":
+            check_xlsx_size(path)
             return _read_xlsx(path), 2
         return _read_csv(path), 2
     except FeedError:
@@ -135,6 +137,30 @@ def _read_csv(path: Path) -> pl.DataFrame:
             raise FeedError(f"第 {number} 行有 {len(row)} 列，表头有 {len(header)} 列（{path.name}）")
     body = [row for row in body if len(row) == len(header)]
     return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+
+
+# A spreadsheet bomb is a small .xlsx whose XML inflates to gigabytes when read. An office's
+# sheet compresses 5 to 30 times; refuse what no real delivery would be, before opening it.
+XLSX_MAX_UNCOMPRESSED = 2 << 30  # bytes of XML in all (2 GiB: a few million rows)
+XLSX_MAX_RATIO = 200  # for any part over a megabyte
+
+
+def check_xlsx_size(path: Path) -> None:
+    """FeedError for an .xlsx that is not a zip, or would inflate absurdly. The sizes read here
+    are the ones zipfile (and so openpyxl) stops at, so a file cannot understate them."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise FeedError(f"文件无法读取（{path.name}）：不是有效的 Excel（.xlsx）文件") from None
+    total = sum(p.file_size for p in parts)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise FeedError(f"Excel 文件解压后达 {total >> 20} MB，超过上限 {XLSX_MAX_UNCOMPRESSED >> 20} MB，"
+                        f"已拒绝（{path.name}）：请改用 CSV 或 Parquet，或拆分后报送")
+    for part in parts:
+        if part.file_size > 1 << 20 and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise FeedError(f"Excel 文件中的 {part.filename} 压缩比异常（{part.file_size // max(part.compress_size, 1)}"
+                            f" 倍，上限 {XLSX_MAX_RATIO} 倍），疑为“压缩炸弹”，已拒绝（{path.name}）")
 
 
 def _read_xlsx(path: Path) -> pl.DataFrame:

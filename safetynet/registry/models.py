@@ -206,3 +206,19 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A token that leaks keeps working only until it expires or its owner revokes it.
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}：{self.name}"
+
+
+class PasswordChangeRequired(models.Model):
+    """A user who must choose a new password before anything else (an administrator set theirs)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="password_change_required")
+    since = models.DateTimeField(auto_now_add=True)

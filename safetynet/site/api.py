@@ -223,12 +223,14 @@ def _mount() -> None:
     from safetynet.cases.api import router as cases_router
     from safetynet.payments.api import router as payments_router
     from safetynet.registry.api import router as registry_router
+    from safetynet.site.tokens_api import router as tokens_router
     from safetynet.verification.api import router as verification_router
 
     api.add_router("/", registry_router)
     api.add_router("/", cases_router)
     api.add_router("/", payments_router)
     api.add_router("/verification", verification_router)
+    api.add_router("/", tokens_router)
 
 
 _mount()

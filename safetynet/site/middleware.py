@@ -1,10 +1,21 @@
-"""Refuse NUL characters in any request: PostgreSQL cannot store them, and no real input has them."""
+"""The site's middleware: NUL characters refused (PostgreSQL cannot store them, and no real input
+has them); uploads limited in size; idle sessions ended; a forced password change; no caching of
+what a logged-in user sees."""
 
 from __future__ import annotations
 
 import json
+import time
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+
+MUST_CHANGE_PASSWORD = "must_change_password"  # the session key set at login
 
 
 class RefuseNulMiddleware:
@@ -32,3 +43,86 @@ def _has_nul(request) -> bool:
         body = request.body
         return b"\x00" in body or b"%00" in body or b"\\u0000" in body
     return False
+
+
+def _api_error(status: int, kind: str, message: str, loc: str = "") -> HttpResponse:
+    body = {"detail": [{"loc": loc, "type": kind, "msg": message}]}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
+class UploadLimitMiddleware:
+    """Refuse a request body over ``SAFETYNET_MAX_UPLOAD_MB`` before a byte of it is read: 413,
+    a page in Chinese for the browser, the house's error list for the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit_mb = settings.SAFETYNET_MAX_UPLOAD_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit_mb * 1024 * 1024:
+            message = f"上传的文件过大：{length / 1024 / 1024:.0f} MB，上限为 {limit_mb} MB。请拆分后分批上传。"
+            if request.path.startswith("/api/"):
+                return _api_error(413, "too_large", message, "file")
+            return render(request, "site/error.html", {"title": "文件过大", "message": message}, status=413)
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Log a browser session out after ``SAFETYNET_SESSION_IDLE_MINUTES`` without a request: a
+    screen left open at the window must not show personal data to the next person. The time of
+    the last request is saved at most once a minute, not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            if last is not None and now - last > settings.SAFETYNET_SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(request, f"您已超过 {settings.SAFETYNET_SESSION_IDLE_MINUTES} 分钟未操作，"
+                                           "为保护个人信息已自动退出，请重新登录。")
+                    return redirect_to_login(request.get_full_path())
+            elif last is None or now - last >= 60:
+                request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class PasswordChangeMiddleware:
+    """Until a user who logged in with the demo's password (outside the demo) or one set by an
+    administrator has chosen a new one, every page leads to the change-password page."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.user.is_authenticated and request.session.get(MUST_CHANGE_PASSWORD)
+                and not request.path.startswith(self.ALLOWED)):
+            message = "请先修改初始密码，再办理其他事项。"
+            if request.path.startswith("/api/"):
+                return _api_error(403, "password_change_required", message)
+            messages.warning(request, message)
+            return redirect("password-change")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a logged-in user (pages, API answers, exports) is kept by the browser's
+    or a proxy's cache: they show personal data. Static files never reach here (WhiteNoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

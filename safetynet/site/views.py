@@ -1,10 +1,25 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+import time
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from safetynet.policy import areas
 from safetynet.policy.parameters import value
+from safetynet.registry.models import PasswordChangeRequired
+from safetynet.site import accounts
+from safetynet.site.middleware import MUST_CHANGE_PASSWORD
 
 
 def home(request):
@@ -23,3 +38,167 @@ def home(request):
             }
         )
     return render(request, "site/home.html", {"rows": rows, "month": today, "city": areas.city()})
+
+
+# --- Logins and the user's own account (issue 14) ---
+
+OTP_PENDING = "otp_pending"  # the session key of a login waiting for its second factor
+OTP_WINDOW = 300  # seconds to type the code after the password
+
+
+def _needs_new_password(user, password: str) -> bool:
+    from safetynet.site.demo import DEMO_PASSWORD
+
+    return (not settings.SAFETYNET_DEMO and password == DEMO_PASSWORD) or PasswordChangeRequired.objects.filter(
+        user=user
+    ).exists()
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, then the second factor for a user who enrolled one, and the forced change
+    of a shared or administrator-set password."""
+
+    def form_valid(self, form):
+        user = form.get_user()
+        must_change = _needs_new_password(user, form.cleaned_data.get("password") or "")
+        if accounts.confirmed_totp(user) is not None:
+            self.request.session[OTP_PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
+                                                 "next": self.get_success_url(), "must_change": must_change}
+            return redirect("login-otp")
+        response = super().form_valid(form)
+        if must_change:
+            self.request.session[MUST_CHANGE_PASSWORD] = True
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+
+
+def login_otp(request):
+    """The second step of a login: the six digits from the user's authenticator app."""
+    pending = request.session.get(OTP_PENDING)
+    user = device = None
+    if pending and time.time() - pending["at"] <= OTP_WINDOW:
+        user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+        device = accounts.confirmed_totp(user) if user else None
+    if device is None:
+        request.session.pop(OTP_PENDING, None)
+        messages.info(request, "请重新输入用户名和密码。")
+        return redirect("login")
+    error = ""
+    if request.method == "POST":
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            error = "验证码错误次数过多，请稍候片刻再试。"
+        elif device.verify_token(request.POST.get("code", "").strip()):
+            del request.session[OTP_PENDING]
+            login(request, user, backend=pending["backend"])
+            if pending["must_change"]:
+                request.session[MUST_CHANGE_PASSWORD] = True
+            return redirect(pending["next"])
+        else:
+            error = "验证码不正确：请输入手机验证器当前显示的 6 位数字。"
+    return render(request, "registration/login_otp.html", {"error": error, "username": user.get_username()})
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer once a user name has failed too often: when to retry, whom to call."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    return render(request, "registration/locked_out.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(cooloff.total_seconds() // 60),
+        "retry_at": timezone.localtime() + cooloff,
+        "helpdesk": settings.SAFETYNET_HELPDESK,
+    }, status=429)  # fmt: skip
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.password_changed(self.request.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "forced": bool(self.request.session.get(MUST_CHANGE_PASSWORD))}
+
+
+def _may_use_otp(user) -> bool:
+    staff = getattr(user, "staff", None)
+    return user.is_superuser or (staff is not None and staff.role == "city")
+
+
+@login_required
+def account(request):
+    return render(request, "site/account.html", {
+        "tokens": accounts.tokens_of(request.user).filter(revoked_at=None, expires_at__gt=timezone.now()).count(),
+        "may_use_otp": _may_use_otp(request.user),
+        "otp_on": accounts.confirmed_totp(request.user) is not None,
+        "idle_minutes": settings.SAFETYNET_SESSION_IDLE_MINUTES,
+    })  # fmt: skip
+
+
+@login_required
+def tokens(request):
+    """The user's API tokens: made here (the key shown once), listed, revoked."""
+    from safetynet.site.tokens_api import token_status
+
+    new_key, errors = "", {}
+    if request.method == "POST":
+        try:
+            days = int(request.POST.get("days") or settings.SAFETYNET_API_TOKEN_DAYS)
+        except ValueError:
+            days = 0
+        try:
+            _, new_key = accounts.create_token(request.user, request.user, request.POST.get("name", ""), days)
+        except accounts.TokenError as exc:
+            errors[exc.field] = str(exc)
+    now = timezone.now()
+    rows = [(t, token_status(t, now)) for t in accounts.tokens_of(request.user)]
+    return render(request, "site/tokens.html", {
+        "rows": rows, "new_key": new_key, "errors": errors, "form": request.POST if errors else {},
+        "default_days": settings.SAFETYNET_API_TOKEN_DAYS, "max_days": accounts.MAX_TOKEN_DAYS,
+    }, status=422 if errors else 200)  # fmt: skip
+
+
+@login_required
+def token_revoke(request, token_id: int):
+    """Revoking asks once more: an integration using the token stops working at once."""
+    token = get_object_or_404(accounts.tokens_of(request.user), pk=token_id)
+    if request.method == "POST":
+        accounts.revoke_token(request.user, token)
+        messages.success(request, f"已撤销令牌“{token.name}”。")
+        return redirect("tokens")
+    return render(request, "site/token_revoke.html", {"token": token})
+
+
+@login_required
+def otp_setup(request):
+    """The city administrator's second factor: scan the QR code, type the first code to confirm."""
+    if not _may_use_otp(request.user):
+        raise PermissionDenied("双重验证仅供市级管理员使用。")
+    device = accounts.confirmed_totp(request.user)
+    error = ""
+    if device is not None:
+        if request.method == "POST":
+            if accounts.remove_totp(request.user, device, request.POST.get("code", "")):
+                messages.success(request, "已关闭双重验证。")
+                return redirect("account")
+            error = "验证码不正确，未关闭双重验证。"
+        return render(request, "site/otp_setup.html", {"on": True, "error": error})
+    device = accounts.pending_totp(request.user)
+    if request.method == "POST":
+        if accounts.confirm_totp(request.user, device, request.POST.get("code", "")):
+            messages.success(request, "已启用双重验证：以后登录时须输入验证器上的 6 位数字。")
+            return redirect("account")
+        error = "验证码不正确：请确认手机时间准确，输入验证器当前显示的 6 位数字。"
+    uri = device.config_url
+    return render(request, "site/otp_setup.html", {
+        "on": False, "error": error, "uri": uri, "secret": b32encode(device.bin_key).decode(),
+        "qr": mark_safe(segno.make(uri, micro=False).svg_inline(scale=4, title="otpauth")),
+    })  # fmt: skip

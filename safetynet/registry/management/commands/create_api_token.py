@@ -1,10 +1,8 @@
-import hashlib
-import secrets
-
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from safetynet.registry.models import ApiToken
+from safetynet.site import accounts
 
 
 class Command(BaseCommand):
@@ -13,11 +11,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="api")
+        parser.add_argument("--days", type=int, default=None,
+                            help=f"days until it expires (default {settings.SAFETYNET_API_TOKEN_DAYS})")
 
-    def handle(self, *args, username, name, **options):
+    def handle(self, *args, username, name, days, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"用户 {username} 不存在")
-        key = secrets.token_urlsafe(32)
-        ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest())
+            raise CommandError(f"用户 {username} 不存在", returncode=2)
+        try:
+            token, key = accounts.create_token(None, user, name, days)
+        except accounts.TokenError as exc:
+            raise CommandError(f"--{exc.field}: {exc}", returncode=2) from None
+        self.stderr.write(f"有效期至 {token.expires_at:%Y-%m-%d %H:%M}")
         self.stdout.write(key)
