@@ -27,6 +27,8 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
 	  else echo "Java is missing: run 'sudo apt-get install -y default-jre-headless' (the Spark test is skipped)"; fi; }
 
+# Only the demo's users may keep the shared demo password (elsewhere they must change it).
+demo: export SAFETYNET_DEMO := 1
 demo: install
 	$(BIN)/safetynet manage migrate --noinput
 	$(BIN)/safetynet manage seed_demo

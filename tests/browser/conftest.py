@@ -37,6 +37,7 @@ def server(tmp_path_factory):
         pytest.skip(f"{CHROMIUM} is not installed (make test and .ci/run install it)")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["SAFETYNET_FEED_STORE"] = str(tmp_path_factory.mktemp("feeds"))
+    env["SAFETYNET_DEMO"] = "1"  # the demo users log in with the shared demo password
     base = os.environ.get("DATABASE_URL", "")
     database = None
     if base.startswith("postgres"):
