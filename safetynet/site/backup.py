@@ -21,7 +21,11 @@ text format of ``COPY`` (what ``pg_dump`` writes); on SQLite the stored values (
 text, blobs) as JSON lines, read past Django's type converters. So a backup restores into the
 same database vendor only; to move between vendors, restore first, then use ``manage dumpdata``.
 
-A restore checks every checksum, refuses a database or feed store that holds data (unless
+The audit key is not in the backup: it is what keeps the chain from being rewritten, so whoever
+holds a backup must not hold it too. Keep it apart (``SAFETYNET_AUDIT_KEY``, or the key file); the
+manifest names it by a fingerprint, and a restore refuses to start on a machine without it.
+
+A restore checks every checksum and the audit key, refuses a database or feed store that holds data (unless
 ``--force``, which drops every table and moves the old feed store aside), migrates the empty
 database to the backup's migration state, inserts every row in one transaction (foreign keys are
 checked at commit, so the order of tables and of rows within a table does not matter; the audit
@@ -36,6 +40,7 @@ import argparse
 import base64
 import gzip
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -75,18 +80,35 @@ class RestoreReport:
 
 def side_files() -> dict[str, Path]:
     """Files outside the database that a restore needs: name in the backup -> path on this machine."""
-    from django.conf import settings
+    from safetynet.supervision.services import checkpoints_path
 
-    files = {"audit-checkpoints.jsonl": _checkpoints_path(settings)}
+    files = {"audit-checkpoints.jsonl": checkpoints_path()}
     holidays = os.environ.get("SAFETYNET_HOLIDAYS_FILE")
     if holidays:  # the calendar an administrator extended, when kept outside the package
         files["holidays.yaml"] = Path(holidays)
     return files
 
 
-def _checkpoints_path(settings) -> Path:
-    configured = getattr(settings, "AUDIT_CHECKPOINTS", None) or os.environ.get("SAFETYNET_AUDIT_CHECKPOINTS")
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "audit-checkpoints.jsonl"
+def _key_fingerprint() -> str:
+    """Names the audit key without revealing it, so a restore can tell it has the right one."""
+    from safetynet.supervision.services import audit_key
+
+    return hmac.new(audit_key(), b"safetynet-backup:audit-key", hashlib.sha256).hexdigest()[:16]
+
+
+def _check_audit_key(manifest: dict) -> None:
+    """The key is not in the backup (it is what makes the chain unforgeable): it must be here already."""
+    from django.conf import settings
+
+    if not manifest["audit_head"]["events"]:
+        return
+    key_file = Path(getattr(settings, "SAFETYNET_AUDIT_KEY_FILE", Path(settings.DATA_DIR) / "audit.key"))
+    if not getattr(settings, "SAFETYNET_AUDIT_KEY", "") and not key_file.is_file():
+        raise BackupError(
+            f"本机没有审计密钥（密钥不随备份保存）：请先设置 SAFETYNET_AUDIT_KEY，或放回密钥文件 {key_file}"
+        )
+    if _key_fingerprint() != manifest["audit_key"]:
+        raise BackupError("本机的审计密钥不是备份时所用的密钥：请设置原来的 SAFETYNET_AUDIT_KEY 或放回原来的密钥文件")
 
 
 # ---------------------------------------------------------------- backup
@@ -192,6 +214,7 @@ def _dump_database(work: Path, progress: bool | None) -> dict:
             sequences = _sequences(cursor, vendor)
         head = _audit_head()
     return {
+        "audit_key": _key_fingerprint(),
         "database": {"vendor": vendor, "server_version": _server_version(connection)},
         "migrations": applied,
         "tables": tables,
@@ -399,6 +422,7 @@ def _restore_checked(root: Path, manifest: dict, *, force: bool, progress: bool 
     if vendor != connection.vendor:
         raise BackupError(f"这是 {vendor} 数据库的备份，不能恢复到 {connection.vendor} 数据库")
     targets = _migration_targets(manifest["migrations"])
+    _check_audit_key(manifest)
     store = Path(settings.FEED_STORE)
     occupied = _occupied(store)
     if occupied and not force:
@@ -583,16 +607,23 @@ def _put_side_files(root: Path, side: list[dict], report: RestoreReport) -> None
 
 
 def _verify_audit(head: dict) -> tuple[bool, str]:
-    """The audit chain checked against its checkpoints, and its head against the manifest's."""
-    from safetynet.supervision.selectors import verify_chain
+    """The audit chain checked against its checkpoints, and its head against the manifest's. The
+    result is kept like any ``audit verify`` (the auditor's page shows it), and a whole chain is
+    anchored with a new checkpoint."""
+    from safetynet.supervision import services
+    from safetynet.supervision.selectors import CheckpointFileError
 
-    chain = verify_chain()
+    try:
+        chain, _ = services.verify(None, source="cli")
+    except (CheckpointFileError, services.AuditKeyError) as exc:
+        return False, str(exc)
     if not chain.ok:
-        return False, f"审计日志在第 {chain.first_broken_id} 条记录处断开：{chain.reason}"
+        return False, chain.reason
     if (chain.checked, chain.last_hash) != (head["events"], head["last_hash"]):
         return False, (f"审计日志与备份清单不符：恢复后 {chain.checked} 条、末条哈希 {chain.last_hash}；"
                        f"清单记载 {head['events']} 条、末条哈希 {head['last_hash']}")
-    return True, f"审计日志完整：共 {chain.checked} 条记录，末条哈希与备份清单一致"
+    against = f"与 {chain.checkpoints} 个检查点一致，" if chain.checkpoints else ""
+    return True, f"审计日志完整：共 {chain.checked} 条记录，{against}末条哈希与备份清单一致"
 
 
 # ---------------------------------------------------------------- the commands
