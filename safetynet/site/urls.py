@@ -44,6 +44,7 @@ urlpatterns = [
     path("reports/", reports.index, name="reports"),
     path("reports/funds.xlsx", reports.funds_xlsx, name="reports-funds-xlsx"),
     path("verification/", include("safetynet.verification.urls")),
+    path("audit/", include("safetynet.supervision.urls")),
     path("jobs/<int:job_id>/", job_pages.job, name="job"),
     path("jobs/<int:job_id>/progress/", job_pages.job_progress, name="job-progress"),
     path("administration/", include("safetynet.administration.urls")),

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safetynet.supervision.models import HASH_KEYED, HASH_PLAIN, AccessLog, AuditEvent
+from safetynet.supervision.models import HASH_KEYED, HASH_PLAIN, AccessLog, AuditEvent, AuditVerification
 from safetynet.supervision.services import GENESIS_HASH, audit_key, checkpoints_path, digest_of, sign_checkpoint
 
 
@@ -223,3 +223,31 @@ def access_logs_for(
     if object_id:
         qs = qs.filter(object_id=str(object_id))
     return qs
+
+
+def audit_events(
+    area_codes: list[str] | None,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> QuerySet[AuditEvent]:
+    """The trail for the auditor's page, newest first: in the areas (as ``events_for``), between the
+    dates, by the user name, with the action (or its prefix, "case."), on the object."""
+    qs = _between(_in_areas(AuditEvent.objects.order_by("-id"), area_codes), since, until)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=str(object_id))
+    return qs
+
+
+def last_verification() -> AuditVerification | None:
+    return AuditVerification.objects.order_by("-id").select_related("by").first()
