@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from safetynet.payments import bank, selectors, services
+from safetynet.payments import bank, selectors, services, tasks
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.policy.household import parse_month
 from safetynet.policy.money import fmt
@@ -38,11 +38,17 @@ def index(request):
 def compute(request):
     if request.method != "POST":
         raise Http404
-    township = areas_for(request.user, Area.Level.TOWNSHIP).filter(code=request.POST.get("township")).first()
+    townships = areas_for(request.user, Area.Level.TOWNSHIP)
+    everywhere = request.POST.get("township") == "all"
+    township = None if everywhere else townships.filter(code=request.POST.get("township")).first()
     try:
-        if township is None:
+        if township is None and not everywhere:
             raise ValueError
         month = parse_month(request.POST.get("month", ""))
+        if everywhere:  # every township of the area: a job for the worker, followed on its own page
+            job = tasks.queue_payrolls(request.user, month=month, townships=list(townships),
+                                       programme=request.POST.get("programme", "dibao"))  # fmt: skip
+            return redirect("job", job.pk)
         run = services.run_payroll(request.user, month=month, township=township,
                                    programme=request.POST.get("programme", "dibao"))
     except ValueError:

@@ -71,11 +71,32 @@ class CheckRun(models.Model):
     error = models.TextField("错误", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     requested_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # What the worker needs besides the columns above (the programme, a day's applicants' day).
+    params = models.JSONField("参数", default=dict)
+    started_at = models.DateTimeField("开始运行时间", null=True, blank=True)
+    # Written by the worker while it runs; a running run silent too long lost its worker.
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One screening at a time in the whole city: the database refuses a second, whatever
+            # two requests (or a request and the command line) do at the same moment.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="screening", status__in=["queued", "running"]),
+                name="one_screening_at_a_time",
+            )
+        ]
         verbose_name = verbose_name_plural = "核对批次"
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker has been silent too long (the sweep will mark it failed)."""
+        from safetynet.site.jobs import is_stale
+
+        return is_stale(self)
 
 
 class CheckResult(models.Model):

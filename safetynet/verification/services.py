@@ -6,14 +6,16 @@ event. The work on department data is the batch floor's (``safetynet.batch``); t
 
 from __future__ import annotations
 
-import threading
+import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safetynet.batch import feeds, screen, verify
@@ -22,6 +24,8 @@ from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
 from safetynet.registry.models import Area, Household
 from safetynet.registry.selectors import acting_user, assessment_input, require_role
+from safetynet.site.jobs import enqueue_on_commit, running
+from safetynet.site.models import Job
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
@@ -153,8 +157,15 @@ def check_households(
         raise InputError(
             [FieldError("authorizations", "authorization_missing", names="、".join(skipped[0]["missing"]))]
         )
-    if run is None:
+    own = run is None  # a command-line or window run: this process is its worker
+    if own:
         run = CheckRun.objects.create(kind=kind, area=area, month=month, requested_by=acting_user(actor))
+    with running(CheckRun, run.pk, reraise=True) if own and kind != CheckRun.Kind.HOUSEHOLD else nullcontext():
+        return _check_batches(actor, run, ready, skipped, month=month, kind=kind, area=area, store=store,
+                              progress=progress, chunk=chunk)  # fmt: skip
+
+
+def _check_batches(actor, run: CheckRun, ready, skipped, *, month, kind, area, store, progress, chunk) -> CheckRun:
     run.status = CheckRun.Status.RUNNING
     run.save(update_fields=["status"])
     counts: dict[str, int] = {}
@@ -224,10 +235,44 @@ def screen_population(
     """Screen the population in the actor's area and file every finding in the problem ledger."""
     require_role(actor, SCREENERS, area.code, ACTION_NAMES["screen"])
     store = store or store_path()
-    if run is None:
-        run = CheckRun.objects.create(
-            kind=CheckRun.Kind.SCREENING, area=area, month=month, requested_by=acting_user(actor)
-        )
+    own = run is None  # a command-line screening: this process is its worker
+    if own:
+        run = new_screening(actor, area, month)
+    with running(CheckRun, run.pk, reraise=True) if own else nullcontext():
+        return _screen(actor, run, month=month, area=area, store=store, progress=progress)
+
+
+def new_screening(actor, area: Area, month: date) -> CheckRun:
+    """A queued screening, unless one is queued or running already (the database refuses a
+    second): then a PolicyError naming it."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return CheckRun.objects.create(
+                    kind=CheckRun.Kind.SCREENING, area=area, month=month, requested_by=acting_user(actor)
+                )
+        except IntegrityError:
+            active = _active_screening()
+            if active is not None:
+                raise PolicyError(
+                    "screening_running", id=active.pk, area=active.area.name, month=f"{active.month:%Y-%m}",
+                    by=active.requested_by.username if active.requested_by else "系统",
+                    at=f"{timezone.localtime(active.requested_at):%Y-%m-%d %H:%M}",
+                    status=active.get_status_display(),
+                ) from None
+    raise PolicyError("screening_running_unknown")  # it finished and another began, twice: rare enough
+
+
+def _active_screening() -> CheckRun | None:
+    active = (CheckRun.Status.QUEUED, CheckRun.Status.RUNNING)
+    return (
+        CheckRun.objects.filter(kind=CheckRun.Kind.SCREENING, status__in=active)
+        .select_related("area", "requested_by")
+        .first()
+    )
+
+
+def _screen(actor, run: CheckRun, *, month, area, store, progress) -> tuple[CheckRun, pl.DataFrame]:
     run.status = CheckRun.Status.RUNNING
     run.save(update_fields=["status"])
     findings, persons = screen.screen_store_counted(
@@ -290,47 +335,52 @@ def close_ledger_item(actor, item: LedgerItem, *, outcome: str, on: date) -> Led
     return item
 
 
-def in_background(run: CheckRun, work: Callable[[CheckRun], object]) -> threading.Thread:
-    """Run a batch after the response: the page polls the run's progress."""
+def _queue(run: CheckRun) -> CheckRun:
+    """The worker runs it once the request's transaction has committed the run."""
+    from safetynet.verification import tasks
 
-    def target() -> None:
-        close_old_connections()
-        try:
-            work(run)
-        except Exception as exc:  # the run records the failure; the user sees it on the page
-            message = exc.message("zh") if isinstance(exc, PolicyError) else str(exc)
-            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=message[:2000])
-        finally:
-            close_old_connections()
+    enqueue_on_commit(tasks.perform_run, run.pk)
+    return run
 
-    thread = threading.Thread(target=target, name=f"check-run-{run.pk}", daemon=True)
-    thread.start()
-    return thread
+
+def perform_run(run_id: int) -> None:
+    """The worker's side of a queued run: load it by id, do its work as the user who asked (whose
+    role and area are checked again), with a heartbeat; a failure is recorded on the run."""
+    run = CheckRun.objects.select_related("area", "requested_by").get(pk=run_id)
+    if run.status != CheckRun.Status.QUEUED:  # run already, or failed by the sweep before it began
+        return
+    actor, area, programme = run.requested_by, run.area, run.params.get("programme", "dibao")
+    with running(CheckRun, run.pk):
+        run.refresh_from_db(fields=["status", "started_at", "heartbeat_at"])  # the run's final save keeps them
+        if run.kind == CheckRun.Kind.SCREENING:
+
+            def stage(label: str) -> None:
+                CheckRun.objects.filter(pk=run.pk).update(progress=SCREEN_STAGES.get(label, 0))
+
+            screen_population(actor, month=run.month, area=area, run=run, progress=stage)
+            return
+        if run.kind == CheckRun.Kind.APPLICANTS:
+            households = list(applicants_of_day(area, date.fromisoformat(run.params["day"])))
+        else:
+            households = list(households_to_review(area))
+        check_households(actor, households, month=run.month, kind=run.kind, area=area, programme=programme, run=run)
 
 
 def start_township_check(actor, township: Area, *, month: date, programme: str = "dibao") -> CheckRun:
-    """定期复核: queue a check of every covered household of a township and run it in the
-    background; the role, the area and the department data are checked before anything starts."""
+    """定期复核: queue a check of every covered household of a township for the worker; the role,
+    the area and the department data are checked before anything is queued."""
     require_role(actor, CHECKERS, township.code, ACTION_NAMES["verify"])
     if not has_data(store_path()):
         raise PolicyError("no_feed_data")
-    run = CheckRun.objects.create(
-        kind=CheckRun.Kind.TOWNSHIP, area=township, month=month, requested_by=acting_user(actor)
-    )
-
-    def work(run: CheckRun) -> None:
-        households = list(households_to_review(township))
-        check_households(
-            actor, households, month=month, kind=CheckRun.Kind.TOWNSHIP, area=township, programme=programme, run=run
-        )
-
-    in_background(run, work)
-    return run
+    return _queue(CheckRun.objects.create(
+        kind=CheckRun.Kind.TOWNSHIP, area=township, month=month, requested_by=acting_user(actor),
+        params={"programme": programme},
+    ))  # fmt: skip
 
 
 def start_applicants_check(actor, *, day: date, programme: str = "dibao") -> CheckRun:
     """凡进必核: queue a check of every household whose application was opened on ``day`` in the
-    actor's area and run it in the background."""
+    actor's area."""
     from safetynet.registry.selectors import staff_of
 
     staff = staff_of(actor)
@@ -338,23 +388,14 @@ def start_applicants_check(actor, *, day: date, programme: str = "dibao") -> Che
     require_role(actor, CHECKERS, area.code if area else "-", ACTION_NAMES["verify"])
     if not has_data(store_path()):
         raise PolicyError("no_feed_data")
-    month = day.replace(day=1)
-    run = CheckRun.objects.create(
-        kind=CheckRun.Kind.APPLICANTS, area=area, month=month, requested_by=acting_user(actor)
-    )
-
-    def work(run: CheckRun) -> None:
-        households = list(applicants_of_day(area, day))
-        check_households(
-            actor, households, month=month, kind=CheckRun.Kind.APPLICANTS, area=area, programme=programme, run=run
-        )
-
-    in_background(run, work)
-    return run
+    return _queue(CheckRun.objects.create(
+        kind=CheckRun.Kind.APPLICANTS, area=area, month=day.replace(day=1), requested_by=acting_user(actor),
+        params={"programme": programme, "day": day.isoformat()},
+    ))  # fmt: skip
 
 
 def start_screening(actor, *, month: date) -> CheckRun:
-    """Queue a screening of the actor's area and run it in the background."""
+    """Queue a screening of the actor's area; refused while another screening is queued or running."""
     from safetynet.registry.selectors import staff_of
 
     staff = staff_of(actor)
@@ -362,13 +403,44 @@ def start_screening(actor, *, month: date) -> CheckRun:
     require_role(actor, SCREENERS, area.code if area else "-", ACTION_NAMES["screen"])
     if not has_data(store_path()):
         raise PolicyError("no_feed_data")
-    run = CheckRun.objects.create(kind=CheckRun.Kind.SCREENING, area=area, month=month, requested_by=acting_user(actor))
+    return _queue(new_screening(actor, area, month))
 
-    def work(run: CheckRun) -> None:
-        def stage(label: str) -> None:
-            CheckRun.objects.filter(pk=run.pk).update(progress=SCREEN_STAGES.get(label, 0))
 
-        screen_population(actor, month=month, area=area, run=run, progress=stage)
+def queue_import(actor, path: Path, item: str, delivered: date, file_name: str) -> Job:
+    """Queue the import of an uploaded delivery already saved at ``path`` (its own folder under
+    ``UPLOAD_DIR``, removed once imported); the importer's role is checked now."""
+    from safetynet.verification import tasks
 
-    in_background(run, work)
-    return run
+    staff = _importer(actor)
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT, title=f"导入部门数据：{file_name}"[:200], area_code=staff.area_id,
+        params={"path": str(path), "item": item, "delivered": delivered.isoformat(), "file_name": file_name},
+        requested_by=acting_user(actor), next_url=reverse("verification-deliveries"),
+    )  # fmt: skip
+    enqueue_on_commit(tasks.import_upload, job.pk)
+    return job
+
+
+def perform_import(job_id: int) -> None:
+    """The worker's side of an uploaded delivery: import it as the user who uploaded it."""
+    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    if job.status != Job.Status.QUEUED:
+        return
+    params, path = job.params, Path(job.params["path"])
+    with running(Job, job.pk):
+        try:
+            delivery, new = import_delivery(job.requested_by, path, params["item"],
+                                            date.fromisoformat(params["delivered"]))  # fmt: skip
+        except (feeds.FeedError, pl.exceptions.PolarsError) as exc:  # a file the reader could not take
+            reason = exc.message if isinstance(exc, feeds.FeedError) else str(exc).splitlines()[0][:200]
+            Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=f"导入失败：{reason}"[:2000],
+                                                 finished_at=timezone.now())  # fmt: skip
+            return
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        state = "已导入" if new else "此前已导入（同一交付，未重复写入）"
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.DONE, progress=100, finished_at=timezone.now(),
+            message=f"{delivery.file_name}：{state}；导入 {delivery.rows_loaded} 行，拒收 {delivery.rows_rejected} 行",
+            next_url=f"{reverse('verification-deliveries')}?imported={delivery.pk}",
+        )  # fmt: skip

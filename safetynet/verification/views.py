@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import re
+import shutil
 import tempfile
+import uuid
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -103,6 +106,22 @@ def import_upload(user, upload, item: str, delivered: date) -> tuple[FeedDeliver
             return services.import_delivery(user, path, item, delivered)
         except pl.exceptions.PolarsError as exc:  # a table the reader took but the checks could not
             raise feeds.FeedError(f"文件无法读取（{path.name}）：{str(exc).splitlines()[0][:200]}") from None
+
+
+def queue_upload(user, upload, item: str, delivered: date):
+    """Save the upload in a folder of its own under UPLOAD_DIR, with the original name (the
+    importer reads the format from the suffix), and queue its import for the worker."""
+    folder = Path(settings.UPLOAD_DIR) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / upload_name(upload.name)
+    try:
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return services.queue_import(user, path, item, delivered, path.name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def upload_errors(item: str, delivered: str, upload) -> tuple[list[FieldError], date | None]:
@@ -222,19 +241,12 @@ def deliveries(request):
         if errors:
             _messages(request, errors, UPLOAD_LABELS)
             return redirect("verification-deliveries")
-        try:
-            delivery, new = import_upload(request.user, request.FILES["file"], request.POST["item"], delivered)
-        except feeds.FeedError as exc:
-            messages.error(request, _("导入失败：%(reason)s") % {"reason": exc.message})
-            return redirect("verification-deliveries")
+        try:  # the worker imports it; the job's page follows it and then comes back here
+            job = queue_upload(request.user, request.FILES["file"], request.POST["item"], delivered)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("verification-deliveries")
-        state = _("已导入") if new else _("此前已导入（同一交付，未重复写入）")
-        messages.success(request, _("%(file)s：%(state)s；导入 %(loaded)d 行，拒收 %(rejected)d 行") % {
-            "file": delivery.file_name, "state": state, "loaded": delivery.rows_loaded,
-            "rejected": delivery.rows_rejected})  # fmt: skip
-        return redirect(f"{reverse('verification-deliveries')}?imported={delivery.pk}")
+        return redirect("job", job.pk)
     page = Paginator(selectors.deliveries_for(request.user), 30).get_page(request.GET.get("page"))
     imported = request.GET.get("imported", "")
     latest = selectors.deliveries_for(request.user).filter(pk=imported).first() if imported.isdigit() else None

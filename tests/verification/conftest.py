@@ -3,9 +3,7 @@ directory, a synthetic city's feeds for screening, and small delivery files writ
 
 from __future__ import annotations
 
-import importlib
 import shutil
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -16,11 +14,9 @@ from django.test import Client
 
 from safetynet.batch.generate import generate_city
 from safetynet.policy import idnumber
-from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.services import create_household
 from safetynet.site import demo
-from safetynet.verification import services
 from safetynet.verification.models import CheckRun
 from tests.office.conftest import TODAY, city, other_household, poor_household  # noqa: F401  (fixtures)
 
@@ -69,37 +65,37 @@ def centre(city):
     }
 
 
-@pytest.fixture
-def sync_background(monkeypatch):
-    """Run background work at once, in the test's transaction (threads cannot see it on SQLite)."""
-
-    def run_now(run, work):
-        try:
-            work(run)
-        except Exception as exc:
-            message = exc.message("zh") if isinstance(exc, PolicyError) else str(exc)
-            CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED, error=message)
-
-    monkeypatch.setattr(services, "in_background", run_now)
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
-def background(transactional_db):
-    """Real background threads need committed data: a transactional test. Afterwards wait for
-    the threads, and empty the append-only audit log the way an administrator would (dropping
-    its triggers for a moment), since SQLite's flush deletes row by row (PostgreSQL truncates)."""
+def run_tasks(settings, django_capture_on_commit_callbacks):
+    """Queued tasks run in this process (Django's ImmediateBackend) once their transaction
+    commits. The test's own transaction never commits, so ``with run_tasks(): client.post(...)``
+    runs what the block queued when it ends, in the test's transaction."""
+    settings.TASKS = IMMEDIATE
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _drop_append_only_triggers() -> None:
+    """Let the test database be emptied after a transactional test: the supervision logs refuse
+    DELETE and TRUNCATE; the flush's post_migrate puts the triggers back (supervision.apps)."""
+    from safetynet.supervision import dbtriggers
+
+    dbtriggers.drop(connection)
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Data committed as in production, for a worker to find: a transactional test."""
     yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("check-run-"):
-            thread.join(60)
-    if connection.vendor == "sqlite":
-        triggers = importlib.import_module("safetynet.supervision.migrations.0002_append_only_triggers")
-        with connection.cursor() as cursor:
-            for sql in triggers.SQLITE_DROP:
-                cursor.execute(sql)
-            cursor.execute("DELETE FROM supervision_auditevent")
-            for sql in triggers.SQLITE_CREATE:
-                cursor.execute(sql)
+    _drop_append_only_triggers()
+
+
+@pytest.fixture
+def background(committed, settings):
+    """Requests whose tasks run as soon as the request commits them, in the request's process."""
+    settings.TASKS = IMMEDIATE
 
 
 def person_id(born: date, no: int, area: str = "370811") -> str:
@@ -122,11 +118,8 @@ def unauthorized_household(clerk, village_code: str = "370811001001", names=("èµ
 
 
 def wait_for(run_id: int, timeout: float = 60.0) -> CheckRun:
-    """The run once its background thread has finished, polling its status (SQLite may report the
-    table locked while the thread writes: then ask again)."""
-    for thread in threading.enumerate():
-        if thread.name == f"check-run-{run_id}":
-            thread.join(timeout)
+    """The run once it has finished, polling its status (SQLite may report the table locked
+    while a worker writes: then ask again)."""
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from safetynet.batch.feeds import FeedError
 from safetynet.registry.selectors import Forbidden
+from safetynet.site.models import Job
 from safetynet.supervision.models import AuditEvent
 from safetynet.verification import services
 from safetynet.verification.models import FeedDelivery
@@ -114,20 +115,34 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def test_the_page_imports_and_says_what_happened(city, store, tmp_path):
+def test_the_page_imports_and_says_what_happened(city, store, tmp_path, settings, run_tasks):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     c = client_for(city["verifier"])
     content = deaths_csv(tmp_path).read_bytes()
     data = {"item": "deaths", "delivered": "2026-10-31"}
-    page = c.post("/verification/deliveries/", {**data, "file": upload("死亡名单.csv", content)}, follow=True)
+
+    def post(name: str, body: bytes):
+        """Upload, see the job queued (nothing imported in the request), then follow its page."""
+        with run_tasks():
+            r = c.post("/verification/deliveries/", {**data, "file": upload(name, body)})
+            job = Job.objects.get(pk=int(r["Location"].rstrip("/").rsplit("/", 1)[1]))
+            assert r["Location"] == f"/jobs/{job.pk}/" and job.status == Job.Status.QUEUED
+            assert "排队中" in c.get(r["Location"]).content.decode()
+        return c.get(r["Location"], follow=True)
+
+    page = post("死亡名单.csv", content)
     text = page.content.decode()
     assert page.status_code == 200 and "已导入" in text and "导入 2 行，拒收 3 行" in text
     assert 'id="latest-rejected">3<' in text and "死亡名单.csv" in text
-    again = c.post("/verification/deliveries/", {**data, "file": upload("死亡名单.csv", content)}, follow=True)
+    again = post("死亡名单.csv", content)
     assert "此前已导入" in again.content.decode() and FeedDelivery.objects.count() == 1
     delivery = FeedDelivery.objects.get()
-    assert delivery.file_name == "死亡名单.csv"  # the temporary file keeps the original name
-    broken = c.post("/verification/deliveries/", {**data, "file": upload("x.xlsx", b"garbage")}, follow=True)
+    assert delivery.file_name == "死亡名单.csv"  # the saved upload keeps the original name
+    broken = post("x.xlsx", b"garbage")
     assert broken.status_code == 200 and "导入失败" in broken.content.decode() and FeedDelivery.objects.count() == 1
+    assert list((tmp_path / "uploads").iterdir()) == []  # each upload removed once imported (or refused)
+    other = client_for(city["clerk"])  # a job is followed by the one who started it
+    assert other.get(f"/jobs/{Job.objects.first().pk}/").status_code == 404
     missing = c.post("/verification/deliveries/", {"item": "nonsense", "delivered": "2026-02-30"}, follow=True)
     text = missing.content.decode()
     assert "数据项" in text and "交付日期" in text and "文件：必填" in text

@@ -188,7 +188,7 @@ def test_another_area_sees_none_of_the_runs_results_and_items(centre, records, w
     assert not CheckRun.objects.filter(requested_by=centre[who]).exists()
 
 
-def test_a_role_that_may_not_act_is_told_why(centre, records, sync_background):
+def test_a_role_that_may_not_act_is_told_why(centre, records):
     auditor = client_for(centre["auditor"])
     r = auditor.post("/api/v1/verification/runs", json.dumps({"kind": "screening", "month": "2026-11"}),
                      content_type="application/json")  # fmt: skip
@@ -213,7 +213,7 @@ def test_a_role_that_may_not_act_is_told_why(centre, records, sync_background):
     assert bad.status_code == 422 and {e["loc"] for e in bad.json()["detail"]} == {"kind", "month"}
 
 
-def test_no_run_starts_before_any_department_data(centre, store, sync_background):
+def test_no_run_starts_before_any_department_data(centre, store):
     r = client_for(centre["verifier"]).post(
         "/api/v1/verification/runs",
         json.dumps({"kind": "screening", "month": "2026-11"}),
@@ -223,14 +223,19 @@ def test_no_run_starts_before_any_department_data(centre, store, sync_background
     assert not CheckRun.objects.exists()
 
 
-def test_runs_started_from_the_page_and_the_api_complete(centre, records, sync_background):
+def test_runs_started_from_the_page_and_the_api_complete(centre, records, run_tasks):
     c = client_for(centre["verifier"])
-    r = c.post("/verification/runs/start/", {"kind": "township", "township": "370811001", "month": "2026-11"})
-    run = CheckRun.objects.get(kind=CheckRun.Kind.TOWNSHIP, requested_by=centre["verifier"], pk__gt=records["check"].pk)
+    with run_tasks():
+        r = c.post("/verification/runs/start/", {"kind": "township", "township": "370811001", "month": "2026-11"})
+        run = CheckRun.objects.get(kind=CheckRun.Kind.TOWNSHIP, requested_by=centre["verifier"],
+                                   pk__gt=records["check"].pk)  # fmt: skip
+        assert run.status == CheckRun.Status.QUEUED  # the request only queued it
+    run.refresh_from_db()
     assert r.status_code == 302 and r["Location"] == f"/verification/runs/{run.pk}/"
     assert run.status == CheckRun.Status.DONE and run.progress == 100  # no covered household yet: nothing to check
-    r = c.post("/api/v1/verification/runs", json.dumps({"kind": "screening", "month": "2026-11"}),
-               content_type="application/json")  # fmt: skip
+    with run_tasks():
+        r = c.post("/api/v1/verification/runs", json.dumps({"kind": "screening", "month": "2026-11"}),
+                   content_type="application/json")  # fmt: skip
     assert r.status_code == 202
     status = c.get(f"/api/v1/verification/runs/{r.json()['id']}").json()
     assert status["status"] == "done" and status["progress"] == 100 and status["area"] == "370811"
@@ -243,7 +248,7 @@ def test_runs_started_from_the_page_and_the_api_complete(centre, records, sync_b
 
 
 @pytest.mark.parametrize("who", ["clerk", "approver", "county", "auditor", "verifier", "city_admin"])
-def test_garbage_in_any_form_or_query_is_never_a_server_error(centre, records, sync_background, who):
+def test_garbage_in_any_form_or_query_is_never_a_server_error(centre, records, who):
     c = client_for(centre[who])
     d, run, item = records["delivery"], records["check"], records["item"]
     junk = {"page": "-1", "q": "'\"<>\x00", "kind": "x", "status": "??", "township": "999", "month": "0000-00",
@@ -326,7 +331,7 @@ def test_background_runs_finish_and_report_100(background, centre, city_store, p
     assert status["progress"] == 100 and status["findings"] == LedgerItem.objects.filter(found_by=screening).count() > 0
 
 
-def test_a_days_applicants_are_checked_from_the_runs_page(centre, records, sync_background):
+def test_a_days_applicants_are_checked_from_the_runs_page(centre, records, run_tasks):
     from safetynet.cases import services as cases
     from tests.office.conftest import TODAY
 
@@ -335,7 +340,8 @@ def test_a_days_applicants_are_checked_from_the_runs_page(centre, records, sync_
                          applicant=household.members.get(relation="head"), on=TODAY)  # fmt: skip
     c = client_for(centre["clerk"])
     assert 'id="start-applicants"' in c.get("/verification/runs/").content.decode()
-    page = c.post("/verification/runs/start/", {"kind": "applicants", "day": f"{TODAY}"}, follow=True)
+    with run_tasks():
+        page = c.post("/verification/runs/start/", {"kind": "applicants", "day": f"{TODAY}"}, follow=True)
     run = CheckRun.objects.filter(kind=CheckRun.Kind.APPLICANTS).get()
     assert run.status == CheckRun.Status.DONE and run.households == 1 and "当日申请核对" in page.content.decode()
     bad = c.post("/api/v1/verification/runs", json.dumps({"kind": "applicants", "day": "2024-02-30"}),
