@@ -33,6 +33,10 @@ demo: install
 	$(BIN)/safetynet manage migrate --noinput
 	$(BIN)/safetynet manage seed_demo
 	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
+	@echo "后台任务进程（筛查、核对、导入、全部乡镇的发放名册）随网站一同运行；Ctrl-C 同时停止两者"
+	@# The worker runs beside the web server; whichever way the server stops, the worker stops too.
+	@$(BIN)/safetynet manage worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/safetynet manage runserver 127.0.0.1:8000
 
 # The production server (gunicorn, settings in safetynet/site/gunicorn.conf.py) on 127.0.0.1:8000,
