@@ -1,5 +1,5 @@
-"""Browser tests: the real server (``safetynet manage runserver``) on a database of its own,
-seeded with a small demo city, driven by the system Chromium through Playwright.
+"""Browser tests: the real server (``safetynet manage runserver``, its worker beside it) on a
+database of its own, seeded with a small demo city, driven by the system Chromium through Playwright.
 
 The server gets a fresh SQLite file, or a fresh PostgreSQL database next to DATABASE_URL's,
 dropped afterwards; the suite's own test database is not touched.
@@ -59,6 +59,11 @@ def server(tmp_path_factory):
         [sys.executable, "-m", "safetynet", "manage", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    # The worker beside it runs the screenings, checks and imports the pages queue.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "safetynet", "manage", "worker", "--no-reload", "--interval", "0.5"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -67,8 +72,14 @@ def server(tmp_path_factory):
         except OSError:
             time.sleep(0.2)
     yield url
-    process.terminate()
+    for p in (process, worker):
+        p.terminate()
     process.wait(timeout=10)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # in the middle of a task: a second signal stops it
+        worker.terminate()
+        worker.wait(timeout=10)
     if database:
         import psycopg
 
