@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from safetynet.supervision.models import AuditEvent
+from safetynet.supervision.models import AccessLog, AuditEvent, AuditVerification
 
 
 @admin.register(AuditEvent)
@@ -20,3 +20,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnly):
+    """Read-only: written by services.record_access and never changed."""
+
+    list_display = ["id", "at", "actor_name", "purpose", "object_type", "object_id", "area_code", "count", "full_id"]
+    list_filter = ["purpose", "full_id"]
+    search_fields = ["=object_id", "=actor_name", "^area_code", "=persons__person_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(AuditVerification)
+class AuditVerificationAdmin(_ReadOnly):
+    list_display = ["id", "at", "by_name", "source", "ok", "checked", "checkpoints", "first_broken_id"]
