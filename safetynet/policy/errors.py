@@ -222,6 +222,7 @@ MESSAGES.update(
             "en": "date {value} is out of range ({low} to {high})",
         },
         "invalid": {"zh": "格式错误：{detail}", "en": "invalid: {detail}"},
+        "not_accepted": {"zh": "不接受此字段", "en": "this field is not accepted"},
         "no_register": {
             "zh": "该月没有户籍登记数据（公安部门），无法筛查：截至 {cutoff} 尚未导入户籍登记（数据项 household_registration），"
             "请先导入后再筛查 {month} 月",
