@@ -12,7 +12,6 @@ from safetynet.cases.models import OPEN_STATES, TRANSITIONS, Case
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import scope_prefix, staff_of
-from safetynet.supervision.services import record
 
 DUE_SOON_WORKING_DAYS = 3
 
@@ -25,12 +24,12 @@ def cases_for(user) -> QuerySet[Case]:
 
 
 def case_for(user, case_id: int) -> Case:
-    """One case with its timeline; outside the user's area it does not exist. The view is audited."""
+    """One case with its timeline; outside the user's area it does not exist. Reading writes
+    nothing: the page or answer that shows it logs the access."""
     try:
         case = cases_for(user).prefetch_related("events__actor", "visits", "objections").get(pk=case_id)
     except (Case.DoesNotExist, ValueError):
         raise Http404("case") from None
-    record(user, "case.view", object_type="case", object_id=case.pk, area_code=case.area_code, details={})
     return case
 
 

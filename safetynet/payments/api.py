@@ -11,9 +11,10 @@ from safetynet.payments import selectors, services
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
-from safetynet.registry.selectors import areas_for, mask_id
-from safetynet.registry.views import sees_full_ids
+from safetynet.registry.selectors import areas_for
 from safetynet.site.auth import STAFF_AUTH
+from safetynet.site.personal import sees_full_id, shown_id
+from safetynet.supervision.services import record_access
 
 router = Router(tags=["payments"], auth=STAFF_AUTH)
 
@@ -84,15 +85,18 @@ def get_run(request, run_id: int):
             summary="发放明细；每笔链接到所依据的决定（decision_event）与规则（reason）")
 def lines(request, run_id: int, page: int = 1):
     run = selectors.run_for(request.user, run_id)
-    full = sees_full_ids(request.user)
     page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
     start = (page - 1) * 200
+    rows = list(selectors.run_lines(run)[start:start + 200])
+    if rows and sees_full_id(request.user, run.township_id):  # whole numbers shown: whose (PIPL)
+        record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in rows], object_type="payroll",
+                      object_id=run.pk, area_code=run.township_id)  # fmt: skip
     return [
         {"id": p.pk, "case": p.case_id, "recipient_name": p.recipient.name,
-         "recipient_id_number": p.recipient.id_number if full else mask_id(p.recipient.id_number),
+         "recipient_id_number": shown_id(request.user, p.recipient.id_number, run.township_id),
          "for_month": f"{p.for_month:%Y-%m}", "kind": p.kind, "amount": fmt(p.amount_fen), "reason": p.reason,
          "decision_event": p.decision_id, "bank_status": p.bank_status}
-        for p in selectors.run_lines(run)[start:start + 200]
+        for p in rows
     ]
 
 

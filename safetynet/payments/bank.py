@@ -1,8 +1,10 @@
 """Bank files of an approved payroll, the bank's return file, and the reconciliation.
 
-The bank file (CSV) carries the full ID number and card number the bank needs; the sheet the
-township files (Excel) masks the ID number. Both end with the totals; the CSV ends with a
-checksum line (SHA-256 of every line above it), so a file altered on the way is refused.
+The bank file (CSV) carries the full ID number and card number the bank needs, so it is only for
+those allowed files with whole numbers (``site.export_full_id``); the sheet the township files
+(Excel) masks the ID number unless its taker has that permission. Both are logged (PIPL). Both
+end with the totals; the CSV ends with a checksum line (SHA-256 of every line above it), so a
+file altered on the way is refused.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from openpyxl.styles import Font
 from safetynet.payments.models import Payment, PayrollRun
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt, to_fen
-from safetynet.registry.selectors import mask_id, require_role
-from safetynet.supervision.services import record
+from safetynet.registry.selectors import Forbidden, require_role
+from safetynet.site.personal import exports_full_id, mask_id
+from safetynet.site.sheets import append_row
+from safetynet.supervision.services import record, record_access
 
 HEADER = ["流水号", "姓名", "公民身份号码", "银行卡号", "金额", "救助项目", "所属月份", "类别"]
 PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
@@ -38,13 +42,16 @@ def _require_approved(run: PayrollRun) -> None:
 
 
 def bank_csv(actor, run: PayrollRun) -> bytes:
-    require_role(actor, ("approver",), run.township_id, "导出银行发放文件")
+    staff = require_role(actor, ("approver",), run.township_id, "导出银行发放文件")
+    if not exports_full_id(actor, run.township_id):  # the bank needs the whole numbers: no masked file
+        raise Forbidden(staff.get_role_display(), "导出含完整身份证号码的银行发放文件（未获授权）")
     _require_approved(run)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    total, count = 0, 0
+    total, count, recipients = 0, 0, set()
     for p in _lines(run):
+        recipients.add(p.recipient_id)
         writer.writerow([p.pk, p.recipient.name, p.recipient.id_number, p.recipient.bank_card, fmt(p.amount_fen),
                          PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
         total, count = total + p.amount_fen, count + 1
@@ -52,23 +59,32 @@ def bank_csv(actor, run: PayrollRun) -> bytes:
     body = out.getvalue()
     record(actor, "payroll.export", object_type="payroll", object_id=run.pk, area_code=run.township_id,
            details={"lines": count, "total_fen": total})
+    record_access(actor, purpose="export", person_ids=recipients, object_type="payroll", object_id=run.pk,
+                  area_code=run.township_id, count=count)  # fmt: skip
     return (body + f"校验,{hashlib.sha256(body.encode('utf-8')).hexdigest()}\n").encode("utf-8-sig")
 
 
-def payroll_sheet(run: PayrollRun) -> bytes:
-    """The payroll as the township files it (发放名册): ID numbers masked, totals at the foot."""
+def payroll_sheet(run: PayrollRun, actor=None) -> bytes:
+    """The payroll as the township files it (发放名册), totals at the foot. ID numbers are masked
+    unless ``actor`` may take files with whole numbers; a file taken by a user is logged."""
+    full = actor is not None and exports_full_id(actor, run.township_id)
     wb = Workbook()
     ws = wb.active
     ws.title = f"{run.month:%Y-%m}"
-    ws.append([f"{run.township.name} {PROGRAMMES[run.programme]}发放名册 {run.month:%Y 年 %m 月}"])
+    append_row(ws, [f"{run.township.name} {PROGRAMMES[run.programme]}发放名册 {run.month:%Y 年 %m 月}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["序号", "姓名", "公民身份号码", "金额（元）", "所属月份", "类别", "说明"])
-    total = 0
+    append_row(ws, ["序号", "姓名", "公民身份号码", "金额（元）", "所属月份", "类别", "说明"])
+    total, recipients, i = 0, set(), 0
     for i, p in enumerate(run.payments.select_related("recipient").order_by("id"), start=1):
-        ws.append([i, p.recipient.name, mask_id(p.recipient.id_number), float(fmt(p.amount_fen)),
-                   f"{p.for_month:%Y-%m}", KINDS[p.kind], p.reason])
+        number = p.recipient.id_number
+        append_row(ws, [i, p.recipient.name, number if full else mask_id(number), float(fmt(p.amount_fen)),
+                        f"{p.for_month:%Y-%m}", KINDS[p.kind], p.reason])  # fmt: skip
         total += p.amount_fen
-    ws.append(["合计", run.lines, "", float(fmt(total)), "", "", ""])
+        recipients.add(p.recipient_id)
+    append_row(ws, ["合计", run.lines, "", float(fmt(total)), "", "", ""])
+    if actor is not None:
+        record_access(actor, purpose="export", person_ids=recipients, object_type="payroll", object_id=run.pk,
+                      area_code=run.township_id, full_id=full, count=i)  # fmt: skip
     for column, width in zip("ABCDEFG", (6, 10, 22, 12, 10, 8, 24), strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -19,7 +19,9 @@ from safetynet.policy.household import parse_month
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
-from safetynet.registry.views import _lang, sees_full_ids
+from safetynet.registry.views import _lang
+from safetynet.site.personal import sees_full_id
+from safetynet.supervision.services import record_access
 
 
 @login_required
@@ -69,10 +71,14 @@ def detail(request, run_id: int):
     run = selectors.run_for(request.user, run_id)
     query = request.GET.get("q", "")
     page = Paginator(selectors.run_lines(run, query), 50).get_page(request.GET.get("page"))
+    full = sees_full_id(request.user, run.township_id)
+    if full and page.object_list:  # whole numbers shown: whose (PIPL)
+        record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in page.object_list],
+                      object_type="payroll", object_id=run.pk, area_code=run.township_id)  # fmt: skip
     report = bank.reconciliation(run) if run.status != run.Status.DRAFT else None
     return render(request, "payments/run.html", {
         "run": run, "page": page, "q": query, "kinds": selectors.totals_by_kind(run), "report": report,
-        "staff": staff_of(request.user), "full_ids": sees_full_ids(request.user),
+        "staff": staff_of(request.user), "full_ids": full,
     })
 
 
@@ -91,7 +97,7 @@ def act(request, run_id: int, action: str):
             if staff_of(request.user) is None:
                 raise Http404
             response = HttpResponse(
-                bank.payroll_sheet(run),
+                bank.payroll_sheet(run, request.user),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             response["Content-Disposition"] = f'attachment; filename="{run.township_id}-{run.month:%Y-%m}.xlsx"'
             return response

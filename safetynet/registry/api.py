@@ -1,4 +1,5 @@
-"""/api/v1/households: search, read, register. Scoped like the pages; views are audited."""
+"""/api/v1/households: search, read, register. Scoped like the pages; an answer showing personal
+data logs the access (PIPL), like the pages."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from ninja import Router, Schema, Status
 
 from safetynet.registry import services
 from safetynet.registry.models import Area
-from safetynet.registry.selectors import areas_for, household_for, mask_id, search_households
-from safetynet.registry.views import sees_full_ids
+from safetynet.registry.selectors import areas_for, household_for, search_households
+from safetynet.registry.views import log_households_seen
 from safetynet.site.auth import STAFF_AUTH
+from safetynet.site.personal import sees_full_id, shown_id
+from safetynet.supervision.services import record_access
 
 router = Router(tags=["registry"], auth=STAFF_AUTH)
 
@@ -40,13 +43,20 @@ class Page(Schema):
     results: list[HouseholdOut]
 
 
-def household_out(h, full_ids: bool) -> dict:
+def household_out(user, h) -> dict:
     return {
         "id": h.pk, "village": h.village_id, "village_name": h.village.name, "hukou": h.hukou, "address": h.address,
         "registered_poor": h.registered_poor,
-        "members": [{"id": p.pk, "name": p.name, "id_number": p.id_number if full_ids else mask_id(p.id_number),
+        "members": [{"id": p.pk, "name": p.name, "id_number": shown_id(user, p.id_number, h.village_id),
                      "relation": p.relation, "birth_date": p.birth_date} for p in h.members.all()],
     }
+
+
+def household_seen(user, h) -> dict:
+    """One household's answer, its access logged."""
+    record_access(user, purpose="view", person_ids=[p.pk for p in h.members.all()], object_type="household",
+                  object_id=h.pk, area_code=h.village_id, full_id=sees_full_id(user, h.village_id))  # fmt: skip
+    return household_out(user, h)
 
 
 @router.get("/households", response=Page, summary="在辖区内查询家庭（姓名、身份证号码或其后几位、住址）")
@@ -54,13 +64,16 @@ def list_households(request, q: str, page: int = 1):
     qs = search_households(request.user, q).prefetch_related("members")
     page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
     start = (page - 1) * 20
-    full = sees_full_ids(request.user)
-    return {"count": qs.count(), "page": page, "results": [household_out(h, full) for h in qs[start:start + 20]]}
+    households = list(qs[start:start + 20])
+    for h in households:
+        h.full_ids = sees_full_id(request.user, h.village_id)
+    log_households_seen(request.user, households, purpose="search")
+    return {"count": qs.count(), "page": page, "results": [household_out(request.user, h) for h in households]}
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="一户家庭（查看记入审计日志）")
 def get_household(request, household_id: int):
-    return household_out(household_for(request.user, household_id), sees_full_ids(request.user))
+    return household_seen(request.user, household_for(request.user, household_id))
 
 
 class MemberIn(Schema):
@@ -90,4 +103,4 @@ def create_household(request, payload: HouseholdIn):
         request.user, village=village, hukou=payload.hukou, address=payload.address,
         registered_poor=payload.registered_poor, members=[m.dict() for m in payload.members],
     )
-    return Status(201, household_out(household, sees_full_ids(request.user)))
+    return Status(201, household_seen(request.user, household))

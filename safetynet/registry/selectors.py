@@ -15,17 +15,12 @@ from django.http import Http404
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area, Asset, Household, Income, Person, Staff
-from safetynet.supervision.services import record
+from safetynet.site.personal import mask_id  # noqa: F401  (where the apps have imported it from)
 
 
 def acting_user(actor):
     """The user to store as the author of a row: None for the system and anonymous callers."""
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def mask_id(number: str) -> str:
-    """An ID number for readers whose work does not need it: 370811********0015."""
-    return f"{number[:6]}********{number[-4:]}"
 
 
 def staff_of(user) -> Staff | None:
@@ -74,8 +69,9 @@ def households_for(user) -> QuerySet[Household]:
     return Household.objects.filter(village__code__startswith=prefix).select_related("village__parent")
 
 
-def household_for(user, household_id: int, *, purpose: str = "view") -> Household:
-    """One household with its members, incomes and assets; the view of personal data is audited."""
+def household_for(user, household_id: int) -> Household:
+    """One household with its members, incomes and assets. Reading writes nothing: the page or
+    answer that shows it logs the access (``supervision.services.record_access``)."""
     try:
         household = (
             households_for(user)
@@ -90,14 +86,6 @@ def household_for(user, household_id: int, *, purpose: str = "view") -> Househol
         )
     except (Household.DoesNotExist, ValueError):
         raise Http404("household") from None
-    record(
-        user,
-        f"household.{purpose}",
-        object_type="household",
-        object_id=household.pk,
-        area_code=household.village_id,
-        details={},
-    )
     return household
 
 

@@ -24,11 +24,10 @@ from safetynet.site.auth import STAFF_AUTH
 from safetynet.verification import selectors, services
 from safetynet.verification.models import CheckRun
 from safetynet.verification.views import (
-    differing_lines,
     import_upload,
     ledger_filtered,
-    sees_full_ids,
-    shown_id,
+    ledger_rows,
+    results_seen,
     start_run,
     upload_errors,
 )
@@ -223,14 +222,13 @@ class ResultPage(Schema):
 @router.get("/runs/{run_id}/results", response=ResultPage, summary="核对批次的逐户结果")
 def run_results(request, run_id: int, page: int = 1):
     run = _run(request, run_id)
-    full = sees_full_ids(request.user)
     qs = selectors.results_for(request.user, run).order_by("id")
     page, rows = _page(qs, page)
     return {"count": qs.count(), "page": page, "results": [
         {"household": r.household_id, "village": r.household.village_id, "impact": r.impact,
          "impact_name": IMPACTS.get(r.impact, r.impact), "declared_amount": fmt(r.declared_amount_fen),
-         "verified_amount": fmt(r.verified_amount_fen), "differences": differing_lines(r, full)}
-        for r in rows
+         "verified_amount": fmt(r.verified_amount_fen), "differences": lines}
+        for r, lines in results_seen(request.user, run, rows)
     ]}  # fmt: skip
 
 
@@ -257,10 +255,10 @@ class LedgerPage(Schema):
     results: list[LedgerOut]
 
 
-def ledger_out(item, full: bool) -> dict:
+def ledger_out(item, id_number: str) -> dict:
     return {
         "id": item.pk, "kind": item.kind, "kind_name": FINDING_KINDS.get(item.kind, (item.kind,))[0],
-        "area": item.area_id, "household_no": item.household_no, "id_number": shown_id(item.id_number, full),
+        "area": item.area_id, "household_no": item.household_no, "id_number": id_number,
         "programme": item.programme, "month": f"{item.month:%Y-%m}", "evidence": item.evidence,
         "sources": item.sources, "status": item.status, "closed_on": item.closed_on, "outcome": item.outcome,
         "found_by": item.found_by_id,
@@ -272,9 +270,9 @@ def list_ledger(request, kind: str = "", status: str = "", township: str = "", q
     qs, _chosen, errors = ledger_filtered(request.user, {"kind": kind, "status": status, "township": township, "q": q})
     if errors:
         raise InputError(errors)
-    full = sees_full_ids(request.user)
     page, rows = _page(qs, page)
-    return {"count": qs.count(), "page": page, "results": [ledger_out(i, full) for i in rows]}
+    shown = ledger_rows(request.user, rows)
+    return {"count": qs.count(), "page": page, "results": [ledger_out(i, number) for i, number in shown]}
 
 
 class CloseIn(Schema):
@@ -289,4 +287,5 @@ def close_item(request, item_id: int, payload: CloseIn):
     if item is None:
         raise Http404("ledger item")
     item = services.close_ledger_item(request.user, item, outcome=payload.outcome, on=timezone.localdate())
-    return ledger_out(item, sees_full_ids(request.user))
+    [(item, number)] = ledger_rows(request.user, [item], purpose="view")
+    return ledger_out(item, number)

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.batch.screen import FINDING_KINDS
+from safetynet.site.sheets import append_row
 
 HEADERS = ("序号", "问题类型", "户号", "公民身份号码", "区划代码", "项目", "依据", "数据来源", "筛查月份")
 PROGRAMMES = {"dibao": "低保", "tekun": "特困", "": ""}
@@ -21,15 +22,15 @@ def sources_zh(sources: str) -> str:
 
 
 def sheet(title: str, headers: Iterable[str], rows: Iterable[Iterable], widths: Iterable[int]) -> bytes:
-    """One worksheet: a bold header row, the rows, the column widths."""
+    """One worksheet: a bold header row, the rows (no text becomes a formula), the column widths."""
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()

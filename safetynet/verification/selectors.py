@@ -62,9 +62,16 @@ def _role(user) -> str | None:
 
 
 def deliveries_for(user) -> QuerySet[FeedDelivery]:
-    if _role(user) not in CENTRE_ROLES:
+    """The city's centre and the auditor see every delivery; a county's verification officer those
+    imported in the county (their rejected rows are residents' data). A delivery imported by no
+    member of staff is the city's."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in CENTRE_ROLES:
         return FeedDelivery.objects.none()
-    return FeedDelivery.objects.select_related("imported_by")
+    qs = FeedDelivery.objects.select_related("imported_by")
+    if staff.area.level != Area.Level.CITY:
+        qs = qs.filter(imported_by__staff__area__code__startswith=staff.area_id)
+    return qs
 
 
 def runs_for(user) -> QuerySet[CheckRun]:

@@ -23,7 +23,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
 from safetynet.registry.models import Area, Household
-from safetynet.registry.selectors import acting_user, assessment_input, require_role
+from safetynet.registry.selectors import Forbidden, acting_user, assessment_input, require_role
 from safetynet.site.jobs import enqueue_on_commit, running
 from safetynet.site.models import Job
 from safetynet.supervision.models import LedgerItem
@@ -142,7 +142,10 @@ def check_households(
     has signed an authorisation; for one household a missing one is an error naming whose, in a
     batch the household is left out and listed in the run's summary.
     """
-    require_role(actor, CHECKERS, area.code, ACTION_NAMES["verify"])
+    staff = require_role(actor, CHECKERS, area.code, ACTION_NAMES["verify"])
+    # The run's area lies in the actor's (require_role): a household outside it is another's.
+    if any(not h.village_id.startswith(area.code) for h in households):
+        raise Forbidden(staff.get_role_display(), ACTION_NAMES["verify"])
     store = store_path()
     skipped = []
     ready = []

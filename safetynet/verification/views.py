@@ -39,17 +39,17 @@ from safetynet.batch.screen import FINDING_KINDS
 from safetynet.batch.verify import IMPACTS, LINE_LABELS
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_month
-from safetynet.registry.models import Area
-from safetynet.registry.selectors import areas_for, mask_id, staff_of
+from safetynet.registry.models import Area, Person
+from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.registry.views import _lang
+from safetynet.site.personal import VERIFICATION, exports_full_id, mask_id, sees_full_id
+from safetynet.site.sheets import csv_row
 from safetynet.supervision.models import LedgerItem
-from safetynet.supervision.services import record
+from safetynet.supervision.services import record_access
 from safetynet.verification import selectors, services
 from safetynet.verification.exports import HEADERS, PROGRAMMES, sheet, sources_zh
 from safetynet.verification.models import CheckRun, FeedDelivery
 
-# Whose work needs the whole ID number of a ledger item or a checked member; above them a masked one serves.
-FULL_ID_ROLES = ("verifier", "clerk", "approver", "county")
 CLOSERS = ("clerk", "approver", "county", "verifier")
 MISSED_KINDS = ("missed_dibao", "missed_tekun")
 REJECTION_HEADERS = ("文件", "行号", "列", "值", "原因")
@@ -61,14 +61,35 @@ def role_of(user) -> str | None:
     return staff.role if staff else None
 
 
-def sees_full_ids(user) -> bool:
-    return role_of(user) in FULL_ID_ROLES
+def sees_full_ids(user, area_code: str) -> bool:
+    """The one rule (``site.personal``), for the centre's work."""
+    return sees_full_id(user, area_code, work=VERIFICATION)
 
 
 def shown_id(number: str, full: bool) -> str:
-    if not number:
-        return ""
     return number if full else mask_id(number)
+
+
+def log_seen(user, numbers: list[str], *, purpose: str, object_type: str, object_id, full: bool = True,
+             count: int | None = None) -> None:
+    """Log an answer that showed these ID numbers (PIPL): the registry's persons among them by
+    their ids; ``count`` every row shown, those outside the registry too."""
+    numbers = [n for n in numbers if n]
+    if not numbers and not count:
+        return
+    staff = staff_of(user)
+    persons = Person.objects.filter(id_number__in=set(numbers)).values_list("pk", flat=True) if numbers else []
+    record_access(user, purpose=purpose, person_ids=list(persons), object_type=object_type, object_id=object_id,
+                  area_code=staff.area_id if staff else "", full_id=full,
+                  count=len(numbers) if count is None else count)  # fmt: skip
+
+
+def ledger_rows(user, items, purpose: str = "list") -> list[tuple[LedgerItem, str]]:
+    """Each item with its ID number as the user may see it; the whole ones shown are logged."""
+    rows = [(i, sees_full_ids(user, i.area_id)) for i in items]
+    log_seen(user, [i.id_number for i, full in rows if full], purpose=purpose, object_type="ledger_item",
+             object_id=rows[0][0].pk if len(rows) == 1 else "list")  # fmt: skip
+    return [(i, shown_id(i.id_number, full)) for i, full in rows]
 
 
 # ---- shared with the API -------------------------------------------------------------------
@@ -205,13 +226,22 @@ def start_run(user, kind: str, township_code: str, month_text: str, day_text: st
     return services.start_township_check(user, township, month=month)
 
 
-def differing_lines(result, full: bool) -> list[dict]:
+def differing_lines(user, result) -> list[dict]:
+    full = sees_full_ids(user, result.household.village_id)
     return [
         {"id_number": shown_id(line["id_number"], full), "line": line["line"],
          "label": LINE_LABELS.get(line["line"], line["line"]), "declared": line["declared"], "found": line["found"],
          "departments": line["departments"]}
         for line in result.lines if line.get("differs")
     ]  # fmt: skip
+
+
+def results_seen(user, run: CheckRun, results) -> list[tuple[object, list[dict]]]:
+    """Each result with its differing lines as the user may see them; whole numbers shown are logged."""
+    rows = [(r, differing_lines(user, r)) for r in results]
+    shown = [line["id_number"] for r, lines in rows if sees_full_ids(user, r.household.village_id) for line in lines]
+    log_seen(user, shown, purpose="list", object_type="check_run", object_id=run.pk)
+    return rows
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -290,13 +320,14 @@ def rejections(request, delivery_id: int):
 @login_required
 def rejections_file(request, delivery_id: int, fmt: str):
     delivery = _delivery(request, delivery_id)
+    # Rejected cells are the department's raw text: made safe to open (site.sheets) in either format.
     rows = [[r["file"], r["row"], r["column"], r["value"], r["reason"]] for r in rejection_rows(delivery)]
     name = f"rejections-{delivery.item}-{delivery.delivered_on:%Y-%m-%d}-{delivery.pk}"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(REJECTION_HEADERS)
-        writer.writerows(rows)
+        writer.writerows(csv_row(r) for r in rows)
         response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(sheet("拒收明细", REJECTION_HEADERS, rows, (24, 8, 16, 24, 40)), content_type=XLSX)
@@ -352,15 +383,14 @@ def _run(request, run_id: int) -> CheckRun:
 @login_required
 def run_detail(request, run_id: int):
     run = _run(request, run_id)
-    full = sees_full_ids(request.user)
     page = kinds = None
     if run.kind == CheckRun.Kind.SCREENING:
         kinds = [(FINDING_KINDS.get(k, (k,))[0], n) for k, n in sorted(run.summary.get("kinds", {}).items())]
     else:
         results = selectors.results_for(request.user, run).order_by("id")
         page = Paginator(results, 50).get_page(request.GET.get("page"))
-        page.rows = [{"result": r, "impact": IMPACTS.get(r.impact, r.impact), "lines": differing_lines(r, full)}
-                     for r in page.object_list]  # fmt: skip
+        page.rows = [{"result": r, "impact": IMPACTS.get(r.impact, r.impact), "lines": lines}
+                     for r, lines in results_seen(request.user, run, page.object_list)]  # fmt: skip
     impacts = [(IMPACTS.get(k, k), n) for k, n in sorted(run.summary.get("impacts", {}).items())]
     return render(request, "verification/run.html", {
         "run": run, "page": page, "kinds": kinds, "impacts": impacts, "skipped": run.summary.get("skipped", []),
@@ -388,10 +418,9 @@ def ledger(request):
     for e in errors:
         messages.warning(request, f"{LEDGER_LABELS[e.path]}：{e.message(_lang())}（{_('已忽略此筛选条件')}）")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    full = sees_full_ids(request.user)
-    page.rows = [{"item": i, "kind": FINDING_KINDS.get(i.kind, (i.kind,))[0], "id_number": shown_id(i.id_number, full),
+    page.rows = [{"item": i, "kind": FINDING_KINDS.get(i.kind, (i.kind,))[0], "id_number": number,
                   "sources": sources_zh(i.sources), "programme": PROGRAMMES.get(i.programme, i.programme)}
-                 for i in page.object_list]  # fmt: skip
+                 for i, number in ledger_rows(request.user, page.object_list)]  # fmt: skip
     query = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "verification/ledger.html", {
         "page": page, "chosen": chosen, "query": query, "kinds": [(k, v[0]) for k, v in FINDING_KINDS.items()],
@@ -406,18 +435,21 @@ LEDGER_HEADERS = (*HEADERS, "所属区划", "状态", "销号日期", "核查结
 @login_required
 def ledger_xlsx(request):
     qs, chosen, _errors = ledger_filtered(request.user, request.GET)
-    full = sees_full_ids(request.user)
-    rows = [
-        [n, FINDING_KINDS.get(i.kind, (i.kind,))[0], i.household_no, shown_id(i.id_number, full), i.area_id,
-         PROGRAMMES.get(i.programme, i.programme), i.evidence, sources_zh(i.sources), f"{i.month:%Y-%m}", i.area.name,
-         i.get_status_display(), f"{i.closed_on:%Y-%m-%d}" if i.closed_on else "", i.outcome]
-        for n, i in enumerate(qs.iterator(chunk_size=2000), start=1)
-    ]  # fmt: skip
-    staff = staff_of(request.user)
-    if staff is not None:  # personal data leaving the system in bulk: who took what
-        filters = {k: v for k, v in chosen.items() if v}
-        record(request.user, "ledger.export", object_type="ledger", object_id=staff.area_id, area_code=staff.area_id,
-               details={"filters": filters, "rows": len(rows), "full_ids": full})  # fmt: skip
+    rows, numbers, any_full = [], [], False
+    for n, i in enumerate(qs.iterator(chunk_size=2000), start=1):
+        # Whole numbers in a file are a permission of their own (site.personal.exports_full_id).
+        full = exports_full_id(request.user, i.area_id)
+        any_full |= full and bool(i.id_number)
+        numbers.append(i.id_number)
+        rows.append([
+            n, FINDING_KINDS.get(i.kind, (i.kind,))[0], i.household_no, shown_id(i.id_number, full), i.area_id,
+            PROGRAMMES.get(i.programme, i.programme), i.evidence, sources_zh(i.sources), f"{i.month:%Y-%m}",
+            i.area.name, i.get_status_display(), f"{i.closed_on:%Y-%m-%d}" if i.closed_on else "", i.outcome,
+        ])  # fmt: skip
+    if staff_of(request.user) is not None:  # personal data leaving the system in bulk: who took what
+        log_seen(request.user, numbers, purpose="export", object_type="ledger",
+                 object_id=urlencode({k: v for k, v in chosen.items() if v})[:64] or "all", full=any_full,
+                 count=len(rows))  # fmt: skip
     body = sheet("问题台账", LEDGER_HEADERS, rows, (6, 26, 18, 20, 14, 6, 80, 60, 10, 16, 8, 12, 40))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y-%m-%d}.xlsx"'
