@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from safetynet.policy.money import fmt
 from safetynet.reports import selectors
+from safetynet.site.sheets import append_row
 
 PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 HUKOU = {"urban": "城市", "rural": "农村"}
@@ -48,16 +49,16 @@ def funds_xlsx(request):
     wb = Workbook()
     ws = wb.active
     ws.title = "资金发放"
-    ws.append(["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
-               "其中价格补贴（元）"])
+    append_row(ws, ["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
+                    "其中价格补贴（元）"])
     for row in selectors.funds(request.user, start, end):
-        ws.append([f"{row['month']:%Y-%m}", PROGRAMMES[row["programme"]], row["run__township_id"],
-                   row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
-                   float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])
+        append_row(ws, [f"{row['month']:%Y-%m}", PROGRAMMES[row["programme"]], row["run__township_id"],
+                        row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
+                        float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])
     cover = wb.create_sheet("保障对象")
-    cover.append(["县级区划", "救助项目", "城乡", "户数", "人数"])
+    append_row(cover, ["县级区划", "救助项目", "城乡", "户数", "人数"])
     for r in selectors.coverage(request.user):
-        cover.append([r.area.name, PROGRAMMES[r.programme], HUKOU[r.hukou], r.households, r.persons])
+        append_row(cover, [r.area.name, PROGRAMMES[r.programme], HUKOU[r.hukou], r.households, r.persons])
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(),
