@@ -35,6 +35,7 @@ from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
 from safetynet.registry.selectors import acting_user, assessment_input, require_role, staff_of
+from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
 from safetynet.verification.selectors import missing_authorizations
@@ -64,6 +65,27 @@ class TransitionError(PolicyError):
     """A step the case's state, its version or the user's role does not allow."""
 
 
+MAX_TEXT = 2000  # a reason, a finding, an objection: a page of text
+MAX_INVESTIGATORS = 10
+
+
+def _text_errors(path: str, value, *, required: bool = False, max_length: int = MAX_TEXT) -> list[FieldError]:
+    if not isinstance(value, str):
+        return [FieldError(path, "type_string")]
+    if required and not value.strip():
+        return [FieldError(path, "required")]
+    if len(value.strip()) > max_length:
+        return [FieldError(path, "too_long", max=max_length, length=len(value.strip()))]
+    return []
+
+
+def _day_errors(path: str, on: date) -> list[FieldError]:
+    """An act's date: within the office's dates, and not after today."""
+    if e := day_or_error(on, path):
+        return [e]
+    return [FieldError(path, "date_future", on=on.isoformat())] if on > timezone.localdate() else []
+
+
 def _limit(name: str, case_or_area: Case | str, on: date) -> int:
     area = case_or_area if isinstance(case_or_area, str) else case_or_area.area_code
     return value(name, area[:6], on)
@@ -85,6 +107,8 @@ def _transition(
     change: Callable[[Case], None] | None = None,
 ) -> Case:
     from_states, to_state, roles = TRANSITIONS[name]
+    if errors := [e for e in _day_errors("on", on) if e.code != "date_future"]:
+        raise InputError(errors)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         _check_role(actor, name, roles, locked.area_code)
@@ -164,6 +188,10 @@ def record_authorization(
     """A signed authorisation to check a person's income and assets (授权核对)."""
     area = person.household.village_id if person else (staff_of(actor).area_id if staff_of(actor) else "")
     _check_role(actor, "start_precheck", ("clerk",), area)
+    errors = _text_errors("document", document, required=True, max_length=60) + _day_errors("signed_on", signed_on)
+    if errors:
+        raise InputError(errors)
+    document = document.strip()
     auth = Authorization.objects.create(
         person=person, id_number=id_number, signed_on=signed_on, document=document, recorded_by=acting_user(actor)
     )
@@ -200,6 +228,8 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
     _check_role(actor, "start_precheck", ("clerk",), household.village_id)
     if programme not in ("dibao", "tekun"):
         raise InputError([FieldError("programme", "choice", value=programme, choices="dibao, tekun")])
+    if errors := _day_errors("on", on):
+        raise InputError(errors)
     if applicant.household_id != household.pk:
         raise InputError([FieldError("applicant", "not_a_member")])
     missing = missing_authorizations(household, programme)
@@ -288,8 +318,11 @@ def record_home_visit(
 ) -> Case:
     """入户调查: at least two investigators, the record signed by the family members present; for
     relatives of caseworkers or cadres the visit is made by the county (低保-2021 Arts. 11, 20)."""
-    names = sorted({n.strip() for n in investigators if n.strip()})
-    errors = []
+    names = sorted({n.strip() for n in investigators if isinstance(n, str) and n.strip()})
+    errors = [e for i, n in enumerate(investigators) for e in _text_errors(f"investigators[{i}]", n, max_length=40)]
+    errors += _text_errors("findings", findings)
+    if len(names) > MAX_INVESTIGATORS:
+        errors.append(FieldError("investigators", "range", low=2, high=MAX_INVESTIGATORS, value=len(names)))
     if len(names) < 2:
         errors.append(FieldError("investigators", "investigators", count=len(names)))
     if not family_signed:
@@ -353,8 +386,8 @@ def approve(actor, case: Case, *, version: int, on: date) -> Case:
 
 def refuse(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
     """不予确认, with reasons notified in writing within 3 working days (低保-2021 Art. 21)."""
-    if not reasons.strip():
-        raise InputError([FieldError("reasons", "required")])
+    if errors := _text_errors("reasons", reasons, required=True):
+        raise InputError(errors)
 
     def change(c: Case) -> None:
         c.decided_on, c.refusal_reasons = on, reasons.strip()
@@ -365,8 +398,8 @@ def refuse(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
 
 def raise_objection(actor, case: Case, *, version: int, on: date, text: str) -> Case:
     """An objection during the notice reopens the investigation; a new notice follows."""
-    if not text.strip():
-        raise InputError([FieldError("text", "required")])
+    if errors := _text_errors("text", text, required=True):
+        raise InputError(errors)
 
     def change(c: Case) -> None:
         Objection.objects.create(case=c, raised_on=on, text=text.strip())
@@ -440,6 +473,8 @@ def continue_after_review(actor, case: Case, *, version: int, on: date) -> Case:
 
 
 def suspend(actor, case: Case, *, version: int, on: date, reason: str) -> Case:
+    if errors := _text_errors("reason", reason):
+        raise InputError(errors)
     return _transition(actor, case, "suspend", version=version, on=on, note=reason)
 
 
@@ -449,8 +484,8 @@ def resume(actor, case: Case, *, version: int, on: date) -> Case:
 
 def give_termination_notice(actor, case: Case, *, version: int, on: date, reason: str) -> Case:
     """Ending support is posted for 7 days first; it takes effect the month after."""
-    if not reason.strip():
-        raise InputError([FieldError("reason", "required")])
+    if errors := _text_errors("reason", reason, required=True):
+        raise InputError(errors)
 
     def change(c: Case) -> None:
         c.notice_starts_on = on
@@ -499,6 +534,9 @@ def end_graduated_exit(actor, case: Case, *, version: int, on: date) -> Case:
 
 
 def withdraw(actor, case: Case, *, version: int, on: date, reason: str = "") -> Case:
+    if errors := _text_errors("reason", reason):
+        raise InputError(errors)
+
     def change(c: Case) -> None:
         c.due_on = None
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from safetynet.policy import areas as policy_areas
 from safetynet.policy import idnumber
 from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.household import DISABILITY_KINDS, HUKOU, RELATIONS
 from safetynet.registry.models import (
     TRACKED_FIELDS,
     Area,
@@ -21,7 +23,12 @@ from safetynet.registry.models import (
     SupportObligor,
 )
 from safetynet.registry.selectors import acting_user, require_role
+from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
+
+MAX_MEMBERS = 20
+BOOLEAN_FIELDS = ("serious_illness", "able_obligor", "student", "supported_as_minor", "orphan_support",
+                  "staff_relative")  # fmt: skip
 
 
 def load_areas() -> int:
@@ -37,18 +44,82 @@ def load_areas() -> int:
     return Area.objects.count()
 
 
+# ---- what a person's facts may be: one check for every way in (API, pages, CLI, demo) -------------
+
+
+def _text_error(value, path: str, max_length: int, *, required: bool = False) -> FieldError | None:
+    if not isinstance(value, str):
+        return FieldError(path, "type_string")
+    if required and not value.strip():
+        return FieldError(path, "required")
+    if len(value.strip()) > max_length:
+        return FieldError(path, "too_long", max=max_length, length=len(value.strip()))
+    return None
+
+
+def _fact_error(field: str, value, path: str) -> FieldError | None:
+    """What is wrong with ``value`` for a person's ``field`` (a column of ``Person``), or None."""
+    if field == "name":
+        return _text_error(value, path, Person._meta.get_field("name").max_length, required=True)
+    if field in ("phone", "bank_card"):
+        return _text_error(value, path, Person._meta.get_field(field).max_length)
+    if field == "relation":
+        return None if value in RELATIONS else FieldError(path, "choice", value=value, choices=", ".join(RELATIONS))
+    if field == "disability_kind":
+        kinds = ", ".join(DISABILITY_KINDS)
+        return None if value == "" or value in DISABILITY_KINDS else FieldError(path, "choice", value=value,
+                                                                                  choices=kinds)  # fmt: skip
+    if field in ("disability_grade", "adl_unmet"):
+        if value is None and field == "disability_grade":
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            return FieldError(path, "type_int")
+        low, high = (1, 4) if field == "disability_grade" else (0, 6)
+        return None if low <= value <= high else FieldError(path, "range", low=low, high=high, value=value)
+    if field in BOOLEAN_FIELDS:
+        return None if isinstance(value, bool) else FieldError(path, "type_bool")
+    return None
+
+
 def _person_fields(data: dict, path: str, errors: list[FieldError]) -> dict | None:
+    found = [e for k in TRACKED_FIELDS if k in data or k == "name"  # a name is required
+             if (e := _fact_error(k, data.get(k, ""), f"{path}.{k}"))]  # fmt: skip
+    if bool(data.get("disability_grade")) != bool(data.get("disability_kind")) and not any(
+        e.path.endswith(("disability_grade", "disability_kind")) for e in found
+    ):
+        found.append(FieldError(f"{path}.disability_kind", "disability_kind_grade"))
     try:
         info = idnumber.parse(data.get("id_number"))
     except PolicyError as exc:
-        errors.append(FieldError(f"{path}.id_number", exc.code, **exc.params))
-        return None
-    if not str(data.get("name", "")).strip():
-        errors.append(FieldError(f"{path}.name", "required"))
+        found.append(FieldError(f"{path}.id_number", exc.code, **exc.params))
+    errors.extend(found)
+    if found:
         return None
     fields = {k: data[k] for k in TRACKED_FIELDS if k in data}
-    fields.update(id_number=info.number, birth_date=info.birth_date, sex=info.sex, name=str(data["name"]).strip())
+    for k in ("phone", "bank_card"):
+        if k in fields:
+            fields[k] = fields[k].strip()
+    fields.update(id_number=info.number, birth_date=info.birth_date, sex=info.sex, name=data["name"].strip())
     return fields
+
+
+def _source_errors(source, effective: date | None, date_field: str) -> list[FieldError]:
+    """The word a change rests on (required, the column's size) and its date (within bounds)."""
+    errors = [e for e in [_text_error(source, "source", 100, required=True)] if e]
+    if effective is not None and (e := day_or_error(effective, date_field)):
+        errors.append(e)
+    return errors
+
+
+def _clean(instance) -> None:
+    """The model's own checks (sizes, choices, constraints) as the house's InputError."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise InputError(
+            [FieldError(field if field != "__all__" else "", "invalid", detail="；".join(messages))
+             for field, messages in exc.message_dict.items()]
+        ) from None
 
 
 @transaction.atomic
@@ -61,22 +132,35 @@ def create_household(
     errors: list[FieldError] = []
     if village.level != Area.Level.VILLAGE:
         errors.append(FieldError("village", "choice", value=village.code, choices="村居"))
-    if hukou not in ("urban", "rural"):
-        errors.append(FieldError("hukou", "choice", value=hukou, choices="urban, rural"))
+    if hukou not in HUKOU:
+        errors.append(FieldError("hukou", "choice", value=hukou, choices=", ".join(HUKOU)))
+    if e := _text_error(address, "address", Household._meta.get_field("address").max_length, required=True):
+        errors.append(e)
+    if not members:
+        errors.append(FieldError("members", "members_empty"))
+    elif len(members) > MAX_MEMBERS:
+        errors.append(FieldError("members", "range", low=1, high=MAX_MEMBERS, value=len(members)))
     people = [_person_fields(m, f"members[{i}]", errors) for i, m in enumerate(members)]
     household_no = household_no.strip()
     if len(household_no) > 32 or not household_no.isprintable():
         errors.append(FieldError("household_no", "type_string"))
     heads = sum(1 for m in members if m.get("relation") == "head")
-    if heads != 1:
+    if members and heads != 1:
         errors.append(FieldError("members", "head_count", count=heads))
+    first: dict[str, int] = {}
     for i, p in enumerate(people):
-        if p and Person.objects.filter(id_number=p["id_number"]).exists():
+        if p is None:
+            continue
+        if p["id_number"] in first:
+            errors.append(FieldError(f"members[{i}].id_number", "id_duplicate", other=first[p["id_number"]]))
+        elif Person.objects.filter(id_number=p["id_number"]).exists():
             errors.append(FieldError(f"members[{i}].id_number", "id_registered", number=p["id_number"]))
+        first.setdefault(p["id_number"], i)
     if errors:
         raise InputError(errors)
     household = Household.objects.create(
-        village=village, hukou=hukou, address=address, registered_poor=registered_poor, household_no=household_no
+        village=village, hukou=hukou, address=address.strip(), registered_poor=registered_poor,
+        household_no=household_no,
     )
     for p in people:
         Person.objects.create(household=household, **p)
@@ -99,8 +183,11 @@ def change_person(actor, person: Person, changes: dict[str, Any], *, effective_o
     unknown = [f for f in changes if f not in TRACKED_FIELDS]
     if unknown:
         raise InputError([FieldError(f, "unknown_field", known=", ".join(TRACKED_FIELDS)) for f in unknown])
-    if not source.strip():
-        raise InputError([FieldError("source", "required")])
+    errors = [e for f, v in changes.items() if (e := _fact_error(f, v, f))]
+    errors += _source_errors(source, effective_on, "effective_on")
+    if errors:
+        raise InputError(errors)
+    changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
     changed = {}
     for field, new in changes.items():
         old = getattr(person, field)
@@ -118,7 +205,6 @@ def change_person(actor, person: Person, changes: dict[str, Any], *, effective_o
         setattr(person, field, new)
         changed[field] = new
     if changed:
-        person.full_clean(exclude=["household", "id_number"])
         person.save(update_fields=list(changed))
         record(
             actor,
@@ -134,8 +220,10 @@ def change_person(actor, person: Person, changes: dict[str, Any], *, effective_o
 @transaction.atomic
 def add_income(actor, person: Person, *, kind: str, monthly_fen: int, since: date, source: str) -> Income:
     require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记收入")
-    income = Income(person=person, kind=kind, monthly_fen=monthly_fen, since=since, source=source)
-    income.full_clean()
+    if errors := _source_errors(source, since, "since"):
+        raise InputError(errors)
+    income = Income(person=person, kind=kind, monthly_fen=monthly_fen, since=since, source=source.strip())
+    _clean(income)
     income.save()
     record(
         actor,
@@ -155,6 +243,8 @@ def end_income(actor, income: Income, *, until: date, source: str) -> Income:
     income = Income.objects.select_for_update().get(pk=income.pk)
     if income.until is not None:
         raise InputError([FieldError("until", "already_ended", until=income.until.isoformat())])
+    if errors := _source_errors(source, until, "until"):
+        raise InputError(errors)
     income.until = until
     income.save(update_fields=["until"])
     record(
@@ -171,10 +261,13 @@ def end_income(actor, income: Income, *, until: date, source: str) -> Income:
 @transaction.atomic
 def add_asset(actor, person: Person, *, kind: str, value_fen: int, since: date, source: str, use: str = "") -> Asset:
     require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记财产")
+    if errors := _source_errors(source, since, "since"):
+        raise InputError(errors)
     asset = Asset(
-        person=person, kind=kind, value_fen=value_fen, since=since, source=source, use=use if kind == "vehicle" else ""
+        person=person, kind=kind, value_fen=value_fen, since=since, source=source.strip(),
+        use=use if kind == "vehicle" else "",
     )
-    asset.full_clean()
+    _clean(asset)
     asset.save()
     record(
         actor,
@@ -192,12 +285,17 @@ def add_obligor(
     actor, person: Person, *, name: str, id_number: str, relation: str, able: bool, source: str
 ) -> SupportObligor:
     require_role(actor, ("clerk", "approver", "county"), person.household.village_id, "登记义务人")
+    errors = [e for e in (_text_error(name, "name", 40, required=True),
+                          _text_error(relation, "relation", 20, required=True)) if e]  # fmt: skip
+    errors += _source_errors(source, None, "")
     try:
         number = idnumber.parse(id_number).number
     except PolicyError as exc:
-        raise InputError([FieldError("id_number", exc.code, **exc.params)]) from None
+        errors.append(FieldError("id_number", exc.code, **exc.params))
+    if errors:
+        raise InputError(errors)
     obligor = SupportObligor.objects.create(
-        person=person, name=name, id_number=number, relation=relation, able=able, source=source
+        person=person, name=name.strip(), id_number=number, relation=relation.strip(), able=able, source=source.strip()
     )
     record(
         actor,
