@@ -54,6 +54,7 @@ def audit_files(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def feed_store(settings, tmp_path):
-    """Every test its own (empty) department feed store: never the developer's var/feeds."""
+    """Every test its own (empty) department feed store and upload folder: never the developer's var/."""
     settings.FEED_STORE = tmp_path / "feeds"
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     return settings.FEED_STORE
