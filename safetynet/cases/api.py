@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from safetynet.cases import selectors, services
-from safetynet.cases.models import TRANSITIONS
+from safetynet.cases.models import TRANSITIONS, State
 from safetynet.policy import working_days
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
 from safetynet.registry.selectors import households_for, staff_of
 from safetynet.site.auth import STAFF_AUTH
+from safetynet.site.inputs import Day, Errors, Id, PageNo, text
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 
@@ -101,7 +104,7 @@ class CasePage(Schema):
 
 
 @router.get("/cases", response=CasePage, summary="辖区内的案件")
-def list_cases(request, state: str | None = None, page: int = 1):
+def list_cases(request, state: Literal[tuple(State.values)] | None = None, page: PageNo = 1):
     qs = selectors.cases_for(request.user).order_by("-id")
     if state:
         qs = qs.filter(state=state)
@@ -111,18 +114,20 @@ def list_cases(request, state: str | None = None, page: int = 1):
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="一件案件及其办理过程（查看记入审计日志）")
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     return case_seen(request, selectors.case_for(request.user, case_id))
 
 
 class PrecheckIn(Schema):
-    household: int
-    programme: str
-    applicant: int
-    on: date
+    model_config = ConfigDict(extra="forbid")
+
+    household: Id
+    programme: Literal["dibao", "tekun"]
+    applicant: Id
+    on: Day
 
 
-@router.post("/cases", response={201: CaseOut}, summary="发起核对（先核对、后申请）")
+@router.post("/cases", response={201: CaseOut, 422: Errors}, summary="发起核对（先核对、后申请）")
 def start_precheck(request, payload: PrecheckIn):
     household = get_object_or_404(households_for(request.user), pk=payload.household)
     applicant = household.members.filter(pk=payload.applicant).first()
@@ -133,17 +138,23 @@ def start_precheck(request, payload: PrecheckIn):
     return Status(201, case_seen(request, case))
 
 
+# Texts are a page at most; the services check the same for the pages.
+Note, Investigator = text(2000, required=False), text(40)
+
+
 class StepIn(Schema):
-    version: int
-    on: date
-    investigators: list[str] = []
+    model_config = ConfigDict(extra="forbid")
+
+    version: Id
+    on: Day
+    investigators: list[Investigator] = Field([], max_length=10)
     family_signed: bool = False
-    findings: str = ""
+    findings: Note = ""
     county_level: bool = False
-    reasons: str = ""
-    text: str = ""
-    reason: str = ""
-    months: int = 0
+    reasons: Note = ""
+    text: Note = ""
+    reason: Note = ""
+    months: int = Field(0, ge=0, le=6)
 
 
 STEP_ARGUMENTS = {
@@ -153,11 +164,11 @@ STEP_ARGUMENTS = {
 }  # fmt: skip
 
 
-@router.post("/cases/{case_id}/steps/{name}", response=CaseOut,
+@router.post("/cases/{case_id}/steps/{name}", response={200: CaseOut, 409: Errors, 422: Errors},
              summary="办理下一步（受理、入户调查、审核确认、公示、复核、终止……）",
              description="`name` is one of: " + ", ".join(TRANSITIONS) + ". `version` must be the case's current "
              "version: two people acting at once cannot both succeed (409).")
-def take_step(request, case_id: int, name: str, payload: StepIn):
+def take_step(request, case_id: Id, name: Literal[tuple(TRANSITIONS)], payload: StepIn):
     case = selectors.case_for(request.user, case_id)
     if name not in TRANSITIONS:
         raise InputError([FieldError("name", "choice", value=name, choices=", ".join(TRANSITIONS))])

@@ -4,15 +4,19 @@ data logs the access (PIPL), like the pages."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
+from safetynet.policy.household import DISABILITY_KINDS, HUKOU, RELATIONS
 from safetynet.registry import services
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, household_for, search_households
 from safetynet.registry.views import log_households_seen
 from safetynet.site.auth import STAFF_AUTH
+from safetynet.site.inputs import Errors, Id, PageNo, text
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 
@@ -60,7 +64,7 @@ def household_seen(user, h) -> dict:
 
 
 @router.get("/households", response=Page, summary="在辖区内查询家庭（姓名、身份证号码或其后几位、住址）")
-def list_households(request, q: str, page: int = 1):
+def list_households(request, q: str = Query(..., max_length=100), page: PageNo = 1):
     qs = search_households(request.user, q).prefetch_related("members")
     page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
     start = (page - 1) * 20
@@ -72,35 +76,46 @@ def list_households(request, q: str, page: int = 1):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="一户家庭（查看记入审计日志）")
-def get_household(request, household_id: int):
+def get_household(request, household_id: Id):
     return household_seen(request.user, household_for(request.user, household_id))
 
 
+# The sizes are the columns' (registry.models); the services check the same again for every
+# other way in (pages, the command line, the demo).
+Name, Phone, Address, HouseholdNo = text(40), text(20, required=False), text(200), text(32, required=False)
+
+
 class MemberIn(Schema):
-    name: str
-    id_number: str
-    relation: str = "other"
-    phone: str = ""
-    disability_grade: int | None = None
-    disability_kind: str = ""
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    id_number: str = Field(max_length=18)
+    relation: Literal[RELATIONS] = "other"
+    phone: Phone = ""
+    disability_grade: int | None = Field(None, ge=1, le=4)
+    disability_kind: Literal[("", *DISABILITY_KINDS)] = ""
     serious_illness: bool = False
     able_obligor: bool = True
     staff_relative: bool = False
 
 
 class HouseholdIn(Schema):
-    village: str
-    hukou: str
-    address: str
+    model_config = ConfigDict(extra="forbid")
+
+    village: str = Field(max_length=12)
+    hukou: Literal[HUKOU]
+    address: Address
+    household_no: HouseholdNo = ""
     registered_poor: bool = False
-    members: list[MemberIn]
+    members: list[MemberIn] = Field(min_length=1, max_length=20)
 
 
-@router.post("/households", response={201: HouseholdOut}, summary="登记家庭（窗口经办人员）")
+@router.post("/households", response={201: HouseholdOut, 422: Errors}, summary="登记家庭（窗口经办人员）")
 def create_household(request, payload: HouseholdIn):
     village = get_object_or_404(areas_for(request.user, Area.Level.VILLAGE), code=payload.village)
     household = services.create_household(
         request.user, village=village, hukou=payload.hukou, address=payload.address,
         registered_poor=payload.registered_poor, members=[m.dict() for m in payload.members],
+        household_no=payload.household_no,
     )
     return Status(201, household_seen(request.user, household))

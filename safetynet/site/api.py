@@ -2,7 +2,10 @@
 ``/api/v1/openapi.json``. Each app adds its router here; this module holds the policy endpoints.
 
 Bad input answers 422 with ``{"detail": [{"loc", "type", "msg"}]}``, ``loc`` the field path
-(``members[1].id_number``), ``msg`` in Chinese unless ``?lang=en``.
+(``members[1].id_number``), ``msg`` in Chinese unless ``?lang=en``. Every refusal has that shape
+(401 no valid token, 403 a role that may not act, 404 not found or outside the caller's area, 409
+a case changed meanwhile, 422 bad input, 429 too many wrong tokens), and the schema says so for
+every operation, so a client (and the schemathesis run in ``make test``) can rely on it.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from safetynet.cases.services import TransitionError
@@ -20,8 +24,40 @@ from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import INPUT_JSON_SCHEMA, load_json, parse_month
 from safetynet.policy.parameters import in_force_json
+from safetynet.site.inputs import Day, ErrorItem, Errors, field_error  # noqa: F401  (Errors: the routers' too)
 
-api = NinjaAPI(
+# The refusals any operation may answer, besides those it declares itself.
+COMMON_ERRORS = {
+    401: "未登录，或接口令牌无效、已过期、已撤销",
+    403: "您的角色或辖区不能办理此事项",
+    404: "未找到，或不在您的辖区内",
+    422: "输入有误：detail 逐项列出字段路径与原因",
+    429: "错误令牌过多，请稍后再试",
+}
+
+
+class SafetynetAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema with the common refusals on every operation (401 and 429 on those that need
+        a login), all in the one error shape."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "Errors", Errors.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        schema["components"]["schemas"].setdefault("ErrorItem", ErrorItem.model_json_schema())
+        errors = {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    if status in (401, 429) and not operation.get("security"):
+                        continue
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": errors}
+        return schema
+
+
+api = SafetynetAPI(
     title="safetynet API",
     version="1",
     description="济宁市社会救助平台接口：低保、特困认定测算，政策参数与工作日历。",
@@ -63,15 +99,28 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
-    detail = [
-        {
-            "loc": ".".join(str(p) for p in e.get("loc", ())[1:]),
-            "type": e.get("type", "invalid"),
-            "msg": e.get("msg", ""),
-        }
-        for e in exc.errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
+    # the schema's refusals in the same words and paths as the services' (Chinese, members[0].name)
+    lang = _lang(request)
+    return api.create_response(request, {"detail": [field_error(e).as_dict(lang) for e in exc.errors]}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": [{"loc": "", "type": "not_found", "msg": COMMON_ERRORS[404]}]},
+                               status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400:  # a body that is not JSON at all: bad input like any other
+        error = FieldError("", "invalid", detail="请求体应为 UTF-8 编码的 JSON")
+        return api.create_response(request, {"detail": [error.as_dict(_lang(request))]}, status=422)
+    kind = {401: "unauthorized", 403: "not_permitted", 429: "throttled"}.get(exc.status_code, "http_error")
+    body = {"detail": [{"loc": "", "type": kind, "msg": COMMON_ERRORS.get(exc.status_code, str(exc))}]}
+    response = api.create_response(request, body, status=exc.status_code)
+    if getattr(exc, "wait", None):
+        response["Retry-After"] = str(exc.wait)
+    return response
 
 
 class Reason(Schema):
@@ -121,16 +170,6 @@ class Assessment(Schema):
     tekun: TekunResult
 
 
-class ErrorItem(Schema):
-    loc: str
-    type: str
-    msg: str
-
-
-class Errors(Schema):
-    detail: list[ErrorItem]
-
-
 @api.post(
     "/assessments",
     response={200: Assessment, 422: Errors},
@@ -175,8 +214,8 @@ class ParameterOut(Schema):
 
 
 class ParametersQuery(Schema):
-    area: str
-    month: str
+    area: str = Field(max_length=12)
+    month: str = Field(max_length=7)
 
 
 @api.get(
@@ -195,8 +234,8 @@ def parameters_in_force(request: HttpRequest, query: Query[ParametersQuery]):
 
 
 class WorkingDayQuery(Schema):
-    date: date
-    n: int
+    date: Day
+    n: int = Field(ge=-1000, le=1000)  # about four years of working days either way
 
 
 class WorkingDayOut(Schema):
