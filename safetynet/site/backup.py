@@ -127,7 +127,7 @@ def backup(out: Path, *, progress: bool | None = None) -> dict:
         raise BackupError(f"{out}: 已存在，请指定一个新的目录或 .tar 文件")
     if not out.parent.is_dir():
         raise BackupError(f"{out.parent}: 目录不存在")
-    work = out.with_name(out.name + ".partial")
+    work, packing = out.with_name(out.name + ".partial"), out.with_name(out.name + ".packing")
     if work.exists():
         shutil.rmtree(work)
     work.mkdir()
@@ -150,16 +150,16 @@ def backup(out: Path, *, progress: bool | None = None) -> dict:
         sums[MANIFEST] = _checksum(work / MANIFEST)["sha256"]
         (work / SUMS).write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())))
         if out.suffix == ".tar":
-            with tarfile.open(work.with_suffix(".tar.partial"), "w") as tar:
+            with tarfile.open(packing, "w") as tar:
                 for name in sorted(_relative_files(work)):
                     tar.add(work / name, arcname=name, recursive=False)
-            work.with_suffix(".tar.partial").rename(out)
+            packing.rename(out)
             shutil.rmtree(work)
         else:
             work.rename(out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
-        work.with_suffix(".tar.partial").unlink(missing_ok=True)
+        packing.unlink(missing_ok=True)
         raise
     return manifest
 
@@ -194,9 +194,11 @@ def _dump_database(work: Path, progress: bool | None) -> dict:
     # Inside a caller's transaction (a test), the snapshot is the caller's.
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:  # one consistent view of every table, and no writes
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if outermost:  # one consistent view of every table, and no writes
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                _pin_text_format(cursor)
         applied: dict[str, list[str]] = {}
         for app, name in sorted(MigrationRecorder(connection).applied_migrations()):
             applied.setdefault(app, []).append(name)
@@ -237,6 +239,14 @@ def _server_version(connection) -> str:
 
 def _order(key: str | None, quote) -> str:
     return f" ORDER BY {quote(key)}" if key else ""
+
+
+def _pin_text_format(cursor) -> None:
+    """COPY writes dates, intervals and floats as the session says: the same settings on both sides,
+    whatever the server's defaults, so what is written is read back as the same value."""
+    for sql in ("SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL IntervalStyle = 'postgres'",
+                "SET LOCAL extra_float_digits = 1", "SET LOCAL TimeZone = 'UTC'"):
+        cursor.execute(sql)
 
 
 def _dump_postgresql(cursor, table: str, columns: list[str], key: str | None, path: Path) -> int:
@@ -507,6 +517,8 @@ def _load(root: Path, manifest: dict, progress: bool | None) -> int:
     bar = tqdm(total=total, desc="恢复数据库", unit="行", disable=_quiet(progress), file=sys.stderr)
     with transaction.atomic(), connection.cursor() as cursor:
         present = set(connection.introspection.table_names(cursor))
+        if connection.vendor == "postgresql":
+            _pin_text_format(cursor)
         for table in manifest["tables"]:
             name, columns = table["name"], table["columns"]
             if name not in present:
