@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser java demo serve test lint bench bench-screen clean
+.PHONY: install browser fonts java demo serve test lint bench bench-screen clean
 
 install: $(STAMP)
 
@@ -21,6 +21,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (browser tests are skipped)"; fi; }
 
+# The letters' PDFs (WeasyPrint): Pango and the Noto CJK fonts for the Chinese, from Debian.
+fonts:
+	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' && ldconfig -p | grep -q libpangoft2 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; \
+	  else echo "Missing fonts or Pango: run 'sudo apt-get install -y fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0' (the PDF letters need them)"; fi; }
+
 # The Spark parity test runs Spark in local mode: it needs a Java runtime (17 or newer).
 java:
 	@command -v java >/dev/null 2>&1 || { \
@@ -29,7 +35,7 @@ java:
 
 # Only the demo's users may keep the shared demo password (elsewhere they must change it).
 demo: export SAFETYNET_DEMO := 1
-demo: install
+demo: install fonts
 	$(BIN)/safetynet manage migrate --noinput
 	$(BIN)/safetynet manage seed_demo
 	@echo "safetynet 演示：http://127.0.0.1:8000/  接口文档：http://127.0.0.1:8000/api/v1/docs"
@@ -41,12 +47,12 @@ demo: install
 
 # The production server (gunicorn, settings in safetynet/site/gunicorn.conf.py) on 127.0.0.1:8000,
 # behind the city's proxy; the database from DATABASE_URL (see the README's "Production").
-serve: install
+serve: install fonts
 	$(BIN)/safetynet manage migrate --noinput
 	$(BIN)/safetynet manage collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c safetynet/site/gunicorn.conf.py
 
-test: install browser java
+test: install browser fonts java
 	$(BIN)/ruff check safetynet tests benchmarks
 	$(BIN)/pytest
 
