@@ -574,3 +574,19 @@ def test_cancelling_from_the_page_the_api_and_the_command(city, poor_household, 
     assert "已作废" in capsys.readouterr().out
     assert main(["payroll", "cancel", *args, "--reason", "测试"]) == 2  # nothing live left to cancel
     assert PayrollRun.objects.filter(status="cancelled").count() == 3
+
+
+def test_a_recovery_a_later_payroll_relied_on_is_not_cancelled(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    run(city, township, date(2024, 4, 1))
+    case = cases.suspend(city["approver"], case, version=case.version, on=date(2024, 3, 18), reason="待核实")
+    may = run(city, township, date(2024, 5, 1))
+    assert lines(may) == [(date(2024, 4, 1), "recovery", -amount)]
+    cases.resume(city["approver"], case, version=case.version, on=date(2024, 3, 22))  # owed from April again
+    june = run(city, township, date(2024, 6, 1))
+    assert (date(2024, 4, 1), "back_pay", amount) in lines(june)  # counting May's recovery
+    with pytest.raises(InputError) as exc:  # else April would be paid twice, its recovery gone
+        services.cancel_payroll(city["approver"], may, "错误")
+    assert "2024-06 发放名册已计入本名册的款项" in exc.value.message("zh")
+    assert paid(case, date(2024, 4, 1)) == amount
