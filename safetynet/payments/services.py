@@ -32,6 +32,7 @@ from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
 
+PAYROLL_LOCK_CLASS = 0x5041590  # first key of the payroll's PostgreSQL advisory locks ("PAY")
 # The case steps whose decisions set what is owed.
 MONEY_TRANSITIONS = ("close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate",
                      "start_graduated_exit", "end_graduated_exit")
@@ -115,8 +116,9 @@ def _lock(township_code: str, programme: str) -> None:
     to the end of the transaction, so each sees every other's lines. SQLite has one writer."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            key = zlib.crc32(f"payroll:{township_code}:{programme}".encode())
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            # The two-key form: a key space apart from the audit's single 64-bit key.
+            key = zlib.crc32(f"{township_code}:{programme}".encode()) - 2**31  # a signed 32-bit integer
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PAYROLL_LOCK_CLASS, key])
 
 
 @transaction.atomic
