@@ -1,4 +1,4 @@
-"""/api/v1/payrolls: compute, read, approve a month's payroll; /api/v1/price-indices."""
+"""/api/v1/payrolls: compute, read, approve, cancel a month's payroll; /api/v1/price-indices."""
 
 from __future__ import annotations
 
@@ -27,11 +27,21 @@ class RunOut(Schema):
     status: str
     lines: int
     total: str
+    cancel_reason: str
 
 
 def run_out(run) -> dict:
     return {"id": run.pk, "month": f"{run.month:%Y-%m}", "township": run.township_id, "programme": run.programme,
-            "status": run.status, "lines": run.lines, "total": fmt(run.total_fen)}
+            "status": run.status, "lines": run.lines, "total": fmt(run.total_fen), "cancel_reason": run.cancel_reason}
+
+
+def _month(text: str, field: str = "month"):
+    from safetynet.policy.household import parse_month
+
+    try:
+        return parse_month(text)
+    except PolicyError as exc:
+        raise InputError([FieldError(field, exc.code, **exc.params)]) from None
 
 
 class LineOut(Schema):
@@ -49,14 +59,9 @@ class LineOut(Schema):
 
 @router.get("/payrolls", response=list[RunOut], summary="辖区内的发放名册")
 def list_runs(request, month: str | None = None):
-    from safetynet.policy.household import parse_month
-
     qs = selectors.runs_for(request.user)
     if month:
-        try:
-            qs = qs.filter(month=parse_month(month))
-        except PolicyError as exc:
-            raise InputError([FieldError("month", exc.code, **exc.params)]) from None
+        qs = qs.filter(month=_month(month))
     return [run_out(r) for r in qs[:500]]
 
 
@@ -68,10 +73,8 @@ class ComputeIn(Schema):
 
 @router.post("/payrolls", response={201: RunOut}, summary="编制（或重新编制）某月发放名册")
 def compute(request, payload: ComputeIn):
-    from safetynet.policy.household import parse_month
-
     township = get_object_or_404(areas_for(request.user, Area.Level.TOWNSHIP), code=payload.township)
-    run = services.run_payroll(request.user, month=parse_month(payload.month), township=township,
+    run = services.run_payroll(request.user, month=_month(payload.month), township=township,
                                programme=payload.programme)
     return Status(201, run_out(run))
 
@@ -100,9 +103,20 @@ def lines(request, run_id: int, page: int = 1):
     ]
 
 
-@router.post("/payrolls/{run_id}/approve", response=RunOut, summary="审核发放名册")
+@router.post("/payrolls/{run_id}/approve", response=RunOut,
+             summary="审核发放名册（先按最新情况重算核对；有变化的行逐一列出，须重新编制）")
 def approve(request, run_id: int):
     return run_out(services.approve_payroll(request.user, selectors.run_for(request.user, run_id)))
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+@router.post("/payrolls/{run_id}/cancel", response=RunOut,
+             summary="作废发放名册（待审核，或已审核而银行文件尚未导出）；该月可重新编制")
+def cancel(request, run_id: int, payload: CancelIn):
+    return run_out(services.cancel_payroll(request.user, selectors.run_for(request.user, run_id), payload.reason))
 
 
 class PriceIndexIn(Schema):
@@ -113,8 +127,6 @@ class PriceIndexIn(Schema):
 
 @router.post("/price-indices", summary="录入某月的居民消费价格指数与食品价格指数同比涨幅（市级）")
 def price_index(request, payload: PriceIndexIn):
-    from safetynet.policy.household import parse_month
-
-    index = services.enter_price_index(request.user, month=parse_month(payload.month), cpi_yoy=payload.cpi_yoy,
+    index = services.enter_price_index(request.user, month=_month(payload.month), cpi_yoy=payload.cpi_yoy,
                                        food_cpi_yoy=payload.food_cpi_yoy)
     return {"month": f"{index.month:%Y-%m}", "cpi_yoy": str(index.cpi_yoy), "food_cpi_yoy": str(index.food_cpi_yoy)}

@@ -15,6 +15,9 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -36,16 +39,25 @@ def _lines(run: PayrollRun):
     return (run.payments.filter(amount_fen__gt=0).select_related("recipient").order_by("id"))
 
 
-def _require_approved(run: PayrollRun) -> None:
+def _require_approved(run: PayrollRun, action: str) -> None:
+    if run.status == PayrollRun.Status.CANCELLED:
+        raise InputError([FieldError("status", "payroll_cancelled", action=action)])
     if run.status == PayrollRun.Status.DRAFT:
         raise InputError([FieldError("status", "payroll_not_approved")])
 
 
+@transaction.atomic
 def bank_csv(actor, run: PayrollRun) -> bytes:
     staff = require_role(actor, ("approver",), run.township_id, "导出银行发放文件")
     if not exports_full_id(actor, run.township_id):  # the bank needs the whole numbers: no masked file
         raise Forbidden(staff.get_role_display(), "导出含完整身份证号码的银行发放文件（未获授权）")
-    _require_approved(run)
+    _require_approved(run, "导出")
+    # Marked exported first, only while still approved: a cancellation at the same moment waits
+    # for this row, or this finds the run cancelled and exports nothing.
+    marked = (PayrollRun.objects.filter(pk=run.pk, status__in=(PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED))
+              .update(exported_at=Coalesce("exported_at", Value(timezone.now()))))
+    if not marked:
+        raise InputError([FieldError("status", "payroll_cancelled", action="导出")])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -121,7 +133,8 @@ def import_bank_return(actor, run: PayrollRun, data: bytes) -> Reconciliation:
     """The bank's return file: ``流水号,金额,结果,原因`` (结果 成功 or 失败). Every row is checked
     against the line sent; a file with any wrong row changes nothing and names the rows."""
     require_role(actor, ("approver",), run.township_id, "导入银行回盘文件")
-    _require_approved(run)
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)  # not while it is being cancelled
+    _require_approved(run, "对账")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,5 +1,5 @@
-"""The township's payroll pages: the months with a chart, one month's lines, approval, the bank
-files, the bank's return."""
+"""The township's payroll pages: the months with a chart, one month's lines, approval,
+cancellation, the bank files, the bank's return."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.registry.views import _lang
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
+
+
+def _say(request, exc: PolicyError) -> None:
+    """Each problem as its own message (a refused approval names every changed line)."""
+    for error in getattr(exc, "errors", None) or [exc]:
+        messages.error(request, error.message(_lang()))
 
 
 @login_required
@@ -57,7 +63,7 @@ def compute(request):
         messages.error(request, _("请选择乡镇（街道）"))
         return redirect("payroll-index")
     except (InputError, PolicyError) as exc:
-        messages.error(request, exc.message(_lang()))
+        _say(request, exc)
         return redirect("payroll-index")
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -75,10 +81,12 @@ def detail(request, run_id: int):
     if full and page.object_list:  # whole numbers shown: whose (PIPL)
         record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in page.object_list],
                       object_type="payroll", object_id=run.pk, area_code=run.township_id)  # fmt: skip
-    report = bank.reconciliation(run) if run.status != run.Status.DRAFT else None
+    report = bank.reconciliation(run) if run.status in (run.Status.APPROVED, run.Status.LOCKED) else None
     return render(request, "payments/run.html", {
         "run": run, "page": page, "q": query, "kinds": selectors.totals_by_kind(run), "report": report,
         "staff": staff_of(request.user), "full_ids": full,
+        "can_cancel": getattr(staff_of(request.user), "role", None) in ("approver", "city")
+        and services.why_not_cancellable(run) is None,
     })
 
 
@@ -89,6 +97,9 @@ def act(request, run_id: int, action: str):
         if action == "approve" and request.method == "POST":
             services.approve_payroll(request.user, run)
             messages.success(request, _("发放名册已审核"))
+        elif action == "cancel" and request.method == "POST":
+            services.cancel_payroll(request.user, run, request.POST.get("reason", ""))
+            messages.success(request, _("发放名册已作废，该月可重新编制"))
         elif action == "bank.csv":
             response = HttpResponse(bank.bank_csv(request.user, run), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{run.township_id}-{run.month:%Y-%m}-bank.csv"'
@@ -108,7 +119,7 @@ def act(request, run_id: int, action: str):
         else:
             raise Http404
     except (InputError, PolicyError) as exc:
-        messages.error(request, exc.message(_lang()))
+        _say(request, exc)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect("payroll", run.pk)
