@@ -58,7 +58,23 @@ def _decode(data: bytes) -> str:
         raise InputError([FieldError("", "encoding", position=exc.start)]) from None
 
 
+def _with_office_values() -> None:
+    """Count the values the city entered in the office (a year's holidays, a new standard) here
+    too, as the pages and the API do, when there is an office database; else the policy floor alone."""
+    if not os.environ.get("DATABASE_URL"):
+        from pathlib import Path
+
+        data_dir = Path(os.environ.get("SAFETYNET_DATA_DIR") or Path(__file__).resolve().parent.parent / "var")
+        if not (data_dir / "safetynet.sqlite3").exists():
+            return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetynet.site.settings")
+    import django
+
+    django.setup()  # the administration app hands its sources to the policy floor
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
+    _with_office_values()
     try:
         text = _decode(_read(args.file))
     except FileNotFoundError:
@@ -83,6 +99,7 @@ def _show(value) -> str:
 
 
 def cmd_policy_show(args: argparse.Namespace) -> int:
+    _with_office_values()
     area = areas.get_area(args.area)
     on = parse_month(args.month)
     if args.json:
@@ -125,12 +142,14 @@ def _provisional_note(start: date, end: date) -> str:
 
 
 def cmd_add_working_days(args: argparse.Namespace) -> int:
+    _with_office_values()
     result = working_days.add_working_days(args.date, args.n)
     print(f"{result.isoformat()}{_provisional_note(args.date, result)}")
     return 0
 
 
 def cmd_between(args: argparse.Namespace) -> int:
+    _with_office_values()
     print(f"{working_days.working_days_between(args.start, args.end)}{_provisional_note(args.start, args.end)}")
     return 0
 

@@ -58,3 +58,22 @@ def feed_store(settings, tmp_path):
     settings.FEED_STORE = tmp_path / "feeds"
     settings.UPLOAD_DIR = tmp_path / "uploads"
     return settings.FEED_STORE
+
+
+@pytest.fixture(autouse=True)
+def office_values(request, monkeypatch):
+    """A test without the database sees the policy floor alone: the values the city entered in
+    the office (years of the calendar, local parameters) are read from the database. A test with
+    it starts with nothing entered cached."""
+    from safetynet.policy import parameters, working_days
+
+    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        from safetynet.administration import selectors
+
+        selectors.clear_cache()
+        yield
+        selectors.clear_cache()
+        return
+    monkeypatch.setattr(parameters, "_entry_sources", [])
+    monkeypatch.setattr(working_days, "_year_sources", [])
+    yield

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from datetime import date
 
 import pytest
 
 CLI = [sys.executable, "-m", "safetynet"]
+NO_OFFICE = tempfile.mkdtemp(prefix="safetynet-cli-")  # a data folder without an office database
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=120)
+    # The policy floor alone: no office database whose entered values would count.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFETYNET_DATA_DIR"] = NO_OFFICE
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=120, env=env)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ class AdministrationConfig(AppConfig):
 
     def ready(self) -> None:
         from safetynet.administration import selectors
-        from safetynet.policy import working_days
+        from safetynet.policy import parameters, working_days
 
-        # The policy floor imports no Django: the years entered here reach it through this source.
+        # The policy floor imports no Django: what the city enters here reaches it through these.
         working_days.register_year_source(selectors.entered_years)
+        parameters.register_entry_source(selectors.entered_parameters)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -73,3 +74,82 @@ class HolidayArrangementForm(forms.Form):
         if not self.errors and set(data["holidays"]) & set(data["workdays"]):
             self.add_error("workdays", _("同一天不能既放假又上班"))
         return data
+
+
+LEAF_WORDS = {"A": "一档", "B": "二档", "C": "三档", "urban": "城市", "rural": "农村", "complete": "全护理",
+              "partial": "半护理", "self_care": "自理", "default": "其他县（市、区）"}
+
+
+def leaf_label(path: tuple[str, ...]) -> str:
+    from safetynet.policy.areas import all_areas
+
+    names = {a.code: a.name for a in all_areas()}
+    return " · ".join(LEAF_WORDS.get(p) or names.get(p) or p for p in path) or str(_("取值"))
+
+
+def _leaf_field(unit: str, label: str, initial):
+    if unit == "yuan":
+        return forms.DecimalField(label=label, initial=initial, min_value=0, max_digits=10, decimal_places=2)
+    if unit == "ratio":
+        return forms.DecimalField(label=label, initial=initial, min_value=0, max_digits=8, decimal_places=4)
+    return forms.IntegerField(label=label, initial=initial, min_value=0, max_value=3650)
+
+
+class ParameterValueForm(forms.Form):
+    """A new value of one parameter from a date: every leaf of the value in force, prefilled."""
+
+    effective = forms.DateField(label=_("生效日期"), help_text=_("YYYY-MM-DD；保障标准自某月 1 日起"))
+    document_title = forms.CharField(label=_("文件名称"), max_length=200,
+                                     help_text=_("如：济宁市民政局 济宁市财政局关于提高城乡低保标准的通知"))
+    document_number = forms.CharField(label=_("文号"), max_length=60, help_text=_("如：济民发〔2026〕12号"))
+    document_date = forms.DateField(label=_("发文日期"), help_text=_("YYYY-MM-DD"))
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args, parameter, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parameter = parameter
+        self.paths = []
+        for i, (path, leaf) in enumerate(selectors.leaves(current)):
+            self.fields[f"leaf_{i}"] = _leaf_field(parameter.unit, leaf_label(path), leaf)
+            self.paths.append(path)
+
+    def clean_effective(self):
+        effective = self.cleaned_data["effective"]
+        if not date(2000, 1, 1) <= effective <= date(2099, 12, 31):
+            raise forms.ValidationError(_("生效日期应在 2000 年至 2099 年之间"))
+        if self.parameter.unit == "yuan" and effective.day != 1:
+            raise forms.ValidationError(_("保障标准按月执行，生效日期应为某月 1 日"))
+        return effective
+
+    def clean_document_date(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["document_date"]
+        if not date(2000, 1, 1) <= day <= timezone.localdate():
+            raise forms.ValidationError(_("发文日期不能晚于今天"))
+        return day
+
+    def value(self):
+        """The leaves put back into the parameter's shape, as JSON (amounts as strings)."""
+        if self.paths == [()]:
+            return _json(self.parameter.unit, self.cleaned_data["leaf_0"])
+        out: dict = {}
+        for i, path in enumerate(self.paths):
+            node = out
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = _json(self.parameter.unit, self.cleaned_data[f"leaf_{i}"])
+        return out
+
+
+def _json(unit: str, leaf):
+    """As the YAML writes it: yuan as "630.00", a ratio exactly, a count as a number."""
+    if unit == "yuan":
+        return f"{leaf:.2f}"
+    if isinstance(leaf, Decimal):
+        return str(leaf.normalize())
+    return leaf
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), max_length=300)

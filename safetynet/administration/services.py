@@ -10,11 +10,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from safetynet.administration import selectors
-from safetynet.administration.models import HolidayArrangement
+from safetynet.administration.models import HolidayArrangement, ParameterValue
 from safetynet.cases.models import OPEN_STATES, Case, CaseEvent
 from safetynet.policy import working_days
+from safetynet.policy.errors import PolicyError
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
+
+# The standards behind the amounts paid: confirming a new value re-prices the cases.
+REPRICING_PARAMETERS = ("dibao_standard", "tekun_basic_standard", "tekun_care_standard")
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,61 @@ def enter_holiday_arrangement(actor, *, year: int, holidays: list[date], workday
                "moved": [{"case": m.case_id, "field": m.field, "before": m.before, "after": m.after} for m in moved],
            })
     return arrangement, moved
+
+
+@transaction.atomic
+def enter_parameter_value(actor, *, name: str, effective: date, value: dict | int | str, document_title: str,
+                          document_number: str, document_date: date, note: str = "") -> ParameterValue:
+    """A city administrator enters a new value from a date; it waits for a second administrator."""
+    require_role(actor, ("city",), "3708", "录入本地参数")
+    row = ParameterValue.objects.create(
+        name=name, effective=effective, value=value, document_title=document_title.strip(),
+        document_number=document_number.strip(), document_date=document_date, note=note.strip(),
+        entered_by=acting_user(actor), entered_at=timezone.now())
+    record(actor, "parameter.enter", object_type="parameter_value", object_id=row.pk, area_code="3708",
+           details={"name": name, "effective": effective, "value": value, "document": row.reference})
+    return row
+
+
+def _pending(row: ParameterValue) -> ParameterValue:
+    row = ParameterValue.objects.select_for_update().get(pk=row.pk)
+    if row.status != ParameterValue.Status.PENDING:
+        raise PolicyError("parameter_not_pending", status=row.get_status_display())
+    return row
+
+
+@transaction.atomic
+def confirm_parameter_value(actor, row: ParameterValue) -> tuple[ParameterValue, dict | None]:
+    """A second city administrator confirms the value: from then on it is in force like a shipped
+    one. A new standard re-prices every covered case of the city from its date (back pay follows)."""
+    require_role(actor, ("city",), "3708", "复核本地参数")
+    row = _pending(row)
+    if row.entered_by_id == getattr(actor, "pk", None):
+        raise PolicyError("parameter_same_administrator")
+    ParameterValue.objects.filter(name=row.name, effective=row.effective,
+                                  status=ParameterValue.Status.CONFIRMED).update(
+        status=ParameterValue.Status.REJECTED, rejection=f"由 {row.document_number} 取代")
+    row.status, row.confirmed_by, row.confirmed_at = ParameterValue.Status.CONFIRMED, acting_user(actor), timezone.now()
+    row.save()
+    selectors.clear_cache()
+    transaction.on_commit(selectors.clear_cache)
+    record(actor, "parameter.confirm", object_type="parameter_value", object_id=row.pk, area_code="3708",
+           details={"name": row.name, "effective": row.effective, "value": row.value, "document": row.reference})
+    report = None
+    if row.name in REPRICING_PARAMETERS:
+        from safetynet.cases.services import reprice_for_standard
+
+        report = reprice_for_standard(actor, area_code="3708", effective=row.effective, on=timezone.localdate())
+    return row, report
+
+
+@transaction.atomic
+def reject_parameter_value(actor, row: ParameterValue, *, reason: str) -> ParameterValue:
+    require_role(actor, ("city",), "3708", "复核本地参数")
+    row = _pending(row)
+    row.status, row.rejection = ParameterValue.Status.REJECTED, reason.strip()
+    row.confirmed_by, row.confirmed_at = acting_user(actor), timezone.now()
+    row.save()
+    record(actor, "parameter.reject", object_type="parameter_value", object_id=row.pk, area_code="3708",
+           details={"name": row.name, "reason": row.rejection})
+    return row

@@ -570,14 +570,21 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
         elif amount == case.monthly_amount_fen:
             report["unchanged"] += 1
         else:
-            changes[case.pk] = (amount, result)
+            changes[case.pk] = (amount, result, case.version)
     # The writes in bulk, in one transaction: the cases locked, updated, their decisions and
     # entitlements written together, and one audit record listing every change.
     with transaction.atomic():
-        locked = list(Case.objects.select_for_update().filter(pk__in=list(changes)).order_by("id"))
+        locked = []
+        for case in Case.objects.select_for_update().filter(pk__in=list(changes)).order_by("id"):
+            # A case someone acted on while the batch assessed it (terminated, reviewed) is not
+            # re-priced on what was read before: it is listed for review.
+            if case.state in REPRICED_STATES and case.version == changes[case.pk][2]:
+                locked.append(case)
+            else:
+                report["to_review"].append(case.pk)
         events, audit = [], []
         for case in locked:
-            amount, result = changes[case.pk]
+            amount, result, _version = changes[case.pk]
             data = {"old_amount_fen": case.monthly_amount_fen, "new_amount_fen": amount, "effective": month.isoformat()}
             events.append(
                 CaseEvent(
@@ -595,7 +602,7 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
             case.monthly_amount_fen, case.assessment, case.version = amount, result, case.version + 1
         Case.objects.bulk_update(locked, ["monthly_amount_fen", "assessment", "version"], batch_size=2000)
         CaseEvent.objects.bulk_create(events, batch_size=5000)
-        sync_entitlements(*Case.objects.filter(pk__in=list(changes)).prefetch_related("events"))
+        sync_entitlements(*Case.objects.filter(pk__in=[c.pk for c in locked]).prefetch_related("events"))
         if audit:
             record(
                 actor,

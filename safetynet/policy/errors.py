@@ -33,6 +33,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{year} 年超出可推算的日历范围（1901–2099 年）",
         "en": "{year} is outside the range the calendar can work out (1901-2099)",
     },
+    "parameter_not_pending": {
+        "zh": "该参数取值已{status}，不能再复核",
+        "en": "this value is already {status} and cannot be reviewed again",
+    },
+    "parameter_same_administrator": {
+        "zh": "录入人不能复核自己录入的参数，请由另一位市级管理员复核",
+        "en": "the administrator who entered a value cannot confirm it: a second administrator must",
+    },
     "calendar_file": {
         "zh": "节假日补充文件 {file} 有误：{detail}",
         "en": "holiday extension file {file} is invalid: {detail}",

@@ -19,7 +19,7 @@ import polars as pl
 from safetynet.policy.areas import get_area
 from safetynet.policy.household import INCOME_KINDS, Household
 from safetynet.policy.money import to_fen
-from safetynet.policy.parameters import excludable_kinds, value
+from safetynet.policy.parameters import excludable_kinds, on_change, value
 
 HOUSEHOLD_SCHEMA = {"household_id": pl.Int64, "area": pl.String, "hukou": pl.String, "month": pl.Date}
 
@@ -136,6 +136,11 @@ def parameter_frame(households: pl.DataFrame) -> pl.DataFrame:
     return _parameter_frame(tuple(sorted(keys)))
 
 
+def _clear_parameter_caches() -> None:
+    _parameter_row.cache_clear()
+    _parameter_frame.cache_clear()
+
+
 @lru_cache(maxsize=256)
 def _parameter_frame(keys: tuple[tuple, ...]) -> pl.DataFrame:
     """Cached by the combinations asked for: a window's single case asks for the same few."""
@@ -143,3 +148,6 @@ def _parameter_frame(keys: tuple[tuple, ...]) -> pl.DataFrame:
     if not keys:
         return pl.DataFrame(schema=schema)
     return pl.DataFrame([_parameter_row(*key) for key in keys], infer_schema_length=None).cast(schema)
+
+
+on_change(_clear_parameter_caches)  # a value the office confirmed replaces what these rows hold

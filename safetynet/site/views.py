@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from safetynet.policy import areas
-from safetynet.policy.parameters import value
+from safetynet.policy.parameters import lookup, value
 from safetynet.registry.models import PasswordChangeRequired
 from safetynet.site import accounts
 from safetynet.site.middleware import MUST_CHANGE_PASSWORD
@@ -37,7 +37,15 @@ def home(request):
                 "time_limit": value("decision_time_limit", area.code, today),
             }
         )
-    return render(request, "site/home.html", {"rows": rows, "month": today, "city": areas.city()})
+    # Since when, and by which document, each value shown is in force (the same in every area).
+    bases = [
+        {"label": label, "effective": entry.effective, "reference": entry.reference, "confirmed": entry.confirmed}
+        for label, name, keys in (("低保标准", "dibao_standard", {"hukou": "urban"}),
+                                  ("特困人员基本生活标准", "tekun_basic_standard", {"hukou": "urban"}),
+                                  ("审核确认时限", "decision_time_limit", {}))
+        for entry in [lookup(name, areas.all_areas()[0].code, today, **keys)[1]]
+    ]
+    return render(request, "site/home.html", {"rows": rows, "month": today, "city": areas.city(), "bases": bases})
 
 
 # --- Logins and the user's own account (issue 14) ---

@@ -9,12 +9,18 @@ own entry or from the file.
     value("dibao_standard", "370811", date(2020, 8, 1), hukou="urban")  ->  Decimal("630.00")
 
 A date before the first value is a PolicyError naming the first date known: never a guess.
+
+Values the city sets in the office (a new yearly standard, a time limit), each with the document
+that set it and a second administrator's confirmation, reach this floor through
+``register_entry_source``: they join the shipped entries as if they were in the YAML, and an
+entry of the office replaces a shipped one of the same date. This floor still imports no Django.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -39,6 +45,7 @@ class Entry:
     reference: str
     confirmed: bool
     note: str = ""
+    entered: bool = False  # set in the office, not shipped in the YAML
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,10 @@ class Parameter:
         return self.entries[i]
 
 
-def _convert(unit: str, raw: Any) -> Any:
+def convert(unit: str, raw: Any) -> Any:
+    """A value as the YAML (or the office) writes it, in the types the rules read."""
     if isinstance(raw, dict):
-        return {str(k): _convert(unit, v) for k, v in raw.items()}
+        return {str(k): convert(unit, v) for k, v in raw.items()}
     if isinstance(raw, list):
         return tuple(raw)
     if unit in ("yuan", "ratio"):
@@ -79,7 +87,7 @@ def _parse(path: Path) -> Parameter:
         entries.append(
             Entry(
                 effective=effective,
-                value=_convert(unit, own["value"]),
+                value=convert(unit, own["value"]),
                 reference=own.get("reference", data.get("reference", "")),
                 confirmed=own.get("confirmed", data.get("confirmed", True)),
                 note=own.get("note", data.get("note", "")),
@@ -91,8 +99,48 @@ def _parse(path: Path) -> Parameter:
 
 
 @cache
-def parameters() -> dict[str, Parameter]:
+def shipped() -> dict[str, Parameter]:
+    """The parameters as the YAML files in this folder state them."""
     return {p.stem: _parse(p) for p in sorted(_DIR.glob("*.yaml"))}
+
+
+# A source gives (stamp, {name: entries}); the stamp changes whenever the entries do.
+EntrySource = Callable[[], tuple[Any, dict[str, list[Entry]]]]
+_entry_sources: list[EntrySource] = []
+_change_listeners: list[Callable[[], None]] = []
+_merged: dict[str, Any] = {"stamp": None, "parameters": None}
+
+
+def register_entry_source(source: EntrySource) -> None:
+    """Add the entries the office confirmed (see the module's docstring)."""
+    if source not in _entry_sources:
+        _entry_sources.append(source)
+        _merged["stamp"] = None
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever the entries in force change (caches built on values clear)."""
+    _change_listeners.append(listener)
+
+
+def parameters() -> dict[str, Parameter]:
+    """Every parameter: the shipped entries and those the office confirmed, by effective date."""
+    if not _entry_sources:
+        return shipped()
+    answers = [source() for source in _entry_sources]
+    stamp = tuple(stamp for stamp, _entries in answers)
+    if stamp != _merged["stamp"]:
+        merged = dict(shipped())
+        for _stamp, extra in answers:
+            for name, entries in extra.items():
+                if name in merged and entries:
+                    by_date = {e.effective: e for e in merged[name].entries}
+                    by_date.update((e.effective, e) for e in entries)
+                    merged[name] = replace(merged[name], entries=tuple(by_date[d] for d in sorted(by_date)))
+        _merged.update(stamp=stamp, parameters=merged)
+        for listener in _change_listeners:
+            listener()
+    return _merged["parameters"]
 
 
 def parameter(name: str) -> Parameter:
@@ -159,6 +207,7 @@ def in_force(area: str, on: date) -> list[dict]:
                 reference=entry.reference,
                 confirmed=entry.confirmed,
                 note=entry.note,
+                entered=entry.entered,
             )
         rows.append(row)
     return rows
