@@ -15,15 +15,33 @@ import polars as pl
 
 from safetynet.policy.money import fmt
 
+# The documents the bases cite, by the short names of POLICY.md (code only: no page shows a short
+# name), as a letter prints them: the full title in 《》 and the document's number.
 DOCUMENTS = {
-    "暂行办法": "社会救助暂行办法（国务院令第 649 号，2019 年修订）",
-    "低保-2012": "最低生活保障审核审批办法（试行）（民发〔2012〕220 号）",
-    "低保-2021": "最低生活保障审核确认办法（民发〔2021〕57 号）",
-    "特困-2016": "特困人员认定办法（民发〔2016〕178 号）",
-    "特困-2021": "特困人员认定办法（民发〔2021〕43 号）",
-    "通知-2020": "民政部 财政部关于进一步做好困难群众基本生活保障工作的通知（2020）",
-    "seed": "济宁市民政局 2020 年社会救助工作报告（sources/000_8a7d024908f0948a.txt）",
+    "暂行办法": "《社会救助暂行办法》（国务院令第649号，2019年修订）",
+    "低保-2012": "《最低生活保障审核审批办法（试行）》（民发〔2012〕220号）",
+    "低保-2021": "《最低生活保障审核确认办法》（民发〔2021〕57号）",
+    "特困-2016": "《特困人员认定办法》（民发〔2016〕178号）",
+    "特困-2021": "《特困人员认定办法》（民发〔2021〕43号）",
+    "通知-2020": "《民政部 财政部关于进一步做好困难群众基本生活保障工作的通知》（2020年）",
+    # The city's own, named in the 2020 reports we hold: its dibao measure and its standards.
+    "济宁-低保办法": "《济宁市最低生活保障管理办法》（2020年）",
+    "济宁-标准": "济宁市民政局《我市社会救助标准再次提高》（自2020年7月1日起执行）",
+    "复议法": "《中华人民共和国行政复议法》（2023年修订）",
+    "诉讼法": "《中华人民共和国行政诉讼法》",
 }
+
+
+def cite(*parts: str) -> str:
+    """A basis as printed: ``cite("暂行办法", "第九条")`` -> 《社会救助暂行办法》（…）第九条. Each
+    part is a short name of ``DOCUMENTS`` (replaced by its full title) or the text after it."""
+    return "".join(DOCUMENTS.get(p, p) for p in parts)
+
+
+def cites(*items: tuple[str, ...] | str) -> str:
+    """Several documents, joined as a letter joins them (；)."""
+    return "；".join(cite(*((i,) if isinstance(i, str) else i)) for i in items)
+
 
 _2021 = date(2021, 7, 1)
 
@@ -33,162 +51,185 @@ REASONS: dict[str, dict] = {
         "zh": "家庭有 {other_excluded_income} 元/月的收入依规定不计入家庭收入（优抚、计生奖励、奖学金、见义勇为奖励、社会救助等）",
         "en": "{other_excluded_income} yuan a month of the household's income is not counted "
         "(youfu, family-planning awards, scholarships, heroism awards, social assistance and the like)",
-        "basis": {date(2012, 12, 12): "低保-2012 家庭收入认定", _2021: "低保-2021 第十三条"},
+        "basis": {
+            date(2012, 12, 12): cite("低保-2012", "关于家庭收入认定的规定"),
+            _2021: cite("低保-2021", "第十三条"),
+        },
     },
     "dibao.pension_basic_counted": {
         "zh": "城乡居民基本养老保险基础养老金 {pension_basic} 元/月计入家庭收入（2021 年 7 月 1 日前的规定）",
         "en": "the residents' basic pension of {pension_basic} yuan a month is counted (rule before 2021-07-01)",
-        "basis": "低保-2012 家庭收入认定",
+        "basis": cite("低保-2012", "关于家庭收入认定的规定"),
     },
     "dibao.pension_basic_excluded": {
         "zh": "城乡居民基本养老保险基础养老金 {pension_basic} 元/月不计入家庭收入",
         "en": "the residents' basic pension of {pension_basic} yuan a month is not counted",
-        "basis": "低保-2021 第十三条",
+        "basis": cite("低保-2021", "第十三条"),
     },
     "dibao.income_below_standard": {
         "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，低于低保标准 {standard} 元",
         "en": "household income {income} yuan for {members} members, {per_capita_income} per person, "
         "is below the standard of {standard}",
-        "basis": "暂行办法 第九条",
+        "basis": cite("暂行办法", "第九条"),
     },
     "dibao.income_not_below_standard": {
         "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，不低于低保标准 {standard} 元",
         "en": "household income {income} yuan for {members} members, {per_capita_income} per person, "
         "is not below the standard of {standard}",
-        "basis": "暂行办法 第九条",
+        "basis": cite("暂行办法", "第九条"),
     },
     "dibao.assets_financial_over": {
         "zh": "存款、有价证券和商业保险合计 {financial_assets} 元，超过上限 {financial_limit} 元"
         "（每人 {asset_months} 个月低保标准）",
         "en": "deposits, securities and insurance of {financial_assets} yuan exceed the limit of "
         "{financial_limit} ({asset_months} months of the standard per member)",
-        "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 financial_asset_months）",
+        "basis": cites(("暂行办法", "第十条"), ("济宁-低保办法", "关于家庭财产状况的规定")),
     },
     "dibao.assets_vehicle": {
         "zh": "拥有机动车 {vehicles_ordinary} 辆（残疾人代步车、低值农用车除外），超过上限 {max_vehicles} 辆",
         "en": "owns {vehicles_ordinary} motor vehicles (disability and low-value farm vehicles excepted), "
         "more than the limit of {max_vehicles}",
-        "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 max_vehicles）",
+        "basis": cites(("暂行办法", "第十条"), ("济宁-低保办法", "关于家庭财产状况的规定")),
     },
     "dibao.assets_dwellings": {
         "zh": "拥有住房 {dwellings} 套，超过上限 {max_dwellings} 套",
         "en": "owns {dwellings} dwellings, more than the limit of {max_dwellings}",
-        "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 max_dwellings）",
+        "basis": cites(("暂行办法", "第十条"), ("济宁-低保办法", "关于家庭财产状况的规定")),
     },
     "dibao.assets_business": {
         "zh": "登记企业（市场主体）{businesses} 个，超过上限 {max_businesses} 个",
         "en": "holds {businesses} registered enterprises, more than the limit of {max_businesses}",
-        "basis": "暂行办法 第十条；本市家庭财产状况规定（参数 max_registered_businesses）",
+        "basis": cites(("暂行办法", "第十条"), ("济宁-低保办法", "关于家庭财产状况的规定")),
     },
     "dibao.eligible": {
         "zh": "符合最低生活保障条件：保障金 = 标准 {standard} 元 × {members} 人 − 家庭收入 {income} 元 "
         "= {family_amount} 元/月",
         "en": "eligible for dibao: {standard} × {members} members − income {income} = {family_amount} yuan a month",
-        "basis": {date(2012, 12, 12): "暂行办法 第十二条；低保-2012 第二十七条", _2021: "暂行办法 第十二条；低保-2021"},
+        "basis": {
+            date(2012, 12, 12): cites(("暂行办法", "第十二条"), ("低保-2012", "第二十七条")),
+            _2021: cites(("暂行办法", "第十二条"), "低保-2021"),
+        },
     },
     "dibao.edge_family": {
         "zh": "人均收入低于低保标准的 {edge_factor} 倍（{edge_line} 元）且财产符合规定，属低保边缘家庭",
         "en": "income per person is below {edge_factor} × the standard ({edge_line} yuan) and assets are "
         "within the rules: an edge family",
-        "basis": {date(2020, 1, 1): "通知-2020", _2021: "通知-2020；低保-2021 第八条"},
+        "basis": {date(2020, 1, 1): cite("通知-2020"), _2021: cites("通知-2020", ("低保-2021", "第八条"))},
     },
     "dibao.single_person": {
         "zh": "边缘家庭中 {single_count} 名重度残疾或重病成员按单人户单独纳入低保，合计 {single_amount} 元/月",
         "en": "{single_count} severely disabled or seriously ill members of the edge family are covered "
         "as single-person households, {single_amount} yuan a month in all",
-        "basis": {date(2020, 1, 1): "通知-2020", _2021: "通知-2020；低保-2021 第八条"},
+        "basis": {date(2020, 1, 1): cite("通知-2020"), _2021: cites("通知-2020", ("低保-2021", "第八条"))},
     },
     "tekun.unable_elderly": {
         "zh": "年满 {elderly_age} 周岁（{age} 岁），属无劳动能力",
         "en": "aged {elderly_age} or over ({age}): unable to work",
-        "basis": {date(2016, 10, 10): "特困-2016 第五条", _2021: "特困-2021 第五条"},
+        "basis": {date(2016, 10, 10): cite("特困-2016", "第五条"), _2021: cite("特困-2021", "第五条")},
     },
     "tekun.unable_minor": {
         "zh": "未满 {minor_age} 周岁（{age} 岁），属无劳动能力",
         "en": "under {minor_age} ({age}): unable to work",
         "basis": {
-            date(2016, 10, 10): "特困-2016 第五条",
-            date(2020, 7, 1): "特困-2016 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）",
-            _2021: "特困-2021 第五条；通知-2020；seed（未成年人年龄延长至 18 周岁）",
+            date(2016, 10, 10): cite("特困-2016", "第五条"),
+            date(2020, 7, 1): cites(
+                ("特困-2016", "第五条"), ("通知-2020", "关于特困人员中未成年人年龄延长至18周岁的规定")
+            ),
+            _2021: cites(("特困-2021", "第五条"), ("通知-2020", "关于特困人员中未成年人年龄延长至18周岁的规定")),
         },
     },
     "tekun.unable_disability": {
         "zh": "{disability_grade} 级{disability_kind_zh}残疾，属无劳动能力",
         "en": "grade {disability_grade} {disability_kind} disability: unable to work",
-        "basis": {date(2016, 10, 10): "特困-2016 第五条", _2021: "特困-2021 第五条"},
+        "basis": {date(2016, 10, 10): cite("特困-2016", "第五条"), _2021: cite("特困-2021", "第五条")},
     },
     "tekun.unable_student": {
         "zh": "年满 {minor_age} 周岁仍在校就读，特困供养待遇延续",
         "en": "aged {minor_age} or over and still in school: support continues",
-        "basis": "特困-2021 第二十四条",
+        "basis": cite("特困-2021", "第二十四条"),
     },
     "tekun.able_to_work": {
         "zh": "{age} 岁，不属于无劳动能力情形",
         "en": "aged {age}: not among those unable to work",
-        "basis": {date(2016, 10, 10): "特困-2016 第四条、第五条", _2021: "特困-2021 第四条、第五条"},
+        "basis": {date(2016, 10, 10): cite("特困-2016", "第四条、第五条"), _2021: cite("特困-2021", "第四条、第五条")},
     },
     "tekun.income_below": {
         "zh": "本人月收入 {own_income} 元低于当地低保标准 {standard} 元，且财产符合规定",
         "en": "own income of {own_income} yuan is below the dibao standard of {standard}, assets within the rules",
-        "basis": {date(2016, 10, 10): "特困-2016（无生活来源的认定）", _2021: "特困-2021（无生活来源的认定）"},
+        "basis": {
+            date(2016, 10, 10): cite("特困-2016", "关于无生活来源的认定"),
+            _2021: cite("特困-2021", "关于无生活来源的认定"),
+        },
     },
     "tekun.income_not_below": {
         "zh": "本人月收入 {own_income} 元不低于当地低保标准 {standard} 元",
         "en": "own income of {own_income} yuan is not below the dibao standard of {standard}",
-        "basis": {date(2016, 10, 10): "特困-2016（无生活来源的认定）", _2021: "特困-2021（无生活来源的认定）"},
+        "basis": {
+            date(2016, 10, 10): cite("特困-2016", "关于无生活来源的认定"),
+            _2021: cite("特困-2021", "关于无生活来源的认定"),
+        },
     },
     "tekun.assets_over": {
         "zh": "本人财产超出规定（金融资产 {own_financial_assets} 元，上限 {own_financial_limit} 元；"
         "机动车 {vehicles_ordinary} 辆；住房 {dwellings} 套；企业 {businesses} 个）",
         "en": "own assets exceed the rules (financial {own_financial_assets} yuan, limit {own_financial_limit}; "
         "{vehicles_ordinary} vehicles; {dwellings} dwellings; {businesses} enterprises)",
-        "basis": {date(2016, 10, 10): "特困-2016（无生活来源的认定）", _2021: "特困-2021（无生活来源的认定）"},
+        "basis": {
+            date(2016, 10, 10): cite("特困-2016", "关于无生活来源的认定"),
+            _2021: cite("特困-2021", "关于无生活来源的认定"),
+        },
     },
     "tekun.no_able_obligor": {
         "zh": "无法定赡养、抚养、扶养义务人，或义务人无履行义务能力",
         "en": "no person with a legal support duty, or none able to support",
-        "basis": {date(2016, 10, 10): "特困-2016 第四条", _2021: "特困-2021 第四条（无法定义务人或其无履行义务能力）"},
+        "basis": {
+            date(2016, 10, 10): cite("特困-2016", "第四条"),
+            _2021: cite("特困-2021", "第四条（无法定义务人或者其无履行义务能力）"),
+        },
     },
     "tekun.able_obligor": {
         "zh": "有具备履行能力的法定赡养、抚养、扶养义务人",
         "en": "has a person with a legal support duty who is able to support",
-        "basis": {date(2016, 10, 10): "特困-2016 第四条", _2021: "特困-2021 第四条（无法定义务人或其无履行义务能力）"},
+        "basis": {
+            date(2016, 10, 10): cite("特困-2016", "第四条"),
+            _2021: cite("特困-2021", "第四条（无法定义务人或者其无履行义务能力）"),
+        },
     },
     "tekun.orphan_support": {
         "zh": "已纳入孤儿或事实无人抚养儿童保障范围，不认定为特困人员",
         "en": "supported as an orphan or de-facto unsupported child: not tekun",
-        "basis": "特困-2021 第九条",
+        "basis": cite("特困-2021", "第九条"),
     },
     "tekun.care_self_care": {
         "zh": "六项日常生活活动均能完成，具备生活自理能力，照料护理标准 {care} 元",
         "en": "all six daily activities achieved: self-care, care standard {care} yuan",
         "basis": {
-            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
-            _2021: "特困-2021 第二十条至第二十三条；seed",
+            date(2016, 10, 10): cites(("特困-2016", "关于生活自理能力评估的规定"), ("济宁-标准", "规定的照料护理标准")),
+            _2021: cites(("特困-2021", "第二十条至第二十三条"), ("济宁-标准", "规定的照料护理标准")),
         },
     },
     "tekun.care_partial": {
         "zh": "{adl_unmet} 项日常生活活动不能完成，部分丧失生活自理能力，照料护理标准 {care} 元",
         "en": "{adl_unmet} of six daily activities not achieved: partial loss of self-care, care standard {care}",
         "basis": {
-            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
-            _2021: "特困-2021 第二十条至第二十三条；seed",
+            date(2016, 10, 10): cites(("特困-2016", "关于生活自理能力评估的规定"), ("济宁-标准", "规定的照料护理标准")),
+            _2021: cites(("特困-2021", "第二十条至第二十三条"), ("济宁-标准", "规定的照料护理标准")),
         },
     },
     "tekun.care_complete": {
         "zh": "{adl_unmet} 项日常生活活动不能完成，完全丧失生活自理能力，照料护理标准 {care} 元",
         "en": "{adl_unmet} of six daily activities not achieved: complete loss of self-care, care standard {care}",
         "basis": {
-            date(2016, 10, 10): "特困-2016 生活自理能力评估；seed",
-            _2021: "特困-2021 第二十条至第二十三条；seed",
+            date(2016, 10, 10): cites(("特困-2016", "关于生活自理能力评估的规定"), ("济宁-标准", "规定的照料护理标准")),
+            _2021: cites(("特困-2021", "第二十条至第二十三条"), ("济宁-标准", "规定的照料护理标准")),
         },
     },
     "tekun.eligible": {
         "zh": "符合特困人员救助供养条件：基本生活标准 {basic} 元 + 照料护理标准 {care} 元 = {amount} 元/月",
         "en": "eligible for tekun support: basic {basic} + care {care} = {amount} yuan a month",
         "basis": {
-            date(2016, 10, 10): "特困-2016 第四条；seed（供养标准）",
-            _2021: "特困-2021 第四条；seed（供养标准）",
+            date(2016, 10, 10): cites(("特困-2016", "第四条"), ("济宁-标准", "规定的基本生活标准和照料护理标准")),
+            _2021: cites(("特困-2021", "第四条"), ("济宁-标准", "规定的基本生活标准和照料护理标准")),
         },
     },
 }
