@@ -39,3 +39,6 @@ loglevel = os.environ.get("SAFETYNET_LOG_LEVEL", "info")
 # The proxy on the same machine may set the forwarded scheme and client address.
 forwarded_allow_ips = os.environ.get("SAFETYNET_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "safetynet"
+# No runtime control socket (gunicornc): its default path is one per user, which two servers on a
+# machine (the office's and a benchmark's) would share; the service manager sends the signals.
+control_socket_disable = True
