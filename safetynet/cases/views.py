@@ -20,6 +20,7 @@ from safetynet.cases import selectors, services
 from safetynet.cases.models import TRANSITIONS, State
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.selectors import staff_of
+from safetynet.site.inputs import page_message
 from safetynet.site.personal import mask_id, sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 
@@ -30,6 +31,13 @@ STEP_FIELDS = {
     "start_graduated_exit": ("months",), "withdraw": ("reason",),
 }  # fmt: skip
 FUNCTIONS = {"object": services.raise_objection}
+# A refusal on the page names the field by its label, never its key.
+STEP_LABELS = {
+    "on": ("办理日期", "date"), "version": ("版本", "version"), "investigators": ("调查人员", "investigators"),
+    "family_signed": ("家庭成员签字", "family signature"), "findings": ("调查情况", "findings"),
+    "county_level": ("县级入户调查", "county visit"), "reasons": ("不予确认理由", "reasons"),
+    "text": ("异议内容", "objection"), "reason": ("原因", "reason"), "months": ("渐退月数", "months"),
+}  # fmt: skip
 
 
 def _lang() -> str:
@@ -110,7 +118,7 @@ def take_step(request, case_id: int, name: str):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except (InputError, PolicyError) as exc:
-        messages.error(request, exc.message(_lang()))
+        messages.error(request, page_message(exc, _lang(), STEP_LABELS))
     else:
         messages.success(request, _("已%(action)s") % {"action": services.ACTION_NAMES[name]})
     return redirect("case", case.pk)

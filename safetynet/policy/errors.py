@@ -231,6 +231,9 @@ MESSAGES.update(
         },
         "invalid": {"zh": "格式错误：{detail}", "en": "invalid: {detail}"},
         "not_accepted": {"zh": "不接受此字段", "en": "this field is not accepted"},
+        "id_duplicate_member": {"zh": "身份证号码与第 {member} 位成员重复", "en": "same ID number as member {member}"},
+        "at_least": {"zh": "应不小于 {low}，实为 {value}", "en": "must be at least {low}, got {value}"},
+        "at_most": {"zh": "应不大于 {high}，实为 {value}", "en": "must be at most {high}, got {value}"},
         "no_register": {
             "zh": "该月没有户籍登记数据（公安部门），无法筛查：截至 {cutoff} 尚未导入户籍登记（数据项 household_registration），"
             "请先导入后再筛查 {month} 月",

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from safetynet.policy.errors import FieldError
+from safetynet.policy.errors import FieldError, PolicyError
 from safetynet.policy.household import DISABILITY_KINDS, INCOME_KINDS
 from safetynet.policy.money import to_fen
-from safetynet.registry.models import DISABILITY_LABELS, INCOME_LABELS, RELATION_LABELS
+from safetynet.registry.models import DISABILITY_LABELS, INCOME_LABELS, RELATION_LABELS, TRACKED_FIELDS, Person
+from safetynet.site import inputs
 
 MAX_MEMBERS = 6
 MEMBER_FIELDS = ("name", "id_number", "relation", "income_kind", "income", "deposit", "disability_grade",
@@ -62,6 +63,8 @@ def field_errors(errors: list[FieldError], lang: str = "zh") -> dict[str, list[s
             name = f"m{index}_{field}"
         else:
             name = e.path or "form"
+        if e.code == "id_duplicate":  # the form's rows, not the input's paths (members[0])
+            e = FieldError(e.path, "id_duplicate_member", member=int(e.params["other"]) + 1)
         out.setdefault(name, []).append(e.message(lang))
     return out
 
@@ -86,3 +89,18 @@ CHOICES = {
     "income_kind": [(k, INCOME_LABELS[k]) for k in INCOME_KINDS],
     "disability_kind": [(k, DISABILITY_LABELS[k]) for k in DISABILITY_KINDS],
 }
+
+
+# The household page's small forms (change, authorisation, application): a refusal names the field
+# by its label, never its key.
+LABELS = {
+    **{f: (str(Person._meta.get_field(f).verbose_name), f.replace("_", " ")) for f in TRACKED_FIELDS},
+    "source": ("来源", "source"), "effective_on": ("生效日期", "effective date"), "on": ("日期", "date"),
+    "programme": ("救助项目", "programme"), "applicant": ("申请人", "applicant"),
+    "authorizations": ("授权核对书", "authorisations"), "document": ("授权书编号", "document number"),
+    "signed_on": ("签署日期", "signing date"),
+}  # fmt: skip
+
+
+def page_message(exc: PolicyError, lang: str = "zh") -> str:
+    return inputs.page_message(exc, lang, LABELS)

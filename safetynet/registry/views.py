@@ -162,11 +162,16 @@ def authorize(request, household_id: int):
         messages.error(request, _("请填写授权书编号"))
         return redirect("household", h.pk)
     done = 0
-    for person in h.members.all():
-        if request.POST.get(f"p{person.pk}") == "on":
-            case_services.record_authorization(request.user, id_number=person.id_number, signed_on=signed_on,
-                                               document=document, person=person)
-            done += 1
+    try:
+        with transaction.atomic():  # all the members ticked, or none
+            for person in h.members.all():
+                if request.POST.get(f"p{person.pk}") == "on":
+                    case_services.record_authorization(request.user, id_number=person.id_number,
+                                                       signed_on=signed_on, document=document, person=person)
+                    done += 1
+    except (InputError, PolicyError) as exc:
+        messages.error(request, forms.page_message(exc, _lang()))
+        return redirect("household", h.pk)
     messages.success(request, _("已登记 %(n)d 人的授权核对书") % {"n": done})
     return redirect("household", h.pk)
 
@@ -191,7 +196,7 @@ def start_case(request, household_id: int):
         messages.error(request, _("请选择申请人并填写日期（YYYY-MM-DD）"))
         return redirect("household", h.pk)
     except (InputError, PolicyError) as exc:
-        messages.error(request, exc.message(_lang()))
+        messages.error(request, forms.page_message(exc, _lang()))
         return redirect("household", h.pk)
     messages.success(request, _("已发起核对（先核对、后申请）"))
     return redirect("case", case.pk)
@@ -235,7 +240,7 @@ def change(request, household_id: int):
     except ValueError as exc:
         messages.error(request, str(exc) if str(exc) and not str(exc).startswith("Invalid") else "生效日期格式错误")
     except (InputError, PolicyError) as exc:
-        messages.error(request, exc.message(_lang()))
+        messages.error(request, forms.page_message(exc, _lang()))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:

@@ -37,6 +37,17 @@ COMMON_ERRORS = {
 
 
 class SafetynetAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """As ninja's, but each error keeps what was sent, so the message can say it ("实为 99");
+        only the house's message is ever answered (``_validation_error``)."""
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for e in context.pydantic_validation_error.errors(include_url=False):
+                e["loc"] = (model.__ninja_param_source__,) + model.__ninja_flatten_map_reverse__.get(e["loc"], e["loc"])
+                errors.append(dict(e))
+        return NinjaValidationError(errors)
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """The schema with the common refusals on every operation (401 and 429 on those that need
         a login), all in the one error shape."""

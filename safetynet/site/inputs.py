@@ -103,10 +103,13 @@ def field_error(error: dict) -> FieldError:
         return FieldError(path, "too_long", max=ctx.get("max_length"), length=len(value or ""))
     if kind in ("literal_error", "enum"):
         return FieldError(path, "choice", value=_shown(value), choices=ctx.get("expected", ""))
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        low = ctx.get("ge", ctx.get("gt", "…"))
-        high = ctx.get("le", ctx.get("lt", "…"))
-        return FieldError(path, "range", low=low, high=high, value=_shown(value))
+    if kind in ("greater_than_equal", "greater_than"):
+        return FieldError(path, "at_least", low=ctx.get("ge", ctx.get("gt")), value=_shown(value))
+    if kind in ("less_than_equal", "less_than"):
+        return FieldError(path, "at_most", high=ctx.get("le", ctx.get("lt")), value=_shown(value))
+    if kind in ("too_short", "too_long"):  # a list's length
+        return FieldError(path, "range", low=ctx.get("min_length", 0), high=ctx.get("max_length", "…"),
+                          value=ctx.get("actual_length", ""))  # fmt: skip
     if kind.startswith("int_"):
         return FieldError(path, "type_int")
     if kind.startswith("bool_"):
