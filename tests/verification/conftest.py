@@ -40,9 +40,12 @@ def store(settings, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory) -> Path:
+def generated(tmp_path_factory, django_db_setup, django_db_blocker) -> Path:
+    """The synthetic city's feeds, made once; the parameters it reads include those entered in the
+    office (none in the test database)."""
     path = tmp_path_factory.mktemp("city") / "feeds"
-    generate_city(2000, path, month=MONTH, townships=3, villages=3, seed=3)
+    with django_db_blocker.unblock():
+        generate_city(2000, path, month=MONTH, townships=3, villages=3, seed=3)
     return path
 
 
