@@ -10,9 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+from django.http import Http404
+
 from safetynet.cases.models import Case
+from safetynet.notices.models import Letter
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
+from safetynet.registry.selectors import scope_prefix
 
 # Two-character surnames (复姓) that stay whole when the given name is masked.
 COMPOUND_SURNAMES = frozenset(
@@ -38,6 +43,8 @@ class NoticeLine:
     programme: str
     monthly_amount: str
     decision: str
+    notice_starts_on: date
+    notice_ends_on: date
 
 
 def village_notice(village: Area, start: date, end: date, *, masked: bool = False) -> list[NoticeLine]:
@@ -54,5 +61,38 @@ def village_notice(village: Area, start: date, end: date, *, masked: bool = Fals
         size = case.household.members.count() if case.programme == "dibao" else 1
         name = mask_name(case.applicant.name) if masked else case.applicant.name
         decision = "终止保障" if case.state in ("ending", "terminated") else "拟确认"
-        lines.append(NoticeLine(name, size, case.get_programme_display(), fmt(case.monthly_amount_fen or 0), decision))
+        lines.append(NoticeLine(name, size, case.get_programme_display(), fmt(case.monthly_amount_fen or 0), decision,
+                                case.notice_starts_on, case.notice_ends_on))
     return lines
+
+
+def notice_period(lines: list[NoticeLine]) -> tuple[date, date] | None:
+    """The period the posted list itself runs: from the first posting to the last day of notice
+    (not the window the clerk searched), or None for an empty list."""
+    if not lines:
+        return None
+    return min(line.notice_starts_on for line in lines), max(line.notice_ends_on for line in lines)
+
+
+# ---- letters ----------------------------------------------------------------------------------
+
+
+def letters_for(user) -> QuerySet[Letter]:
+    """The letters of the cases in the user's area."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Letter.objects.none()
+    return Letter.objects.filter(case__area_code__startswith=prefix).select_related("case__applicant")
+
+
+def letter_for(user, letter_id: int) -> Letter:
+    """One letter; outside the user's area it does not exist."""
+    try:
+        return letters_for(user).get(pk=letter_id)
+    except (Letter.DoesNotExist, ValueError):
+        raise Http404("letter") from None
+
+
+def letters_of(case: Case) -> list[Letter]:
+    """A case's letters, newest first (the case is already read through a scoped selector)."""
+    return list(case.letters.select_related("event").order_by("-event__at", "-event_id"))

@@ -37,6 +37,7 @@ urlpatterns = [
     path("notices/", notices.index, name="notice-index"),
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
+    path("", include("safetynet.notices.urls")),
     path("payroll/", payments.index, name="payroll-index"),
     path("payroll/compute/", payments.compute, name="payroll-compute"),
     path("payroll/<int:run_id>/", payments.detail, name="payroll"),

@@ -1,0 +1,285 @@
+"""What a township's letter says: the decision, the month, the amount and how it was computed, the
+approver's opinion, the legal basis by full title and article, the appeal route and the seal.
+
+``letter_content`` reads the case and the decision's event and returns the letter as issued (a
+dict kept on the ``Letter``), so the HTML page and the PDF print the same words. Official letters
+are in Chinese whatever the interface language.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from safetynet.cases.models import Case, CaseEvent
+from safetynet.policy.areas import get_area
+from safetynet.policy.errors import PolicyError
+from safetynet.policy.money import fmt
+from safetynet.policy.reasons import REASONS, basis, cites
+from safetynet.site.personal import mask_id
+
+# The decisions that are served in writing, and the letter each one gets. Approval is decided
+# when the notice closes without objection (低保-2021: the decision follows the notice).
+DECISIONS = {
+    "close_notice": "approval",
+    "refuse": "refusal",
+    "terminate": "termination",
+    "end_graduated_exit": "termination",
+    "continue_after_review": "change",
+    "reprice": "change",
+}
+TITLES = {"approval": "审核确认决定书", "refusal": "不予确认决定书", "termination": "终止救助决定书",
+          "change": "救助金额变更决定书"}  # fmt: skip
+PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
+# A short word for the document number (机关代字): one register per township and year.
+NUMBER_WORD = "救助"
+CARE_LEVELS = {"self_care": "具备生活自理能力", "partial": "部分丧失生活自理能力", "complete": "完全丧失生活自理能力"}
+_2021 = date(2021, 7, 1)
+
+
+def latest_decision(case: Case) -> CaseEvent | None:
+    """The case's last decision served in writing: the letter a case prints is always this one's."""
+    return case.events.filter(transition__in=list(DECISIONS)).order_by("-at", "-id").first()
+
+
+def month_text(month: date | None) -> str:
+    return f"{month.year}年{month.month}月" if month else ""
+
+
+def day_text(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def number_text(township_name: str, year: int, serial: int) -> str:
+    """任城区城关街道救助〔2026〕12号: the township, the word, the year in 〔〕, the serial."""
+    return f"{township_name}{NUMBER_WORD}〔{year}〕{serial}号"
+
+
+def seal_name(township_name: str) -> str:
+    """Who signs: a street's office (街道办事处) or a town's or township's people's government."""
+    return f"{township_name}办事处" if township_name.endswith("街道") else f"{township_name}人民政府"
+
+
+def opinion_of(event: CaseEvent | None) -> str:
+    """The approver's opinion (审核意见) written with a step: its own field where the step has one,
+    else the step's note."""
+    if event is None:
+        return ""
+    data = event.data or {}
+    return str(data.get("opinion") or event.note or "").strip()
+
+
+def _previous(case: Case, event: CaseEvent, *transitions: str) -> CaseEvent | None:
+    return (
+        case.events.filter(transition__in=transitions, at__lte=event.at)
+        .exclude(pk=event.pk)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _part(case: Case) -> dict | None:
+    """The programme's part of the case's stored assessment (the household's dibao, or the
+    applicant's tekun)."""
+    if not case.assessment:
+        return None
+    if case.programme == "dibao":
+        return case.assessment.get("dibao")
+    members = case.assessment.get("tekun", {}).get("members", [])
+    return next((m for m in members if m.get("id_number") == case.applicant.id_number), None)
+
+
+def _assessed_month(case: Case) -> date:
+    month = (case.assessment or {}).get("month")
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except (TypeError, ValueError):
+        return case.decision_month or case.opened_on
+
+
+def reasons_of(case: Case) -> list[dict]:
+    """The assessment's reasons with their basis in force in the month assessed, worked out again
+    from the code: an assessment stored before the bases named their documents in full still
+    prints them in full."""
+    part, month = _part(case), _assessed_month(case)
+    out = []
+    for r in (part or {}).get("reasons", []):
+        code = r.get("code")
+        out.append({"text": r.get("text", ""), "basis": basis(code, month) if code in REASONS else r.get("basis", "")})
+    return out
+
+
+def computation(case: Case) -> list[str]:
+    """How the amount was computed, line by line, from the stored assessment."""
+    part = _part(case)
+    if not part:
+        return []
+    if case.programme == "tekun":
+        level = CARE_LEVELS.get(part.get("care_level") or "", "")
+        return [
+            f"基本生活标准 {part['basic']} 元 + 照料护理标准 {part['care']} 元"
+            f"{f'（{level}）' if level else ''} = {part['monthly_amount']} 元/月"
+        ]
+    codes = {r.get("code") for r in part.get("reasons", [])}
+    lines = []
+    if "dibao.eligible" in codes:
+        lines.append(
+            f"低保标准 {part['standard']} 元/人·月 × 家庭人口 {part['members']} 人 − 家庭月收入 "
+            f"{part['household_income']} 元 = {part['family_amount']} 元/月"
+        )
+    for single in part.get("single_person_amounts", []):
+        lines.append(f"单人户（{mask_id(single['id_number'])}）：{single['monthly_amount']} 元/月")
+    if lines and len(lines) > 1:
+        lines.append(f"合计 {part['monthly_amount']} 元/月")
+    return lines
+
+
+def procedure_basis(case: Case, kind: str, on: date) -> str:
+    """The documents the decision itself rests on (the reasons cite the rules of eligibility)."""
+    if case.programme == "dibao":
+        rules = "低保-2021" if on >= _2021 else "低保-2012"
+        articles = {
+            "approval": (("暂行办法", "第九条、第十一条、第十二条"), rules),
+            "refusal": (("暂行办法", "第九条、第十一条"), (rules, "第二十一条") if on >= _2021 else rules),
+            "termination": (("暂行办法", "第十三条"), rules),
+            "change": (("暂行办法", "第十二条、第十三条"), rules),
+        }[kind]
+        return cites(*articles, "济宁-低保办法")
+    rules = "特困-2021" if on >= _2021 else "特困-2016"
+    extra = ("济宁-标准",) if kind in ("approval", "change") else ()
+    return cites("暂行办法", rules, *extra)
+
+
+def appeal_route(county_code: str, county_name: str) -> str:
+    """Reconsideration within 60 days to the county-level people's government (复议法 2023, Arts.
+    20, 24), or litigation within 6 months (诉讼法 Art. 46)."""
+    try:
+        confirmed = get_area(county_code).code_confirmed
+    except PolicyError:
+        confirmed = True
+    # The three functional zones have no people's government of their own: the city's hears
+    # the appeal [local, to confirm].
+    government = f"{county_name}人民政府" if confirmed else "济宁市人民政府"
+    return (
+        f"如对本决定不服，可以自收到本决定书之日起六十日内向{government}申请行政复议，"
+        f"也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼"
+        f"（依据{cites(('复议法', '第二十条、第二十四条'), ('诉讼法', '第四十六条'))}）。"
+    )
+
+
+def _effective(event: CaseEvent, case: Case) -> date | None:
+    raw = (event.data or {}).get("effective")
+    try:
+        month = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        month = None
+    if month and case.entitlement_from:
+        month = max(month, case.entitlement_from)  # a change never starts before the payments did
+    return month
+
+
+def letter_content(case: Case, event: CaseEvent) -> dict:
+    """The letter of ``event``, a decision on ``case``, as it is issued."""
+    kind = DECISIONS[event.transition]
+    programme = PROGRAMMES[case.programme]
+    village = case.household.village
+    township, county = village.parent, village.parent.parent
+    who = "你户" if case.programme == "dibao" else "你"
+    data = event.data or {}
+    applied = day_text(case.accepted_on or case.opened_on)
+    content = {
+        "kind": kind,
+        "title": f"{programme}{TITLES[kind]}",
+        "programme": programme,
+        "township": township.name,
+        "issuer": seal_name(township.name),
+        "applicant": case.applicant.name,
+        "applicant_id": mask_id(case.applicant.id_number),  # a served letter never shows the whole number
+        "address": case.household.address,
+        "decided_on": event.on.isoformat(),
+        "date_text": day_text(event.on),
+        "first_month": "",
+        "month_label": "",
+        "amount": "",
+        "old_amount": "",
+        "computation": [],
+        "reasons": [],
+        "grounds": "",
+        "opinion": opinion_of(event),
+        "basis": procedure_basis(case, kind, event.on),
+        "appeal": appeal_route(county.code, county.name),
+        "seal": f"{seal_name(township.name)}（盖章）",
+    }
+    if kind == "approval":
+        approve = _previous(case, event, "approve")
+        amount = (approve.data or {}).get("monthly_amount_fen") if approve else case.monthly_amount_fen
+        content.update(
+            first_month=month_text(case.entitlement_from),
+            month_label="享受起始月份",
+            amount=fmt(amount or 0),
+            computation=computation(case),
+            reasons=reasons_of(case),
+            opinion=opinion_of(approve) or content["opinion"],
+            body=(
+                f"{who}于{applied}提出的{programme}申请，经入户调查、家庭经济状况核对和公示"
+                f"（{day_text(case.notice_starts_on)}至{day_text(case.notice_ends_on)}），符合{programme}条件，"
+                f"决定自{month_text(case.entitlement_from)}起给予{programme}，"
+                f"每月救助金额 {fmt(amount or 0)} 元，按月发放。"
+            ),
+        )
+    elif kind == "refusal":
+        content.update(
+            grounds=case.refusal_reasons or event.note,
+            reasons=reasons_of(case),
+            body=(
+                f"{who}于{applied}提出的{programme}申请，经入户调查和家庭经济状况核对，"
+                f"不符合{programme}条件，决定不予确认。"
+            ),
+        )
+    elif kind == "termination":
+        notice = _previous(case, event, "give_termination_notice")
+        grounds = "渐退期已满" if event.transition == "end_graduated_exit" else opinion_of(notice)
+        until = case.entitlement_until
+        period = (
+            f"，经公示（{day_text(case.notice_starts_on)}至{day_text(case.notice_ends_on)}）"
+            if notice and case.notice_starts_on
+            else ""
+        )
+        content.update(
+            first_month=month_text(until),
+            month_label="停发起始月份",
+            old_amount=fmt(case.monthly_amount_fen or 0),
+            grounds=grounds,
+            opinion=content["opinion"] or opinion_of(notice),
+            body=(
+                f"经核查，{who}不再符合{programme}条件{period}，决定自{month_text(until)}起终止{programme}，"
+                f"停发救助金（原每月救助金额 {fmt(case.monthly_amount_fen or 0)} 元）。"
+            ),
+        )
+    else:  # change
+        old, new = data.get("old_amount_fen"), data.get("new_amount_fen", case.monthly_amount_fen)
+        effective = _effective(event, case)
+        how = "经复核" if event.transition == "continue_after_review" else "因保障标准调整，经重新核定"
+        change = (
+            f"由 {fmt(old)} 元调整为 {fmt(new)} 元" if old is not None and old != new else f"为 {fmt(new or 0)} 元"
+        )
+        content.update(
+            first_month=month_text(effective),
+            month_label="调整起始月份",
+            amount=fmt(new or 0),
+            old_amount=fmt(old) if old is not None else "",
+            computation=computation(case),
+            reasons=reasons_of(case),
+            body=f"{how}，{who}仍符合{programme}条件，决定自{month_text(effective)}起每月救助金额{change}，按月发放。",
+        )
+    return content
+
+
+def basis_lines(content: dict) -> list[str]:
+    """Every document the letter cites, once each, in the order cited: the decision's own basis
+    first, then the reasons'."""
+    seen: dict[str, None] = {}
+    for text in [content.get("basis", ""), *(r.get("basis", "") for r in content.get("reasons", []))]:
+        for item in filter(None, (t.strip() for t in text.split("；"))):
+            seen.setdefault(item, None)
+    return list(seen)
+
