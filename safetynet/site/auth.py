@@ -53,8 +53,11 @@ class TokenAuth(HttpBearer):
             else ""
         )  # fmt: skip
         if reason:
-            cache.add(failures_key, 0, FAILURE_WINDOW)
-            cache.incr(failures_key)
+            if not cache.add(failures_key, 1, FAILURE_WINDOW):
+                try:
+                    cache.incr(failures_key)
+                except ValueError:  # expired in between
+                    cache.set(failures_key, 1, FAILURE_WINDOW)
             log.warning("API token refused (%s) from %s%s", reason, ip, f" for token {found.pk}" if found else "")
             return None
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_GRANULARITY:
