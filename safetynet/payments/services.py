@@ -96,6 +96,12 @@ def sync_entitlements(*cases: Case) -> list[Entitlement]:
     return Entitlement.objects.bulk_create(rows, batch_size=5000)
 
 
+def check_request(*, month: date, programme: str) -> date:
+    """A payroll request refused before it is queued: an unknown programme, a month not begun."""
+    _check_programme(programme)
+    return _check_month(month)
+
+
 def _check_month(month: date) -> date:
     """The first of ``month``, refused if that month has not begun (the office's today)."""
     month = month.replace(day=1)

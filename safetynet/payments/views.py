@@ -52,7 +52,8 @@ def compute(request):
     try:
         if township is None and not everywhere:
             raise ValueError
-        month = parse_month(request.POST.get("month", ""))
+        month = services.check_request(month=parse_month(request.POST.get("month", "")),
+                                       programme=request.POST.get("programme", "dibao"))
         if everywhere:  # every township of the area: a job for the worker, followed on its own page
             job = tasks.queue_payrolls(request.user, month=month, townships=list(townships),
                                        programme=request.POST.get("programme", "dibao"))  # fmt: skip

@@ -510,6 +510,9 @@ def test_no_payroll_for_a_month_that_has_not_begun(city, poor_household, townshi
     page = c.post("/payroll/compute/", {"township": "370811001", "month": f"{next_month:%Y-%m}", "programme": "dibao"},
                   follow=True).content.decode()
     assert "尚未开始" in page
+    page = c.post("/payroll/compute/", {"township": "all", "month": f"{next_month:%Y-%m}", "programme": "dibao"},
+                  follow=True).content.decode()
+    assert "尚未开始" in page  # refused on the page, not queued for the worker
     assert main(["payroll", "run", "--month", f"{next_month:%Y-%m}", "--user", "approver",
                  "--township", "370811001"]) == 2
     assert "尚未开始" in capsys.readouterr().err
@@ -531,6 +534,9 @@ def test_an_unknown_programme_or_a_bad_month_is_a_field_error(city, township, ca
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == field, (body, r.content)
     assert c.get("/api/v1/payrolls", {"month": "0001-01-01"}).status_code == 422
     page = c.post("/payroll/compute/", {"township": "370811001", "month": "2024-04", "programme": "nonsense"},
+                  follow=True).content.decode()
+    assert "未知的救助项目 nonsense" in page
+    page = c.post("/payroll/compute/", {"township": "all", "month": "2024-04", "programme": "nonsense"},
                   follow=True).content.decode()
     assert "未知的救助项目 nonsense" in page
     page = c.post("/payroll/compute/", {"township": "370811001", "month": "2024-4x"}, follow=True).content.decode()
