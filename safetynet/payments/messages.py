@@ -6,6 +6,10 @@ from __future__ import annotations
 from safetynet.policy.errors import MESSAGES
 
 MESSAGES.update({
+    "payroll_same_person": {
+        "zh": "编制发放名册的人员不能审核同一名册：请由另一名审核人员审核",
+        "en": "whoever computed a payroll cannot approve it: another approver must",
+    },
     "payroll_future_month": {
         "zh": "{month} 尚未开始，不能编制或审核该月的发放名册（今天是 {today}）",
         "en": "{month} has not begun: its payroll cannot be computed or approved yet (today is {today})",

@@ -47,6 +47,8 @@ class PayrollRun(models.Model):
     programme = models.CharField(_("救助项目"), max_length=6)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField(null=True)
+    # Separation of duties: whoever computed the run does not approve it.
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True)
     lines = models.PositiveIntegerField(default=0)

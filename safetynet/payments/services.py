@@ -160,7 +160,7 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     ]
     _write_lines(rows)
     run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
-    run.computed_at = timezone.now()
+    run.computed_at, run.computed_by = timezone.now(), acting_user(actor)
     run.save()
     record(actor, "payroll.run", object_type="payroll", object_id=run.pk, area_code=township.code,
            details={"month": f"{month:%Y-%m}", "programme": programme, "lines": run.lines, "total_fen": run.total_fen})
@@ -309,6 +309,8 @@ def approve_payroll(actor, run: PayrollRun) -> PayrollRun:
     if run.status != PayrollRun.Status.DRAFT:
         raise InputError([FieldError("status", "payroll_not_draft", status=run.get_status_display())])
     _check_month(run.month)
+    if run.computed_by_id is not None and run.computed_by == acting_user(actor):
+        raise InputError([FieldError("status", "payroll_same_person")])
     count, shown = stale_lines(run)
     if count:
         more = [FieldError("lines", "payroll_stale_more", count=count)] if count > len(shown) else []
