@@ -249,7 +249,6 @@ def letter_content(case: Case, event: CaseEvent) -> dict:
             month_label="停发起始月份",
             old_amount=fmt(case.monthly_amount_fen or 0),
             grounds=grounds,
-            opinion=content["opinion"] or opinion_of(notice),
             body=(
                 f"经核查，{who}不再符合{programme}条件{period}，决定自{month_text(until)}起终止{programme}，"
                 f"停发救助金（原每月救助金额 {fmt(case.monthly_amount_fen or 0)} 元）。"
@@ -274,12 +273,45 @@ def letter_content(case: Case, event: CaseEvent) -> dict:
     return content
 
 
+def _document_and_articles(item: str) -> tuple[str, list[str]]:
+    """《…》（number）第九条、第十二条 -> ("《…》（number）", ["第九条", "第十二条"])."""
+    end = item.find("》")
+    if end < 0:
+        return item, []
+    end += 1
+    if item[end:end + 1] == "（":
+        end = item.index("）", end) + 1
+    rest = item[end:]
+    return item[:end], [a for a in rest.split("、") if a] if rest.startswith("第") else ([rest] if rest else [])
+
+
 def basis_lines(content: dict) -> list[str]:
-    """Every document the letter cites, once each, in the order cited: the decision's own basis
-    first, then the reasons'."""
-    seen: dict[str, None] = {}
+    """Every document the letter cites, once each with all its articles, in the order first cited:
+    the decision's own basis first, then the reasons'."""
+    documents: dict[str, list[str]] = {}
     for text in [content.get("basis", ""), *(r.get("basis", "") for r in content.get("reasons", []))]:
         for item in filter(None, (t.strip() for t in text.split("；"))):
-            seen.setdefault(item, None)
-    return list(seen)
+            document, articles = _document_and_articles(item)
+            known = documents.setdefault(document, [])
+            known.extend(a for a in articles if a not in known)
+    return [document + "、".join(sorted(articles, key=_article_order)) for document, articles in documents.items()]
 
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _article_order(article: str) -> int:
+    """第二十三条 -> 23 (第二十条至第二十三条 -> 20); anything else after the numbered articles."""
+    if not article.startswith("第"):
+        return 10_000
+    n, digit = 0, 0
+    for ch in article[1:]:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch == "百":
+            n, digit = n + (digit or 1) * 100, 0
+        elif ch == "十":
+            n, digit = n + (digit or 1) * 10, 0
+        else:
+            break
+    return n + digit
