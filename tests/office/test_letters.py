@@ -336,3 +336,15 @@ def test_letters_issued_at_once_get_distinct_numbers():
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [1, 2, 3]
     assert len(set(outcomes)) == 3  # the decision issued twice got one letter
+
+
+def test_the_pages_around_the_letter_speak_english_the_letter_stays_chinese(city, poor_household):
+    case = approved(city, poor_household)
+    letter = issue_letter(city["clerk"], case)
+    c = client_for(city["clerk"])
+    c.post("/i18n/setlang/", {"language": "en"})
+    assert "Decision letters" in c.get(f"/cases/{case.pk}/letters/").content.decode()
+    page = c.get(f"/letters/{letter.pk}/").content.decode()
+    assert "Download PDF" in page and "最低生活保障审核确认决定书" in page  # the letter as served
+    wrong = c.get("/notices/village/370811001001/", {"from": "2024-03-31", "to": "2024-03-01"}).content.decode()
+    assert "The end date (2024-03-01) is before the start date (2024-03-31)" in wrong
