@@ -14,7 +14,8 @@ from safetynet.cases.models import Case, CaseEvent
 from safetynet.policy.areas import get_area
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.money import fmt
-from safetynet.policy.reasons import REASONS, basis, cites
+from safetynet.policy.parameters import lookup
+from safetynet.policy.reasons import DOCUMENTS, REASONS, basis, cites
 from safetynet.site.personal import mask_id
 
 # The decisions that are served in writing, and the letter each one gets. Approval is decided
@@ -32,6 +33,8 @@ TITLES = {"approval": "审核确认决定书", "refusal": "不予确认决定书
 PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 # A short word for the document number (机关代字): one register per township and year.
 NUMBER_WORD = "救助"
+# The standards an amount is computed on, by programme.
+STANDARDS = {"dibao": ("dibao_standard",), "tekun": ("tekun_basic_standard", "tekun_care_standard")}
 CARE_LEVELS = {"self_care": "具备生活自理能力", "partial": "部分丧失生活自理能力", "complete": "完全丧失生活自理能力"}
 _2021 = date(2021, 7, 1)
 
@@ -133,8 +136,29 @@ def computation(case: Case) -> list[str]:
     return lines
 
 
+def standard_documents(case: Case, month: date) -> list[str]:
+    """The documents that set the standards in force in ``month``: a value the city entered in the
+    office cites its own document (title, number, date); a shipped one, the city's 2020 standards."""
+    out: list[str] = []
+    for name in STANDARDS[case.programme]:
+        try:
+            entry = lookup(name, case.area_code[:6], month)[1]
+        except PolicyError:
+            continue
+        if entry.entered:
+            title, _, rest = entry.reference.rpartition("（")
+            document = (title if "《" in title else f"《{title}》") + (f"（{rest}" if title else entry.reference)
+        else:
+            document = DOCUMENTS["济宁-标准"]
+        if document not in out:
+            out.append(document)
+    return out
+
+
 def procedure_basis(case: Case, kind: str, on: date) -> str:
-    """The documents the decision itself rests on (the reasons cite the rules of eligibility)."""
+    """The documents the decision itself rests on (the reasons cite the rules of eligibility), and
+    for an amount, the documents of the standards it was computed on."""
+    standards = standard_documents(case, _assessed_month(case)) if kind in ("approval", "change") else []
     if case.programme == "dibao":
         rules = "低保-2021" if on >= _2021 else "低保-2012"
         articles = {
@@ -143,10 +167,9 @@ def procedure_basis(case: Case, kind: str, on: date) -> str:
             "termination": (("暂行办法", "第十三条"), rules),
             "change": (("暂行办法", "第十二条、第十三条"), rules),
         }[kind]
-        return cites(*articles, "济宁-低保办法")
+        return cites(*articles, "济宁-低保办法", *standards)
     rules = "特困-2021" if on >= _2021 else "特困-2016"
-    extra = ("济宁-标准",) if kind in ("approval", "change") else ()
-    return cites("暂行办法", rules, *extra)
+    return cites("暂行办法", rules, *standards)
 
 
 def appeal_route(county_code: str, county_name: str) -> str:

@@ -348,3 +348,32 @@ def test_the_pages_around_the_letter_speak_english_the_letter_stays_chinese(city
     assert "Download PDF" in page and "最低生活保障审核确认决定书" in page  # the letter as served
     wrong = c.get("/notices/village/370811001001/", {"from": "2024-03-31", "to": "2024-03-01"}).content.decode()
     assert "The end date (2024-03-01) is before the start date (2024-03-31)" in wrong
+
+
+def test_a_repriced_case_prints_the_change_letter_citing_the_new_standard(city, poor_household):
+    from django.utils import timezone
+
+    from safetynet.administration import services as administration
+
+    case = approved(city, poor_household)
+    old = case.monthly_amount_fen
+    raised = {"A": {"urban": "650.00", "rural": "495.00"}, "B": {"urban": "590.00", "rural": "445.00"},
+              "C": {"urban": "580.00", "rural": "435.00"}}  # fmt: skip
+    row = administration.enter_parameter_value(
+        city["city_admin"], name="dibao_standard", effective=date(2024, 5, 1), value=raised,
+        document_title="济宁市民政局 济宁市财政局关于提高城乡低保标准的通知", document_number="济民发〔2024〕8号",
+        document_date=date(2024, 4, 20))  # fmt: skip
+    administration.confirm_parameter_value(demo.make_staff("city_admin_2", "city", "3708"), row)
+    case.refresh_from_db()
+    assert case.monthly_amount_fen == old + 2 * 2000
+    letter, page = issue(city["approver"], case)
+    text = letter_text(page)
+    year = timezone.localdate().year  # the re-pricing is decided today, in this year's register
+    assert letter.kind == "change" and letter.number.endswith(f"〔{year}〕1号")
+    assert "因保障标准调整，经重新核定" in text and "调整起始月份 2024年5月" in text
+    new = f"{case.monthly_amount_fen // 100}.{case.monthly_amount_fen % 100:02d}"
+    assert f"每月救助金额由 {old // 100}.00 元调整为 {new} 元" in text
+    assert "《济宁市民政局 济宁市财政局关于提高城乡低保标准的通知》（济民发〔2024〕8号，2024-04-20）" in text
+    for words in APPEAL:
+        assert words in text, words
+    assert_clean(page)
