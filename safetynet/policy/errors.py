@@ -231,6 +231,7 @@ MESSAGES.update(
         },
         "invalid": {"zh": "格式错误：{detail}", "en": "invalid: {detail}"},
         "not_accepted": {"zh": "不接受此字段", "en": "this field is not accepted"},
+        "type_number": {"zh": "应为有限的数字", "en": "must be a finite number"},
         "id_duplicate_member": {"zh": "身份证号码与第 {member} 位成员重复", "en": "same ID number as member {member}"},
         "at_least": {"zh": "应不小于 {low}，实为 {value}", "en": "must be at least {low}, got {value}"},
         "at_most": {"zh": "应不大于 {high}，实为 {value}", "en": "must be at most {high}, got {value}"},

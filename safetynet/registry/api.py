@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from safetynet.policy import idnumber
 from safetynet.policy.household import DISABILITY_KINDS, HUKOU, RELATIONS
 from safetynet.registry import services
 from safetynet.registry.models import Area
@@ -99,8 +100,20 @@ class MemberIn(Schema):
     staff_relative: bool = False
 
 
+# What a registration looks like (the documentation's example; the API fuzz test starts from it).
+EXAMPLE = {
+    "village": "370811001001", "hukou": "rural", "address": "城关街道张庄村 12 号",
+    "members": [
+        {"name": "张建国", "id_number": idnumber.generate("370811", date(1958, 3, 1), 31), "relation": "head",
+         "disability_grade": 2, "disability_kind": "physical"},
+        {"name": "李秀英", "id_number": idnumber.generate("370811", date(1960, 7, 9), 32, "female"),
+         "relation": "spouse"},
+    ],
+}  # fmt: skip
+
+
 class HouseholdIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
     village: str = Field(max_length=12)
     hukou: Literal[HUKOU]

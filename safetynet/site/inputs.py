@@ -121,6 +121,8 @@ def field_error(error: dict) -> FieldError:
             return FieldError(path, "date_range", value=ctx.get("value", ""), low=MIN_DATE.isoformat(),
                               high=MAX_DATE.isoformat())  # fmt: skip
         return FieldError(path, "date_format", value=_shown(value))
+    if kind.startswith(("decimal", "float", "finite_number")):
+        return FieldError(path, "type_number")
     if kind == "list_type":
         return FieldError(path, "type_list")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
