@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
@@ -23,7 +24,14 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request):
+        try:
+            nul = _has_nul(request)
+        except MultiPartParserError:  # a form upload whose body is not what its header says
+            message = "上传的表单格式无效（multipart 请求体与其边界不符），请重新选择文件提交"
+            if request.path.startswith("/api/"):
+                return _api_error(422, "multipart", message)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        if nul:
             message = "请求中含有空字符（\\x00），已拒绝"
             if request.path.startswith("/api/"):
                 body = {"detail": [{"loc": "", "type": "nul_character", "msg": message}]}

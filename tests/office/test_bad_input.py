@@ -244,3 +244,11 @@ def test_a_screening_without_the_household_register_fails_saying_what_is_missing
     assert run.error.startswith("该月没有户籍登记数据（公安部门），无法筛查：截至 2026-10-31 尚未导入户籍登记")
     assert "Traceback" not in run.error and "polars" not in run.error.lower()
     assert "该月没有户籍登记数据" in c.get(f"/verification/runs/{run.pk}/").content.decode()
+
+
+def test_a_malformed_upload_is_refused_in_the_house_shape(city):
+    c = client_for(city["verifier"])
+    api = c.generic("POST", "/api/v1/verification/deliveries", b"--x\r\nabc", content_type="multipart/form-data")
+    assert api.status_code == 422 and api.json()["detail"][0]["type"] == "multipart"
+    page = c.generic("POST", "/verification/deliveries/", b"--x\r\nabc", content_type="multipart/form-data")
+    assert page.status_code == 400 and "上传的表单格式无效" in page.content.decode()
