@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from safetynet.cases import services as cases
 from safetynet.registry.models import Area
-from safetynet.supervision.models import AccessLog, AuditEvent, LedgerItem
+from safetynet.supervision.models import AccessLog, LedgerItem
 from safetynet.verification import services
 from safetynet.verification.models import CheckRun
 from tests.verification.conftest import DELIVERED, MONTH, client_for, wait_for, write_csv
