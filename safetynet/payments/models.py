@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import Case, CaseEvent
@@ -46,6 +47,8 @@ class PayrollRun(models.Model):
     township = models.ForeignKey(Area, models.PROTECT, related_name="payroll_runs", verbose_name=_("乡镇（街道）"))
     programme = models.CharField(_("救助项目"), max_length=6)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # When the month's run was first computed: a payroll computed since may have counted its lines.
+    created_at = models.DateTimeField(default=timezone.now)
     computed_at = models.DateTimeField(null=True)
     # Separation of duties: whoever computed the run does not approve it.
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")

@@ -363,13 +363,14 @@ def why_not_cancellable(run: PayrollRun) -> str | None:
                 "差错请在下月名册中补发或追回")
     if run.status == PayrollRun.Status.APPROVED and run.payments.exclude(bank_status="pending").exists():
         return "已导入银行回盘结果"
-    # A payroll computed later counted this one's lines for the same person and month (a back
-    # pay topping up, or a recovery undoing, what this one paid): without them its lines would be
+    # A payroll computed since this one was first computed may have counted its lines for the
+    # same person and month (a back pay topping up, or a recovery undoing, what this one paid;
+    # a recomputed draft carries the same amounts again): without them that one's lines would be
     # wrong, so that one is cancelled first, latest first.
     later = _frame(
         "SELECT p.case_id, p.for_month, r.month FROM payments_payment p JOIN payments_payrollrun r ON r.id = p.run_id "
         "WHERE r.township_id = %s AND r.programme = %s AND r.status <> %s AND r.id <> %s AND r.computed_at >= %s",
-        [run.township_id, run.programme, PayrollRun.Status.CANCELLED, run.pk, run.computed_at],
+        [run.township_id, run.programme, PayrollRun.Status.CANCELLED, run.pk, run.created_at],
         {"case_id": pl.Int64, "for_month": pl.Date, "month": pl.Date})
     if not later.is_empty():
         mine = _frame("SELECT case_id, for_month FROM payments_payment WHERE run_id = %s", [run.pk],
