@@ -7,6 +7,10 @@ import pytest
 from safetynet.policy import idnumber
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backdating: the test acts as the office does today, not as a replay")
+
+
 def member_id(area: str, born: date, no: int) -> str:
     """A valid ID number issued in ``area`` for someone born on ``born``; ``no`` keeps them apart."""
     return idnumber.generate(area, born, no + 1)
@@ -77,3 +81,16 @@ def office_values(request, monkeypatch):
     monkeypatch.setattr(parameters, "_entry_sources", [])
     monkeypatch.setattr(working_days, "_year_sources", [])
     yield
+
+
+@pytest.fixture(autouse=True)
+def replayed_dates(request):
+    """The suite's fixtures act on the dates of 2024 they name, as a replay of that year does
+    (``cases.backdating``); a test of the backdating rule itself is marked ``backdating``."""
+    if request.node.get_closest_marker("backdating"):
+        yield
+        return
+    from safetynet.cases.backdating import replaying
+
+    with replaying():
+        yield

@@ -58,7 +58,7 @@ def office(city, poor_household, feed_store):  # noqa: F811
                                 family_signed=True, findings="属实")
     c = cases.approve(city["approver"], c, version=c.version, on=date(2024, 3, 6))
     cases.close_notice(city["approver"], c, version=c.version, on=date(2024, 3, 14))
-    run = payments.run_payroll(city["approver"], month=date(2024, 4, 1), township=Area.objects.get(code="370811001"),
+    run = payments.run_payroll(city["city_admin"], month=date(2024, 4, 1), township=Area.objects.get(code="370811001"),
                                programme="dibao")
     payments.approve_payroll(city["approver"], run)
     (feed_store / "department=civil" / "item=X01").mkdir(parents=True)

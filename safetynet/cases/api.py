@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from safetynet.cases import selectors, services
-from safetynet.cases.models import TRANSITIONS, State
+from safetynet.cases.models import TRANSITIONS, BackdatedAct, State
 from safetynet.policy import working_days
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
@@ -20,6 +20,7 @@ from safetynet.site.auth import STAFF_AUTH
 from safetynet.site.inputs import Day, Errors, Id, PageNo, text
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
+from safetynet.verification.selectors import latest_check
 
 router = Router(tags=["cases"], auth=STAFF_AUTH)
 
@@ -31,6 +32,8 @@ class EventOut(Schema):
     to_state: str
     actor: str | None
     note: str
+    opinion: str = Field("", description="审核意见（审核确认、不予确认）")
+    overrides_check: bool = Field(False, description="最近一次核对结论为不符合条件而仍予确认")
 
 
 class CaseOut(Schema):
@@ -56,6 +59,9 @@ class CaseOut(Schema):
     entitlement_from: date | None
     entitlement_until: date | None
     allowed_steps: list[str]
+    latest_decision_opinion: str = Field("", description="最近一次决定（审核确认或不予确认）的审核意见")
+    latest_check: str | None = Field(None, description="本户最近一次部门数据核对的结论（still_eligible、"
+                                     "amount_changes、no_longer_eligible、newly_eligible、not_eligible）")
     events: list[EventOut] = []
 
 
@@ -72,9 +78,12 @@ def case_out(request, case, events: bool = False) -> dict:
         "notice_starts_on": case.notice_starts_on, "notice_ends_on": case.notice_ends_on,
         "entitlement_from": case.entitlement_from, "entitlement_until": case.entitlement_until,
         "allowed_steps": selectors.allowed_transitions(request.user, case),
+        "latest_decision_opinion": case.latest_decision_opinion if events else "",
+        "latest_check": (latest.impact if (latest := latest_check(case.household_id)) else None) if events else None,
         "events": [
             {"on": e.on, "transition": e.transition, "from_state": e.from_state, "to_state": e.to_state,
-             "actor": e.actor.username if e.actor else None, "note": e.note}
+             "actor": e.actor.username if e.actor else None, "note": e.note, "opinion": e.opinion,
+             "overrides_check": e.overrides_check}
             for e in case.events.all()
         ] if events else [],
     }
@@ -155,16 +164,39 @@ class StepIn(Schema):
     text: Note = ""
     reason: Note = ""
     months: int = Field(0, ge=0, le=6)
+    opinion: Note = Field("", description="审核意见：审核确认、不予确认时必填")
+    backdate_reason: Note = Field("", description="补录原因：办理日期早于今天 5 个工作日以上时必填；"
+                                  "此时答复 202，经本乡镇另一名审核人员确认后生效")
 
 
 STEP_ARGUMENTS = {
     "record_home_visit": ("investigators", "family_signed", "findings", "county_level"),
-    "refuse": ("reasons",), "object": ("text",), "suspend": ("reason",), "give_termination_notice": ("reason",),
+    "object": ("text",), "suspend": ("reason",), "give_termination_notice": ("reason",),
     "start_graduated_exit": ("months",), "withdraw": ("reason",),
+    # a decision's opinion (审核意见) is required of whoever decides through the API
+    "approve": ("opinion",), "refuse": ("reasons", "opinion"),
 }  # fmt: skip
 
 
-@router.post("/cases/{case_id}/steps/{name}", response={200: CaseOut, 409: Errors, 422: Errors},
+class BackdatedOut(Schema):
+    id: int
+    case: int
+    transition: str
+    on: date
+    reason: str
+    status: str
+    requested_by: str
+    decided_by: str | None
+
+
+def backdated_out(act) -> dict:
+    return {"id": act.pk, "case": act.case_id, "transition": act.transition, "on": act.on, "reason": act.reason,
+            "status": act.status, "requested_by": act.requested_by.username,
+            "decided_by": act.decided_by.username if act.decided_by else None}  # fmt: skip
+
+
+@router.post("/cases/{case_id}/steps/{name}", response={200: CaseOut, 202: BackdatedOut, 403: Errors, 409: Errors,
+                                                       422: Errors},
              summary="办理下一步（受理、入户调查、审核确认、公示、复核、终止……）",
              description="`name` is one of: " + ", ".join(TRANSITIONS) + ". `version` must be the case's current "
              "version: two people acting at once cannot both succeed (409).")
@@ -172,10 +204,35 @@ def take_step(request, case_id: Id, name: Literal[tuple(TRANSITIONS)], payload: 
     case = selectors.case_for(request.user, case_id)
     if name not in TRANSITIONS:
         raise InputError([FieldError("name", "choice", value=name, choices=", ".join(TRANSITIONS))])
-    function = services.raise_objection if name == "object" else getattr(services, name)
     extra = {k: getattr(payload, k) for k in STEP_ARGUMENTS.get(name, ())}
-    case = function(request.user, case, version=payload.version, on=payload.on, **extra)
-    return case_seen(request, case)
+    result = services.take_step(request.user, case, name, version=payload.version, on=payload.on,
+                                backdate_reason=payload.backdate_reason, **extra)  # fmt: skip
+    if isinstance(result, BackdatedAct):  # filed: it waits for a second approver's confirmation
+        return Status(202, backdated_out(result))
+    return case_seen(request, result)
+
+
+class BackdateDecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note = ""
+
+
+@router.post("/cases/{case_id}/backdated/{act_id}/{decision}",
+             response={200: BackdatedOut, 403: Errors, 409: Errors, 422: Errors},
+             summary="确认或不予确认补录事项（本乡镇另一名审核人员）",
+             description="`decision` is `confirm` (the step is then taken as at its date) or `refuse` (a `note` "
+             "is required; the case is not changed).")
+def decide_backdated(request, case_id: Id, act_id: Id, decision: Literal["confirm", "refuse"],
+                     payload: BackdateDecisionIn):
+    case = selectors.case_for(request.user, case_id)
+    act = get_object_or_404(case.backdated_acts.all(), pk=act_id)
+    if decision == "confirm":
+        services.confirm_backdated(request.user, act, note=payload.note)
+    else:
+        services.refuse_backdated(request.user, act, note=payload.note)
+    act.refresh_from_db()
+    return backdated_out(act)
 
 
 class DeadlinesOut(Schema):

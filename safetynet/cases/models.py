@@ -52,6 +52,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "end_graduated_exit": (("graduated_exit",), "terminated", ("approver",)),
     "withdraw": (("precheck", "accepted", "investigated"), "withdrawn", ("clerk",)),
 }
+# The township's decisions on an application: each carries the approver's opinion (审核意见).
+DECISION_TRANSITIONS = ("approve", "refuse")
 CLOSED_STATES = ("refused", "terminated", "withdrawn")
 OPEN_STATES = ("precheck", "accepted", "investigated", "notice", "review", "ending")
 
@@ -110,6 +112,18 @@ class Case(models.Model):
     def township_code(self) -> str:
         return self.area_code[:9]
 
+    @property
+    def latest_decision_event(self) -> CaseEvent | None:
+        """The latest approval or refusal on the timeline (read from prefetched events if any)."""
+        decisions = [e for e in self.events.all() if e.transition in DECISION_TRANSITIONS]
+        return max(decisions, key=lambda e: (e.at, e.id)) if decisions else None
+
+    @property
+    def latest_decision_opinion(self) -> str:
+        """The approver's opinion (审核意见) of the latest decision: ``data["opinion"]`` of its event."""
+        event = self.latest_decision_event
+        return event.opinion if event else ""
+
 
 class CaseEvent(models.Model):
     """One step of the timeline: who did what, when, from which state to which."""
@@ -123,9 +137,17 @@ class CaseEvent(models.Model):
     to_state = models.CharField(max_length=16)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict)
+    # An approval the latest department-data check said "not eligible" for, on the approver's
+    # written opinion: the county sees and counts them.
+    overrides_check = models.BooleanField("不符合核对结论而确认", default=False, db_index=True)
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def opinion(self) -> str:
+        """The approver's opinion (审核意见) written with this step, if any."""
+        return str((self.data or {}).get("opinion") or "")
 
 
 class Authorization(models.Model):
@@ -151,3 +173,35 @@ class Objection(models.Model):
     case = models.ForeignKey(Case, models.PROTECT, related_name="objections")
     raised_on = models.DateField("提出日期")
     text = models.TextField("异议内容")
+
+
+class BackdatedAct(models.Model):
+    """补录: a step dated more than the allowed working days before the day it was entered. It
+    waits here, with its reason, until a second approver of the township confirms it; only then
+    is the step taken (as at its date), or it is refused and nothing happens."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认生效")
+        REFUSED = "refused", _("未予确认")
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="backdated_acts")
+    transition = models.CharField("办理事项", max_length=32)
+    on = models.DateField("办理日期")
+    arguments = models.JSONField("办理内容", default=dict)
+    version = models.PositiveIntegerField("提出时的案件版本")
+    reason = models.TextField("补录原因")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("提出时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decision_note = models.TextField("确认意见", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = verbose_name_plural = "补录事项"
+        constraints = [
+            # One waiting backdated step per case: the second would act on a version the first changes.
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="pending"), name="one_pending_backdate"),
+        ]

@@ -8,10 +8,12 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from safetynet.cases.models import OPEN_STATES, TRANSITIONS, Case
+from safetynet.batch.verify import IMPACTS
+from safetynet.cases.models import OPEN_STATES, TRANSITIONS, BackdatedAct, Case, CaseEvent
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import scope_prefix, staff_of
+from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, latest_check_impact
 
 DUE_SOON_WORKING_DAYS = 3
 
@@ -27,7 +29,9 @@ def case_for(user, case_id: int) -> Case:
     """One case with its timeline; outside the user's area it does not exist. Reading writes
     nothing: the page or answer that shows it logs the access."""
     try:
-        case = cases_for(user).prefetch_related("events__actor", "visits", "objections").get(pk=case_id)
+        case = cases_for(user).prefetch_related(
+            "events__actor", "visits", "objections", "backdated_acts__requested_by", "backdated_acts__decided_by"
+        ).get(pk=case_id)
     except (Case.DoesNotExist, ValueError):
         raise Http404("case") from None
     return case
@@ -99,3 +103,33 @@ def compliance_by_township(user, today: date, since: date) -> list[TownshipCompl
             r.open_cases += row["n"]
             r.overdue += row["late"]
     return sorted(rows.values(), key=lambda r: (-(r.overdue), r.rate if r.rate is not None else 2, r.township.code))
+
+
+def with_latest_check(cases) -> list[Case]:
+    """The cases with the verdict of their household's latest check (``check_impact``, its label
+    ``check_verdict`` and ``check_not_eligible``): the approver's queue shows it."""
+    rows = list(cases.annotate(check_impact=latest_check_impact()))
+    for c in rows:
+        c.check_verdict = IMPACTS.get(c.check_impact or "", "")
+        c.check_not_eligible = c.check_impact in NOT_ELIGIBLE_IMPACTS
+    return rows
+
+
+def overrides(user, since: date | None = None) -> QuerySet[CaseEvent]:
+    """Approvals against a "not eligible" check, on the approver's written opinion, latest first:
+    what the county supervises and counts."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return CaseEvent.objects.none()
+    qs = CaseEvent.objects.filter(transition="approve", overrides_check=True, case__area_code__startswith=prefix)
+    if since:
+        qs = qs.filter(on__gte=since)
+    return qs.select_related("case__household__village__parent", "case__applicant", "actor").order_by("-on", "-id")
+
+
+def pending_backdated(user) -> QuerySet[BackdatedAct]:
+    """Backdated steps waiting for a second approver's confirmation, in the user's area."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return BackdatedAct.objects.none()
+    return BackdatedAct.objects.filter(status=BackdatedAct.Status.PENDING, case__area_code__startswith=prefix)

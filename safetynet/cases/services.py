@@ -10,16 +10,21 @@ State Council calendar from the area's time limit in force (policy parameters).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.cases import messages as _messages  # noqa: F401  (registers the messages)
+from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct, is_backdated
 from safetynet.cases.models import (
     CLOSED_STATES,
     TRANSITIONS,
     Authorization,
+    BackdatedAct,
     Case,
     CaseEvent,
     HomeVisit,
@@ -38,7 +43,7 @@ from safetynet.registry.selectors import acting_user, assessment_input, require_
 from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
-from safetynet.verification.selectors import missing_authorizations
+from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, latest_check, missing_authorizations
 
 ACTION_NAMES = {
     "start_precheck": _("发起核对"),
@@ -58,11 +63,25 @@ ACTION_NAMES = {
     "end_graduated_exit": _("渐退期满终止"),
     "withdraw": _("撤回申请"),
     "reprice": _("标准调整重新核定"),
+    "confirm_backdated": _("确认补录"),
 }
 
 
 class TransitionError(PolicyError):
     """A step the case's state, its version or the user's role does not allow."""
+
+
+class DutyError(PermissionDenied):
+    """Two duties one person may not hold on the same file (separation of duties); in Chinese."""
+
+    def __init__(self, code: str, **params) -> None:
+        self.error = PolicyError(code, **params)
+        super().__init__(self.error.message("zh"))
+
+
+# While a backdated step is checked (``"dry-run"``) or taken on its confirmation (the act): the
+# step passes the backdating rule; anything else acting on the case meanwhile does not.
+_backdate_pass: ContextVar[BackdatedAct | str | None] = ContextVar("safetynet_backdate_pass", default=None)
 
 
 MAX_TEXT = 2000  # a reason, a finding, an objection: a page of text
@@ -105,6 +124,7 @@ def _transition(
     note: str = "",
     data: dict | None = None,
     change: Callable[[Case], None] | None = None,
+    overrides_check: bool = False,
 ) -> Case:
     from_states, to_state, roles = TRANSITIONS[name]
     if errors := [e for e in _day_errors("on", on) if e.code != "date_future"]:
@@ -126,6 +146,19 @@ def _transition(
         last = locked.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:
             raise InputError([FieldError("on", "date_order", on=on.isoformat(), last=last.isoformat())])
+        data = dict(data or {})
+        passing = _backdate_pass.get()
+        pending = locked.backdated_acts.filter(status=BackdatedAct.Status.PENDING).first()
+        if pending and not (isinstance(passing, BackdatedAct) and passing.pk == pending.pk):
+            raise TransitionError("backdate_pending", act=pending.pk, action=ACTION_NAMES.get(pending.transition, ""),
+                                  on=pending.on.isoformat())  # fmt: skip
+        if passing is None and is_backdated(on):
+            raise InputError([FieldError("on", "backdated", on=on.isoformat(), limit=LIMIT_WORKING_DAYS,
+                                         earliest=earliest_direct().isoformat())])  # fmt: skip
+        if isinstance(passing, BackdatedAct):
+            data["backdated"] = {"act": passing.pk, "reason": passing.reason,
+                                 "requested_by": passing.requested_by.username,
+                                 "confirmed_by": passing.decided_by.username}  # fmt: skip
         from_state = locked.state
         if change:
             change(locked)
@@ -140,7 +173,8 @@ def _transition(
             from_state=from_state,
             to_state=to_state,
             note=note,
-            data=data or {},
+            data=data,
+            overrides_check=overrides_check,
         )
         record(
             actor,
@@ -148,7 +182,7 @@ def _transition(
             object_type="case",
             object_id=locked.pk,
             area_code=locked.area_code,
-            details={"from": from_state, "to": to_state, "on": on.isoformat(), **(data or {})},
+            details={"from": from_state, "to": to_state, "on": on.isoformat(), **data},
         )
         if name in MONEY_STEPS:
             sync_entitlements(locked)  # what is owed follows the decision, in the same transaction
@@ -230,6 +264,8 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
         raise InputError([FieldError("programme", "choice", value=programme, choices="dibao, tekun")])
     if errors := _day_errors("on", on):
         raise InputError(errors)
+    if is_backdated(on):  # a check is started on the day: no pending act can stand for a case not yet open
+        raise InputError([FieldError("on", "backdated_start", on=on.isoformat(), limit=LIMIT_WORKING_DAYS)])
     if applicant.household_id != household.pk:
         raise InputError([FieldError("applicant", "not_a_member")])
     missing = missing_authorizations(household, programme)
@@ -362,15 +398,52 @@ def _role_label(actor) -> str:
     return staff.get_role_display() if staff else "—"
 
 
-def approve(actor, case: Case, *, version: int, on: date) -> Case:
+def _not_the_visitor(actor, case: Case) -> None:
+    """Separation of duties: whoever recorded a home visit of the case does not decide it."""
+    user = acting_user(actor)
+    if user is not None and case.events.filter(transition="record_home_visit", actor=user).exists():
+        raise DutyError("visitor_cannot_decide")
+
+
+def _opinion_errors(opinion: str | None) -> list[FieldError]:
+    """The approver's opinion (审核意见): every way in a person uses (the page's form, the API)
+    passes the text, and it is required; ``None`` is a caller with none to give (a script)."""
+    if opinion is None:
+        return []
+    return _text_errors("opinion", opinion, required=True)
+
+
+def check_against(case: Case) -> dict | None:
+    """The latest department-data check of the case's household, if its verdict is "not
+    eligible" for the programme it decides (the check's verdict is the household's dibao)."""
+    result = latest_check(case.household_id)
+    if result is None or case.programme != "dibao" or result.impact not in NOT_ELIGIBLE_IMPACTS:
+        return None
+    return {"run": result.run_id, "impact": result.impact, "verdict": result.get_impact_display(),
+            "day": f"{result.run.requested_at:%Y-%m-%d}"}  # fmt: skip
+
+
+def approve(actor, case: Case, *, version: int, on: date, opinion: str | None = None) -> Case:
     """审核确认: the amount is the policy floor's, for the month of the decision; the result is
-    posted in the village for 7 days."""
+    posted in the village for 7 days. The approver's opinion goes into the decision
+    (``data["opinion"]`` of its event); against a "not eligible" check it is required and the
+    approval is marked as overriding the check, which the county sees and counts."""
+    _not_the_visitor(actor, case)
     result = _assess(case, on)
     eligible, amount, reasons = _amount_fen(case, result)
     if not eligible:
         raise InputError(
             [FieldError("decision", "not_eligible", month=f"{on:%Y-%m}", reasons="；".join(r["text"] for r in reasons))]
         )
+    against = check_against(case)
+    if against and not (opinion or "").strip():
+        raise InputError([FieldError("opinion", "override_opinion_required", day=against["day"], run=against["run"],
+                                     verdict=against["verdict"])])  # fmt: skip
+    if errors := _opinion_errors(opinion):
+        raise InputError(errors)
+    data = {"monthly_amount_fen": amount, "opinion": (opinion or "").strip()}
+    if against:
+        data["override"] = against  # run, impact, verdict, day
 
     def change(c: Case) -> None:
         c.decided_on, c.decision_month = on, on.replace(day=1)
@@ -380,20 +453,24 @@ def approve(actor, case: Case, *, version: int, on: date) -> Case:
         c.due_on = c.notice_ends_on
 
     return _transition(
-        actor, case, "approve", version=version, on=on, change=change, data={"monthly_amount_fen": amount}
+        actor, case, "approve", version=version, on=on, change=change, data=data, overrides_check=bool(against)
     )
 
 
-def refuse(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
-    """不予确认, with reasons notified in writing within 3 working days (低保-2021 Art. 21)."""
-    if errors := _text_errors("reasons", reasons, required=True):
+def refuse(actor, case: Case, *, version: int, on: date, reasons: str, opinion: str | None = None) -> Case:
+    """不予确认, with reasons notified in writing within 3 working days (低保-2021 Art. 21); the
+    approver's opinion goes into the decision like an approval's."""
+    _not_the_visitor(actor, case)
+    errors = _text_errors("reasons", reasons, required=True) + _opinion_errors(opinion)
+    if errors:
         raise InputError(errors)
 
     def change(c: Case) -> None:
         c.decided_on, c.refusal_reasons = on, reasons.strip()
         c.due_on = add_working_days(on, _limit("refusal_notice_limit", c, on))
 
-    return _transition(actor, case, "refuse", version=version, on=on, change=change, note=reasons.strip())
+    return _transition(actor, case, "refuse", version=version, on=on, change=change, note=reasons.strip(),
+                       data={"opinion": (opinion or "").strip()})
 
 
 def raise_objection(actor, case: Case, *, version: int, on: date, text: str) -> Case:
@@ -614,3 +691,109 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
             )
         report["repriced"] = len(locked)
     return report
+
+
+# ---- one entry for the page and the API; backdated steps (补录) ------------------------------
+
+STEP_FUNCTIONS: dict[str, Callable[..., Case]] = {
+    name: raise_objection if name == "object" else globals()[name] for name in TRANSITIONS
+}
+
+
+class _DryRun(Exception):
+    """Raised at the end of a checked step to roll it back."""
+
+
+def take_step(actor, case: Case, name: str, *, version: int, on: date, backdate_reason: str = "", **arguments):
+    """A step as a person asks it: taken now, or, dated more than the allowed working days back,
+    filed with its reason for a second approver's confirmation (``BackdatedAct``; no change to
+    the case until then). Returns the case, or the waiting act."""
+    if not is_backdated(on):
+        return STEP_FUNCTIONS[name](actor, case, version=version, on=on, **arguments)
+    if not (backdate_reason or "").strip():
+        raise InputError([FieldError("on", "backdated", on=on.isoformat(), limit=LIMIT_WORKING_DAYS,
+                                     earliest=earliest_direct().isoformat())])  # fmt: skip
+    if errors := _text_errors("backdate_reason", backdate_reason, required=True):
+        raise InputError(errors)
+    # Every check the step makes, made now (role, state, version, dates, fields, duties): the step
+    # is taken and rolled back, so what waits for confirmation is a step that would succeed.
+    token = _backdate_pass.set("dry-run")
+    try:
+        with transaction.atomic():
+            STEP_FUNCTIONS[name](actor, case, version=version, on=on, **arguments)
+            raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        _backdate_pass.reset(token)
+    case.refresh_from_db()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.version != version:
+            raise TransitionError("stale_version", current=locked.version, seen=version)
+        try:
+            with transaction.atomic():
+                act = BackdatedAct.objects.create(
+                    case=locked, transition=name, on=on, arguments=arguments, version=version,
+                    reason=backdate_reason.strip(), requested_by=acting_user(actor),
+                )  # fmt: skip
+        except IntegrityError:  # one waiting act per case (the database's constraint)
+            pending = locked.backdated_acts.filter(status=BackdatedAct.Status.PENDING).first()
+            raise TransitionError("backdate_pending", act=pending.pk if pending else "?",
+                                  action=ACTION_NAMES.get(name, name), on=on.isoformat()) from None  # fmt: skip
+        record(actor, "case.backdate_request", object_type="case", object_id=locked.pk, area_code=locked.area_code,
+               details={"act": act.pk, "transition": name, "on": on.isoformat(), "reason": act.reason})  # fmt: skip
+    return act
+
+
+def _pending(act: BackdatedAct) -> BackdatedAct:
+    act = BackdatedAct.objects.select_for_update().select_related("case", "requested_by").get(pk=act.pk)
+    if act.status != BackdatedAct.Status.PENDING:
+        raise TransitionError("backdate_not_pending", status=act.get_status_display())
+    return act
+
+
+def _confirmer_of(actor, act: BackdatedAct) -> None:
+    """A second approver of the case's township: not the person who entered the act."""
+    require_role(actor, ("approver",), act.case.area_code, ACTION_NAMES["confirm_backdated"])
+    if acting_user(actor) == act.requested_by:
+        raise DutyError("backdate_same_person")
+
+
+def confirm_backdated(actor, act: BackdatedAct, *, note: str = "") -> Case:
+    """The second approver confirms: the step is taken as its author asked it, at its date, with
+    the reason and both names on the timeline; if the step no longer holds, nothing changes."""
+    if errors := _text_errors("note", note):
+        raise InputError(errors)
+    with transaction.atomic():
+        act = _pending(act)
+        _confirmer_of(actor, act)
+        act.decided_by = acting_user(actor)
+        token = _backdate_pass.set(act)
+        try:
+            case = STEP_FUNCTIONS[act.transition](act.requested_by, act.case, version=act.version, on=act.on,
+                                                  **act.arguments)  # fmt: skip
+        finally:
+            _backdate_pass.reset(token)
+        act.status, act.decided_at, act.decision_note = BackdatedAct.Status.CONFIRMED, timezone.now(), note.strip()
+        act.save()
+        record(actor, "case.backdate_confirm", object_type="case", object_id=act.case_id,
+               area_code=act.case.area_code, details={"act": act.pk, "transition": act.transition,
+                                                      "on": act.on.isoformat(), "note": act.decision_note})  # fmt: skip
+    return case
+
+
+def refuse_backdated(actor, act: BackdatedAct, *, note: str) -> BackdatedAct:
+    """The second approver (or the author, withdrawing it) declines: the case stays as it was."""
+    if errors := _text_errors("note", note, required=True):
+        raise InputError(errors)
+    with transaction.atomic():
+        act = _pending(act)
+        if acting_user(actor) != act.requested_by:
+            require_role(actor, ("approver",), act.case.area_code, ACTION_NAMES["confirm_backdated"])
+        act.status, act.decided_by, act.decided_at = BackdatedAct.Status.REFUSED, acting_user(actor), timezone.now()
+        act.decision_note = note.strip()
+        act.save()
+        record(actor, "case.backdate_refuse", object_type="case", object_id=act.case_id,
+               area_code=act.case.area_code, details={"act": act.pk, "note": act.decision_note})  # fmt: skip
+    return act

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from safetynet.cases import services as cases
+from safetynet.cases.backdating import replaying
 from safetynet.cases.models import Case
 from safetynet.policy import idnumber
 from safetynet.policy.months import first_of_next_month
@@ -144,6 +145,12 @@ def seed(households: int = 2000, seed: int = 2026, today: date | None = None, pr
     """The demo city. Returns counts by state."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
+    # The demo's history is a replay: each act as at its own date (cases.backdating).
+    with replaying():
+        return _seed(households, rng, today, progress, seed)
+
+
+def _seed(households: int, rng: random.Random, today: date, progress: bool, seed: int) -> dict:
     villages = build_areas(townships=3, villages=3)
     demo_users()
     clerks, approvers, county_users = {}, {}, {}
@@ -181,6 +188,7 @@ def _payroll_history(today: date, approvers: dict, progress: bool) -> None:
     from safetynet.payments import services as payments
     from safetynet.payments.models import Entitlement
 
+    city = get_user_model().objects.get(username="city")
     first = Entitlement.objects.order_by("starts").values_list("starts", flat=True).first()
     if first is None:
         return
@@ -194,7 +202,8 @@ def _payroll_history(today: date, approvers: dict, progress: bool) -> None:
     for month in tqdm(months, desc="发放名册", unit="月", disable=not progress):
         for code, programme in paying:
             township = townships[code]
-            run = payments.run_payroll(approvers[code], month=month, township=township, programme=programme)
+            # computed by the city, approved by the township: never one person for both
+            run = payments.run_payroll(city, month=month, township=township, programme=programme)
             if month < today.replace(day=1):
                 payments.approve_payroll(approvers[code], run)
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/decision/", cases.decision, name="case-decision"),
     path("cases/<int:case_id>/steps/<str:name>/", cases.take_step, name="case-step"),
+    path("cases/<int:case_id>/backdated/<int:act_id>/<str:decision>/", cases.backdated, name="case-backdated"),
     path("households/", registry.search, name="household-search"),
     path("households/new/", registry.new_household, name="household-new"),
     path("households/preview/", registry.preview, name="household-preview"),

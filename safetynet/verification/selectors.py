@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from safetynet.cases.models import Authorization
 from safetynet.registry.models import Area, Household
@@ -54,6 +54,57 @@ def households_to_review(township: Area) -> QuerySet[Household]:
         .order_by("id")
         .prefetch_related("members__incomes", "members__assets", "members__obligors")
     )
+
+
+# The verdicts that say the household, on the departments' data, does not qualify for dibao.
+NOT_ELIGIBLE_IMPACTS = ("no_longer_eligible", "not_eligible")
+# The runs whose results speak of a household's case: the window's pre-check and the re-checks.
+CASE_CHECK_KINDS = (CheckRun.Kind.HOUSEHOLD, CheckRun.Kind.APPLICANTS, CheckRun.Kind.TOWNSHIP)
+
+
+def checks_of(household_id: int) -> QuerySet[CheckResult]:
+    """A household's completed checks, the latest first (the pre-check and every re-check)."""
+    return (
+        CheckResult.objects.filter(household_id=household_id, run__status=CheckRun.Status.DONE,
+                                   run__kind__in=CASE_CHECK_KINDS)
+        .select_related("run", "run__requested_by")
+        .order_by("-run__requested_at", "-run_id")
+    )  # fmt: skip
+
+
+def latest_check(household_id: int) -> CheckResult | None:
+    return checks_of(household_id).first()
+
+
+def latest_check_impact() -> Subquery:
+    """For annotating cases (``household_id``): the verdict of the household's latest check."""
+    latest = CheckResult.objects.filter(
+        household_id=OuterRef("household_id"), run__status=CheckRun.Status.DONE, run__kind__in=CASE_CHECK_KINDS
+    ).order_by("-run__requested_at", "-run_id")
+    return Subquery(latest.values("impact")[:1])
+
+
+def shown_checks(household: Household, limit: int = 5) -> list[dict]:
+    """A household's latest checks as a page shows them: verdict, declared against found amounts,
+    and each line by member (named, not numbered: the page's members table carries the numbers)
+    and item, with the departments that reported it; differing lines first."""
+    from safetynet.batch.verify import LINE_LABELS
+
+    names = {p.id_number: p.name for p in household.members.all()}
+    out = []
+    for result in checks_of(household.pk)[:limit]:
+        lines = [
+            {**line, "label": LINE_LABELS.get(line["line"], line["line"]),
+             "who": names.get(line["id_number"], "（非登记成员）")}
+            for line in result.lines
+        ]  # fmt: skip
+        out.append({
+            "result": result, "run": result.run, "verdict": result.get_impact_display(),
+            "not_eligible": result.impact in NOT_ELIGIBLE_IMPACTS,
+            "differing": [line for line in lines if line.get("differs")],
+            "same": [line for line in lines if not line.get("differs")],
+        })  # fmt: skip
+    return out
 
 
 def _role(user) -> str | None:

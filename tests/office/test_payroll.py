@@ -32,7 +32,7 @@ def approved_case(city, household, approved_on=date(2024, 3, 14)):
 
 
 def run(city, township, month, approve=True):
-    r = services.run_payroll(city["approver"], month=month, township=township, programme="dibao")
+    r = services.run_payroll(city["city_admin"], month=month, township=township, programme="dibao")
     return services.approve_payroll(city["approver"], r) if approve else r
 
 
@@ -174,7 +174,7 @@ def test_the_payroll_commands(city, poor_household, township, tmp_path, capsys):
 
     case = approved_case(city, poor_household)
     args = ["--month", "2024-04", "--user", "approver", "--township", "370811001"]
-    assert main(["payroll", "run", *args]) == 0
+    assert main(["payroll", "run", "--month", "2024-04", "--user", "city_admin", "--township", "370811001"]) == 0
     assert "合计 1 行" in capsys.readouterr().out
     assert main(["payroll", "approve", *args]) == 0
     assert main(["payroll", "export", *args, "--out", str(tmp_path)]) == 0
@@ -202,6 +202,11 @@ def test_the_payroll_pages(city, poor_household, township):
     assert response["Location"] == f"/payroll/{run_.pk}/"
     page = c.get(f"/payroll/{run_.pk}/").content.decode()
     assert 'id="run-total"' in page and "当月保障金" in page
+    c.post(f"/payroll/{run_.pk}/approve")  # who computed it cannot approve it
+    assert PayrollRun.objects.get().status == "draft"
+    c.force_login(city["city_admin"])
+    c.post("/payroll/compute/", {"township": "370811001", "month": "2024-04", "programme": "dibao"})
+    c.force_login(city["approver"])
     c.post(f"/payroll/{run_.pk}/approve")
     assert PayrollRun.objects.get().status == "approved"
     csv_bytes = c.get(f"/payroll/{run_.pk}/bank.csv").content
@@ -287,6 +292,12 @@ def test_the_payroll_api(city, poor_household, township):
     (line,) = c.get(f"/api/v1/payrolls/{run_id}/lines").json()
     assert line["amount"] == f"{case.monthly_amount_fen // 100}.00"
     assert line["decision_event"] == case.events.get(transition="close_notice").pk  # the decision behind it
+    refused = c.post(f"/api/v1/payrolls/{run_id}/approve")  # who computed it does not approve it
+    assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "payroll_same_person"
+    c.force_login(city["city_admin"])
+    c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-04"}),
+           content_type="application/json")
+    c.force_login(city["approver"])
     assert c.post(f"/api/v1/payrolls/{run_id}/approve").json()["status"] == "approved"
     again = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": "2024-04"}),
                    content_type="application/json")
@@ -499,9 +510,9 @@ def test_no_payroll_for_a_month_that_has_not_begun(city, poor_household, townshi
     this_month = timezone.localdate().replace(day=1)
     next_month = first_of_next_month(this_month)
     with pytest.raises(InputError) as exc:
-        services.run_payroll(city["approver"], month=next_month, township=township, programme="dibao")
+        services.run_payroll(city["city_admin"], month=next_month, township=township, programme="dibao")
     assert exc.value.errors[0].path == "month" and "尚未开始" in exc.value.message("zh")
-    assert services.run_payroll(city["approver"], month=this_month, township=township, programme="dibao").pk
+    assert services.run_payroll(city["city_admin"], month=this_month, township=township, programme="dibao").pk
     c = Client()
     c.force_login(city["approver"])
     r = c.post("/api/v1/payrolls", json.dumps({"township": "370811001", "month": f"{next_month:%Y-%m}"}),
@@ -595,4 +606,19 @@ def test_a_recovery_a_later_payroll_relied_on_is_not_cancelled(city, poor_househ
     with pytest.raises(InputError) as exc:  # else April would be paid twice, its recovery gone
         services.cancel_payroll(city["approver"], may, "错误")
     assert "2024-06 发放名册已计入本名册的款项" in exc.value.message("zh")
+    assert paid(case, date(2024, 4, 1)) == amount
+
+
+def test_a_recovery_recomputed_after_a_later_payroll_relied_on_it_is_not_cancelled(city, poor_household, township):
+    case = approved_case(city, poor_household)
+    amount = case.monthly_amount_fen
+    run(city, township, date(2024, 4, 1))
+    case = cases.suspend(city["approver"], case, version=case.version, on=date(2024, 3, 18), reason="待核实")
+    run(city, township, date(2024, 5, 1), approve=False)  # April recovered
+    cases.resume(city["approver"], case, version=case.version, on=date(2024, 3, 22))
+    assert (date(2024, 4, 1), "back_pay", amount) in lines(run(city, township, date(2024, 6, 1)))
+    may = run(city, township, date(2024, 5, 1), approve=False)  # recomputed after June: the recovery again
+    assert (date(2024, 4, 1), "recovery", -amount) in lines(may)
+    with pytest.raises(InputError):  # June's back pay was computed against May's recovery
+        services.cancel_payroll(city["approver"], may, "错误")
     assert paid(case, date(2024, 4, 1)) == amount

@@ -62,7 +62,7 @@ def office(city, poor_household, tmp_path):
     c = cases.approve(approver, c, version=c.version, on=date(2024, 3, 6))
     c = cases.close_notice(approver, c, version=c.version, on=date(2024, 3, 14))
     township = Area.objects.get(code="370811001")
-    run = payroll.run_payroll(approver, month=date(2024, 4, 1), township=township, programme="dibao")
+    run = payroll.run_payroll(city["city_admin"], month=date(2024, 4, 1), township=township, programme="dibao")
     run = payroll.approve_payroll(approver, run)
     for p in poor_household.members.all():
         record_authorization(city["clerk"], id_number=p.id_number, signed_on=date(2026, 11, 2), document=f"SQ{p.pk}",
