@@ -377,3 +377,21 @@ def test_a_repriced_case_prints_the_change_letter_citing_the_new_standard(city, 
     for words in APPEAL:
         assert words in text, words
     assert_clean(page)
+
+
+def test_the_approvers_opinion_goes_into_the_letter(city, poor_household):
+    import inspect
+
+    if "opinion" not in inspect.signature(services.approve).parameters:
+        pytest.skip("the approve step takes no opinion yet (issue 9, point 5)")
+    head = poor_household.members.get(relation="head")
+    case = services.start_precheck(city["clerk"], household=poor_household, programme="dibao", applicant=head,
+                                   on=TODAY)
+    case = services.accept(city["clerk"], case, version=case.version, on=TODAY)
+    case = services.record_home_visit(city["clerk"], case, version=case.version, on=TODAY, investigators=["甲", "乙"],
+                                      family_signed=True, findings="属实")
+    case = services.approve(city["approver"], case, version=case.version, on=TODAY + timedelta(days=1),
+                            opinion="经入户调查核实，家庭无收入来源，同意纳入最低生活保障。")
+    case = services.close_notice(city["approver"], case, version=case.version, on=case.notice_ends_on)
+    _, page = issue(city["approver"], case)
+    assert "审核意见： 经入户调查核实，家庭无收入来源，同意纳入最低生活保障。" in letter_text(page)
