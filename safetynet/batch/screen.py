@@ -12,8 +12,11 @@ Three stages, each a function of frames, so that the local engine and Spark shar
    finding rules. Each finding names its evidence and the items (so departments) it rests on.
 
 Households are as registered; a member already supported as tekun is assessed in the household
-too (tekun is decided on the person's own means), and a household all of whose members qualify
-for or receive tekun is not reported as missed for dibao.
+too (tekun is decided on the person's own means). "Missed" says "not covered": it is never said
+of anyone already covered by either programme. A household with a member covered (dibao or
+tekun) is not reported as missed for dibao, nor one all of whose members qualify for tekun; a
+person covered by dibao (or living in a household that is) is not reported as missed for tekun
+(moving them from dibao to tekun is the township's review, not a missed case).
 """
 
 from __future__ import annotations
@@ -301,6 +304,7 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
         pl.col("household_no").first(), pl.col("area").first(), pl.col("area_code").first(),
         pl.coalesce(head_hukou, pl.col("hukou").first()).alias("hukou"),
         pl.col("covered_dibao").any().alias("household_covered_dibao"),
+        (pl.col("covered_dibao") | pl.col("covered_tekun")).any().alias("household_any_covered"),
     )  # fmt: skip
     hh_frame = households.select("household_id", "area", "hukou", pl.lit(month).alias("month"))
     zero = {c: pl.lit(0, pl.Int64) for c in INCOME_COLUMNS}
@@ -315,7 +319,10 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     hh_result, m_result = assess_frames(hh_frame.cast({"month": pl.Date}), members, reasons=False)
     # Both results come back in the order they went in: household, then member.
     hh = households.hstack(hh_result.drop("household_id", "area", "hukou", "month"))
-    m = living.hstack(m_result.select("tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age"))
+    m = living.hstack(m_result.select("tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age")).join(
+        households.select("household_id", "household_covered_dibao"), on="household_id", how="left",
+        maintain_order="left",
+    )
     all_tekun = m.group_by("household_id", maintain_order=True).agg(
         (pl.col("tekun_eligible") | pl.col("covered_tekun")).all().alias("all_tekun")
     )
@@ -347,7 +354,7 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     )  # fmt: skip
     household_finding = [pl.col("household_no"), pl.lit(None, pl.String).alias("id_number"), pl.col("area_code")]
     found = [
-        hh.filter(pl.col("dibao_eligible") & ~pl.col("household_covered_dibao") & ~pl.col("all_tekun")).select(
+        hh.filter(pl.col("dibao_eligible") & ~pl.col("household_any_covered") & ~pl.col("all_tekun")).select(
             pl.lit("missed_dibao").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
             (income_line + assets_line + "：符合低保条件").alias("evidence"),
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
@@ -369,7 +376,10 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     )  # fmt: skip
     tekun_sources = pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},disability,marriage,household_registration,assistance")
     found += [
-        m.filter(pl.col("tekun_eligible") & ~pl.col("covered_tekun")).select(
+        m.filter(
+            pl.col("tekun_eligible") & ~pl.col("covered_tekun") & ~pl.col("covered_dibao")
+            & ~pl.col("household_covered_dibao")
+        ).select(
             pl.lit("missed_tekun").alias("kind"), *_person(), pl.lit("tekun").alias("programme"),
             (own_income + "：符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
         ),

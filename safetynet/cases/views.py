@@ -240,12 +240,11 @@ def deadlines(request):
     compliance = []
     if staff and staff.role in ("county", "city", "auditor"):
         compliance = selectors.compliance_by_township(user, today, today - timedelta(days=365))
-    since = today - timedelta(days=365)
-    overrides = selectors.overrides(user, since)
+    overrides = selectors.overrides(user)
     return render(request, "cases/deadlines.html", {
         "today": today, "overdue": selectors.with_latest_check(selectors.overdue(user, today)[:200]),
         "due_soon": selectors.with_latest_check(selectors.due_soon(user, today)),
-        "compliance": compliance, "staff": staff, "since": since,
+        "compliance": compliance, "staff": staff,
         # Approvals against a "not eligible" check: the county supervises them.
         "overrides": overrides[:100], "override_count": overrides.count(),
     })  # fmt: skip

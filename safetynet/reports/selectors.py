@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 
-from safetynet.cases.models import Case
+from safetynet.cases.models import BackdatedAct, Case, CaseEvent
 from safetynet.payments.models import Payment
 from safetynet.registry.models import Area, Person
 from safetynet.registry.selectors import scope_prefix
@@ -72,3 +73,31 @@ def funds(user, start: date, end: date) -> list[dict]:
                   subsidy_fen=Sum("amount_fen", filter=Q(kind="price_subsidy")))
         .order_by("month", "programme", "run__township_id")
     )
+
+
+def decision_oversight(user, start: date, end: date) -> list[dict]:
+    """Per county, in the months ``start`` to ``end``: approvals, those against a "not eligible"
+    department-data check (on the approver's written opinion), and steps entered backdated."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    until = date(end.year + end.month // 12, end.month % 12 + 1, 1)
+    approvals = (
+        CaseEvent.objects.filter(transition="approve", case__area_code__startswith=prefix, on__gte=start, on__lt=until)
+        .values(county=Substr("case__area_code", 1, 6))
+        .annotate(approved=Count("id"), overrides=Count("id", filter=Q(overrides_check=True)))
+    )
+    backdated = (
+        BackdatedAct.objects.filter(case__area_code__startswith=prefix, on__gte=start, on__lt=until)
+        .values(county=Substr("case__area_code", 1, 6))
+        .annotate(n=Count("id"), confirmed=Count("id", filter=Q(status=BackdatedAct.Status.CONFIRMED)))
+    )
+    rows: dict[str, dict] = {}
+    for r in approvals:
+        rows.setdefault(r["county"], {"approved": 0, "overrides": 0, "backdated": 0, "confirmed": 0}).update(
+            approved=r["approved"], overrides=r["overrides"])
+    for r in backdated:
+        rows.setdefault(r["county"], {"approved": 0, "overrides": 0, "backdated": 0, "confirmed": 0}).update(
+            backdated=r["n"], confirmed=r["confirmed"])
+    names = dict(Area.objects.filter(code__in=rows).values_list("code", "name"))
+    return [{"county": names.get(code, code), **row} for code, row in sorted(rows.items())]

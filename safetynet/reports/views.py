@@ -40,6 +40,7 @@ def index(request):
         "coverage": selectors.coverage(request.user), "funds": selectors.funds(request.user, start, end),
         "rural": rural, "poor": poor, "share": f"{poor / rural:.2%}" if rural else "—",
         "start": start, "end": end, "programmes": PROGRAMMES, "hukou": HUKOU,
+        "oversight": selectors.decision_oversight(request.user, start, end),
     })
 
 

@@ -141,7 +141,7 @@ def ledger_for(user) -> QuerySet[LedgerItem]:
     prefix = scope_prefix(user)
     if prefix is None or _role(user) not in LEDGER_ROLES:
         return LedgerItem.objects.none()
-    return LedgerItem.objects.filter(area__code__startswith=prefix).select_related("area")
+    return LedgerItem.objects.filter(area__code__startswith=prefix).select_related("area__parent")
 
 
 def newly_enrolled(items: QuerySet[LedgerItem]) -> dict[str, int]:
@@ -171,3 +171,105 @@ def verification_counts(user, year: int | None = None) -> dict:
     batches = runs.count()
     persons = sum(runs.values_list("person_checks", flat=True))
     return {"batches": batches, "person_checks": persons}
+
+
+# ---- the problem ledger's items with whom and where they are about ----------------------------
+
+MISSED_KINDS = ("missed_dibao", "missed_tekun")
+
+
+def _register_rows(household_nos: set[str]) -> dict[str, list[dict]]:
+    """The population register's persons of these households (the latest delivery): what the
+    office knows of someone not yet in its own registry."""
+    if not household_nos:
+        return {}
+    import polars as pl
+    from django.utils import timezone
+
+    from safetynet.batch.feeds import scan_item
+    from safetynet.verification.services import store_path
+
+    rows = (
+        scan_item(store_path(), "household_registration", timezone.localdate())
+        .filter(pl.col("household_no").is_in(sorted(household_nos)))
+        .select("household_no", "id_number", "name", "area_code", "hukou", "relation")
+        .collect()
+    )
+    out: dict[str, list[dict]] = {}
+    for row in rows.sort("household_no", "relation", "id_number").iter_rows(named=True):
+        out.setdefault(row["household_no"], []).append(row)
+    for members in out.values():  # the head first, as the intake form has it
+        members.sort(key=lambda r: r["relation"] != "head")
+    return out
+
+
+def ledger_people(user, items: list[LedgerItem]) -> dict[int, dict]:
+    """For each item on a ledger page: the person's name (the head's for a household finding),
+    village and township, the household in the office's registry and its latest case (if the
+    user's area holds them), and whether it is a missed-coverage item with no household yet."""
+    from safetynet.cases.models import Case
+    from safetynet.registry.models import Person
+
+    prefix = scope_prefix(user) or "-"
+    nos = {i.household_no for i in items}
+    households = {
+        h.household_no: h
+        for h in Household.objects.filter(household_no__in=nos, village__code__startswith=prefix)
+        .prefetch_related("members").order_by("id")
+    }  # fmt: skip
+    persons = {
+        p.id_number: p
+        for p in Person.objects.filter(id_number__in={i.id_number for i in items if i.id_number},
+                                       household__village__code__startswith=prefix).select_related("household")
+    }  # fmt: skip
+    known = {h.pk for h in households.values()} | {p.household_id for p in persons.values()}
+    latest: dict[tuple[int, str], int] = {}
+    for pk, household_id, programme, applicant_id in (
+        Case.objects.filter(household_id__in=known).order_by("id").values_list("id", "household_id", "programme",
+                                                                               "applicant_id")
+    ):  # fmt: skip
+        latest[(household_id, programme)] = pk
+        latest[(household_id, f"person:{applicant_id}")] = pk
+    register = _register_rows({i.household_no for i in items if i.household_no not in households})
+    out = {}
+    for i in items:
+        person = persons.get(i.id_number) if i.id_number else None
+        household = person.household if person else households.get(i.household_no)
+        area = i.area
+        village, township = (area, area.parent) if area.level == Area.Level.VILLAGE else (None, area)
+        if person:
+            name = person.name
+        elif household:
+            members = sorted(household.members.all(), key=lambda m: (m.relation != "head", m.pk))
+            name = members[0].name if members else ""
+        else:
+            rows = register.get(i.household_no, [])
+            match = [r for r in rows if r["id_number"] == i.id_number] if i.id_number else rows[:1]
+            name = match[0]["name"] if match else ""
+        case = None
+        if household:
+            case = latest.get((household.pk, f"person:{person.pk}")) if person else None
+            case = case or latest.get((household.pk, i.programme)) or max(
+                (v for (h, _k), v in latest.items() if h == household.pk), default=None)
+        out[i.pk] = {
+            "name": name, "village": village, "township": township, "household": household, "case": case,
+            "person": person, "missed": i.kind in MISSED_KINDS, "in_register": i.household_no in register,
+        }  # fmt: skip
+    return out
+
+
+def intake_from_ledger(user, item_id: int) -> dict | None:
+    """What is known of a missed-coverage item's household, for the intake form
+    (``registry.forms.Intake.prefilled(household=..., members=...)``): the village, the
+    register's household number and hukou, each member's name, ID number and relation. None if
+    the item is not the user's, not a missed finding, or its household is already in the
+    registry (its page starts the application)."""
+    item = ledger_for(user).filter(pk=item_id, kind__in=MISSED_KINDS).first()
+    if item is None or Household.objects.filter(household_no=item.household_no).exists():
+        return None
+    rows = _register_rows({item.household_no}).get(item.household_no, [])
+    village = rows[0]["area_code"] if rows else item.area_id
+    household = {"village": village if len(village) == 12 else "", "household_no": item.household_no,
+                 "hukou": rows[0]["hukou"] if rows else ""}  # fmt: skip
+    members = [{k: r[k] for k in ("name", "id_number", "relation")} for r in rows]
+    return {"household": household, "members": members}

@@ -418,8 +418,10 @@ def ledger(request):
     for e in errors:
         messages.warning(request, f"{LEDGER_LABELS[e.path]}：{e.message(_lang())}（{_('已忽略此筛选条件')}）")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    people = selectors.ledger_people(request.user, list(page.object_list))
     page.rows = [{"item": i, "kind": FINDING_KINDS.get(i.kind, (i.kind,))[0], "id_number": number,
-                  "sources": sources_zh(i.sources), "programme": PROGRAMMES.get(i.programme, i.programme)}
+                  "sources": sources_zh(i.sources), "programme": PROGRAMMES.get(i.programme, i.programme),
+                  "who": people[i.pk], "apply": _apply_link(request.user, i, people[i.pk])}
                  for i, number in ledger_rows(request.user, page.object_list)]  # fmt: skip
     query = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "verification/ledger.html", {
@@ -427,6 +429,20 @@ def ledger(request):
         "statuses": LedgerItem.Status.choices, "townships": areas_for(request.user, Area.Level.TOWNSHIP),
         "can_close": role_of(request.user) in CLOSERS,
     })  # fmt: skip
+
+
+def _apply_link(user, item: LedgerItem, who: dict) -> str:
+    """A missed-coverage item starts an application in one step (for the window clerk): the
+    household's application form, or, for a household not yet in the registry, the intake form
+    filled in with what the population register knows."""
+    if not who["missed"] or role_of(user) != "clerk":
+        return ""
+    if who["household"] is not None:
+        query = {"programme": item.programme}
+        if who["person"] is not None:
+            query["applicant"] = who["person"].pk
+        return f"{reverse('household', args=[who['household'].pk])}?{urlencode(query)}#apply"
+    return f"{reverse('household-new')}?{urlencode({'ledger': item.pk})}"
 
 
 LEDGER_HEADERS = (*HEADERS, "所属区划", "状态", "销号日期", "核查结果")
