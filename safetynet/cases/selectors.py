@@ -22,7 +22,7 @@ def cases_for(user) -> QuerySet[Case]:
     prefix = scope_prefix(user)
     if prefix is None:
         return Case.objects.none()
-    return Case.objects.filter(area_code__startswith=prefix).select_related("household__village", "applicant")
+    return Case.objects.filter(area_code__startswith=prefix).select_related("household__village__parent", "applicant")
 
 
 def case_for(user, case_id: int) -> Case:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +17,13 @@ from django.utils.translation import gettext as _
 from safetynet.administration.selectors import next_year_missing
 from safetynet.cases import selectors, services
 from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct
+from safetynet.cases.filters import OpenCaseFilter
 from safetynet.cases.forms import DECISION_FORMS, BackdateDecisionForm
 from safetynet.cases.models import TRANSITIONS, BackdatedAct, State
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.selectors import staff_of
 from safetynet.site.inputs import page_message
+from safetynet.site.lists import filtered, paginate, refiltered
 from safetynet.site.personal import mask_id, sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import shown_checks
@@ -52,12 +53,14 @@ def _lang() -> str:
 def desk(request):
     today = timezone.localdate()
     user = request.user
-    open_cases = selectors.open_cases(user).order_by("due_on", "id")
-    page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
+    # The open cases, filtered (township, village, programme, state, search) and 25 a page.
+    f, open_cases = filtered(OpenCaseFilter, request, selectors.open_cases(user).order_by("due_on", "id"))
+    page = paginate(request, open_cases)
     # Each row with its household's latest check: the approver sees the verdict in the queue.
     page.object_list = selectors.with_latest_check(page.object_list)
     return render(request, "cases/desk.html", {
-        "today": today, "page": page, "overdue": selectors.with_latest_check(selectors.overdue(user, today)[:50]),
+        "today": today, "page": page, "filter": f,
+        "overdue": selectors.with_latest_check(selectors.overdue(user, today)[:50]),
         "due_soon": selectors.with_latest_check(selectors.due_soon(user, today)[:50]), "staff": staff_of(user),
         "reviews": selectors.with_latest_check(selectors.reviews_due(user, today)[:50]),
         "backdated": selectors.pending_backdated(user).select_related("case", "requested_by")[:50],
@@ -241,9 +244,15 @@ def deadlines(request):
     if staff and staff.role in ("county", "city", "auditor"):
         compliance = selectors.compliance_by_township(user, today, today - timedelta(days=365))
     overrides = selectors.overrides(user)
+    # Both lists under the same filters, each with its own pager.
+    f, overdue = filtered(OpenCaseFilter, request, selectors.overdue(user, today).order_by("due_on", "id"))
+    overdue = paginate(request, overdue)
+    overdue.object_list = selectors.with_latest_check(overdue.object_list)
+    due_soon = paginate(request, refiltered(f, selectors.due_soon(user, today).order_by("due_on", "id")),
+                        param="soon_page")
+    due_soon.object_list = selectors.with_latest_check(due_soon.object_list)
     return render(request, "cases/deadlines.html", {
-        "today": today, "overdue": selectors.with_latest_check(selectors.overdue(user, today)[:200]),
-        "due_soon": selectors.with_latest_check(selectors.due_soon(user, today)),
+        "today": today, "overdue": overdue, "due_soon": due_soon, "filter": f,
         "compliance": compliance, "staff": staff,
         # Approvals against a "not eligible" check: the county supervises them.
         "overrides": overrides[:100], "override_count": overrides.count(),

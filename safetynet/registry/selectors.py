@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area, Asset, Household, Income, Person, Staff
+from safetynet.registry.search import normalize, search
 from safetynet.site.personal import mask_id  # noqa: F401  (where the apps have imported it from)
 
 
@@ -90,15 +91,12 @@ def household_for(user, household_id: int) -> Household:
 
 
 def search_households(user, query: str) -> QuerySet[Household]:
-    """By a member's name or ID number (or its last digits), or the address, within the user's area."""
-    query = query.strip()
+    """By a member's name, ID number (whole or last four) or the household register number, within
+    the user's area: the one search of every list (``registry.search``); nothing for no query."""
     qs = households_for(user)
-    if not query:
+    if not normalize(query):
         return qs.none()
-    match = Q(members__name__contains=query) | Q(address__contains=query)
-    if query.upper().rstrip("X").isdigit():
-        match |= Q(members__id_number__endswith=query.upper()) | Q(members__id_number=query.upper())
-    return qs.filter(match).distinct().order_by("id")
+    return search(qs, query, household="").order_by("id")
 
 
 def _valid_in(rows, month: date):

@@ -7,7 +7,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,8 +18,10 @@ from safetynet.cases import services as case_services
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry import forms, services
+from safetynet.registry.filters import HouseholdFilter
 from safetynet.registry.models import TRACKED_FIELDS, Area, Person
-from safetynet.registry.selectors import areas_for, household_for, search_households, staff_of
+from safetynet.registry.selectors import areas_for, household_for, households_for, staff_of
+from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
 
@@ -40,13 +41,13 @@ def log_households_seen(user, households, *, purpose: str = "list") -> None:
 
 @login_required
 def search(request):
-    query = request.GET.get("q", "")
-    results = search_households(request.user, query).prefetch_related("members")
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    # The households of the user's area, filtered (township, village) and searched (registry.search).
+    f, results = filtered(HouseholdFilter, request, households_for(request.user).order_by("id"))
+    page = paginate(request, results.prefetch_related("members"))
     for h in page.object_list:
         h.full_ids = sees_full_id(request.user, h.village_id)
-    log_households_seen(request.user, page.object_list, purpose="search")
-    return render(request, "registry/search.html", {"q": query, "page": page})
+    log_households_seen(request.user, page.object_list, purpose="search" if request.GET.get("q") else "list")
+    return render(request, "registry/search.html", {"filter": f, "page": page})
 
 
 def _villages(user):
