@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from safetynet.policy.money import fmt
 from safetynet.reports import selectors
+from safetynet.site.inputs import parse_day
 from safetynet.site.sheets import append_row
 
 PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
@@ -20,15 +21,10 @@ HUKOU = {"urban": "城市", "rural": "农村"}
 
 
 def _period(request) -> tuple[date, date]:
+    # months outside 1900-2100 (?to=9999-12) are typos: the default period is shown
     today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("from", "") + "-01")
-    except ValueError:
-        start = date(today.year, 1, 1)
-    try:
-        end = date.fromisoformat(request.GET.get("to", "") + "-01")
-    except ValueError:
-        end = today.replace(day=1)
+    start = parse_day(request.GET.get("from", "") + "-01") or date(today.year, 1, 1)
+    end = parse_day(request.GET.get("to", "") + "-01") or today.replace(day=1)
     return start, end
 
 
