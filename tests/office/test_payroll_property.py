@@ -118,7 +118,7 @@ def _bank(city, run: PayrollRun, fails: list[bool]) -> None:
 @settings(max_examples=int(os.environ.get("PAYROLL_EXAMPLES", 25)), deadline=None,
           # The cases are made once per test; each example rolls back to them.
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(story=stories, plan=st.lists(steps, min_size=4, max_size=24),
+@given(story=stories, plan=st.lists(steps, min_size=8, max_size=20),
        fails=st.lists(st.booleans(), max_size=6))
 def test_nobody_is_paid_twice_whatever_the_order(city, township, township_cases, story, plan, fails):
     approver, computer = city["approver"], city["city_admin"]  # who computes a payroll does not approve it
