@@ -76,15 +76,20 @@ class HolidayArrangementForm(forms.Form):
         return data
 
 
-LEAF_WORDS = {"A": "一档", "B": "二档", "C": "三档", "urban": "城市", "rural": "农村", "complete": "全护理",
-              "partial": "半护理", "self_care": "自理", "default": "其他县（市、区）"}
+LEAF_WORDS = {"A": _("一档"), "B": _("二档"), "C": _("三档"), "urban": _("城市"), "rural": _("农村"),
+              "complete": _("全护理"), "partial": _("半护理"), "self_care": _("自理"), "default": _("其他县（市、区）")}
 
 
-def leaf_label(path: tuple[str, ...]) -> str:
+def leaf_words(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A value's keys in words (tier, hukou, care level, area): never the code's own keys on a page."""
     from safetynet.policy.areas import all_areas
 
     names = {a.code: a.name for a in all_areas()}
-    return " · ".join(LEAF_WORDS.get(p) or names.get(p) or p for p in path) or str(_("取值"))
+    return tuple(str(LEAF_WORDS.get(p) or names.get(p) or p) for p in path)
+
+
+def leaf_label(path: tuple[str, ...]) -> str:
+    return " · ".join(leaf_words(path)) or str(_("取值"))
 
 
 def _leaf_field(unit: str, label: str, initial):

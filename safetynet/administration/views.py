@@ -12,7 +12,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safetynet.administration import selectors, services
-from safetynet.administration.forms import HolidayArrangementForm, ParameterValueForm, RejectForm, leaf_label
+from safetynet.administration.forms import (
+    HolidayArrangementForm,
+    ParameterValueForm,
+    RejectForm,
+    leaf_label,
+    leaf_words,
+)
 from safetynet.administration.models import ParameterValue
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.selectors import require_role
@@ -42,8 +48,15 @@ def calendar(request):
 def parameters(request):
     require_role(request.user, ("city",), "3708", _("录入本地参数"))
     today = timezone.localdate()
+    rows = selectors.parameter_rows(today)
+    for row in rows:
+        row["leaves"] = [(leaf_words(path), leaf) for path, leaf in row["leaves"]]
+    recent = selectors.values_for(request.user)
+    described = {r["parameter"].name: r["parameter"].description for r in rows}
+    for value in recent:  # a parameter by its description, not its key
+        value.label = described.get(value.name, value.name)
     return render(request, "administration/parameters.html", {
-        "rows": selectors.parameter_rows(today), "today": today, "recent": selectors.values_for(request.user),
+        "rows": rows, "today": today, "recent": recent,
     })
 
 

@@ -105,10 +105,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "safetynet.site.menu.menu",  # the side menu of the user's role
             ],
         },
     },
 ]
+
+
+# Each server thread keeps its connection this many seconds instead of opening one per request
+# (on SQLite, 1.3 ms of CPU: its functions and pragmas; on PostgreSQL, a round trip and a login).
+CONN_MAX_AGE = int(os.environ.get("SAFETYNET_CONN_MAX_AGE", "60"))
 
 
 def sqlite_database(name) -> dict:
@@ -118,6 +124,7 @@ def sqlite_database(name) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": name,
+        "CONN_MAX_AGE": CONN_MAX_AGE,
         "OPTIONS": {
             # NORMAL is safe in WAL mode (no corruption); a power cut may lose the last commits.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -138,9 +145,8 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            # Each server thread keeps its connection a minute instead of one per request; a
-            # connection the server dropped (restart, failover) is noticed before it is used.
-            "CONN_MAX_AGE": int(os.environ.get("SAFETYNET_CONN_MAX_AGE", "60")),
+            # A kept connection the server dropped (restart, failover) is noticed before it is used.
+            "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from safetynet.cases import tasks as case_tasks
 from safetynet.cases import views as cases
 from safetynet.notices import views as notices
 from safetynet.payments import views as payments
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/otp/", views.otp_setup, name="otp-setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", cases.desk, name="desk"),
+    path("tasks/", case_tasks.my_tasks, name="my-tasks"),
     path("deadlines/", cases.deadlines, name="deadlines"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/decision/", cases.decision, name="case-decision"),
@@ -55,3 +57,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The server's error page in the user's language, with a reference number for the log.
+handler500 = "safetynet.site.error_pages.server_error"

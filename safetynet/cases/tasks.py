@@ -1,0 +1,20 @@
+"""The "my tasks" page (我的待办): the cases waiting for this user's own step, due dates first."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from safetynet.cases import selectors
+from safetynet.registry.selectors import staff_of
+
+
+@login_required
+def my_tasks(request):
+    today = timezone.localdate()
+    staff = staff_of(request.user)
+    page = Paginator(selectors.my_tasks(request.user, today), 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_latest_check(page.object_list)
+    return render(request, "cases/my_tasks.html", {"today": today, "page": page, "role": staff.role if staff else None})

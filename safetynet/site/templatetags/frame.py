@@ -1,0 +1,48 @@
+"""The office's frame in templates: breadcrumbs and the confirmation a grave step asks for."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Steps that end or stop a case ask "are you sure?" first (site.js opens the dialog).
+CONFIRMATIONS = {
+    "withdraw": _("撤回后本次申请即告结束，不能恢复。确定撤回申请吗？"),
+    "suspend": _("暂停后停止发放保障金，直至恢复保障。确定暂停保障吗？"),
+    "give_termination_notice": _("将发布终止公示，公示期满后终止保障。确定发布终止公示吗？"),
+    "terminate": _("终止后停止发放保障金，案件结束，不能恢复。确定终止保障吗？"),
+    "end_graduated_exit": _("渐退期满终止后停止发放保障金，案件结束。确定终止吗？"),
+}
+
+
+@register.simple_tag
+def crumb(label, url_name: str = "", *args) -> str:
+    """One step of the breadcrumbs: a link, or (without an address) the page itself."""
+    if not url_name:
+        return format_html('<li class="breadcrumb-item active" aria-current="page">{}</li>', label)
+    return format_html('<li class="breadcrumb-item"><a href="{}">{}</a></li>', reverse(url_name, args=args), label)
+
+
+@register.simple_tag(takes_context=True)
+def menu_crumb(context, here: bool | None = None) -> str:
+    """The menu item this page belongs to (by address): the page itself on the item's own
+    address (or ``here=True``), else a link back to it. Nothing for the desk, the breadcrumbs' root."""
+    menu, request = context.get("menu"), context.get("request")
+    item = menu["current"] if menu else None
+    if item is None or item.url_name == "desk":
+        return ""
+    if here is None:
+        here = request is not None and request.path == reverse(item.url_name)
+    if here:
+        return crumb(item.label)
+    return crumb(item.label, item.url_name)
+
+
+@register.filter
+def step_confirmation(name: str) -> str:
+    """The question a step asks before it is taken ("" for the ordinary ones)."""
+    return str(CONFIRMATIONS.get(name, ""))
