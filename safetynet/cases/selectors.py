@@ -133,3 +133,33 @@ def pending_backdated(user) -> QuerySet[BackdatedAct]:
     if prefix is None:
         return BackdatedAct.objects.none()
     return BackdatedAct.objects.filter(status=BackdatedAct.Status.PENDING, case__area_code__startswith=prefix)
+
+
+# Whose step an open case waits for (``TRANSITIONS``): the clerk accepts and records the home
+# visit; the approver decides, closes a notice once it has run, ends a review or a termination.
+CLERK_WAITING = ("precheck", "accepted")
+APPROVER_WAITING = ("investigated", "review")
+APPROVER_AFTER_NOTICE = ("notice", "ending")
+
+
+def my_tasks(user, today: date) -> QuerySet[Case]:
+    """The cases waiting for this user's own step, due dates first (the "my tasks" queue): a
+    clerk's to accept or visit, an approver's to decide or close (never one whose home visit they
+    recorded: another approver decides it), the county's and the city's overdue steps."""
+    from django.db.models import Exists, OuterRef
+
+    staff = staff_of(user)
+    role = staff.role if staff else None
+    cases = open_cases(user)
+    if role == "clerk":
+        cases = cases.filter(state__in=CLERK_WAITING)
+    elif role == "approver":
+        visited = CaseEvent.objects.filter(case=OuterRef("pk"), transition="record_home_visit", actor=user)
+        cases = cases.filter(
+            Q(state__in=APPROVER_WAITING) | Q(state__in=APPROVER_AFTER_NOTICE, notice_ends_on__lte=today)
+        ).exclude(Exists(visited))
+    elif role in ("county", "city"):
+        cases = cases.filter(due_on__lt=today)
+    else:
+        return Case.objects.none()
+    return cases.order_by(F("due_on").asc(nulls_last=True), "id")
