@@ -64,33 +64,31 @@ def feed_store(settings, tmp_path):
     return settings.FEED_STORE
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _policy_floor_alone():
+    """Outside a test with the database (module and session fixtures included), the policy floor
+    stands alone: the values the city entered in the office are read from the database."""
+    from safetynet.policy import parameters, working_days
+
+    saved = parameters._entry_sources[:], working_days._year_sources[:]
+    parameters._entry_sources[:], working_days._year_sources[:] = [], []
+    yield saved
+    parameters._entry_sources[:], working_days._year_sources[:] = saved
+
+
 @pytest.fixture(autouse=True)
-def office_values(request, monkeypatch):
-    """A test without the database sees the policy floor alone: the values the city entered in
-    the office (years of the calendar, local parameters) are read from the database. A test with
-    it starts with nothing entered cached."""
+def office_values(request, monkeypatch, _policy_floor_alone):
+    """A test with the database counts the values entered in the office, starting from none cached."""
     from safetynet.policy import parameters, working_days
 
     if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
         from safetynet.administration import selectors
 
+        entry_sources, year_sources = _policy_floor_alone
+        monkeypatch.setattr(parameters, "_entry_sources", list(entry_sources))
+        monkeypatch.setattr(working_days, "_year_sources", list(year_sources))
         selectors.clear_cache()
         yield
         selectors.clear_cache()
-        return
-    monkeypatch.setattr(parameters, "_entry_sources", [])
-    monkeypatch.setattr(working_days, "_year_sources", [])
-    yield
-
-
-@pytest.fixture(autouse=True)
-def replayed_dates(request):
-    """The suite's fixtures act on the dates of 2024 they name, as a replay of that year does
-    (``cases.backdating``); a test of the backdating rule itself is marked ``backdating``."""
-    if request.node.get_closest_marker("backdating"):
-        yield
-        return
-    from safetynet.cases.backdating import replaying
-
-    with replaying():
+    else:
         yield
