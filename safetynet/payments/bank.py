@@ -5,6 +5,10 @@ those allowed files with whole numbers (``site.export_full_id``); the sheet the 
 (Excel) masks the ID number unless its taker has that permission. Both are logged (PIPL). Both
 end with the totals; the CSV ends with a checksum line (SHA-256 of every line above it), so a
 file altered on the way is refused.
+
+A line whose recipient has no valid card number (``registry.cards``) never reaches the bank: at the
+first export it is held (marked failed, "not sent"), so the next payroll owes it again, and it is
+listed in the file's summary and on the payroll page until the card is put right.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from openpyxl.styles import Font
 from safetynet.payments.models import Payment, PayrollRun
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt, to_fen
+from safetynet.registry import cards
 from safetynet.registry.selectors import Forbidden, require_role
 from safetynet.site.personal import exports_full_id, mask_id
 from safetynet.site.sheets import append_row
@@ -34,9 +39,22 @@ PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"
 KINDS = {"regular": "当月", "back_pay": "补发", "recovery": "追回"}
 
 
+HELD_NOTE = "未发送：无有效银行卡，暂缓发放"
+
+
 def _lines(run: PayrollRun):
-    # Recoveries are collected by the township, not sent to the bank.
-    return (run.payments.filter(amount_fen__gt=0).select_related("recipient").order_by("id"))
+    # Recoveries are collected by the township, not sent to the bank; held lines are not sent.
+    return (run.payments.filter(amount_fen__gt=0).exclude(bank_status="failed", bank_note=HELD_NOTE)
+            .select_related("recipient").order_by("id"))
+
+
+def held_lines(run: PayrollRun) -> list[Payment]:
+    """The lines the bank file leaves out: held at its export or, before it, those whose recipient
+    has no valid card number now."""
+    lines = run.payments.filter(amount_fen__gt=0).select_related("recipient").order_by("id")
+    if run.exported_at:
+        return list(lines.filter(bank_status="failed", bank_note=HELD_NOTE))
+    return [p for p in lines.filter(bank_status="pending") if not cards.valid(p.recipient.bank_card)]
 
 
 def _require_approved(run: PayrollRun, action: str) -> None:
@@ -54,10 +72,16 @@ def bank_csv(actor, run: PayrollRun) -> bytes:
     _require_approved(run, "导出")
     # Marked exported first, only while still approved: a cancellation at the same moment waits
     # for this row, or this finds the run cancelled and exports nothing.
-    marked = (PayrollRun.objects.filter(pk=run.pk, status__in=(PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED))
-              .update(exported_at=Coalesce("exported_at", Value(timezone.now()))))
-    if not marked:
+    live = (PayrollRun.objects.select_for_update()
+            .filter(pk=run.pk, status__in=(PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)).first())
+    if live is None:
         raise InputError([FieldError("status", "payroll_cancelled", action="导出")])
+    first = live.exported_at is None
+    PayrollRun.objects.filter(pk=run.pk).update(exported_at=Coalesce("exported_at", Value(timezone.now())))
+    if first:  # held once, at the first export: a line sent once is never held after
+        held = [p.pk for p in _lines(run) if p.bank_status == "pending" and not cards.valid(p.recipient.bank_card)]
+        Payment.objects.filter(pk__in=held).update(bank_status="failed", bank_note=HELD_NOTE)
+    run.refresh_from_db(fields=["exported_at"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -68,9 +92,17 @@ def bank_csv(actor, run: PayrollRun) -> bytes:
                          PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
         total, count = total + p.amount_fen, count + 1
     writer.writerow(["合计", count, "", "", fmt(total), "", f"{run.month:%Y-%m}", ""])
+    held = held_lines(run)
+    if held:  # the summary lists what was not sent, so the file and the roster add up
+        writer.writerow(["暂缓发放", len(held), "", "", fmt(sum(p.amount_fen for p in held)), "", f"{run.month:%Y-%m}",
+                         "无有效银行卡"])  # fmt: skip
+        for p in held:
+            recipients.add(p.recipient_id)
+            writer.writerow([f"暂缓:{p.pk}", p.recipient.name, p.recipient.id_number, p.recipient.bank_card or "（无）",
+                             fmt(p.amount_fen), PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
     body = out.getvalue()
     record(actor, "payroll.export", object_type="payroll", object_id=run.pk, area_code=run.township_id,
-           details={"lines": count, "total_fen": total})
+           details={"lines": count, "total_fen": total, "held": [p.pk for p in held]})
     record_access(actor, purpose="export", person_ids=recipients, object_type="payroll", object_id=run.pk,
                   area_code=run.township_id, count=count)  # fmt: skip
     return (body + f"校验,{hashlib.sha256(body.encode('utf-8')).hexdigest()}\n").encode("utf-8-sig")

@@ -85,7 +85,7 @@ def detail(request, run_id: int):
     report = bank.reconciliation(run) if run.status in (run.Status.APPROVED, run.Status.LOCKED) else None
     return render(request, "payments/run.html", {
         "run": run, "page": page, "q": query, "kinds": selectors.totals_by_kind(run), "report": report,
-        "staff": staff_of(request.user), "full_ids": full,
+        "staff": staff_of(request.user), "full_ids": full, "held": bank.held_lines(run),
         "can_cancel": getattr(staff_of(request.user), "role", None) in ("approver", "city")
         and services.why_not_cancellable(run) is None,
     })

@@ -28,8 +28,12 @@ INCOME_LABELS = {
 }  # fmt: skip
 ASSET_LABELS = {"deposit": "存款", "securities": "有价证券", "insurance": "商业保险", "vehicle": "机动车",
                 "house": "住房", "business": "企业（市场主体）"}  # fmt: skip
+VEHICLE_USE_LABELS = {"ordinary": "普通机动车", "disability": "残疾人功能性补偿代步机动车", "farm": "低值农用车"}
 DISABILITY_LABELS = {"physical": "肢体", "intellectual": "智力", "mental": "精神", "visual": "视力",
                      "hearing": "听力", "speech": "言语", "multiple": "多重"}  # fmt: skip
+
+
+LEFT_REASONS = [("moved", "迁出"), ("died", "死亡")]
 
 
 class Area(models.Model):
@@ -98,6 +102,11 @@ class Person(models.Model):
     supported_as_minor = models.BooleanField("未成年时已获特困供养", default=False)
     orphan_support = models.BooleanField("按孤儿或事实无人抚养儿童保障", default=False)
     staff_relative = models.BooleanField("经办人员或村干部近亲属", default=False)
+    # Membership in time: a member added after intake counts from ``joined_on``; one who moved out
+    # or died counts until ``left_on`` (the row stays: the months before are still explained by it).
+    joined_on = models.DateField("入户日期", null=True, blank=True)
+    left_on = models.DateField("离户日期", null=True, blank=True)
+    left_reason = models.CharField("离户原因", max_length=8, blank=True, choices=LEFT_REASONS)
 
     class Meta:
         ordering = ["household_id", "id"]
@@ -114,6 +123,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def member_in(self, day) -> bool:
+        """Whether the person counts in the household on ``day``."""
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on > day)
+
 
 # The facts of a person whose changes are kept: each change is a PersonChange row.
 TRACKED_FIELDS = (
@@ -126,6 +139,22 @@ class PersonChange(models.Model):
     """A change of circumstances: what changed, from when, on whose word; never overwritten."""
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="changes")
+    field = models.CharField(max_length=32)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    effective_on = models.DateField("生效日期")
+    source = models.CharField("来源", max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+
+class HouseholdChange(models.Model):
+    """A change of the household's own facts (its address), kept like a person's."""
+
+    household = models.ForeignKey(Household, models.PROTECT, related_name="changes")
     field = models.CharField(max_length=32)
     old_value = models.JSONField(null=True)
     new_value = models.JSONField(null=True)
@@ -156,7 +185,7 @@ class Asset(models.Model):
     person = models.ForeignKey(Person, models.PROTECT, related_name="assets")
     kind = models.CharField("财产种类", max_length=12, choices=_choices(ASSET_KINDS, ASSET_LABELS))
     value_fen = models.BigIntegerField("价值（分）", default=0)
-    use = models.CharField("车辆用途", max_length=10, blank=True, choices=_choices(VEHICLE_USES))
+    use = models.CharField("车辆用途", max_length=10, blank=True, choices=_choices(VEHICLE_USES, VEHICLE_USE_LABELS))
     since = models.DateField("起始日期")
     until = models.DateField("终止日期", null=True, blank=True)
     source = models.CharField("来源", max_length=100)

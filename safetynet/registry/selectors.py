@@ -14,7 +14,7 @@ from django.http import Http404
 
 from safetynet.policy.errors import PolicyError
 from safetynet.policy.money import fmt
-from safetynet.registry.models import Area, Asset, Household, Income, Person, Staff
+from safetynet.registry.models import Area, Asset, Household, Income, Person, PersonChange, Staff
 from safetynet.registry.search import normalize, search
 from safetynet.site.personal import mask_id  # noqa: F401  (where the apps have imported it from)
 
@@ -82,6 +82,7 @@ def household_for(user, household_id: int) -> Household:
                 "members__assets",
                 "members__obligors",
                 "members__changes",
+                "changes",
             )
             .get(pk=household_id)
         )
@@ -103,15 +104,36 @@ def _valid_in(rows, month: date):
     return [r for r in rows if r.since <= month and (r.until is None or r.until > month)]
 
 
+# The facts of a person the assessment reads, and those a change of which can alter an amount.
+ASSESSED_FIELDS = ("relation", "disability_grade", "disability_kind", "serious_illness", "adl_unmet",
+                   "able_obligor", "student", "supported_as_minor", "orphan_support")  # fmt: skip
+AMOUNT_CHANGES = (*ASSESSED_FIELDS, "income", "asset", "membership")
+
+
+def facts_in(person: Person, month: date) -> dict:
+    """The person's assessed facts as they were on the first day of ``month``: the current value,
+    unless a change takes effect after that day, whose old value then held."""
+    facts = {f: getattr(person, f) for f in ASSESSED_FIELDS}
+    later = sorted((c for c in person.changes.all() if c.field in facts and c.effective_on > month),
+                   key=lambda c: (c.effective_on, c.recorded_at, c.id))  # fmt: skip
+    for change in reversed(later):  # unwound from the latest, so the earliest's old value stays
+        facts[change.field] = change.old_value
+    return facts
+
+
 def assessment_input(household: Household, month: date) -> dict:
-    """The household as the policy floor takes it, with the incomes and assets valid in ``month``."""
+    """The household as the policy floor takes it in ``month``: the members of that month, with
+    the facts, incomes and assets valid on its first day."""
     members = []
     for p in household.members.all():
+        if not p.member_in(month):
+            continue
+        facts = facts_in(p, month)
         incomes: list[Income] = _valid_in(p.incomes.all(), month)
         assets: list[Asset] = _valid_in(p.assets.all(), month)
         member = {
             "id_number": p.id_number,
-            "relation": p.relation,
+            "relation": facts["relation"],
             "incomes": [{"kind": i.kind, "monthly": fmt(i.monthly_fen)} for i in incomes],
             "assets": [
                 {
@@ -121,15 +143,31 @@ def assessment_input(household: Household, month: date) -> dict:
                 }
                 for a in assets
             ],
-            "serious_illness": p.serious_illness,
-            "adl_unmet": p.adl_unmet,
+            "serious_illness": facts["serious_illness"],
+            "adl_unmet": facts["adl_unmet"],
             # Recorded obligors decide; without any, the declared fact stands.
-            "able_obligor": any(o.able for o in obligors) if (obligors := list(p.obligors.all())) else p.able_obligor,
-            "student": p.student,
-            "supported_as_minor": p.supported_as_minor,
-            "orphan_support": p.orphan_support,
+            "able_obligor": any(o.able for o in obligors) if (obligors := list(p.obligors.all()))
+            else facts["able_obligor"],
+            "student": facts["student"],
+            "supported_as_minor": facts["supported_as_minor"],
+            "orphan_support": facts["orphan_support"],
         }
-        if p.disability_grade:
-            member["disability"] = {"grade": p.disability_grade, "kind": p.disability_kind}
+        if facts["disability_grade"]:
+            member["disability"] = {"grade": facts["disability_grade"], "kind": facts["disability_kind"]}
         members.append(member)
     return {"area": household.village_id[:6], "hukou": household.hukou, "month": f"{month:%Y-%m}", "members": members}
+
+
+def amount_changes_since(household: Household, after) -> list[PersonChange]:
+    """The changes recorded after ``after`` (a moment: the last decision on an amount) that can
+    alter what the household is owed, oldest first."""
+    return list(PersonChange.objects.filter(person__household=household, recorded_at__gt=after,
+                                            field__in=AMOUNT_CHANGES)
+                .select_related("person").order_by("effective_on", "recorded_at", "id"))  # fmt: skip
+
+
+def change_history(household: Household) -> list:
+    """Every recorded change of the household and its members, newest first, with the member named."""
+    rows = [c for p in household.members.all() for c in p.changes.all()]
+    rows += list(household.changes.all())
+    return sorted(rows, key=lambda c: (c.recorded_at, c.id), reverse=True)

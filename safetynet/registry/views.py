@@ -16,11 +16,19 @@ from django.utils.translation import gettext as _
 
 from safetynet.cases import services as case_services
 from safetynet.policy.assessment import assess
-from safetynet.policy.errors import InputError, PolicyError
+from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.money import fmt
 from safetynet.registry import forms, services
 from safetynet.registry.filters import HouseholdFilter
-from safetynet.registry.models import TRACKED_FIELDS, Area, Person
-from safetynet.registry.selectors import areas_for, household_for, households_for, staff_of
+from safetynet.registry.models import TRACKED_FIELDS, Area
+from safetynet.registry.selectors import (
+    areas_for,
+    assessment_input,
+    change_history,
+    household_for,
+    households_for,
+    staff_of,
+)
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
@@ -61,76 +69,78 @@ def _month(request) -> date:
         return timezone.localdate().replace(day=1)
 
 
+def _preview(request, intake: forms.Intake) -> dict:
+    """The policy floor's answer for the form as it stands, or what is wrong with it."""
+    village = _villages(request.user).filter(code=request.POST.get("village", "")).first()
+    if village is None:
+        return {"problems": [("id_village", _("村居"), _("请选择村居"))], "result": None}
+    try:
+        return {"problems": [], "result": assess(intake.policy_input(_month(request), village.code[:6]), lang=_lang())}
+    except InputError as exc:
+        probe = forms.Intake(request.POST, villages=_villages(request.user)).unchecked()
+        probe.add_errors(exc.errors, _lang())
+        return {"problems": probe.summary(), "result": None}
+
+
 @login_required
 def preview(request):
-    """htmx: the policy floor's answer for the form as it stands, or what is wrong with it."""
-    village = _villages(request.user).filter(code=request.POST.get("village")).first()
-    context = {"errors": {}, "result": None}
-    if village is None:
-        context["errors"] = {"village": [_("请选择村居")]}
-    else:
-        payload = forms.policy_input(request.POST, _month(request), village.code[:6])
-        filled = [i for i, _row in forms.member_rows(request.POST)]
-        try:
-            context["result"] = assess(payload, lang=_lang())
-        except InputError as exc:
-            context["errors"] = forms.remap_rows(forms.field_errors(exc.errors, _lang()), filled)
-    return render(request, "registry/_preview.html", context)
+    """htmx: the live preview beside the intake form."""
+    if request.method != "POST":
+        raise Http404
+    intake = forms.Intake(request.POST, villages=_villages(request.user))
+    return render(request, "registry/_preview.html", _preview(request, intake))
+
+
+def _register(request, intake: forms.Intake):
+    """The household of a valid form, written in one transaction; None and the errors on the form
+    if the services or the policy floor refuse it."""
+    village = _villages(request.user).get(code=intake.household.cleaned_data["village"])
+    month = _month(request)
+    data = intake.household.cleaned_data
+    try:
+        with transaction.atomic():
+            household = services.create_household(
+                request.user, village=village, hukou=data["hukou"], address=data["address"],
+                members=intake.members_input(), registered_poor=data["registered_poor"],
+                household_no=data["household_no"], since=month,
+            )
+            # What the policy floor checks besides (a birth after the month): the same as at the API.
+            assess(assessment_input(household_for(request.user, household.pk), month), lang=_lang())
+    except InputError as exc:
+        intake.add_errors(exc.errors, _lang())
+        return None
+    return household
 
 
 @login_required
 def new_household(request):
+    """Intake: the household, any number of members, each with any number of incomes and assets.
+    "Add" buttons post the form and show it again with one more row; nothing typed is lost."""
     staff = staff_of(request.user)
     if staff is None or staff.role != "clerk":
         raise PermissionDenied(_("只有窗口经办人员可以受理登记"))
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        village = _villages(request.user).filter(code=request.POST.get("village")).first()
-        rows = forms.member_rows(request.POST)
-        filled = [i for i, _row in rows]
-        members = [{"name": r["name"], "id_number": r["id_number"], "relation": r["relation"] or "other",
-                    "disability_grade": int(r["disability_grade"]) if r["disability_grade"].isdigit() else None,
-                    "disability_kind": r["disability_kind"] if r["disability_grade"] else "",
-                    "serious_illness": r["serious_illness"] == "on", "able_obligor": r["no_able_obligor"] != "on",
-                    "staff_relative": r["staff_relative"] == "on", "phone": "", "bank_card": ""}
-                   for _row_no, r in rows]
-        if village is None:
-            errors["village"] = [_("请选择村居")]
-        if not request.POST.get("address", "").strip():
-            errors["address"] = [_("必填")]
-        if not errors:
-            try:
-                # The form is checked by the policy floor first, so income and money errors are
-                # the same as at the API; then the household is written in one transaction.
-                assess(forms.policy_input(request.POST, _month(request), village.code[:6]), lang=_lang())
-                with transaction.atomic():
-                    household = services.create_household(
-                        request.user, village=village, hukou=request.POST.get("hukou", ""),
-                        address=request.POST["address"].strip(), members=members,
-                        registered_poor=request.POST.get("registered_poor") == "on",
-                        household_no=request.POST.get("household_no", ""),
-                    )
-                    people = list(household.members.order_by("id"))
-                    for person, (_row_no, row) in zip(people, rows, strict=True):
-                        if row["income"]:
-                            services.add_income(request.user, person, kind=row["income_kind"] or "wage",
-                                                monthly_fen=forms.money_fen(row["income"]), since=_month(request),
-                                                source="申请人申报")
-                        if row["deposit"]:
-                            services.add_asset(request.user, person, kind="deposit",
-                                               value_fen=forms.money_fen(row["deposit"]), since=_month(request),
-                                               source="申请人申报")
-                messages.success(request, _("家庭已登记。请录入授权核对书后发起核对。"))
-                return redirect("household", household.pk)
-            except InputError as exc:
-                errors = forms.remap_rows(forms.field_errors(exc.errors, _lang()), filled)
-    member_errors: dict[int, list[str]] = {}
-    for name, msgs in errors.items():
-        if name[:1] == "m" and "_" in name and name[1:name.index("_")].isdigit():
-            member_errors.setdefault(int(name[1:name.index("_")]), []).extend(msgs)
+    villages = _villages(request.user)
+    preview = None
+    if request.method != "POST":
+        intake = forms.Intake(villages=villages)
+        if request.GET.get("ledger", "").isdigit():
+            # From a missed-coverage item of the problem ledger: what the population register knows.
+            from safetynet.verification.selectors import intake_from_ledger
+
+            if known := intake_from_ledger(request.user, int(request.GET["ledger"])):
+                intake = forms.Intake.prefilled(villages=villages, **known)
+    else:
+        intake = forms.Intake(request.POST, villages=villages)
+        added = intake.add_row(request.POST.get("add", ""), request.POST) if request.POST.get("add") else None
+        if added is not None:
+            intake = added
+        elif intake.is_valid() and (household := _register(request, intake)) is not None:
+            messages.success(request, _("家庭已登记。请录入授权核对书后发起核对。"))
+            return redirect("household", household.pk)
+        preview = _preview(request, intake)
     return render(request, "registry/new.html", {
-        "villages": _villages(request.user), "errors": errors, "member_errors": member_errors, "data": request.POST,
-        "rows": range(forms.MAX_MEMBERS), "choices": forms.CHOICES, "month": f"{timezone.localdate():%Y-%m}",
+        "intake": intake, "summary": intake.summary() if request.method == "POST" else [],
+        "month": request.POST.get("month") or f"{timezone.localdate():%Y-%m}", "preview": preview or {},
     })
 
 
@@ -143,7 +153,7 @@ def household(request, household_id: int):
     return render(request, "registry/household.html", {
         "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
         "full_ids": full, "staff": staff_of(request.user), "today": timezone.localdate(),
-        "change_fields": CHANGE_FIELDS,
+        "history": change_history(h),
     })
 
 
@@ -203,47 +213,113 @@ def start_case(request, household_id: int):
     return redirect("case", case.pk)
 
 
-CHANGE_FIELDS = [(f, Person._meta.get_field(f).verbose_name) for f in TRACKED_FIELDS]
+def _options(rows, empty: str) -> list:
+    return [("", empty)] + [(r.pk, str(r)) for r in rows]
 
 
-def _convert(field: str, text: str):
-    """A form value as the model field's type: yes/no, a number, or text."""
-    model_field = Person._meta.get_field(field)
-    text = text.strip()
-    if model_field.get_internal_type() == "BooleanField":
-        if text not in ("是", "否", "true", "false", "1", "0"):
-            raise ValueError(_("请填写“是”或“否”"))
-        return text in ("是", "true", "1")
-    if model_field.get_internal_type() == "PositiveSmallIntegerField":
-        if text == "" and model_field.null:
-            return None
-        if not text.isdigit():
-            raise ValueError(_("请填写整数"))
-        return int(text)
-    return text
+def _change_forms(h, data=None, kind: str = ""):
+    """The change page's forms, the one posted (``kind``) bound to ``data``."""
+    members = [p for p in h.members.all() if p.left_on is None]
+    incomes = [i for p in members for i in p.incomes.all() if i.until is None]
+    assets = [a for p in members for a in p.assets.all() if a.until is None]
+    people = [(p.pk, f"{p.name}（{p.get_relation_display()}）") for p in members]
+
+    def bound(name, cls, **kwargs):
+        return cls(data if kind == name else None, prefix=name, **kwargs)
+
+    today = {"effective_on": timezone.localdate()}
+    made = {
+        "income": bound("income", forms.IncomeChangeForm, initial=today),
+        "asset": bound("asset", forms.AssetChangeForm, initial=today),
+        "join": bound("join", forms.JoinForm, initial=today),
+        "leave": bound("leave", forms.LeaveForm, initial=today),
+        "address": bound("address", forms.AddressForm, initial={**today, "address": h.address}),
+    }
+    made["income"].fields["person"].choices = [("", "—")] + people
+    made["income"].fields["ends"].choices = [("", "（新增一项收入）")] + [
+        (i.pk, f"{i.person.name} · {i.get_kind_display()} {fmt(i.monthly_fen)} 元（{i.since:%Y-%m-%d} 起）")
+        for i in incomes]  # fmt: skip
+    made["asset"].fields["person"].choices = [("", "—")] + people
+    made["asset"].fields["ends"].choices = [("", "（新增一项财产）")] + [
+        (a.pk, f"{a.person.name} · {a.get_kind_display()} {fmt(a.value_fen)} 元（{a.since:%Y-%m-%d} 起）")
+        for a in assets]  # fmt: skip
+    made["leave"].fields["person"].choices = people
+    made["leave"].fields["new_head"].choices = [("", "—")] + people
+    facts = {}
+    for p in members:
+        name = f"person-{p.pk}"
+        initial = {f: getattr(p, f) for f in TRACKED_FIELDS} | today
+        facts[p.pk] = forms.PersonFactsForm(data if kind == name else None, prefix=name, initial=initial)
+    return made, facts, {p.pk: p for p in members}, {i.pk: i for i in incomes}, {a.pk: a for a in assets}
+
+
+def _apply_change(request, h, kind: str, form, members, incomes, assets):
+    """The service call of a valid change form; an InputError goes back onto the form."""
+    d = form.cleaned_data
+    evidence = {"source": d["source"]}
+    if kind.startswith("person-"):
+        person = members[int(kind.removeprefix("person-"))]
+        changes = form.changes(person)
+        if not changes:
+            raise InputError([FieldError("", "nothing_changed")])
+        services.change_person(request.user, person, changes, effective_on=d["effective_on"], **evidence)
+    elif kind in ("income", "asset"):
+        rows = incomes if kind == "income" else assets
+        ends = rows.get(d["ends"]) if d["ends"] else None
+        person = ends.person if ends else members.get(d["person"])
+        if person is None:
+            raise InputError([FieldError("person", "required")])
+        if kind == "income":
+            services.change_income(request.user, person, effective_on=d["effective_on"], ends=ends, kind=d["kind"],
+                                   monthly=d["monthly"], **evidence)
+        else:
+            services.change_asset(request.user, person, effective_on=d["effective_on"], ends=ends, kind=d["kind"],
+                                  value=d["value"], use=d["use"], acquired=not d["disposed"], **evidence)
+    elif kind == "join":
+        member = {k: d[k] for k in ("name", "id_number", "relation", "phone", "bank_card", "disability_grade",
+                                    "serious_illness", "student", "staff_relative")}  # fmt: skip
+        member.update(disability_kind=d["disability_kind"] if d["disability_grade"] else "",
+                      adl_unmet=d["adl_unmet"] or 0, able_obligor=not d["no_able_obligor"])
+        services.add_member(request.user, h, member, joined_on=d["effective_on"], **evidence)
+    elif kind == "leave":
+        services.member_leaves(request.user, members[d["person"]], reason=d["reason"], on=d["effective_on"],
+                               new_head=members.get(d["new_head"]), **evidence)
+    elif kind == "address":
+        services.change_address(request.user, h, address=d["address"], effective_on=d["effective_on"], **evidence)
+
+
+CHANGE_KINDS = ("income", "asset", "join", "leave", "address")
 
 
 @login_required
 def change(request, household_id: int):
-    """A change of circumstances, recorded with its date and source (never overwritten silently)."""
-    if request.method != "POST":
-        raise Http404
+    """Changes of circumstances after intake, each with its date and evidence, each kept: a member's
+    facts (disability, bank card, ...), incomes and assets (closed, never deleted), members joining,
+    moving out or dying, the address."""
     h = household_for(request.user, household_id)
-    person = _member_of(h, request.POST.get("person"))
-    field = request.POST.get("field", "")
-    try:
-        if person is None or field not in TRACKED_FIELDS:
-            raise ValueError(_("请选择成员和变更事项"))
-        new_value = _convert(field, request.POST.get("value", ""))
-        effective_on = date.fromisoformat(request.POST.get("effective_on", ""))
-        services.change_person(request.user, person, {field: new_value}, effective_on=effective_on,
-                               source=request.POST.get("source", ""))
-    except ValueError as exc:
-        messages.error(request, str(exc) if str(exc) and not str(exc).startswith("Invalid") else "生效日期格式错误")
-    except (InputError, PolicyError) as exc:
-        messages.error(request, forms.page_message(exc, _lang()))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("情况变更已登记"))
-    return redirect("household", h.pk)
+    staff = staff_of(request.user)
+    if staff is None or staff.role not in ("clerk", "approver", "county"):
+        raise PermissionDenied(_("您的角色不能登记情况变更"))
+    kind = request.POST.get("kind", "") if request.method == "POST" else ""
+    made, facts, members, incomes, assets = _change_forms(h, request.POST if kind else None, kind)
+    form = made.get(kind) or (facts.get(int(kind[7:])) if kind[7:].isdigit() and kind.startswith("person-") else None)
+    if form is not None and form.is_valid():
+        try:
+            with transaction.atomic():
+                _apply_change(request, h, kind, form, members, incomes, assets)
+        except InputError as exc:
+            forms.put_errors(form, exc.errors, _lang(), prefix="member.")
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("情况变更已登记（含生效日期和依据），变更记录见家庭页。"))
+            return redirect("household", h.pk)
+    elif request.method == "POST" and form is None:
+        raise Http404
+    full = sees_full_id(request.user, h.village_id)
+    record_access(request.user, purpose="view", person_ids=list(members), object_type="household",
+                  object_id=h.pk, area_code=h.village_id, full_id=full)  # fmt: skip
+    return render(request, "registry/change.html", {
+        "household": h, "forms": made, "facts": [(members[pk], f) for pk, f in facts.items()], "posted": kind,
+        "full_ids": full, "history": change_history(h),
+    })

@@ -25,6 +25,7 @@ from safetynet.policy import idnumber
 from safetynet.policy.months import first_of_next_month
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry import services as registry
+from safetynet.registry.cards import with_check_digit
 from safetynet.registry.models import Area, Household, Staff
 from safetynet.site.personal import EXPORT_FULL_ID
 
@@ -121,7 +122,9 @@ def make_household(clerk, village: Area, rng: random.Random, on: date, *, size: 
         members.append({
             "id_number": idnumber.generate(village.code[:6], born, rng.randint(0, 499), rng.choice(("male", "female"))),
             "name": _name(rng), "relation": ("head", "spouse", "child", "child", "parent")[i],
-            "phone": f"13{rng.randint(100000000, 999999999)}", "bank_card": f"6228{rng.randint(10**14, 10**15 - 1)}",
+            "phone": f"13{rng.randint(100000000, 999999999)}",
+            # a UnionPay debit card: 19 digits, the last its Luhn check digit
+            "bank_card": with_check_digit(f"6228{rng.randint(10**14, 10**15 - 1)}"[:-1]),
             **({"disability_grade": 1, "disability_kind": "physical"} if rng.random() < 0.08 else {}),
             **({"able_obligor": False} if i == 0 and head_born.year < 1955 and rng.random() < 0.5 else {}),
         })

@@ -48,26 +48,38 @@ def test_the_county_sees_compliance_per_township(city, noticed):
     assert "各乡镇（街道）时限执行情况" in page and "任城区城关街道" in page and "任城区东关街道" in page
 
 
+def intake(*members: dict, **fields) -> dict:
+    """The intake form as the browser posts it: a formset of members, each with income rows."""
+    data = {"village": "370811001001", "hukou": "rural", "address": "张庄村 1 号", "month": "2024-03",
+            "members-TOTAL_FORMS": str(len(members)), "members-INITIAL_FORMS": "0", **fields}
+    for i, m in enumerate(members):
+        incomes = m.pop("incomes", [])
+        data.update({f"members-{i}-{k}": v for k, v in m.items()})
+        data.update({f"members-{i}-assets-TOTAL_FORMS": "0", f"members-{i}-assets-INITIAL_FORMS": "0",
+                     f"members-{i}-incomes-TOTAL_FORMS": str(len(incomes)), f"members-{i}-incomes-INITIAL_FORMS": "0"})
+        for j, row in enumerate(incomes):
+            data.update({f"members-{i}-incomes-{j}-{k}": v for k, v in row.items()})
+    return data
+
+
 def test_intake_form_validates_field_by_field_in_chinese(city):
     c = client_for(city["clerk"])
-    data = {"village": "370811001001", "hukou": "rural", "address": "张庄村 1 号", "month": "2024-03",
-            "m0_name": "张三", "m0_id_number": "370811195001010015", "m0_relation": "head",
-            "m1_name": "李四", "m1_id_number": idnumber.generate("370811", TODAY.replace(year=1955), 7),
-            "m1_relation": "spouse", "m1_income": "-3"}
+    data = intake({"name": "张三", "id_number": "370811195001010015", "relation": "head"},
+                  {"name": "李四", "id_number": idnumber.generate("370811", TODAY.replace(year=1955), 7),
+                   "relation": "spouse", "incomes": [{"kind": "wage", "monthly": "-3"}]})
     page = c.post("/households/new/", data).content.decode()
-    assert 'id="m0_errors"' in page and "校验码错误" in page
-    assert 'id="m1_errors"' in page and "金额不能为负数" in page
+    assert 'id="id_members-0-id_number-error"' in page and "校验码错误" in page
+    assert 'id="id_members-1-incomes-0-monthly-error"' in page and "金额不能为负数" in page
     assert not Household.objects.exists()  # nothing half-written
     preview = c.post("/households/preview/", data).content.decode()
-    assert 'data-field="m0_id_number"' in preview and 'data-field="m1_income"' in preview
+    assert 'data-field="id_members-0-id_number"' in preview and 'data-field="id_members-1-incomes-0-monthly"' in preview
 
 
 def test_intake_registers_the_household_and_its_declared_income(city):
     c = client_for(city["clerk"])
     head = idnumber.generate("370811", TODAY.replace(year=1950), 11)
-    data = {"village": "370811001001", "hukou": "rural", "address": "张庄村 2 号", "month": "2024-03",
-            "m0_name": "王五", "m0_id_number": head, "m0_relation": "head", "m0_income_kind": "wage",
-            "m0_income": "100.00"}
+    data = intake({"name": "王五", "id_number": head, "relation": "head",
+                   "incomes": [{"kind": "wage", "monthly": "100.00"}]}, address="张庄村 2 号")
     preview = c.post("/households/preview/", data).content.decode()
     assert 'id="preview-amount">375.00<' in preview  # rural 475 − 100
     response = c.post("/households/new/", data)
@@ -110,19 +122,27 @@ def test_a_change_of_circumstances_is_recorded_with_date_and_source(city, poor_h
     c = client_for(city["clerk"])
     person = poor_household.members.get(relation="head")
     url = f"/households/{poor_household.pk}/change/"
-    page = c.post(url, {"person": person.pk, "field": "disability_grade", "value": "2", "effective_on": "2024-03-01",
-                        "source": ""}, follow=True).content.decode()
-    assert "来源" in page or "必填" in page
-    c.post(url, {"person": person.pk, "field": "disability_grade", "value": "2", "effective_on": "2024-03-01",
-                 "source": "残联数据"})
-    c.post(url, {"person": person.pk, "field": "serious_illness", "value": "是", "effective_on": "2024-03-02",
-                 "source": "入户调查"})
+    prefix = f"person-{person.pk}"
+
+    def facts(**changed):
+        current = {"name": person.name, "relation": person.relation, "adl_unmet": "0", "able_obligor": "on",
+                   "bank_card": person.bank_card, "phone": person.phone, **changed}
+        return {"kind": prefix, **{f"{prefix}-{k}": v for k, v in current.items()}}
+
+    page = c.post(url, facts(disability_grade="2", disability_kind="physical", effective_on="2024-03-01",
+                             source="")).content.decode()
+    assert f'id="id_{prefix}-source-error"' in page and "必填" in page
+    c.post(url, facts(disability_grade="2", disability_kind="physical", effective_on="2024-03-01", source="残联数据"))
+    person.refresh_from_db()
+    c.post(url, facts(disability_grade="2", disability_kind="physical", serious_illness="on",
+                      effective_on="2024-03-02", source="入户调查"))
     person.refresh_from_db()
     assert person.disability_grade == 2 and person.serious_illness
     changes = list(person.changes.values_list("field", "old_value", "new_value", "source"))
-    assert changes == [("disability_grade", None, 2, "残联数据"), ("serious_illness", False, True, "入户调查")]
+    assert changes == [("disability_grade", None, 2, "残联数据"), ("disability_kind", "", "physical", "残联数据"),
+                       ("serious_illness", False, True, "入户调查")]
     page = c.get(f"/households/{poor_household.pk}/").content.decode()
-    assert "残联数据" in page and "入户调查" in page
+    assert "残联数据" in page and "入户调查" in page and "2 级" in page
 
 
 def test_the_pages_switch_to_english(city, noticed):
@@ -140,12 +160,13 @@ def test_the_pages_switch_to_english(city, noticed):
 
 def test_forged_form_values_get_a_message_not_a_server_error(city, noticed):
     c = client_for(city["clerk"])
-    data = {"village": "370811001001", "hukou": "rural", "address": "x", "month": "2024-03", "m0_name": "张三",
-            "m0_id_number": idnumber.generate("370811", TODAY.replace(year=1950), 21), "m0_relation": "head",
-            "m0_disability_grade": "x", "m0_adl_unmet": "many"}
+    data = intake({"name": "张三", "id_number": idnumber.generate("370811", TODAY.replace(year=1950), 21),
+                   "relation": "head", "disability_grade": "x", "adl_unmet": "many"}, address="x")
     assert c.post("/households/preview/", data).status_code == 200
     page = c.post("/households/new/", data)
-    assert page.status_code == 200 and "应为整数" in page.content.decode()
+    assert page.status_code == 200 and 'id="id_members-0-adl_unmet-error"' in page.content.decode()
+    forged = {**data, "members-TOTAL_FORMS": "many", "members-0-incomes-TOTAL_FORMS": "-1", "add": "income-99"}
+    assert c.post("/households/new/", forged).status_code == 200
     approver = client_for(city["approver"])
     for months in ("abc", "-1", ""):
         r = approver.post(f"/cases/{noticed.pk}/steps/start_graduated_exit/",
