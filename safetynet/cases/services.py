@@ -39,7 +39,7 @@ from safetynet.policy.months import add_months, first_of_next_month
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person, Staff
-from safetynet.registry.selectors import acting_user, assessment_input, require_role, staff_of
+from safetynet.registry.selectors import acting_user, amount_changes_since, assessment_input, require_role, staff_of
 from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
@@ -196,10 +196,27 @@ MONEY_STEPS = frozenset(MONEY_TRANSITIONS)
 
 def _assess(case: Case, on: date) -> dict:
     """The policy floor's answer for the case's household in the month of ``on``."""
-    household = Household.objects.prefetch_related("members__incomes", "members__assets", "members__obligors").get(
-        pk=case.household_id
-    )
+    household = Household.objects.prefetch_related("members__incomes", "members__assets", "members__obligors",
+                                                   "members__changes").get(pk=case.household_id)
     return assess(assessment_input(household, on.replace(day=1)))
+
+
+# The steps at which the household's facts were assessed for the amount.
+FACT_DECISIONS = ("approve", "continue_after_review")
+
+
+def facts_changed(case: Case) -> dict | None:
+    """Facts recorded on the household since its facts were last assessed (approval, review) that
+    can alter the amount: the month from which they all hold (the month the latest took effect,
+    or the next one if it took effect after the 1st) and what the case would be owed then."""
+    last = max((e.at for e in case.events.all() if e.transition in FACT_DECISIONS), default=None)
+    changes = amount_changes_since(case.household, last) if last and case.approved_on else []
+    if not changes:
+        return None
+    latest = changes[-1].effective_on
+    month = latest if latest.day == 1 else first_of_next_month(latest)
+    eligible, amount, reasons = _amount_fen(case, _assess(case, month))
+    return {"month": month, "changes": changes, "eligible": eligible, "amount_fen": amount, "reasons": reasons}
 
 
 def _amount_fen(case: Case, result: dict) -> tuple[bool, int, list[dict]]:
@@ -524,17 +541,21 @@ def start_review(actor, case: Case, *, version: int, on: date) -> Case:
 
 
 def continue_after_review(actor, case: Case, *, version: int, on: date) -> Case:
-    """Still eligible: the amount of the month of the review applies from the next month."""
-    result = _assess(case, on)
+    """Still eligible: the amount of the month of the review applies from the next month; where
+    facts were recorded as changed since the last assessment, the amount they give applies from
+    the month they hold (the payroll then pays or recovers the months already paid)."""
+    changed = facts_changed(case)
+    month = changed["month"] if changed else on.replace(day=1)
+    effective = month if changed else first_of_next_month(on)
+    result = _assess(case, month)
     eligible, amount, reasons = _amount_fen(case, result)
     if not eligible:
-        raise InputError(
-            [FieldError("decision", "not_eligible", month=f"{on:%Y-%m}", reasons="；".join(r["text"] for r in reasons))]
-        )
+        why = "；".join(r["text"] for r in reasons)
+        raise InputError([FieldError("decision", "not_eligible", month=f"{month:%Y-%m}", reasons=why)])
     old = case.monthly_amount_fen
 
     def change(c: Case) -> None:
-        c.assessment, c.monthly_amount_fen, c.decision_month = result, amount, on.replace(day=1)
+        c.assessment, c.monthly_amount_fen, c.decision_month = result, amount, month
         c.next_review_on = add_months(on.replace(day=1), _review_months(c))
         c.due_on = None
 
@@ -545,7 +566,8 @@ def continue_after_review(actor, case: Case, *, version: int, on: date) -> Case:
         version=version,
         on=on,
         change=change,
-        data={"old_amount_fen": old, "new_amount_fen": amount, "effective": first_of_next_month(on).isoformat()},
+        data={"old_amount_fen": old, "new_amount_fen": amount, "effective": effective.isoformat(),
+              **({"facts_changed": [c.pk for c in changed["changes"]]} if changed else {})},
     )
 
 
@@ -633,7 +655,8 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
     cases = list(
         Case.objects.filter(area_code__startswith=area_code, state__in=REPRICED_STATES)
         .select_related("household", "applicant")
-        .prefetch_related("household__members__incomes", "household__members__assets", "household__members__obligors")
+        .prefetch_related("household__members__incomes", "household__members__assets", "household__members__obligors",
+                          "household__members__changes")
         .order_by("id")
     )
     households = [parse_household(assessment_input(c.household, month)) for c in cases]
