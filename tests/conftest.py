@@ -92,3 +92,16 @@ def office_values(request, monkeypatch, _policy_floor_alone):
         selectors.clear_cache()
     else:
         yield
+
+
+@pytest.fixture(autouse=True)
+def replayed_dates(request):
+    """The suite's fixtures act on the dates of 2024 they name, as a replay of that year does
+    (``cases.backdating``); a test of the backdating rule itself is marked ``backdating``."""
+    if request.node.get_closest_marker("backdating"):
+        yield
+        return
+    from safetynet.cases.backdating import replaying
+
+    with replaying():
+        yield
