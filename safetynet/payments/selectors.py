@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
 from safetynet.payments.models import Payment, PayrollRun
+from safetynet.registry.search import search
 from safetynet.registry.selectors import scope_prefix
 
 
@@ -36,7 +37,6 @@ def totals_by_kind(run: PayrollRun) -> list[dict]:
 
 
 def run_lines(run: PayrollRun, query: str = "") -> QuerySet[Payment]:
-    qs = run.payments.select_related("recipient").order_by("id")
-    if query:
-        qs = qs.filter(Q(recipient__name__contains=query) | Q(recipient__id_number__endswith=query))
-    return qs
+    """A payroll's lines with their recipients and villages; ``query``: the one search."""
+    qs = run.payments.select_related("recipient", "case__household__village__parent").order_by("id")
+    return search(qs, query, household="recipient__household")

@@ -8,18 +8,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from safetynet.payments import bank, selectors, services, tasks
+from safetynet.payments.filters import PaymentFilter, RunFilter
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.policy.household import parse_month
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.registry.views import _lang
+from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
 
@@ -35,9 +36,10 @@ def index(request):
     totals = selectors.monthly_totals(request.user)
     chart = {"months": [f"{t['month']:%Y-%m}" for t in totals], "yuan": [fmt(t["total_fen"] or 0) for t in totals],
              "lines": [t["lines"] or 0 for t in totals]}
-    runs = Paginator(selectors.runs_for(request.user), 30).get_page(request.GET.get("page"))
+    f, runs = filtered(RunFilter, request, selectors.runs_for(request.user))
+    runs = paginate(request, runs)
     return render(request, "payments/index.html", {
-        "runs": runs, "chart": json.dumps(chart), "staff": staff_of(request.user),
+        "runs": runs, "filter": f, "chart": json.dumps(chart), "staff": staff_of(request.user),
         "townships": areas_for(request.user, Area.Level.TOWNSHIP),
     })
 
@@ -76,15 +78,17 @@ def compute(request):
 @login_required
 def detail(request, run_id: int):
     run = selectors.run_for(request.user, run_id)
-    query = request.GET.get("q", "")
-    page = Paginator(selectors.run_lines(run, query), 50).get_page(request.GET.get("page"))
+    # The lines filtered (village, kind, bank result, month owed, the one search), 25 a page.
+    f = PaymentFilter(request.GET or None, queryset=selectors.run_lines(run), request=request,
+                      township=run.township_id)
+    page = paginate(request, f.qs)
     full = sees_full_id(request.user, run.township_id)
     if full and page.object_list:  # whole numbers shown: whose (PIPL)
         record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in page.object_list],
                       object_type="payroll", object_id=run.pk, area_code=run.township_id)  # fmt: skip
     report = bank.reconciliation(run) if run.status in (run.Status.APPROVED, run.Status.LOCKED) else None
     return render(request, "payments/run.html", {
-        "run": run, "page": page, "q": query, "kinds": selectors.totals_by_kind(run), "report": report,
+        "run": run, "page": page, "filter": f, "kinds": selectors.totals_by_kind(run), "report": report,
         "staff": staff_of(request.user), "full_ids": full, "held": bank.held_lines(run),
         "can_cancel": getattr(staff_of(request.user), "role", None) in ("approver", "city")
         and services.why_not_cancellable(run) is None,

@@ -30,22 +30,29 @@ class AreaFilterSet(django_filters.FilterSet):
     area_field = "area_code"
     household: str | None = "household"
     search_fields: dict[str, str] = {}
+    without: tuple[str, ...] = ()  # shared filters a list has no use for
 
     q = SearchFilter(label=_("查询"), method="search")
     township = django_filters.ChoiceFilter(label=_("乡镇（街道）"), method="in_area", empty_label=_("全部"))
     village = django_filters.ChoiceFilter(label=_("村居"), method="in_area", empty_label=_("全部"))
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, township: str = ""):
+        """``township``: a list of one township's rows (a payroll): its villages only."""
         super().__init__(data, queryset, request=request, prefix=prefix)
+        for name in self.without:
+            del self.filters[name]
         user = getattr(request, "user", None)
-        townships = list(areas_for(user, Area.Level.TOWNSHIP))
-        if len(townships) <= 1:
-            del self.filters["township"]  # a township's own staff: nothing to choose
-        else:
-            self.filters["township"].extra["choices"] = [(a.code, a.name) for a in townships]
-        chosen = (data or {}).get("township", "")
+        townships = [] if township else list(areas_for(user, Area.Level.TOWNSHIP))
+        if "township" in self.filters:
+            if len(townships) <= 1:
+                del self.filters["township"]  # a township's own staff: nothing to choose
+            else:
+                self.filters["township"].extra["choices"] = [(a.code, a.name) for a in townships]
+        if "village" not in self.filters:
+            return
+        chosen = township or (data or {}).get("township", "")
         villages = areas_for(user, Area.Level.VILLAGE).select_related("parent")
-        if chosen in {a.code for a in townships}:
+        if township or chosen in {a.code for a in townships}:
             villages = villages.filter(code__startswith=chosen)
         villages = list(villages[: MAX_VILLAGE_CHOICES + 1])
         if len(villages) > MAX_VILLAGE_CHOICES:

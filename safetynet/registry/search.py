@@ -13,7 +13,7 @@ import re
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
 
-from safetynet.registry.models import Person
+from safetynet.registry.models import Household, Person
 
 ID_CHARS = re.compile(r"[0-9]{1,17}[0-9X]?")
 
@@ -38,23 +38,40 @@ def matching_persons(text: str) -> QuerySet[Person]:
     return Person.objects.filter(match)
 
 
+def number_match(field: str, text: str) -> Q:
+    """A household register number: whole, its last four or five characters (the serial a clerk
+    reads off the booklet), or any part of six or more."""
+    match = Q(**{field: text})
+    if 4 <= len(text) < 6:
+        match |= Q(**{f"{field}__endswith": text})
+    elif len(text) >= 6:
+        match |= Q(**{f"{field}__contains": text})
+    return match
+
+
+def matching_households(text: str) -> QuerySet[Household]:
+    return Household.objects.filter(number_match("household_no", text))
+
+
 def search(rows: QuerySet, query: str, *, household: str | None = "household", id_number: str = "",
            household_no: str = "") -> QuerySet:
     """``rows`` narrowed to those matching ``query`` (all of them for an empty query).
 
     ``household``: the path from a row to its household (``""`` for households themselves,
     ``"recipient__household"`` for payroll lines). ``None`` for rows that carry the ID number and
-    household number themselves: then ``id_number`` and ``household_no`` name those fields."""
+    household number themselves (the ledger): then ``id_number`` and ``household_no`` name those
+    fields."""
     text = normalize(query)
     if not text:
         return rows
     persons = matching_persons(text)
     if household is not None:
         key = f"{household}_id" if household else "pk"
-        number = f"{household}__household_no" if household else "household_no"
-        match = Q(**{f"{key}__in": persons.values("household_id")}) | Q(**{number: text})
+        # Two small subqueries, each run once: no join that repeats a household per member.
+        match = Q(**{f"{key}__in": persons.values("household_id")}) | Q(
+            **{f"{key}__in": matching_households(text).values("pk")})
     else:
-        # the row's own number too: a person the register knows and the registry does not yet
+        # the row's own numbers too: a person the population register knows and the registry not yet
         own = Q(**{f"{id_number}__endswith": text}) if len(text) == 4 else Q(**{id_number: text})
-        match = Q(**{f"{id_number}__in": persons.values("id_number")}) | own | Q(**{household_no: text})
+        match = Q(**{f"{id_number}__in": persons.values("id_number")}) | own | number_match(household_no, text)
     return rows.filter(match)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from safetynet.cases.models import BackdatedAct, Case, CaseEvent
@@ -57,22 +57,29 @@ def registered_poor_share(user) -> tuple[int, int]:
     return qs.count(), qs.filter(household__registered_poor=True).count()
 
 
-def funds(user, start: date, end: date) -> list[dict]:
-    """Paid (approved payrolls, less failed bank transfers) per month, programme, county and
-    township, from ``start`` to ``end`` (months)."""
+def payments_for(user) -> QuerySet[Payment]:
+    """Paid lines in the user's area: approved payrolls, less failed bank transfers."""
     prefix = scope_prefix(user)
     if prefix is None:
-        return []
-    return list(
-        Payment.objects.filter(run__township__code__startswith=prefix, run__status__in=("approved", "locked"),
-                               month__gte=start, month__lte=end)
-        .exclude(bank_status="failed")
-        .values("month", "programme", "run__township_id", "run__township__name")
+        return Payment.objects.none()
+    return Payment.objects.filter(run__township__code__startswith=prefix,
+                                  run__status__in=("approved", "locked")).exclude(bank_status="failed")
+
+
+def funds_of(payments: QuerySet[Payment]) -> QuerySet:
+    """Per month, programme and township: lines, yuan, of which back pay and price subsidy."""
+    return (
+        payments.values("month", "programme", "run__township_id", "run__township__name")
         .annotate(lines=Count("id"), total_fen=Sum("amount_fen"),
                   back_pay_fen=Sum("amount_fen", filter=Q(kind="back_pay")),
                   subsidy_fen=Sum("amount_fen", filter=Q(kind="price_subsidy")))
         .order_by("month", "programme", "run__township_id")
     )
+
+
+def funds(user, start: date, end: date) -> list[dict]:
+    """Paid per month, programme, county and township, from ``start`` to ``end`` (months)."""
+    return list(funds_of(payments_for(user).filter(month__gte=start, month__lte=end)))
 
 
 def decision_oversight(user, start: date, end: date) -> list[dict]:

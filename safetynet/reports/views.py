@@ -3,37 +3,38 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from openpyxl import Workbook
 
 from safetynet.policy.money import fmt
 from safetynet.reports import selectors
-from safetynet.site.inputs import parse_day
+from safetynet.reports.filters import FundsFilter
+from safetynet.site.lists import filtered, paginate
 from safetynet.site.sheets import append_row
 
 PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 HUKOU = {"urban": "城市", "rural": "农村"}
 
 
-def _period(request) -> tuple[date, date]:
-    # months outside 1900-2100 (?to=9999-12) are typos: the default period is shown
-    today = timezone.localdate()
-    start = parse_day(request.GET.get("from", "") + "-01") or date(today.year, 1, 1)
-    end = parse_day(request.GET.get("to", "") + "-01") or today.replace(day=1)
-    return start, end
+def _funds(request):
+    """The funds paid under the page's filters (township, programme, period: this year so far
+    unless said; a month outside 1900-2100, ?to=9999-12, is a field error and the default stands)."""
+    f, payments = filtered(FundsFilter, request, selectors.payments_for(request.user))
+    start, end = f.period()
+    return f, selectors.funds_of(payments), start, end
 
 
 @login_required
 def index(request):
-    start, end = _period(request)
+    f, funds, start, end = _funds(request)
     rural, poor = selectors.registered_poor_share(request.user)
     return render(request, "reports/index.html", {
-        "coverage": selectors.coverage(request.user), "funds": selectors.funds(request.user, start, end),
+        "coverage": selectors.coverage(request.user), "funds": paginate(request, funds), "filter": f,
+        "export_url": reverse("reports-funds-xlsx"),
         "rural": rural, "poor": poor, "share": f"{poor / rural:.2%}" if rural else "—",
         "start": start, "end": end, "programmes": PROGRAMMES, "hukou": HUKOU,
         "oversight": selectors.decision_oversight(request.user, start, end),
@@ -42,13 +43,13 @@ def index(request):
 
 @login_required
 def funds_xlsx(request):
-    start, end = _period(request)
+    _f, funds, start, end = _funds(request)
     wb = Workbook()
     ws = wb.active
     ws.title = "资金发放"
     append_row(ws, ["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
                     "其中价格补贴（元）"])
-    for row in selectors.funds(request.user, start, end):
+    for row in funds:
         append_row(ws, [f"{row['month']:%Y-%m}", PROGRAMMES[row["programme"]], row["run__township_id"],
                         row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
                         float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])

@@ -69,22 +69,22 @@ class MonthField(forms.CharField):
     default_error_messages = {"invalid": _("月份格式应为 年-月，如 2024-03")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2024-03"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2024-03", "maxlength": 7}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        match = MONTH_RE.fullmatch(value.strip())
+        match = MONTH_RE.fullmatch(value.strip()[:20])
         if not match or not (1900 <= int(match[1]) <= 2100 and 1 <= int(match[2]) <= 12):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return date(int(match[1]), int(match[2]), 1)
 
 
 class MonthFilter(django_filters.Filter):
-    """Rows of a month: a date field between its first and last day."""
+    """Rows of a month (a date field between its first and last day); with ``lookup_expr``
+    "gte" or "lte", rows from or until a month."""
 
     field_class = MonthField
 
@@ -92,6 +92,10 @@ class MonthFilter(django_filters.Filter):
         if not value:
             return qs
         last = value.replace(day=calendar.monthrange(value.year, value.month)[1])
+        if self.lookup_expr == "gte":
+            return qs.filter(**{f"{self.field_name}__gte": value})
+        if self.lookup_expr == "lte":
+            return qs.filter(**{f"{self.field_name}__lte": last})
         return qs.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lte": last})
 
 

@@ -40,14 +40,17 @@ from safetynet.batch.verify import IMPACTS, LINE_LABELS
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_month
 from safetynet.registry.models import Area, Person
+from safetynet.registry.search import search
 from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.registry.views import _lang
+from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import VERIFICATION, exports_full_id, mask_id, sees_full_id
 from safetynet.site.sheets import csv_row
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record_access
 from safetynet.verification import selectors, services
 from safetynet.verification.exports import HEADERS, PROGRAMMES, sheet, sources_zh
+from safetynet.verification.filters import DeliveryFilter, LedgerFilter
 from safetynet.verification.models import CheckRun, FeedDelivery
 
 CLOSERS = ("clerk", "approver", "county", "verifier")
@@ -188,7 +191,7 @@ def ledger_filtered(user, params) -> tuple[object, dict, list[FieldError]]:
                 FieldError("township", "choice", value=chosen["township"], choices="辖区内的乡镇（街道）代码")
             )
     if chosen["q"]:
-        qs = qs.filter(household_no__contains=chosen["q"])
+        qs = search(qs, chosen["q"], household=None, **LedgerFilter.search_fields)
     return qs, chosen, errors
 
 
@@ -277,11 +280,12 @@ def deliveries(request):
             messages.error(request, str(exc))
             return redirect("verification-deliveries")
         return redirect("job", job.pk)
-    page = Paginator(selectors.deliveries_for(request.user), 30).get_page(request.GET.get("page"))
+    f, rows = filtered(DeliveryFilter, request, selectors.deliveries_for(request.user))
+    page = paginate(request, rows)
     imported = request.GET.get("imported", "")
     latest = selectors.deliveries_for(request.user).filter(pk=imported).first() if imported.isdigit() else None
     return render(request, "verification/deliveries.html", {
-        "page": page, "latest": latest, "can_import": staff.role in services.IMPORTERS,
+        "page": page, "filter": f, "latest": latest, "can_import": staff.role in services.IMPORTERS,
         "items": [(code, i.name, DEPARTMENTS[i.department]) for code, i in ITEMS.items()],
         "today": timezone.localdate(),
     })  # fmt: skip
@@ -409,25 +413,20 @@ def run_progress(request, run_id: int):
     return response
 
 
-LEDGER_LABELS = {"kind": "问题类型", "status": "状态", "township": "乡镇（街道）"}
-
-
 @login_required
 def ledger(request):
-    qs, chosen, errors = ledger_filtered(request.user, request.GET)
-    for e in errors:
-        messages.warning(request, f"{LEDGER_LABELS[e.path]}：{e.message(_lang())}（{_('已忽略此筛选条件')}）")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Filtered (township, village, kind, programme, state, month, search), 25 a page; the Excel
+    # file takes the same filters.
+    f, qs = filtered(LedgerFilter, request, selectors.ledger_for(request.user))
+    page = paginate(request, qs)
     people = selectors.ledger_people(request.user, list(page.object_list))
     page.rows = [{"item": i, "kind": FINDING_KINDS.get(i.kind, (i.kind,))[0], "id_number": number,
                   "sources": sources_zh(i.sources), "programme": PROGRAMMES.get(i.programme, i.programme),
                   "who": people[i.pk], "apply": _apply_link(request.user, i, people[i.pk])}
                  for i, number in ledger_rows(request.user, page.object_list)]  # fmt: skip
-    query = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "verification/ledger.html", {
-        "page": page, "chosen": chosen, "query": query, "kinds": [(k, v[0]) for k, v in FINDING_KINDS.items()],
-        "statuses": LedgerItem.Status.choices, "townships": areas_for(request.user, Area.Level.TOWNSHIP),
-        "can_close": role_of(request.user) in CLOSERS,
+        "page": page, "filter": f, "can_close": role_of(request.user) in CLOSERS,
+        "export_url": reverse("verification-ledger-xlsx"),
     })  # fmt: skip
 
 
@@ -450,7 +449,8 @@ LEDGER_HEADERS = (*HEADERS, "所属区划", "状态", "销号日期", "核查结
 
 @login_required
 def ledger_xlsx(request):
-    qs, chosen, _errors = ledger_filtered(request.user, request.GET)
+    _f, qs = filtered(LedgerFilter, request, selectors.ledger_for(request.user))
+    chosen = {k: v for k, v in request.GET.items() if k != "page"}
     rows, numbers, any_full = [], [], False
     for n, i in enumerate(qs.iterator(chunk_size=2000), start=1):
         # Whole numbers in a file are a permission of their own (site.personal.exports_full_id).
