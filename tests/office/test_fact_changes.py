@@ -191,8 +191,9 @@ def test_a_new_member_with_an_income_and_a_new_card_through_the_page(city, poor_
     prefix = f"person-{head.pk}"
     facts = {"name": head.name, "relation": "head", "adl_unmet": "0", "able_obligor": "on" if head.able_obligor else "",
              "phone": head.phone, "effective_on": "2024-05-01", "source": "银行开户回执"}
+    wrong = {**facts, "bank_card": "6228480012345678"}  # 16 digits, the check digit wrong
     bad = c.post(f"/households/{poor_household.pk}/change/",
-                 {"kind": prefix, **{f"{prefix}-{k}": v for k, v in {**facts, "bank_card": "6228480012345678"}.items()}})
+                 {"kind": prefix, **{f"{prefix}-{k}": v for k, v in wrong.items()}})
     assert f'id="id_{prefix}-bank_card-error"' in bad.content.decode() and "Luhn" in bad.content.decode()
     card = cards.with_check_digit("622848009876543210")
     c.post(f"/households/{poor_household.pk}/change/",
