@@ -258,3 +258,19 @@ def test_a_malformed_upload_is_refused_in_the_house_shape(city):
     assert api.status_code == 422 and api.json()["detail"][0]["type"] == "multipart"
     page = c.generic("POST", "/verification/deliveries/", b"--x\r\nabc", content_type="multipart/form-data")
     assert page.status_code == 400 and "上传的表单格式无效" in page.content.decode()
+
+
+def test_the_screening_command_without_the_register_exits_2_saying_so(tmp_path):
+    import subprocess
+    import sys
+
+    from safetynet.batch.generate import generate_city
+
+    store = tmp_path / "feeds"
+    generate_city(50, store, month=date(2026, 11, 1), townships=1, villages=1, seed=5)
+    for register in store.glob("department=*/item=household_registration"):
+        shutil.rmtree(register)
+    cli = subprocess.run([sys.executable, "-m", "safetynet", "screen", "--store", str(store), "--out",
+                          str(tmp_path / "out"), "--month", "2026-11"], capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 2
+    assert "该月没有户籍登记数据（公安部门），无法筛查" in cli.stderr and "Traceback" not in cli.stderr
