@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from safetynet.cases import selectors
+from safetynet.cases.filters import OpenCaseFilter
 from safetynet.registry.selectors import staff_of
+from safetynet.site.lists import filtered, paginate
 
 
 @login_required
 def my_tasks(request):
     today = timezone.localdate()
     staff = staff_of(request.user)
-    page = Paginator(selectors.my_tasks(request.user, today), 25).get_page(request.GET.get("page"))
+    f, tasks = filtered(OpenCaseFilter, request, selectors.my_tasks(request.user, today))
+    page = paginate(request, tasks)
     page.object_list = selectors.with_latest_check(page.object_list)
-    return render(request, "cases/my_tasks.html", {"today": today, "page": page, "role": staff.role if staff else None})
+    return render(request, "cases/my_tasks.html", {"today": today, "page": page, "filter": f,
+                                                   "role": staff.role if staff else None})

@@ -319,3 +319,16 @@ def test_figures_page_by_25_with_township_and_programme_filters(city):
     assert rows(township="370811002") == 1 and rows(programme="tekun") == 0
     bad = c.get("/reports/", {"to": "9999-12"})
     assert bad.status_code == 200 and 'id="to-error"' in bad.content.decode()
+
+
+def test_my_tasks_page_and_filter(city):
+    made = make("370811001001", 20) + make("370811001002", 6, programme="tekun", start=30)
+    c = client_for(city["clerk"])
+
+    def tasks(**params):
+        html = c.get("/tasks/", params).content.decode()
+        return case_ids(html, 'id="my-tasks"', "</table>")
+
+    assert len(tasks()) == 25 and tasks() | tasks(page=2) == {x.pk for x in made}
+    assert tasks(programme="tekun") == {x.pk for x in made[20:]}
+    assert tasks(q=made[4].applicant.id_number[-4:]) == {made[4].pk}
