@@ -53,13 +53,13 @@ def test_htmx_works_under_the_policy(server, page):
     page.add_init_script(WATCH)
     login(page, server, "clerk_370811")
     page.goto(server + "/households/new/")
-    page.select_option("#village", "370811001001")
-    page.select_option("#hukou", "urban")
-    page.fill("#address", "张庄村 1 号")
-    page.fill("#m0_name", "王建国")
-    page.fill("#m0_id_number", "370811194805060011")  # a wrong check digit
-    page.locator("#m0_id_number").blur()
-    page.wait_for_selector("#preview [data-field='m0_id_number']")  # the live preview answered
+    page.select_option("#id_village", "370811001001")
+    page.select_option("#id_hukou", "urban")
+    page.fill("#id_address", "张庄村 1 号")
+    page.fill("#id_members-0-name", "王建国")
+    page.fill("#id_members-0-id_number", "370811194805060011")  # a wrong check digit
+    page.locator("#id_members-0-id_number").blur()
+    page.wait_for_selector("#preview [data-field='id_members-0-id_number']")  # the live preview answered
     assert _violations(page, console) == []
 
 
