@@ -16,13 +16,12 @@ from safetynet.policy import working_days
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
 from safetynet.registry.selectors import households_for, staff_of
-from safetynet.site.auth import STAFF_AUTH
 from safetynet.site.inputs import Day, Errors, Id, PageNo, text
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import latest_check
 
-router = Router(tags=["cases"], auth=STAFF_AUTH)
+router = Router(tags=["cases"])  # staff only: the API's default (safetynet.web.api)
 
 
 class EventOut(Schema):

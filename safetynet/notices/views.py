@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import selectors as cases
@@ -25,6 +24,7 @@ from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.site.inputs import MAX_DATE, MIN_DATE
 from safetynet.supervision.services import record_access
+from safetynet.web.lang import current_lang as _lang
 
 DEFAULT_WINDOW_DAYS = 30
 
@@ -96,10 +96,6 @@ def public_list(request, code: str):
 
 
 # ---- letters ----------------------------------------------------------------------------------
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 @login_required

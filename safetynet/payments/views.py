@@ -19,10 +19,10 @@ from safetynet.policy.household import parse_month
 from safetynet.policy.money import fmt
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
-from safetynet.registry.views import _lang
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
+from safetynet.web.lang import current_lang as _lang
 
 
 def _say(request, exc: PolicyError) -> None:

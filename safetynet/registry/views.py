@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safetynet.cases import services as case_services
@@ -32,10 +31,7 @@ from safetynet.registry.selectors import (
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
+from safetynet.web.lang import current_lang as _lang
 
 
 def log_households_seen(user, households, *, purpose: str = "list") -> None:

@@ -214,7 +214,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SAFETYNET_LOCKOUT_MINU
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safetynet.site.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "safetynet.site.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "safetynet.web.auth.client_ip"
 SAFETYNET_PROXY_COUNT = int(os.environ.get("SAFETYNET_PROXY_COUNT", "1" if PRODUCTION else "0"))
 # Whom a locked-out user calls (shown on the lockout page).
 SAFETYNET_HELPDESK = os.environ.get("SAFETYNET_HELPDESK", "市民政局社会救助科系统管理员")

@@ -10,7 +10,25 @@ from safetynet.payments import views as payments
 from safetynet.registry import views as registry
 from safetynet.reports import views as reports
 from safetynet.site import job_pages, views
-from safetynet.site.api import api
+from safetynet.web.api import make_api
+
+# The HTTP API: one NinjaAPI (the web layer's handlers and authentication), each app's router
+# mounted here, so no app's api.py imports another's.
+api = make_api(
+    title="safetynet API",
+    version="1",
+    description="济宁市社会救助平台接口：低保、特困认定测算，政策参数与工作日历。",
+    urls_namespace="api-v1",
+)
+for prefix, router in [
+    ("/", "safetynet.site.api.router"),  # the policy floor: public
+    ("/", "safetynet.registry.api.router"),
+    ("/", "safetynet.cases.api.router"),
+    ("/", "safetynet.payments.api.router"),
+    ("/verification", "safetynet.verification.api.router"),
+    ("/", "safetynet.site.tokens_api.router"),
+]:
+    api.add_router(prefix, router)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -42,7 +42,6 @@ from safetynet.policy.household import parse_month
 from safetynet.registry.models import Area, Person
 from safetynet.registry.search import search
 from safetynet.registry.selectors import areas_for, staff_of
-from safetynet.registry.views import _lang
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import VERIFICATION, exports_full_id, mask_id, sees_full_id
 from safetynet.site.sheets import csv_row
@@ -52,6 +51,7 @@ from safetynet.verification import selectors, services
 from safetynet.verification.exports import HEADERS, PROGRAMMES, sheet, sources_zh
 from safetynet.verification.filters import DeliveryFilter, LedgerFilter
 from safetynet.verification.models import CheckRun, FeedDelivery
+from safetynet.web.lang import current_lang as _lang
 
 CLOSERS = ("clerk", "approver", "county", "verifier")
 MISSED_KINDS = ("missed_dibao", "missed_tekun")

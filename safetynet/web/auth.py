@@ -4,26 +4,34 @@ A token is found by the SHA-256 of what was sent (an index lookup: the time it t
 nothing about the stored keys). Expired and revoked tokens answer 401. Keys are 256 random bits,
 so guessing is hopeless, but an address that keeps sending wrong tokens is still logged and,
 past ``SAFETYNET_BEARER_FAILURES`` in ten minutes, answered 429 without a lookup.
+
+The token's model (``registry.ApiToken``) is reached through the app registry when a call comes
+in, so this leaf imports no app.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from ninja.errors import Throttled
 from ninja.security import HttpBearer, django_auth
 
-from safetynet.registry.models import ApiToken
-from safetynet.site.accounts import hash_key
-
 log = logging.getLogger("safetynet.auth")
 
 FAILURE_WINDOW = 600  # seconds
 LAST_USED_GRANULARITY = timedelta(minutes=1)  # one write a minute per token, not one per call
+TOKEN_MODEL = "registry.ApiToken"
+
+
+def hash_key(key: str) -> str:
+    """What is stored of a token: its SHA-256."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def client_ip(request) -> str:
@@ -43,8 +51,9 @@ class TokenAuth(HttpBearer):
         failures_key = f"safetynet:bearer-failures:{ip}"
         if (cache.get(failures_key) or 0) >= settings.SAFETYNET_BEARER_FAILURES:
             raise Throttled(wait=FAILURE_WINDOW)
+        tokens = apps.get_model(TOKEN_MODEL).objects
         now = timezone.now()
-        found = ApiToken.objects.select_related("user").filter(key_hash=hash_key(token)).first()
+        found = tokens.select_related("user").filter(key_hash=hash_key(token)).first()
         reason = (
             "unknown" if found is None
             else "inactive user" if not found.user.is_active
@@ -61,10 +70,11 @@ class TokenAuth(HttpBearer):
             log.warning("API token refused (%s) from %s%s", reason, ip, f" for token {found.pk}" if found else "")
             return None
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_GRANULARITY:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            tokens.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         request.api_token = found
         return found.user
 
 
+# Every route of the API, unless its router says otherwise (the public policy endpoints).
 STAFF_AUTH = [TokenAuth(), django_auth]
