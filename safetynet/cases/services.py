@@ -44,6 +44,7 @@ from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
 from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, latest_check, missing_authorizations
+from safetynet.web.errors import Conflict
 
 ACTION_NAMES = {
     "start_precheck": _("发起核对"),
@@ -67,7 +68,7 @@ ACTION_NAMES = {
 }
 
 
-class TransitionError(PolicyError):
+class TransitionError(Conflict):
     """A step the case's state, its version or the user's role does not allow."""
 
 

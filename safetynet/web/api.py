@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.web.auth import STAFF_AUTH
+from safetynet.web.errors import Conflict
 from safetynet.web.inputs import ErrorItem, Errors, field_error
 from safetynet.web.lang import request_lang
 
@@ -32,11 +33,6 @@ COMMON_ERRORS = {
 }
 # A policy error about one input names that field.
 POLICY_ERROR_FIELDS = {"unknown_area": "area", "before_first_value": "month", "calendar_year_missing": "date"}
-
-
-class Conflict(PolicyError):
-    """The record is in another state or another version than the caller saw: 409. A service's
-    error for it (``cases.services.TransitionError``) is a subclass."""
 
 
 class SafetynetAPI(NinjaAPI):
