@@ -236,6 +236,18 @@ class Clerk:
     def person(self, born: date, relation: str) -> dict:
         return {"id_number": idnumber.generate(self.county, born, self.rng.randint(0, 499)), "relation": relation}
 
+    def intake(self, month: date, members: list[tuple[str, str, str, str]]) -> dict:
+        """The intake form's fields (safetynet.registry.forms.Intake): members, each with its incomes."""
+        data = {"village": self.rng.choice(self.target["villages"]), "hukou": "rural", "month": f"{month:%Y-%m}",
+                **formset("members", len(members))}
+        for i, (name, id_number, relation, wage) in enumerate(members):
+            data.update({f"members-{i}-name": name, f"members-{i}-id_number": id_number,
+                         f"members-{i}-relation": relation, **formset(f"members-{i}-incomes", 1 if wage else 0),
+                         **formset(f"members-{i}-assets", 0)})
+            if wage:
+                data.update({f"members-{i}-incomes-0-kind": "wage", f"members-{i}-incomes-0-monthly": wage})
+        return data
+
     def act(self, kind: str) -> httpx.Response:
         rng, t = self.rng, self.target
         if kind == "desk":
@@ -249,25 +261,18 @@ class Clerk:
         if kind == "deadlines":
             return self.http.get("/deadlines/")
         month = date.today().replace(day=1)
+        wage = f"{rng.randint(0, 1500)}.00"
         if kind == "register":
             n = next(REGISTERED)  # born 1901-1930: no one of the demo's, and never twice
             head = idnumber.generate(self.county, date(1901, 1, 1) + timedelta(days=n // 500), n % 500)
             return self.http.post("/households/new/", data={
-                "csrfmiddlewaretoken": self.http.cookies["csrftoken"], "village": rng.choice(t["villages"]),
-                "hukou": "rural", "address": f"压力测试路{n}号", "month": f"{month:%Y-%m}",
-                "m0_name": "李秀英", "m0_id_number": head, "m0_relation": "head", "m0_income_kind": "wage",
-                "m0_income": f"{rng.randint(0, 1500)}.00",
-            })
+                "csrfmiddlewaretoken": self.http.cookies["csrftoken"], "address": f"压力测试路{n}号",
+                **self.intake(month, [("李秀英", head, "head", wage)])})
         head, child = self.person(date(1960, 5, 1), "head"), self.person(date(2012, 3, 4), "child")
-        wage = f"{rng.randint(0, 1500)}.00"
         if kind == "preview":
-            return self.http.post("/households/preview/", headers={"X-CSRFToken": self.http.cookies["csrftoken"],
-                                                                    "HX-Request": "true"}, data={
-                "village": rng.choice(t["villages"]), "hukou": "rural", "month": f"{month:%Y-%m}",
-                "m0_name": "王建国", "m0_id_number": head["id_number"], "m0_relation": "head",
-                "m0_income_kind": "wage", "m0_income": wage,
-                "m1_name": "王子涵", "m1_id_number": child["id_number"], "m1_relation": "child",
-            })
+            return self.http.post("/households/preview/", headers={
+                "X-CSRFToken": self.http.cookies["csrftoken"], "HX-Request": "true"}, data=self.intake(month, [
+                    ("王建国", head["id_number"], "head", wage), ("王子涵", child["id_number"], "child", "")]))
         head["incomes"] = [{"kind": "wage", "monthly": wage}]
         return self.http.post("/api/v1/assessments", headers={"Authorization": f"Bearer {t['token']}"}, json={
             "area": self.county, "hukou": "rural", "month": f"{month:%Y-%m}", "members": [head, child]})
@@ -291,6 +296,11 @@ def server_cpu(pid: int) -> float:
 def client_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def formset(prefix: str, total: int) -> dict:
+    """A Django formset's management form."""
+    return {f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": 0}
 
 
 @dataclass
