@@ -171,7 +171,8 @@ class Intake:
         total = int(data.get(key) or 0) if str(data.get(key) or "0").isdigit() else 0
         limit = MAX_MEMBERS if prefix == "members" else MAX_ITEMS
         data[key] = str(min(total + 1, limit))
-        if prefix == "members":  # the new member's incomes and assets start empty
+        if prefix == "members":  # the new member: a child until said otherwise, no incomes or assets yet
+            data.setdefault(f"members-{total}-relation", "child")
             for kind in ("incomes", "assets"):
                 data.setdefault(f"members-{total}-{kind}-TOTAL_FORMS", "0")
                 data.setdefault(f"members-{total}-{kind}-INITIAL_FORMS", "0")
@@ -203,6 +204,20 @@ class Intake:
             })  # fmt: skip
         return out
 
+    def typed_members(self) -> list[dict]:
+        """The kept members as typed (valid or not), for the services' own check of every field."""
+        out = []
+        for member, incomes, assets in self.kept():
+            row = {k: _raw(member, k) for k in ("name", "id_number", "relation", "phone", "bank_card",
+                                                "disability_kind")}
+            grade, adl = _raw(member, "disability_grade"), _raw(member, "adl_unmet")
+            row.update(disability_grade=int(grade) if grade.isdigit() else (grade or None),
+                       adl_unmet=int(adl) if adl.isdigit() else (adl or 0),
+                       incomes=[{"kind": _raw(f, "kind"), "monthly": _raw(f, "monthly")} for f in incomes],
+                       assets=[{k: _raw(f, k) for k in ("kind", "value", "use")} for f in assets])
+            out.append(row)
+        return out
+
     def policy_input(self, month, area: str) -> dict:
         """The form as typed, valid or not, as the input of ``policy.assess`` (the live preview)."""
         members = []
@@ -227,17 +242,21 @@ class Intake:
 
     # ---- errors -----------------------------------------------------------------------------------
 
-    def add_errors(self, errors: list[FieldError], lang: str = "zh") -> None:
-        """The services' (or the policy floor's) errors on the fields they name."""
+    def add_errors(self, errors: list[FieldError], lang: str = "zh", *, besides: bool = False) -> None:
+        """The services' (or the policy floor's) errors on the fields they name; ``besides``: only
+        on fields the form's own checks found nothing wrong with (no message twice)."""
         kept = self.kept()
         numbers = [self.members.forms.index(m) + 1 for m, _, _ in kept]  # the rows' numbers on the page
         for e in errors:
             form, field = self._target(e.path, kept)
             message = say(e, lang, numbers)
             if isinstance(form, forms.BaseFormSet):
-                form._non_form_errors = form.error_class([*form.non_form_errors(), message])
-            else:
-                form.add_error(field if field in form.fields else None, message)
+                if not (besides and form.non_form_errors()):
+                    form._non_form_errors = form.error_class([*form.non_form_errors(), message])
+                continue
+            name = field if field in form.fields else None
+            if not (besides and form.errors.get(name or forms.forms.NON_FIELD_ERRORS)):
+                form.add_error(name, message)
 
     def _target(self, path: str, kept):
         m = re.match(r"^members\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?", path)
@@ -326,10 +345,13 @@ def page_message(exc: PolicyError, lang: str = "zh") -> str:
 # ---- changes after intake (the household's "change" page) ------------------------------------------
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> takes
+
+
 class EvidenceForm(forms.Form):
     """What every change carries: from when, and on what evidence."""
 
-    effective_on = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label="生效日期", widget=DATE)
     source = forms.CharField(label="依据（证明材料、数据来源）", max_length=100)
 
 
@@ -374,15 +396,16 @@ class AssetChangeForm(EvidenceForm):
 
 
 class JoinForm(MemberForm, EvidenceForm):
-    effective_on = forms.DateField(label="入户日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label="入户日期", widget=DATE)
     source = EvidenceForm.base_fields["source"]
+    field_order = [*MemberForm.base_fields, "effective_on", "source"]
 
 
 class LeaveForm(EvidenceForm):
     person = forms.TypedChoiceField(label="成员", coerce=int)
     reason = forms.ChoiceField(label="离户原因", choices=[("moved", "迁出"), ("died", "死亡")])
     new_head = forms.TypedChoiceField(label="新户主（户主离户时）", coerce=int, required=False, empty_value=None)
-    effective_on = forms.DateField(label="离户（死亡）日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label="离户（死亡）日期", widget=DATE)
     field_order = ["person", "reason", "new_head", "effective_on", "source"]
 
 

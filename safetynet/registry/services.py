@@ -215,6 +215,38 @@ def _clean(instance) -> None:
         ) from None
 
 
+def _members(members: list[dict], errors: list[FieldError]) -> tuple[list, list]:
+    """Each member's facts, incomes and assets checked, and the members together (one head, no ID
+    twice, none registered already); the problems added to ``errors``."""
+    if not members:
+        errors.append(FieldError("members", "members_empty"))
+    elif len(members) > MAX_MEMBERS:
+        errors.append(FieldError("members", "range", low=1, high=MAX_MEMBERS, value=len(members)))
+    people = [_person_fields(m, f"members[{i}]", errors) for i, m in enumerate(members)]
+    declared = [(_items(m, "incomes", f"members[{i}]", errors, _income_fields),
+                 _items(m, "assets", f"members[{i}]", errors, _asset_fields)) for i, m in enumerate(members)]
+    heads = sum(1 for m in members if m.get("relation") == "head")
+    if members and heads != 1:
+        errors.append(FieldError("members", "head_count", count=heads))
+    first: dict[str, int] = {}
+    for i, p in enumerate(people):
+        if p is None:
+            continue
+        if p["id_number"] in first:
+            errors.append(FieldError(f"members[{i}].id_number", "id_duplicate", other=first[p["id_number"]]))
+        elif Person.objects.filter(id_number=p["id_number"]).exists():
+            errors.append(FieldError(f"members[{i}].id_number", "id_registered", number=p["id_number"]))
+        first.setdefault(p["id_number"], i)
+    return people, declared
+
+
+def member_errors(members: list[dict]) -> list[FieldError]:
+    """What ``create_household`` would refuse in these members: for a form to show every problem at once."""
+    errors: list[FieldError] = []
+    _members(members, errors)
+    return errors
+
+
 @transaction.atomic
 def create_household(
     actor, *, village: Area, hukou: str, address: str, members: list[dict], registered_poor: bool = False,
@@ -231,31 +263,13 @@ def create_household(
         errors.append(FieldError("hukou", "choice", value=hukou, choices=", ".join(HUKOU)))
     if e := _text_error(address, "address", Household._meta.get_field("address").max_length, required=True):
         errors.append(e)
-    if not members:
-        errors.append(FieldError("members", "members_empty"))
-    elif len(members) > MAX_MEMBERS:
-        errors.append(FieldError("members", "range", low=1, high=MAX_MEMBERS, value=len(members)))
-    people = [_person_fields(m, f"members[{i}]", errors) for i, m in enumerate(members)]
-    declared = [(_items(m, "incomes", f"members[{i}]", errors, _income_fields),
-                 _items(m, "assets", f"members[{i}]", errors, _asset_fields)) for i, m in enumerate(members)]
+    people, declared = _members(members, errors)
     since = since or timezone.localdate().replace(day=1)  # the month's assessment counts what is declared
     if e := day_or_error(since, "since"):
         errors.append(e)
     household_no = household_no.strip()
     if len(household_no) > 32 or not household_no.isprintable():
         errors.append(FieldError("household_no", "type_string"))
-    heads = sum(1 for m in members if m.get("relation") == "head")
-    if members and heads != 1:
-        errors.append(FieldError("members", "head_count", count=heads))
-    first: dict[str, int] = {}
-    for i, p in enumerate(people):
-        if p is None:
-            continue
-        if p["id_number"] in first:
-            errors.append(FieldError(f"members[{i}].id_number", "id_duplicate", other=first[p["id_number"]]))
-        elif Person.objects.filter(id_number=p["id_number"]).exists():
-            errors.append(FieldError(f"members[{i}].id_number", "id_registered", number=p["id_number"]))
-        first.setdefault(p["id_number"], i)
     if errors:
         raise InputError(errors)
     household = Household.objects.create(

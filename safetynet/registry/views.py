@@ -130,7 +130,9 @@ def new_household(request):
         added = intake.add_row(request.POST.get("add", ""), request.POST) if request.POST.get("add") else None
         if added is not None:
             intake = added
-        elif intake.is_valid() and (household := _register(request, intake)) is not None:
+        elif not intake.is_valid():  # the services' checks too, so every problem shows at once
+            intake.add_errors(services.member_errors(intake.typed_members()), _lang(), besides=True)
+        elif (household := _register(request, intake)) is not None:
             messages.success(request, _("家庭已登记。请录入授权核对书后发起核对。"))
             return redirect("household", household.pk)
         preview = _preview(request, intake)

@@ -99,6 +99,8 @@ def test_adding_rows_keeps_everything_typed(city):
     assert 'value="孙一"' in page and 'value="孙二"' in page and f'value="{GOOD_CARD}"' in page
     assert 'value="5000.00"' in page and 'value="800.50"' in page and 'id="error-summary"' not in page
     assert re.search(r'name="members-2-name"[^>]*autofocus', page)  # the clerk types on in the new row
+    new_row = page[page.index('name="members-2-relation"'):]
+    assert '<option value="child" selected>' in new_row[:new_row.index("</select>")]  # a child, not a second head
     page = c.post("/households/new/", {**form_data(typed), "add": "income-1"}).content.decode()
     assert 'name="members-1-incomes-TOTAL_FORMS" value="1"' in page and 'id="members-1-incomes-0"' in page
     page = c.post("/households/new/", {**form_data(typed), "add": "asset-0"}).content.decode()
@@ -122,6 +124,19 @@ def test_a_bad_card_number_is_a_field_error_and_everything_typed_is_kept(city):
     assert re.search(r'<option value="farm" selected>', page) and re.search(r'<option value="2" selected>', page)
     words = re.sub(r"<[^>]+>", "", summary)
     assert "members[" not in page and "bank_card" not in words and "monthly" not in words  # no field keys
+
+
+def test_every_problem_shows_at_once_the_forms_and_the_services(city):
+    members = four_members()
+    members[3]["name"] = ""  # the form's own check
+    members[2]["bank_card"] = BAD_CARD  # the services' checks, made at the same time
+    members[0]["incomes"][0]["monthly"] = "-5"
+    page = client_for(city["clerk"]).post("/households/new/", form_data(members)).content.decode()
+    summary = re.sub(r"<[^>]+>", "", page[page.index('id="error-summary"'):page.index("</ul>", page.index(
+        'id="error-summary"'))])
+    assert "成员 4 · 姓名" in summary and "成员 3 · 银行卡号：银行卡号校验位错误" in summary
+    assert "成员 1 · 收入 1 · 月收入（元）：金额不能为负数：-5" in summary
+    assert summary.count("姓名") == 1 and not Household.objects.exists()
 
 
 def test_the_preview_names_the_field_and_says_the_amount(city):
