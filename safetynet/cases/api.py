@@ -1,4 +1,6 @@
-"""/api/v1/cases: the same steps as the case page, for other systems and scripts."""
+"""/api/v1/cases: the same steps as the case page, for other systems and scripts: one route per
+step (``POST /cases/{case_id}/steps/{name}``, its body the step's schema), made from the steps'
+declaration (``steps.STEPS``) by ``step_router``."""
 
 from __future__ import annotations
 
@@ -11,15 +13,17 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from safetynet.cases import selectors, services
-from safetynet.cases.models import TRANSITIONS, BackdatedAct, State
+from safetynet.cases.models import BackdatedAct, State
+from safetynet.cases.schemas import Note
+from safetynet.cases.steps import STEPS, Step
 from safetynet.policy import working_days
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt
 from safetynet.registry.selectors import households_for, staff_of
-from safetynet.site.inputs import Day, Errors, Id, PageNo, text
-from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import latest_check
+from safetynet.web.inputs import Day, Errors, Id, PageNo
+from safetynet.web.personal import sees_full_id, shown_id
 
 router = Router(tags=["cases"])  # staff only: the API's default (safetynet.web.api)
 
@@ -146,37 +150,6 @@ def start_precheck(request, payload: PrecheckIn):
     return Status(201, case_seen(request, case))
 
 
-# Texts are a page at most; the services check the same for the pages.
-Note, Investigator = text(2000, required=False), text(40)
-
-
-class StepIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    version: Id
-    on: Day
-    investigators: list[Investigator] = Field([], max_length=10)
-    family_signed: bool = False
-    findings: Note = ""
-    county_level: bool = False
-    reasons: Note = ""
-    text: Note = ""
-    reason: Note = ""
-    months: int = Field(0, ge=0, le=6)
-    opinion: Note = Field("", description="审核意见：审核确认、不予确认时必填")
-    backdate_reason: Note = Field("", description="补录原因：办理日期早于今天 5 个工作日以上时必填；"
-                                  "此时答复 202，经本乡镇另一名审核人员确认后生效")
-
-
-STEP_ARGUMENTS = {
-    "record_home_visit": ("investigators", "family_signed", "findings", "county_level"),
-    "object": ("text",), "suspend": ("reason",), "give_termination_notice": ("reason",),
-    "start_graduated_exit": ("months",), "withdraw": ("reason",),
-    # a decision's opinion (审核意见) is required of whoever decides through the API
-    "approve": ("opinion",), "refuse": ("reasons", "opinion"),
-}  # fmt: skip
-
-
 class BackdatedOut(Schema):
     id: int
     case: int
@@ -194,27 +167,56 @@ def backdated_out(act) -> dict:
             "decided_by": act.decided_by.username if act.decided_by else None}  # fmt: skip
 
 
-@router.post("/cases/{case_id}/steps/{name}", response={200: CaseOut, 202: BackdatedOut, 403: Errors, 409: Errors,
-                                                       422: Errors},
-             summary="办理下一步（受理、入户调查、审核确认、公示、复核、终止……）",
-             description="`name` is one of: " + ", ".join(TRANSITIONS) + ". `version` must be the case's current "
-             "version: two people acting at once cannot both succeed (409).")
-def take_step(request, case_id: Id, name: Literal[tuple(TRANSITIONS)], payload: StepIn):
-    case = selectors.case_for(request.user, case_id)
-    if name not in TRANSITIONS:
-        raise InputError([FieldError("name", "choice", value=name, choices=", ".join(TRANSITIONS))])
-    extra = {k: getattr(payload, k) for k in STEP_ARGUMENTS.get(name, ())}
-    result = services.take_step(request.user, case, name, version=payload.version, on=payload.on,
-                                backdate_reason=payload.backdate_reason, **extra)  # fmt: skip
-    if isinstance(result, BackdatedAct):  # filed: it waits for a second approver's confirmation
-        return Status(202, backdated_out(result))
-    return case_seen(request, result)
+def _step_description(step: Step) -> str:
+    roles = "、".join(step.roles)
+    states = "、".join(step.from_states)
+    return (f"`{step.name}`: {states} → {step.to_state}; roles: {roles}. `version` must be the case's current "
+            "version: two people acting at once cannot both succeed (409). Dated more than 5 working days back "
+            "(补录), it needs `backdate_reason` and answers 202 with the act waiting for a second approver.")
+
+
+def step_router(steps) -> Router:
+    """One route per declared step, its body the step's schema; then, outside the schema, a
+    route that answers an unknown step's name as bad input (422 naming ``name``)."""
+    steps = list(steps)
+    router = Router()  # mounted under the cases router: its tag and authentication
+    for step in steps:
+        _add_step_route(router, step)
+
+    @router.post("/cases/{case_id}/steps/{name}", response={422: Errors}, include_in_schema=False)
+    def unknown_step(request, case_id: Id, name: str):
+        selectors.case_for(request.user, case_id)  # a case outside the caller's area is a 404 first
+        raise InputError([FieldError("name", "choice", value=name[:40], choices=", ".join(s.name for s in steps))])
+
+    return router
+
+
+def _add_step_route(router: Router, step: Step) -> None:
+    def take(request, case_id, payload):
+        case = selectors.case_for(request.user, case_id)
+        result = step.take(request.user, case, payload.model_dump())
+        if isinstance(result, BackdatedAct):  # filed: it waits for a second approver's confirmation
+            return Status(202, backdated_out(result))
+        return case_seen(request, result)
+
+    # the types ninja reads: the body is this step's own schema (named in the OpenAPI schema)
+    take.__annotations__ = {"case_id": Id, "payload": step.schema}
+    take.__name__ = take.__qualname__ = f"take_{step.name}"
+    router.post(
+        f"/cases/{{case_id}}/steps/{step.name}",
+        response={200: CaseOut, 202: BackdatedOut, 403: Errors, 409: Errors, 422: Errors},
+        summary=f"{step.label}（{step.name}）", description=_step_description(step),
+        operation_id=f"take_step_{step.name}", url_name=f"case-step-{step.name}",
+    )(take)
 
 
 class BackdateDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: Note = ""
+
+
+router.add_router("", step_router(STEPS.values()))
 
 
 @router.post("/cases/{case_id}/backdated/{act_id}/{decision}",

@@ -1,9 +1,10 @@
 """The clerk's desk, the case page with its timeline and next steps, the decision document and
-the deadline board. Every page reads through the scoped selectors; every step through services."""
+the deadline board. Every page reads through the scoped selectors; every step through services,
+its form and partial from the step's declaration (``steps.STEPS``)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,42 +12,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safetynet.administration.selectors import next_year_missing
 from safetynet.cases import selectors, services
 from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct
 from safetynet.cases.filters import OpenCaseFilter
-from safetynet.cases.forms import DECISION_FORMS, BackdateDecisionForm
-from safetynet.cases.models import TRANSITIONS, BackdatedAct, State
+from safetynet.cases.forms import BackdateDecisionForm
+from safetynet.cases.models import BackdatedAct, State
+from safetynet.cases.steps import STEPS
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.selectors import staff_of
-from safetynet.site.inputs import page_message
-from safetynet.site.lists import filtered, paginate, refiltered
-from safetynet.site.personal import mask_id, sees_full_id, shown_id
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import shown_checks
-
-# The fields each step asks for, besides the date and the version.
-STEP_FIELDS = {
-    "record_home_visit": ("investigators", "family_signed", "findings", "county_level"),
-    "refuse": ("reasons",), "object": ("text",), "suspend": ("reason",), "give_termination_notice": ("reason",),
-    "start_graduated_exit": ("months",), "withdraw": ("reason",),
-}  # fmt: skip
-# A refusal on the page names the field by its label, never its key.
-STEP_LABELS = {
-    "on": ("办理日期", "date"), "version": ("版本", "version"), "investigators": ("调查人员", "investigators"),
-    "family_signed": ("家庭成员签字", "family signature"), "findings": ("调查情况", "findings"),
-    "county_level": ("县级入户调查", "county visit"), "reasons": ("不予确认理由", "reasons"),
-    "text": ("异议内容", "objection"), "reason": ("原因", "reason"), "months": ("渐退月数", "months"),
-    "opinion": ("审核意见", "opinion"), "backdate_reason": ("补录原因", "reason for the backdated step"),
-    "note": ("意见", "note"),
-}  # fmt: skip
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
+from safetynet.web.inputs import page_message
+from safetynet.web.lang import current_lang
+from safetynet.web.lists import filtered, paginate, refiltered
+from safetynet.web.personal import mask_id, sees_full_id, shown_id
 
 
 @login_required
@@ -92,7 +74,7 @@ def _visits(case) -> list[dict]:
 
 def _case_page(request, case, forms: dict | None = None, status: int = 200):
     """The case, its checks, its home visits and the steps the user may take (``forms``: a
-    decision form sent back with its errors)."""
+    step's form sent back with its errors)."""
     programme_part = None
     if case.assessment:
         if case.programme == "dibao":
@@ -107,19 +89,18 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     today = timezone.localdate()
     steps = selectors.allowed_transitions(request.user, case)
     forms = forms or {}
-    decision_forms = {name: forms.get(name) or DECISION_FORMS[name](initial={"version": case.version, "on": today},
-                                                                    auto_id=f"{name}-%s")
-                      for name in steps if name in DECISION_FORMS}  # fmt: skip
+    # Each step the user may take, with its form (one sent back keeps its errors and what was typed).
+    step_forms = [(STEPS[name], forms.get(name) or STEPS[name].form(case, today=today)) for name in steps]
     pending = [a for a in case.backdated_acts.all() if a.status == BackdatedAct.Status.PENDING]
     staff = staff_of(request.user)
     return render(request, "cases/case.html", {
-        "case": case, "events": case.events.all(), "steps": steps,
-        "step_fields": STEP_FIELDS, "today": today, "part": programme_part,
+        "case": case, "events": case.events.all(), "steps": steps, "step_forms": step_forms,
+        "today": today, "part": programme_part,
         "members": members, "full_ids": full,
         "applicant_id": shown_id(request.user, case.applicant.id_number, case.area_code),
         "labels": services.ACTION_NAMES, "checks": shown_checks(case.household),
         "against": services.check_against(case) if "approve" in steps else None,
-        "visits": _visits(case), "decision_forms": decision_forms,
+        "visits": _visits(case),
         "visitor": any(e.transition == "record_home_visit" and e.actor_id == request.user.pk
                        for e in case.events.all()),
         "pending": pending, "backdated_acts": list(case.backdated_acts.all()),
@@ -128,67 +109,47 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     }, status=status)  # fmt: skip
 
 
-def _done(request, name: str, result) -> None:
+def _labels(form) -> dict[str, tuple[str, str]]:
+    """A refusal names a field by its label on the form (in the page's language), never its key."""
+    return {name: (str(field.label),) * 2 for name, field in form.fields.items()}
+
+
+def _form_message(form) -> str:
+    en = current_lang() == "en"
+    return ("; " if en else "；").join(
+        f"{form.fields[name].label}{': ' if en else '：'}{e}" if name in form.fields else str(e)
+        for name, errors in form.errors.items() for e in errors
+    )
+
+
+def _done(request, step, result) -> None:
     if isinstance(result, BackdatedAct):
         messages.info(request, _("已登记补录“%(action)s”（%(on)s）：经本乡镇另一名审核人员确认后生效") % {
-            "action": services.ACTION_NAMES[name], "on": result.on.isoformat()})  # fmt: skip
+            "action": step.label, "on": result.on.isoformat()})  # fmt: skip
     else:
-        messages.success(request, _("已%(action)s") % {"action": services.ACTION_NAMES[name]})
-
-
-def _step(request, case, name: str, **kwargs) -> str | None:
-    """Take the step (or file it as backdated) through the services; the refusal as a message."""
-    try:
-        result = services.take_step(request.user, case, name, **kwargs)
-    except PermissionDenied as exc:
-        return str(exc)
-    except (InputError, PolicyError) as exc:
-        return page_message(exc, _lang(), STEP_LABELS)
-    _done(request, name, result)
-    return None
-
-
-def _decide(request, case, name: str):
-    """Approve or refuse: a Django form with the approver's opinion; its errors are shown beside
-    the fields on the case page, with everything typed kept."""
-    form = DECISION_FORMS[name](request.POST, auto_id=f"{name}-%s")
-    if not form.is_valid():
-        return _case_page(request, case, forms={name: form}, status=422)
-    fields = dict(form.cleaned_data)
-    error = _step(request, case, name, **fields)
-    if error is None:
-        return redirect("case", case.pk)
-    form.add_error(None, error)
-    return _case_page(request, case, forms={name: form}, status=422)
+        messages.success(request, _("已%(action)s") % {"action": step.label})
 
 
 @login_required
 def take_step(request, case_id: int, name: str):
-    if request.method != "POST" or name not in TRANSITIONS:
+    """A step from the case page: its form (``STEPS[name]``), then the services. A refusal comes
+    back beside the fields (a decision: 422, everything typed kept) or as a message above the case."""
+    step = STEPS.get(name)
+    if request.method != "POST" or step is None:
         raise Http404
     case = selectors.case_for(request.user, case_id)
-    data = request.POST
-    if name in DECISION_FORMS:
-        return _decide(request, case, name)
-    try:
-        on = date.fromisoformat(data.get("on", ""))
-        version = int(data.get("version", ""))
-    except ValueError:
-        messages.error(request, _("请填写办理日期（YYYY-MM-DD）"))
-        return redirect("case", case.pk)
-    kwargs = {"version": version, "on": on, "backdate_reason": data.get("backdate_reason", "")}
-    for field in STEP_FIELDS.get(name, ()):
-        if field == "investigators":
-            kwargs[field] = [n for n in data.get(field, "").replace("，", ",").split(",") if n.strip()]
-        elif field in ("family_signed", "county_level"):
-            kwargs[field] = data.get(field) == "on"
-        elif field == "months":
-            months = data.get(field, "").strip()
-            kwargs[field] = int(months) if months.isdigit() else 0  # 0 is refused with a message
-        else:
-            kwargs[field] = data.get(field, "")
-    if error := _step(request, case, name, **kwargs):
-        messages.error(request, error)
+    form = step.form(case, request.POST)
+    if form.is_valid():
+        try:
+            _done(request, step, step.take(request.user, case, form.cleaned_data))
+            return redirect("case", case.pk)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except (InputError, PolicyError) as exc:
+            form.add_error(None, page_message(exc, current_lang(), _labels(form)))
+    if step.inline_errors:
+        return _case_page(request, case, forms={name: form}, status=422)
+    messages.error(request, _form_message(form))
     return redirect("case", case.pk)
 
 
@@ -214,7 +175,7 @@ def backdated(request, case_id: int, act_id: int, decision: str):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except (InputError, PolicyError) as exc:
-        messages.error(request, page_message(exc, _lang(), STEP_LABELS))
+        messages.error(request, page_message(exc, current_lang(), _labels(form)))
     return redirect("case", case.pk)
 
 
