@@ -46,3 +46,17 @@ def menu_crumb(context, here: bool | None = None) -> str:
 def step_confirmation(name: str) -> str:
     """The question a step asks before it is taken ("" for the ordinary ones)."""
     return str(CONFIRMATIONS.get(name, ""))
+
+
+def _choices(kind: str) -> dict:
+    from safetynet.cases.models import Programme, State
+    from safetynet.payments.models import Payment
+
+    return dict({"programme": Programme.choices, "state": State.choices, "payment_kind": Payment.Kind.choices}[kind])
+
+
+@register.filter
+def label(value, kind: str) -> str:
+    """A stored code in words (``{{ run.programme|label:"programme" }}``): a page never shows
+    ``dibao`` or ``regular`` where a value was read without its model's display method."""
+    return str(_choices(kind).get(value, value))
