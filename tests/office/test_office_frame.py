@@ -350,3 +350,31 @@ def test_english_pages_translate_their_option_lists(city, office):
         assert not chinese, (url, chinese)
     side = client.get("/desk/").content.decode().split('id="side-menu"')[1].split("</nav>")[0]
     assert "My tasks" in side and not HAN.search(re.sub(r"<[^>]+>", "", side))
+
+
+# ---- dates the office refuses ------------------------------------------------------------------
+
+
+def test_an_authorisation_signed_tomorrow_is_refused_in_words(city, poor_household):
+    from safetynet.cases.models import Authorization
+
+    before = Authorization.objects.count()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    ticks = {f"p{p.pk}": "on" for p in poor_household.members.all()}
+    answer = client_for(city["clerk"]).post(f"/households/{poor_household.pk}/authorize/",
+                                            {"signed_on": tomorrow.isoformat(), "document": "SQ-1", **ticks},
+                                            follow=True)  # fmt: skip
+    text = " ".join(Html(answer.content.decode()).text)
+    assert answer.status_code < 500 and "晚于今天" in text and "signed_on" not in text
+    assert Authorization.objects.count() == before
+
+
+def test_a_payroll_for_a_month_not_begun_is_refused(city):
+    from safetynet.payments.models import PayrollRun
+
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
+    answer = client_for(city["approver"]).post("/payroll/compute/", {"township": "370811001", "month": next_month,
+                                                                      "programme": "dibao"}, follow=True)  # fmt: skip
+    assert answer.status_code < 500 and "尚未开始" in answer.content.decode()
+    assert not PayrollRun.objects.exists()
