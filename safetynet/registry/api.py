@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from safetynet.policy import idnumber
-from safetynet.policy.household import DISABILITY_KINDS, HUKOU, RELATIONS
+from safetynet.policy.household import ASSET_KINDS, DISABILITY_KINDS, HUKOU, INCOME_KINDS, RELATIONS, VEHICLE_USES
 from safetynet.registry import services
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, household_for, search_households
@@ -85,6 +85,21 @@ def get_household(request, household_id: Id):
 Name, Phone, Address, HouseholdNo = text(40), text(20, required=False), text(200), text(32, required=False)
 
 
+class IncomeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[INCOME_KINDS]
+    monthly: str = Field(max_length=20, description='月收入（元），如 "1500.00"')
+
+
+class AssetIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[ASSET_KINDS]
+    value: str = Field("", max_length=20, description="价值（元）；存款、有价证券、商业保险必填")
+    use: Literal[("", *VEHICLE_USES)] = ""
+
+
 class MemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -92,6 +107,9 @@ class MemberIn(Schema):
     id_number: str = Field(max_length=18)
     relation: Literal[RELATIONS] = "other"
     phone: Phone = ""
+    bank_card: str = Field("", max_length=30, description="银行卡号：12–19 位数字，16 位及以上须通过 Luhn 校验")
+    incomes: list[IncomeIn] = Field([], max_length=20)
+    assets: list[AssetIn] = Field([], max_length=20)
     disability_grade: int | None = Field(None, ge=1, le=4)
     disability_kind: Literal[("", *DISABILITY_KINDS)] = ""
     serious_illness: bool = False

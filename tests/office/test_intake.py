@@ -228,3 +228,21 @@ def test_a_line_without_a_valid_card_is_held_out_of_the_bank_file_and_listed(cit
     may = payroll.run_payroll(city["city_admin"], month=date(2024, 5, 1), township=township, programme="dibao")
     back = Payment.objects.get(run=may, case=held_case, kind="back_pay")
     assert (back.for_month, back.amount_fen) == (date(2024, 4, 1), held_line.amount_fen)
+
+
+def test_the_api_takes_incomes_assets_and_the_card_with_the_same_checks(city):
+    import json
+
+    body = {"village": VILLAGE, "hukou": "rural", "address": "张庄村 10 号", "members": [
+        {"name": "孙一", "id_number": person(0)["id_number"], "relation": "head", "bank_card": BAD_CARD,
+         "incomes": [{"kind": "wage", "monthly": "300.00"}],
+         "assets": [{"kind": "vehicle", "value": "2000", "use": "farm"}]},
+    ]}  # fmt: skip
+    c = client_for(city["clerk"])
+    refused = c.post("/api/v1/households", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["detail"]] == ["members[0].bank_card"]
+    body["members"][0]["bank_card"] = GOOD_CARD
+    assert c.post("/api/v1/households", json.dumps(body), content_type="application/json").status_code == 201
+    head = Person.objects.get()
+    assert head.bank_card == GOOD_CARD and head.incomes.get().monthly_fen == 30000 and head.assets.get().use == "farm"
