@@ -40,7 +40,7 @@ def applicants_of_day(area: Area, day) -> QuerySet[Household]:
         Household.objects.filter(village__code__startswith=area.code, cases__opened_on=day)
         .distinct()
         .order_by("id")
-        .prefetch_related("members__incomes", "members__assets", "members__obligors")
+        .prefetch_related("members__incomes", "members__assets", "members__obligors", "members__changes")
     )
 
 
@@ -52,7 +52,7 @@ def households_to_review(township: Area) -> QuerySet[Household]:
         Household.objects.filter(village__code__startswith=township.code, cases__state__in=COVERED_STATES)
         .distinct()
         .order_by("id")
-        .prefetch_related("members__incomes", "members__assets", "members__obligors")
+        .prefetch_related("members__incomes", "members__assets", "members__obligors", "members__changes")
     )
 
 
