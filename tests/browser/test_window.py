@@ -61,6 +61,7 @@ def test_intake_to_decision_and_notice_and_isolation(server, page, browser):
 
     login(page, server, "approver_370811")
     page.goto(case_url)
+    page.fill("form[data-step=approve] textarea[name=opinion]", "同意，收入与入户调查一致。")  # 审核意见 is required
     page.click("form[data-step=approve] button")
     page.wait_for_selector("text=已审核确认")
     assert "公示中" in page.inner_text("h1")
