@@ -19,7 +19,7 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
@@ -54,7 +54,9 @@ def held_lines(run: PayrollRun) -> list[Payment]:
     lines = run.payments.filter(amount_fen__gt=0).select_related("recipient").order_by("id")
     if run.exported_at:
         return list(lines.filter(bank_status="failed", bank_note=HELD_NOTE))
-    return [p for p in lines.filter(bank_status="pending") if not cards.valid(p.recipient.bank_card)]
+    # the card numbers alone are read to check them (a township's payroll has thousands of lines)
+    pending = lines.filter(bank_status="pending").values_list("pk", "recipient__bank_card")
+    return list(lines.filter(pk__in=[pk for pk, card in pending if not cards.valid(card)]))
 
 
 def _require_approved(run: PayrollRun, action: str) -> None:
@@ -149,14 +151,17 @@ class Reconciliation:
 
 
 def reconciliation(run: PayrollRun) -> Reconciliation:
-    sent = list(_lines(run))
-    paid = [p for p in sent if p.bank_status == "paid"]
-    failed = [p for p in sent if p.bank_status == "failed"]
+    # Counted by the database: the page shows it for every view of a township's payroll.
+    sent = _lines(run)
+    status = {s: Q(bank_status=s) for s in ("paid", "failed", "pending")}
+    t = sent.aggregate(sent=Count("id"), sent_fen=Sum("amount_fen"), paid=Count("id", filter=status["paid"]),
+                       paid_fen=Sum("amount_fen", filter=status["paid"]), failed=Count("id", filter=status["failed"]),
+                       failed_fen=Sum("amount_fen", filter=status["failed"]),
+                       pending=Count("id", filter=status["pending"]))  # fmt: skip
     return Reconciliation(
-        sent=len(sent), sent_fen=sum(p.amount_fen for p in sent), paid=len(paid),
-        paid_fen=sum(p.amount_fen for p in paid), failed=len(failed), failed_fen=sum(p.amount_fen for p in failed),
-        pending=sum(1 for p in sent if p.bank_status == "pending"),
-        failures=[(p.pk, p.recipient.name, fmt(p.amount_fen), p.bank_note) for p in failed],
+        sent=t["sent"], sent_fen=t["sent_fen"] or 0, paid=t["paid"], paid_fen=t["paid_fen"] or 0,
+        failed=t["failed"], failed_fen=t["failed_fen"] or 0, pending=t["pending"],
+        failures=[(p.pk, p.recipient.name, fmt(p.amount_fen), p.bank_note) for p in sent.filter(status["failed"])],
     )
 
 

@@ -1,5 +1,5 @@
-"""The one search of every list of persons, households and cases: by a member's name, a resident
-ID number (whole, or its last four), or the household register number (户口簿户号).
+"""The one search of every list of persons, households and cases: by a member's name (from its
+beginning), a resident ID number (whole, or its last four), or the household register number.
 
 Every list (household search, desk, deadline board, payroll lines, the problem ledger, the API)
 calls ``search``; a list says only how its rows reach a household, or, for rows that name a
@@ -24,18 +24,17 @@ def normalize(query: str) -> str:
 
 
 def matching_persons(text: str) -> QuerySet[Person]:
-    """Persons named ``text`` (a name or its part), or whose ID number is ``text`` or ends in it
-    (four characters: the last four, as a resident reads them off a card)."""
-    match = Q(name__contains=text)
-    if ID_CHARS.fullmatch(text):
-        if len(text) == 18:
-            match = Q(id_number=text)
-        elif len(text) == 4:
-            # RIGHT(id_number, 4) = '…': an index on the expression serves it (a LIKE '%…' cannot)
-            return Person.objects.annotate(last_four=Right("id_number", 4)).filter(Q(last_four=text) | match)
-        else:
-            match |= Q(id_number__endswith=text)
-    return Person.objects.filter(match)
+    """Persons whose name begins with ``text`` (the surname, or the whole name), or whose ID
+    number is ``text`` or ends in it (four characters: the last four, read off a card)."""
+    if not ID_CHARS.fullmatch(text):  # a name has no digits: digits are an ID number or its end
+        # from its beginning (the surname, or the whole name): an index serves it, a part inside not
+        return Person.objects.filter(name__startswith=text)
+    if len(text) == 18:
+        return Person.objects.filter(id_number=text)
+    if len(text) == 4:
+        # RIGHT(id_number, 4) = '…': the index on the expression serves it (a LIKE '%…' cannot)
+        return Person.objects.annotate(last_four=Right("id_number", 4)).filter(last_four=text)
+    return Person.objects.filter(id_number__endswith=text)
 
 
 def number_match(field: str, text: str) -> Q:
@@ -49,7 +48,11 @@ def number_match(field: str, text: str) -> Q:
     return match
 
 
-def matching_households(text: str) -> QuerySet[Household]:
+def matching_households(text: str) -> QuerySet[Household] | None:
+    """Households by register number, whole or a part of six or more characters (a shorter
+    part is an ID number's end: the registry's four digits would match thousands of numbers)."""
+    if len(text) < 6:
+        return None
     return Household.objects.filter(number_match("household_no", text))
 
 
@@ -67,9 +70,10 @@ def search(rows: QuerySet, query: str, *, household: str | None = "household", i
     persons = matching_persons(text)
     if household is not None:
         key = f"{household}_id" if household else "pk"
-        # Two small subqueries, each run once: no join that repeats a household per member.
-        match = Q(**{f"{key}__in": persons.values("household_id")}) | Q(
-            **{f"{key}__in": matching_households(text).values("pk")})
+        # Small subqueries, each run once: no join that repeats a household per member.
+        match = Q(**{f"{key}__in": persons.values("household_id")})
+        if (households := matching_households(text)) is not None:
+            match |= Q(**{f"{key}__in": households.values("pk")})
     else:
         # the row's own numbers too: a person the population register knows and the registry not yet
         own = Q(**{f"{id_number}__endswith": text}) if len(text) == 4 else Q(**{id_number: text})
