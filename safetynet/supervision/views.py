@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import staff_of
 from safetynet.supervision import selectors, services
+from safetynet.web.inputs import MAX_DATE, MIN_DATE, day_or_error
 
 ROLES = ("auditor", "city")
 PER_PAGE = 25
@@ -38,10 +39,14 @@ def _date(value: str, label: str, errors: list[str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors.append(f"{label}：“{value[:20]}”不是有效日期，应为 年-月-日，如 2025-03-01")
         return None
+    if day_or_error(day, label):  # 0001-01-01 would overflow the time zone's conversion
+        errors.append(f"{label}：{day.isoformat()} 超出范围，应在 {MIN_DATE:%Y-%m-%d} 至 {MAX_DATE:%Y-%m-%d} 之间")
+        return None
+    return day
 
 
 def _filters(request, scope: list[str] | None, fields: tuple[str, ...]) -> tuple[dict, dict, list[str]]:
