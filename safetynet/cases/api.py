@@ -23,6 +23,7 @@ from safetynet.registry.selectors import households_for, staff_of
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import latest_check
 from safetynet.web.inputs import Day, Errors, Id, PageNo
+from safetynet.web.lists import api_page
 from safetynet.web.personal import sees_full_id, shown_id
 
 router = Router(tags=["cases"])  # staff only: the API's default (safetynet.web.api)
@@ -120,9 +121,8 @@ def list_cases(request, state: Literal[tuple(State.values)] | None = None, page:
     qs = selectors.cases_for(request.user).order_by("-id")
     if state:
         qs = qs.filter(state=state)
-    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
-    start = (page - 1) * 50
-    return {"count": qs.count(), "page": page, "results": cases_seen(request, list(qs[start:start + 50]))}
+    page, rows = api_page(qs, page, 50)
+    return {"count": qs.count(), "page": page, "results": cases_seen(request, rows)}
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="一件案件及其办理过程（查看记入审计日志）")

@@ -14,6 +14,7 @@ from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
+from safetynet.web.lists import api_page
 
 router = Router(tags=["payments"])  # staff only: the API's default (safetynet.web.api)
 
@@ -87,9 +88,7 @@ def get_run(request, run_id: int):
             summary="发放明细；每笔链接到所依据的决定（decision_event）与规则（reason）")
 def lines(request, run_id: int, page: int = 1):
     run = selectors.run_for(request.user, run_id)
-    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
-    start = (page - 1) * 200
-    rows = list(selectors.run_lines(run)[start:start + 200])
+    _, rows = api_page(selectors.run_lines(run), page, 200)
     if rows and sees_full_id(request.user, run.township_id):  # whole numbers shown: whose (PIPL)
         record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in rows], object_type="payroll",
                       object_id=run.pk, area_code=run.township_id)  # fmt: skip

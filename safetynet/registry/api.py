@@ -19,6 +19,7 @@ from safetynet.registry.views import log_households_seen
 from safetynet.site.inputs import Errors, Id, PageNo, text
 from safetynet.site.personal import sees_full_id, shown_id
 from safetynet.supervision.services import record_access
+from safetynet.web.lists import api_page
 
 router = Router(tags=["registry"])  # staff only: the API's default (safetynet.web.api)
 
@@ -66,9 +67,7 @@ def household_seen(user, h) -> dict:
 @router.get("/households", response=Page, summary="在辖区内查询家庭（姓名、身份证号码或其后几位、住址）")
 def list_households(request, q: str = Query(..., max_length=100), page: PageNo = 1):
     qs = search_households(request.user, q).prefetch_related("members")
-    page = min(max(page, 1), 1_000_000)  # a huge page number must not overflow the database's integers
-    start = (page - 1) * 20
-    households = list(qs[start:start + 20])
+    page, households = api_page(qs, page, 20)
     for h in households:
         h.full_ids = sees_full_id(request.user, h.village_id)
     log_households_seen(request.user, households, purpose="search")

@@ -30,15 +30,14 @@ from safetynet.verification.views import (
     upload_errors,
 )
 from safetynet.web.inputs import Errors
+from safetynet.web.lists import api_page
 
 router = Router(tags=["verification"])  # staff only: the API's default (safetynet.web.api)
 PAGE = 50
-MAX_PAGE = 1_000_000
 
 
 def _page(qs, page: int) -> tuple[int, list]:
-    page = min(max(page, 1), MAX_PAGE)  # a huge page number must not overflow the database's integers
-    return page, list(qs[(page - 1) * PAGE : page * PAGE])
+    return api_page(qs, page, PAGE)
 
 
 class DeliveryOut(Schema):

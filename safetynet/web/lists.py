@@ -50,6 +50,15 @@ def paginate(request, rows, *, param: str = "page", per_page: int = PER_PAGE):
     return page
 
 
+MAX_PAGE = 1_000_000  # a larger page number would overflow the database's integers in OFFSET
+
+
+def api_page(rows, page: int, per_page: int) -> tuple[int, list]:
+    """An API list's page: the page number (brought within 1 and ``MAX_PAGE``) and its rows."""
+    page = min(max(page, 1), MAX_PAGE)
+    return page, list(rows[(page - 1) * per_page : page * per_page])
+
+
 def place(village) -> str:
     """A village with its township: "城关街道 · 东关村" (the name alone is ambiguous in a county)."""
     if village is None:
