@@ -18,6 +18,8 @@ from django.core.paginator import Paginator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.web.inputs import MAX_PAGE
+
 PER_PAGE = 25
 # Counting every row of a city-wide list costs more than the page itself: past this many rows
 # the pager says "10000 条以上" and filters narrow the list.
@@ -50,11 +52,9 @@ def paginate(request, rows, *, param: str = "page", per_page: int = PER_PAGE):
     return page
 
 
-MAX_PAGE = 1_000_000  # a larger page number would overflow the database's integers in OFFSET
-
-
 def api_page(rows, page: int, per_page: int) -> tuple[int, list]:
-    """An API list's page: the page number (brought within 1 and ``MAX_PAGE``) and its rows."""
+    """An API list's page: the page number (brought within 1 and ``MAX_PAGE``, past which OFFSET
+    would overflow the database's integers) and its rows."""
     page = min(max(page, 1), MAX_PAGE)
     return page, list(rows[(page - 1) * per_page : page * per_page])
 
