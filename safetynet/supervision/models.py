@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -163,8 +164,8 @@ class LedgerItem(models.Model):
     """问题台账: a finding for a township to visit and close (台账、销号管理, POLICY.md §9)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "待核查"
-        CLOSED = "closed", "已销号"
+        OPEN = "open", _("待核查")
+        CLOSED = "closed", _("已销号")
 
     kind = models.CharField("问题类型", max_length=24)
     area = models.ForeignKey("registry.Area", models.PROTECT, verbose_name="所属区划")

