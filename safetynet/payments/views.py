@@ -87,11 +87,14 @@ def detail(request, run_id: int):
         record_access(request.user, purpose="list", person_ids=[p.recipient_id for p in page.object_list],
                       object_type="payroll", object_id=run.pk, area_code=run.township_id)  # fmt: skip
     report = bank.reconciliation(run) if run.status in (run.Status.APPROVED, run.Status.LOCKED) else None
+    # Who may cancel is told why not, instead of the button simply missing.
+    may_cancel = getattr(staff_of(request.user), "role", None) in ("approver", "city")
+    refusal = services.why_not_cancellable(run) if may_cancel and run.status != run.Status.CANCELLED else None
     return render(request, "payments/run.html", {
         "run": run, "page": page, "filter": f, "kinds": selectors.totals_by_kind(run), "report": report,
         "staff": staff_of(request.user), "full_ids": full, "held": bank.held_lines(run),
-        "can_cancel": getattr(staff_of(request.user), "role", None) in ("approver", "city")
-        and services.why_not_cancellable(run) is None,
+        "can_cancel": may_cancel and run.status != run.Status.CANCELLED and refusal is None,
+        "cancel_refusal": refusal,
     })
 
 

@@ -62,6 +62,13 @@ def _needs_new_password(user, password: str) -> bool:
     ).exists()
 
 
+def _demo_password() -> str:
+    """Shown on the login page of the demo only: elsewhere nobody may log in with it."""
+    from safetynet.site.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD if settings.SAFETYNET_DEMO else ""
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, then the second factor for a user who enrolled one, and the forced change
     of a shared or administrator-set password."""
@@ -80,7 +87,8 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT,
-                "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+                "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+                "demo_password": _demo_password()}
 
 
 def login_otp(request):
@@ -185,6 +193,17 @@ def token_revoke(request, token_id: int):
     return render(request, "site/token_revoke.html", {"token": token})
 
 
+def _otp_wait(device) -> str:
+    """After a wrong code django-otp refuses every code for a while (1, 2, 4 … seconds): say so,
+    or the right code typed next would be called wrong."""
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return ""
+    until = (info or {}).get("locked_until")
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+    return f"验证码输入有误后须稍候：请等待 {seconds} 秒，再输入验证器当前显示的 6 位数字。"
+
+
 @login_required
 def otp_setup(request):
     """The city administrator's second factor: scan the QR code, type the first code to confirm."""
@@ -194,17 +213,19 @@ def otp_setup(request):
     error = ""
     if device is not None:
         if request.method == "POST":
-            if accounts.remove_totp(request.user, device, request.POST.get("code", "")):
+            error = _otp_wait(device)
+            if not error and accounts.remove_totp(request.user, device, request.POST.get("code", "")):
                 messages.success(request, "已关闭双重验证。")
                 return redirect("account")
-            error = "验证码不正确，未关闭双重验证。"
+            error = error or "验证码不正确，未关闭双重验证。"
         return render(request, "site/otp_setup.html", {"on": True, "error": error})
     device = accounts.pending_totp(request.user)
     if request.method == "POST":
-        if accounts.confirm_totp(request.user, device, request.POST.get("code", "")):
+        error = _otp_wait(device)
+        if not error and accounts.confirm_totp(request.user, device, request.POST.get("code", "")):
             messages.success(request, "已启用双重验证：以后登录时须输入验证器上的 6 位数字。")
             return redirect("account")
-        error = "验证码不正确：请确认手机时间准确，输入验证器当前显示的 6 位数字。"
+        error = error or "验证码不正确：请确认手机时间准确，输入验证器当前显示的 6 位数字。"
     uri = device.config_url
     return render(request, "site/otp_setup.html", {
         "on": False, "error": error, "uri": uri, "secret": b32encode(device.bin_key).decode(),

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import staff_of
-from safetynet.supervision import selectors, services
+from safetynet.supervision import labels, selectors, services
 from safetynet.web.inputs import MAX_DATE, MIN_DATE, day_or_error
 
 ROLES = ("auditor", "city")
@@ -80,6 +80,7 @@ def _page(request, qs):
     return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
 
 
+
 @login_required
 def trail(request):
     scope = scope_of(request.user)
@@ -89,9 +90,11 @@ def trail(request):
     page = _page(request, selectors.audit_events(args.pop("area_codes"), **args))
     for e in page.object_list:
         e.details_text = json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else ""
+        e.action_label, e.object_label = labels.action(e.action), labels.object_type(e.object_type)
     return render(request, "supervision/trail.html", {
         "page": page, "chosen": chosen, "query": urlencode({k: v for k, v in chosen.items() if v}),
         "last": selectors.last_verification(), "tab": "trail",
+        "action_choices": labels.action_choices(), "object_choices": labels.object_choices(),
     })  # fmt: skip
 
 
@@ -102,9 +105,12 @@ def access(request):
     for e in errors:
         messages.warning(request, f"{e}（已忽略此筛选条件）")
     page = _page(request, selectors.access_logs_for(args.pop("area_codes"), **args).prefetch_related("persons"))
+    for a in page.object_list:
+        a.purpose_label, a.object_label = labels.purpose(a.purpose), labels.object_type(a.object_type)
     return render(request, "supervision/access.html", {
         "page": page, "chosen": chosen, "query": urlencode({k: v for k, v in chosen.items() if v}),
         "last": selectors.last_verification(), "tab": "access",
+        "purpose_choices": labels.purpose_choices(), "object_choices": labels.object_choices(),
     })  # fmt: skip
 
 

@@ -311,7 +311,7 @@ def test_the_city_administrator_enrols_a_second_factor_and_the_login_asks_for_it
     c.force_login(admin)
     page = c.get("/accounts/otp/").content.decode()
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    assert "<svg" in page and "otpauth://totp/safetynet%3Acity_admin" in page
+    assert "<svg" in page and "otpauth://" not in page  # the address is in the QR code, not shown as text
     secret = page.split('<code id="otp-secret">')[1].split("</code>")[0]
     assert len(secret) == 32
     assert "验证码不正确" in c.post("/accounts/otp/", {"code": "000000"}).content.decode()
@@ -355,3 +355,30 @@ def test_the_second_step_expires(city):
     session.save()
     r = c.post("/accounts/login/otp/", {"code": code(device)})
     assert r["Location"] == "/accounts/login/" and not logged_in(c)
+
+
+def test_a_right_code_typed_during_the_back_off_is_told_to_wait_not_called_wrong(city):
+    admin = city["city_admin"]
+    c = Client()
+    c.force_login(admin)
+    c.get("/accounts/otp/")
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert "验证码不正确" in c.post("/accounts/otp/", {"code": "000000"}).content.decode()
+    page = c.post("/accounts/otp/", {"code": code(device)}).content.decode()  # within django-otp's back-off
+    assert "请等待" in page and "验证码不正确" not in page
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+    TOTPDevice.objects.get(pk=device.pk).throttle_reset()
+    assert c.post("/accounts/otp/", {"code": code(device)})["Location"] == "/accounts/"
+
+
+def test_the_login_page_names_the_demo_password_in_the_demo_only(db, settings):
+    assert DEMO_PASSWORD not in Client().get("/accounts/login/").content.decode()
+    settings.SAFETYNET_DEMO = True
+    assert DEMO_PASSWORD in Client().get("/accounts/login/").content.decode()
+
+
+def test_the_account_pages_lead_back_to_the_account(city):
+    c = Client()
+    c.force_login(city["city_admin"])
+    for url in ("/accounts/tokens/", "/accounts/password/", "/accounts/otp/"):
+        assert 'href="/accounts/"' in c.get(url).content.decode().split('id="breadcrumbs"')[1].split("</ol>")[0]

@@ -482,6 +482,23 @@ def test_a_payroll_is_cancelled_until_it_goes_to_the_bank_and_its_month_computed
     assert PayrollRun.objects.get(pk=again.pk).status == "approved"
 
 
+def test_the_payroll_page_asks_before_cancelling_and_says_why_a_run_cannot_be(city, poor_household, township,
+                                                                              client):
+    from safetynet.payments import bank
+
+    approved_case(city, poor_household)
+    april = run(city, township, date(2024, 4, 1))
+    client.force_login(city["approver"])
+    page = client.get(f"/payroll/{april.pk}/").content.decode()
+    form = page.split('id="cancel"')[1].split(">")[0]
+    assert "data-confirm=" in form and "不能恢复" in form
+    bank.bank_csv(city["approver"], april)
+    page = client.get(f"/payroll/{april.pk}/").content.decode()
+    assert 'id="cancel"' not in page and 'id="not-cancellable"' in page and "银行发放文件已于" in page
+    client.force_login(city["clerk"])  # who may not cancel is not told about cancelling
+    assert "不能作废" not in client.get(f"/payroll/{april.pk}/").content.decode()
+
+
 def test_a_payroll_a_later_one_counted_is_cancelled_after_it(city, poor_household, township):
     case = approved_case(city, poor_household)
     amount = case.monthly_amount_fen

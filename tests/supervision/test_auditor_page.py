@@ -157,3 +157,27 @@ def test_a_broken_chain_is_shown_with_where_it_broke(client, staff):
     client.post("/audit/verify/")
     page = client.get("/audit/").content.decode()
     assert "断开" in page and f"第 {events[-1].id} 条记录处" in page and "日志尾部被删除" in page
+
+
+@pytest.mark.django_db
+def test_the_trail_and_the_log_name_actions_objects_and_purposes_in_words(client, staff):
+    event(staff["clerk"], "payroll.cancel", object_id=17)
+    services.record_access(staff["clerk"], purpose="view", person_ids=[7], object_type="household", object_id=3,
+                           area_code=f"{COUNTY}001001")  # fmt: skip
+    client.force_login(staff["auditor"])
+    trail = client.get("/audit/", {"action": "payroll."}).content.decode()
+    row = trail.split('id="event-')[1].split("</tr>")[0]
+    assert "作废发放名册" in row and "案件 #17" in row
+    assert ">payroll.cancel<" not in row and "case:17" not in row  # the codes only in the tooltip
+    assert '<option value="payroll." selected>发放名册（全部操作）</option>' in trail
+    log = client.get("/audit/access/").content.decode().split('<tr id="access-')[1].split("</tr>")[0]
+    assert "查看" in log and "家庭 #3" in log and ">view<" not in log
+
+
+@pytest.mark.django_db
+def test_an_english_page_keeps_the_codes_instead_of_chinese_words(client, staff):
+    event(staff["clerk"], "payroll.cancel", object_id=17)
+    client.force_login(staff["auditor"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "作废发放名册" not in page and ">payroll.cancel<" in page and "（全部操作）" not in page

@@ -1,0 +1,76 @@
+"""The audit trail's codes in words for the auditor's page (the code stays in the record, in the
+filter and in the cell's tooltip: an auditor may still filter by ``case.``). The words are
+Chinese only: an English page shows the codes, which read as English."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+
+ACTIONS = {
+    "api_token.create": "新建接口令牌", "api_token.revoke": "撤销接口令牌",
+    "asset.add": "登记财产", "asset.change": "变更财产",
+    "audit.verify": "校验审计日志", "authorization.record": "登记授权书",
+    "calendar.enter_year": "录入节假日安排",
+    "case.accept": "受理申请", "case.approve": "审核确认", "case.backdate_confirm": "确认补录",
+    "case.backdate_refuse": "退回补录", "case.backdate_request": "申请补录",
+    "case.close_notice": "结束公示并确认",
+    "case.continue_after_review": "复核后继续保障", "case.end_graduated_exit": "渐退期满终止",
+    "case.give_termination_notice": "发布终止公示", "case.object": "登记公示异议",
+    "case.record_home_visit": "登记入户调查", "case.refuse": "不予确认", "case.reprice": "标准调整重新核定",
+    "case.resume": "恢复保障", "case.start_graduated_exit": "启动渐退", "case.start_precheck": "发起核对",
+    "case.start_review": "启动复核", "case.suspend": "暂停保障", "case.terminate": "终止保障",
+    "case.withdraw": "撤回申请",
+    "feed.import": "导入部门数据",
+    "household.change": "变更家庭信息", "household.create": "登记家庭",
+    "income.add": "登记收入", "income.change": "变更收入", "income.end": "收入终止",
+    "ledger.close": "问题台账销号", "letter.issue": "出具文书", "obligor.add": "登记赡养（抚养、扶养）义务人",
+    "otp.enrol": "启用双重验证", "otp.remove": "关闭双重验证",
+    "parameter.confirm": "确认本地参数", "parameter.enter": "录入本地参数", "parameter.reject": "退回本地参数",
+    "password.change": "修改密码", "password.require_change": "要求修改密码",
+    "payroll.approve": "审核发放名册", "payroll.bank_return": "导入银行回盘", "payroll.cancel": "作废发放名册",
+    "payroll.export": "导出银行发放文件", "payroll.run": "编制发放名册",
+    "person.change": "变更成员信息", "person.join": "成员加入", "person.leave": "成员离开",
+    "price_index.enter": "录入价格指数", "run.stale": "后台任务中断",
+    "verification.check": "核对", "verification.screen": "全人口筛查",
+}  # fmt: skip
+
+OBJECTS = {
+    "api_token": "接口令牌", "audit_verification": "审计校验", "authorization": "授权书", "case": "案件",
+    "check_run": "核对批次", "decision": "决定", "feed_delivery": "部门数据交付", "holiday_arrangement": "节假日安排",
+    "household": "家庭", "ledger": "问题台账", "ledger_item": "台账事项", "letter": "文书",
+    "parameter_value": "本地参数", "payroll": "发放名册", "person": "人员", "price_index": "价格指数",
+    "reprice": "标准调整", "user": "用户",
+}  # fmt: skip
+
+PURPOSES = {"view": "查看", "list": "列表", "search": "检索", "export": "导出"}
+
+
+def _zh() -> bool:
+    return not (get_language() or "").startswith("en")
+
+
+def action(code: str) -> str:
+    return ACTIONS.get(code, code) if _zh() else code
+
+
+def object_type(code: str) -> str:
+    return OBJECTS.get(code, code) if _zh() else code
+
+
+def purpose(code: str) -> str:
+    return PURPOSES.get(code, code) if _zh() else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Each kind of object's actions at once (``case.``), then each action."""
+    kinds = [k for k in OBJECTS if any(a.startswith(f"{k}.") for a in ACTIONS)]
+    every = [(f"{k}.", f"{object_type(k)}（全部操作）" if _zh() else f"{k}.*") for k in kinds]
+    return every + [(code, action(code)) for code in sorted(ACTIONS)]
+
+
+def object_choices() -> list[tuple[str, str]]:
+    return [(code, object_type(code)) for code in sorted(OBJECTS)]
+
+
+def purpose_choices() -> list[tuple[str, str]]:
+    return [(code, purpose(code)) for code in PURPOSES]
