@@ -20,15 +20,33 @@ class AppendOnlyError(Exception):
 HASH_PLAIN, HASH_KEYED = 1, 2
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("审计日志只能追加，不能修改")
+        raise AppendOnlyError(f"{self.model.append_only_name}只能追加，不能修改")
 
     def delete(self):
-        raise AppendOnlyError("审计日志只能追加，不能删除")
+        raise AppendOnlyError(f"{self.model.append_only_name}只能追加，不能删除")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed or removed (SQL triggers refuse it too: dbtriggers)."""
+
+    append_only_name = "记录"
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{self.append_only_name}只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.append_only_name}只能追加，不能删除")
+
+
+class AuditEvent(AppendOnlyModel):
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
@@ -48,7 +66,7 @@ class AuditEvent(models.Model):
     # 2: HMAC-SHA256 with the key kept outside the database.
     version = models.PositiveSmallIntegerField("哈希版本", default=HASH_KEYED)
 
-    objects = AuditEventQuerySet.as_manager()
+    append_only_name = "审计日志"
 
     class Meta:
         ordering = ["id"]
@@ -57,24 +75,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("审计日志只能追加，不能删除")
-
-
-class AccessLogQuerySet(AuditEventQuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("查阅记录只能追加，不能修改")
-
-    def delete(self):
-        raise AppendOnlyError("查阅记录只能追加，不能删除")
-
-
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """个人信息查阅记录 (PIPL): who saw which persons' personal data, when, and for what.
 
     Written by ``services.record_access``, outside the audit chain, so reading a page never waits
@@ -96,7 +98,7 @@ class AccessLog(models.Model):
     full_id = models.BooleanField("显示完整身份证号", default=True)
     count = models.PositiveIntegerField("涉及人数")  # of an export or a list: may exceed the persons listed
 
-    objects = AccessLogQuerySet.as_manager()
+    append_only_name = "查阅记录"
 
     class Meta:
         ordering = ["id"]
@@ -105,34 +107,18 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_name or '系统'} {self.purpose} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("查阅记录只能追加，不能修改")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("查阅记录只能追加，不能删除")
-
-
-class AccessLogPerson(models.Model):
+class AccessLogPerson(AppendOnlyModel):
     """One person seen in one access (a plain id, not a foreign key: the log outlives the row)."""
 
     id = models.BigAutoField(primary_key=True)
     access = models.ForeignKey(AccessLog, models.PROTECT, related_name="persons")
     person_id = models.BigIntegerField("人员编号", db_index=True)
 
-    objects = AccessLogQuerySet.as_manager()
+    append_only_name = "查阅记录"
 
     class Meta:
         verbose_name = verbose_name_plural = "查阅涉及人员"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("查阅记录只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("查阅记录只能追加，不能删除")
 
 
 class AuditVerification(models.Model):
