@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safetynet.administration import selectors
 from safetynet.policy import working_days
+from safetynet.web import clock
 
 
 def parse_days(text: str, year: int | None, *, weekends_only: bool = False) -> list[date]:
@@ -127,10 +128,8 @@ class ParameterValueForm(forms.Form):
         return effective
 
     def clean_document_date(self):
-        from django.utils import timezone
-
         day = self.cleaned_data["document_date"]
-        if not date(2000, 1, 1) <= day <= timezone.localdate():
+        if not date(2000, 1, 1) <= day <= clock.today():
             raise forms.ValidationError(_("发文日期不能晚于今天"))
         return day
 

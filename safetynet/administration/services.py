@@ -16,6 +16,7 @@ from safetynet.policy import working_days
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
+from safetynet.web import clock
 
 # The standards behind the amounts paid: confirming a new value re-prices the cases.
 REPRICING_PARAMETERS = ("dibao_standard", "tekun_basic_standard", "tekun_care_standard")
@@ -136,7 +137,7 @@ def confirm_parameter_value(actor, row: ParameterValue) -> tuple[ParameterValue,
     if row.name in REPRICING_PARAMETERS:
         from safetynet.cases.services import reprice_for_standard
 
-        report = reprice_for_standard(actor, area_code="3708", effective=row.effective, on=timezone.localdate())
+        report = reprice_for_standard(actor, area_code="3708", effective=row.effective, on=clock.today())
     return row, report
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,13 @@ from safetynet.administration.forms import (
 from safetynet.administration.models import ParameterValue
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.selectors import require_role
+from safetynet.web import clock
 
 
 @login_required
 def calendar(request):
     require_role(request.user, ("city",), "3708", _("录入节假日安排"))
-    today = timezone.localdate()
+    today = clock.today()
     moved = None
     form = HolidayArrangementForm(request.POST or None,
                                   initial={"year": selectors.next_year_missing(today) or today.year + 1})
@@ -47,7 +47,7 @@ def calendar(request):
 @login_required
 def parameters(request):
     require_role(request.user, ("city",), "3708", _("录入本地参数"))
-    today = timezone.localdate()
+    today = clock.today()
     rows = selectors.parameter_rows(today)
     for row in rows:
         row["leaves"] = [(leaf_words(path), leaf) for path, leaf in row["leaves"]]
@@ -66,7 +66,7 @@ def parameter_new(request, name: str):
     param = next((p for p in selectors.editable_parameters() if p.name == name), None)
     if param is None:
         raise Http404(_("没有可在此录入的参数 {name}").format(name=name))
-    today = timezone.localdate()
+    today = clock.today()
     current = next((e for e in reversed(param.entries) if e.effective <= today), param.entries[-1])
     form = ParameterValueForm(request.POST or None, parameter=param, current=current.value)
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -22,6 +21,7 @@ from safetynet.policy.money import fmt
 from safetynet.registry.selectors import households_for, staff_of
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import latest_check
+from safetynet.web import clock
 from safetynet.web.inputs import Day, Errors, Id, PageNo
 from safetynet.web.lists import api_page
 from safetynet.web.personal import sees_full_id, shown_id
@@ -244,6 +244,6 @@ class DeadlinesOut(Schema):
 
 @router.get("/deadlines", response=DeadlinesOut, summary="超期与三个工作日内到期的环节")
 def deadlines(request):
-    today = timezone.localdate()
+    today = clock.today()
     return {"today": today, "overdue": cases_seen(request, list(selectors.overdue(request.user, today)[:500])),
             "due_soon": cases_seen(request, list(selectors.due_soon(request.user, today)[:500]))}

@@ -6,7 +6,7 @@ or a deadline look kept: such a step is not taken when it is entered. It is file
 reason (``BackdatedAct``) and takes effect, as at its date, only once a second approver of the
 township (not the one who entered it) confirms it; the reason and both names go on the case's
 timeline and into the audit log. Refused, it leaves the case as it was. Today is the office's
-``timezone.localdate()``.
+``clock.today()``.
 
 A replay (the demo's seed, a replay of a past year, the test suite's fixtures) runs the services
 as at each act's own date: inside ``replaying()`` no act counts as backdated. It holds for the
@@ -20,9 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from django.utils import timezone
-
 from safetynet.policy.working_days import add_working_days, working_days_between
+from safetynet.web import clock
 
 LIMIT_WORKING_DAYS = 5
 
@@ -42,11 +41,11 @@ def replaying() -> Iterator[None]:
 
 def earliest_direct(today: date | None = None) -> date:
     """The earliest date an act can be entered without a second person's confirmation."""
-    return add_working_days(today or timezone.localdate(), -LIMIT_WORKING_DAYS)
+    return add_working_days(today or clock.today(), -LIMIT_WORKING_DAYS)
 
 
 def is_backdated(on: date, today: date | None = None) -> bool:
     """More than ``LIMIT_WORKING_DAYS`` working days before today (never inside a replay)."""
     if _replays:
         return False
-    return working_days_between(on, today or timezone.localdate()) > LIMIT_WORKING_DAYS
+    return working_days_between(on, today or clock.today()) > LIMIT_WORKING_DAYS

@@ -44,6 +44,7 @@ from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
 from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, latest_check, missing_authorizations
+from safetynet.web import clock
 from safetynet.web.errors import Conflict
 
 ACTION_NAMES = {
@@ -103,7 +104,7 @@ def _day_errors(path: str, on: date) -> list[FieldError]:
     """An act's date: within the office's dates, and not after today."""
     if e := day_or_error(on, path):
         return [e]
-    return [FieldError(path, "date_future", on=on.isoformat())] if on > timezone.localdate() else []
+    return [FieldError(path, "date_future", on=on.isoformat())] if on > clock.today() else []
 
 
 def _limit(name: str, case_or_area: Case | str, on: date) -> int:
@@ -142,7 +143,7 @@ def _transition(
                 action=ACTION_NAMES[name],
                 allowed="、".join(str(State(s).label) for s in from_states),
             )
-        if on > timezone.localdate():
+        if on > clock.today():
             raise InputError([FieldError("on", "date_future", on=on.isoformat())])
         last = locked.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:

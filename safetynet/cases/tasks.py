@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
 from safetynet.cases import selectors
 from safetynet.cases.filters import OpenCaseFilter
 from safetynet.registry.selectors import staff_of
 from safetynet.site.lists import filtered, paginate
+from safetynet.web import clock
 
 
 @login_required
 def my_tasks(request):
-    today = timezone.localdate()
+    today = clock.today()
     staff = staff_of(request.user)
     f, tasks = filtered(OpenCaseFilter, request, selectors.my_tasks(request.user, today))
     page = paginate(request, tasks)

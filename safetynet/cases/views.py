@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetynet.administration.selectors import next_year_missing
@@ -25,6 +24,7 @@ from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.selectors import staff_of
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import shown_checks
+from safetynet.web import clock
 from safetynet.web.inputs import page_message
 from safetynet.web.lang import current_lang
 from safetynet.web.lists import filtered, paginate, refiltered
@@ -33,7 +33,7 @@ from safetynet.web.personal import mask_id, sees_full_id, shown_id
 
 @login_required
 def desk(request):
-    today = timezone.localdate()
+    today = clock.today()
     user = request.user
     # The open cases, filtered (township, village, programme, state, search) and 25 a page.
     f, open_cases = filtered(OpenCaseFilter, request, selectors.open_cases(user).order_by("due_on", "id"))
@@ -86,7 +86,7 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     members = list(case.household.members.all())
     record_access(request.user, purpose="view", person_ids=[p.pk for p in members], object_type="case",
                   object_id=case.pk, area_code=case.area_code, full_id=full)  # fmt: skip
-    today = timezone.localdate()
+    today = clock.today()
     steps = selectors.allowed_transitions(request.user, case)
     forms = forms or {}
     # Each step the user may take, with its form (one sent back keeps its errors and what was typed).
@@ -198,7 +198,7 @@ def decision(request, case_id: int):
 
 @login_required
 def deadlines(request):
-    today = timezone.localdate()
+    today = clock.today()
     user = request.user
     staff = staff_of(user)
     compliance = []

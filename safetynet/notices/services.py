@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from safetynet.cases.models import Case
 from safetynet.notices.letters import DECISIONS, latest_decision, letter_content, number_text
@@ -18,6 +17,7 @@ from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
+from safetynet.web import clock
 
 ISSUE_ROLES = ("clerk", "approver")
 ATTEMPTS = 20  # writers racing for one township's next serial: each loser takes the next
@@ -61,7 +61,7 @@ def issue_letter(actor, case: Case) -> Letter:
                     year=year,
                     serial=serial,
                     number=number_text(township.name, year, serial),
-                    issued_on=timezone.localdate(),
+                    issued_on=clock.today(),
                     issued_by=acting_user(actor),
                     content=content,
                 )

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import selectors as cases
@@ -24,6 +23,7 @@ from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
 from safetynet.site.inputs import MAX_DATE, MIN_DATE
 from safetynet.supervision.services import record_access
+from safetynet.web import clock
 from safetynet.web.lang import current_lang as _lang
 
 DEFAULT_WINDOW_DAYS = 30
@@ -57,7 +57,7 @@ class NoticeQueryForm(forms.Form):
 
     def window(self):
         """(start, end) of a valid query: to defaults to today, from to 30 days before it."""
-        end = self.cleaned_data.get("to") or timezone.localdate()
+        end = self.cleaned_data.get("to") or clock.today()
         start = self.cleaned_data.get("from") or end - timedelta(days=DEFAULT_WINDOW_DAYS)
         return start, end
 

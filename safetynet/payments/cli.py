@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from safetynet.policy.money import fmt
+from safetynet.web import clock
 
 
 def _setup():
@@ -153,15 +154,13 @@ def cmd_reconcile(args) -> int:
 
 @_as_staff
 def cmd_reprice(args) -> int:
-    from django.utils import timezone
-
     from safetynet.cases.services import reprice_for_standard
     from safetynet.policy.household import parse_month
 
     user = staff_user(args.user)
     area = args.area or user.staff.area_id
     report = reprice_for_standard(user, area_code=area, effective=parse_month(args.effective),
-                                  on=timezone.localdate())
+                                  on=clock.today())
     review = "、".join(map(str, report["to_review"]))
     print(f"重新核定 {report['repriced']} 件，金额不变 {report['unchanged']} 件，"
           f"新标准下须复核 {len(report['to_review'])} 件{'：' + review if review else ''}")

@@ -31,6 +31,7 @@ from safetynet.policy.parameters import value
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.services import record
+from safetynet.web import clock
 
 PAYROLL_LOCK_CLASS = 0x5041590  # first key of the payroll's PostgreSQL advisory locks ("PAY")
 # The case steps whose decisions set what is owed.
@@ -105,7 +106,7 @@ def check_request(*, month: date, programme: str) -> date:
 def _check_month(month: date) -> date:
     """The first of ``month``, refused if that month has not begun (the office's today)."""
     month = month.replace(day=1)
-    today = timezone.localdate()
+    today = clock.today()
     if month > today.replace(day=1):
         raise InputError([FieldError("month", "payroll_future_month", month=f"{month:%Y-%m}", today=today.isoformat())])
     return month

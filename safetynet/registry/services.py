@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from safetynet.policy import areas as policy_areas
 from safetynet.policy import idnumber
@@ -40,6 +39,7 @@ from safetynet.registry.models import (
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
+from safetynet.web import clock
 
 MAX_MEMBERS = 20
 MAX_ITEMS = 20  # incomes, or assets, of one member
@@ -264,7 +264,7 @@ def create_household(
     if e := _text_error(address, "address", Household._meta.get_field("address").max_length, required=True):
         errors.append(e)
     people, declared = _members(members, errors)
-    since = since or timezone.localdate().replace(day=1)  # the month's assessment counts what is declared
+    since = since or clock.today().replace(day=1)  # the month's assessment counts what is declared
     if e := day_or_error(since, "since"):
         errors.append(e)
     household_no = household_no.strip()

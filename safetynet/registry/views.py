@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetynet.cases import services as case_services
@@ -31,6 +30,7 @@ from safetynet.registry.selectors import (
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.personal import sees_full_id
 from safetynet.supervision.services import record_access
+from safetynet.web import clock
 from safetynet.web.lang import current_lang as _lang
 
 
@@ -62,7 +62,7 @@ def _month(request) -> date:
     try:
         return date.fromisoformat(request.POST.get("month", "") + "-01")
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return clock.today().replace(day=1)
 
 
 def _preview(request, intake: forms.Intake) -> dict:
@@ -138,7 +138,7 @@ def new_household(request):
         preview = _preview(request, intake)
     return render(request, "registry/new.html", {
         "intake": intake, "summary": intake.summary() if request.method == "POST" else [],
-        "month": request.POST.get("month") or f"{timezone.localdate():%Y-%m}", "preview": preview or {},
+        "month": request.POST.get("month") or f"{clock.today():%Y-%m}", "preview": preview or {},
     })
 
 
@@ -150,7 +150,7 @@ def household(request, household_id: int):
                   object_id=h.pk, area_code=h.village_id, full_id=full)  # fmt: skip
     return render(request, "registry/household.html", {
         "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
-        "full_ids": full, "staff": staff_of(request.user), "today": timezone.localdate(),
+        "full_ids": full, "staff": staff_of(request.user), "today": clock.today(),
         "history": change_history(h),
     })
 
@@ -225,7 +225,7 @@ def _change_forms(h, data=None, kind: str = ""):
     def bound(name, cls, **kwargs):
         return cls(data if kind == name else None, prefix=name, **kwargs)
 
-    today = {"effective_on": timezone.localdate()}
+    today = {"effective_on": clock.today()}
     made = {
         "income": bound("income", forms.IncomeChangeForm, initial=today),
         "asset": bound("asset", forms.AssetChangeForm, initial=today),

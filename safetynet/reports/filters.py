@@ -6,12 +6,12 @@ from datetime import date
 
 import django_filters
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import Programme
 from safetynet.registry.filters import AreaFilterSet
 from safetynet.site.lists import MonthFilter
+from safetynet.web import clock
 
 
 class FundsFilter(AreaFilterSet):
@@ -24,7 +24,7 @@ class FundsFilter(AreaFilterSet):
     programme = django_filters.ChoiceFilter(label=_("救助项目"), choices=Programme.choices, empty_label=_("全部"))
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        today = timezone.localdate()
+        today = clock.today()
         self.default = (date(today.year, 1, 1), today.replace(day=1))
         data = data.copy() if data is not None else QueryDict(mutable=True)
         data.setdefault("from", f"{self.default[0]:%Y-%m}")

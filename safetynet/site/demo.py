@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.utils import timezone
 from tqdm import tqdm
 
 from safetynet.cases import services as cases
@@ -28,6 +27,7 @@ from safetynet.registry import services as registry
 from safetynet.registry.cards import with_check_digit
 from safetynet.registry.models import Area, Household, Staff
 from safetynet.site.personal import EXPORT_FULL_ID
+from safetynet.web import clock
 
 TOWNSHIP_NAMES = ["城关街道", "东关街道", "南关镇", "北湖镇", "西郊镇", "马营镇", "杨店镇", "王庄镇"]
 VILLAGE_NAMES = ["张庄村", "李屯村", "王楼村", "刘集村", "陈庄村", "杨楼村", "赵庄村", "黄屯村", "周庄社区", "吴楼村"]
@@ -147,7 +147,7 @@ def make_household(clerk, village: Area, rng: random.Random, on: date, *, size: 
 def seed(households: int = 2000, seed: int = 2026, today: date | None = None, progress: bool = False) -> dict:
     """The demo city. Returns counts by state."""
     rng = random.Random(seed)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     # The demo's history is a replay: each act as at its own date (cases.backdating).
     with replaying():
         return _seed(households, rng, today, progress, seed)

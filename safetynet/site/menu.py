@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from safetynet.web import clock
 
 ALL = ("clerk", "approver", "county", "city", "verifier", "auditor")
 CASEWORK = ("clerk", "approver", "county", "city", "auditor")  # who reads cases and their deadlines
@@ -77,7 +78,7 @@ def _build(request) -> dict:
     current = max((n for n, u in urls.items() if request.path.startswith(u)), key=lambda n: len(urls[n]), default=None)
     tasks = None
     if any(i.counts_tasks for _title, items in sections for i in items):
-        tasks = my_tasks(user, timezone.localdate()).count()
+        tasks = my_tasks(user, clock.today()).count()
     return {
         "sections": [
             (title, [{"label": i.label, "url": urls[i.url_name], "key": i.url_name, "current": i.url_name == current,

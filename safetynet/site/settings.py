@@ -8,7 +8,7 @@ sets ``DATABASE_URL`` (PostgreSQL, psycopg 3), ``SAFETYNET_SECRET_KEY`` and
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -46,6 +46,22 @@ if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
 # `make demo` only (SAFETYNET_DEMO=1): its users may keep the shared demo password. Anywhere
 # else a login with that password must choose a new one before anything else.
 SAFETYNET_DEMO = os.environ.get("SAFETYNET_DEMO", "") == "1"
+# The office's one clock (safetynet.web.clock.today): a simulated date for the demo or a replay of
+# a past year. A production office never runs at a simulated date.
+SAFETYNET_TODAY = None
+if os.environ.get("SAFETYNET_TODAY"):
+    if not (DEBUG or SAFETYNET_DEMO):
+        raise ImproperlyConfigured(
+            "SAFETYNET_TODAY（模拟日期）只能在演示（SAFETYNET_DEMO=1）或调试（SAFETYNET_DEBUG=1）时使用。 "
+            "SAFETYNET_TODAY (a simulated date) is allowed only with SAFETYNET_DEMO=1 or SAFETYNET_DEBUG=1."
+        )
+    try:
+        SAFETYNET_TODAY = date.fromisoformat(os.environ["SAFETYNET_TODAY"])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SAFETYNET_TODAY 须为 YYYY-MM-DD 格式的日期，收到 {os.environ['SAFETYNET_TODAY']!r}。 "
+            "SAFETYNET_TODAY must be an ISO date (YYYY-MM-DD)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,11 +20,12 @@ from safetynet.policy.parameters import lookup, value
 from safetynet.registry.models import PasswordChangeRequired
 from safetynet.site import accounts
 from safetynet.site.middleware import MUST_CHANGE_PASSWORD
+from safetynet.web import clock
 
 
 def home(request):
     """What safetynet is, and the standards in force this month in every area."""
-    today = timezone.localdate().replace(day=1)
+    today = clock.today().replace(day=1)
     rows = []
     for area in areas.all_areas():
         rows.append(

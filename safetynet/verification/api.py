@@ -29,6 +29,7 @@ from safetynet.verification.views import (
     start_run,
     upload_errors,
 )
+from safetynet.web import clock
 from safetynet.web.inputs import Errors
 from safetynet.web.lists import api_page
 
@@ -279,11 +280,9 @@ class CloseIn(Schema):
 
 @router.post("/ledger/{item_id}/close", response={200: LedgerOut, 422: Errors}, summary="问题销号")
 def close_item(request, item_id: int, payload: CloseIn):
-    from django.utils import timezone
-
     item = selectors.ledger_for(request.user).filter(pk=item_id).first()
     if item is None:
         raise Http404("ledger item")
-    item = services.close_ledger_item(request.user, item, outcome=payload.outcome, on=timezone.localdate())
+    item = services.close_ledger_item(request.user, item, outcome=payload.outcome, on=clock.today())
     [(item, number)] = ledger_rows(request.user, [item], purpose="view")
     return ledger_out(item, number)

@@ -9,6 +9,7 @@ from safetynet.registry.models import Area, Household
 from safetynet.registry.selectors import scope_prefix, staff_of
 from safetynet.supervision.models import LedgerItem
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
+from safetynet.web import clock
 
 # Who sees the centre's records: the data deliveries are the centre's own business.
 CENTRE_ROLES = ("verifier", "city", "auditor")
@@ -184,13 +185,12 @@ def _register_rows(household_nos: set[str]) -> dict[str, list[dict]]:
     if not household_nos:
         return {}
     import polars as pl
-    from django.utils import timezone
 
     from safetynet.batch.feeds import scan_item
     from safetynet.verification.services import store_path
 
     rows = (
-        scan_item(store_path(), "household_registration", timezone.localdate())
+        scan_item(store_path(), "household_registration", clock.today())
         .filter(pl.col("household_no").is_in(sorted(household_nos)))
         .select("household_no", "id_number", "name", "area_code", "hukou", "relation")
         .collect()

@@ -30,6 +30,7 @@ from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
 from safetynet.verification.selectors import applicants_of_day, households_to_review, missing_authorizations_of
+from safetynet.web import clock
 
 IMPORTERS = ("verifier", "city")
 CHECKERS = ("verifier", "city", "clerk", "county")
@@ -114,7 +115,7 @@ def _declared_frames(households: list[Household], month: date) -> tuple[pl.DataF
 def known_on(month: date) -> date | None:
     """The data a check reads: what was delivered by today for this month (or a later one),
     what was delivered before the month for a month past."""
-    today = timezone.localdate()
+    today = clock.today()
     return today if month >= today.replace(day=1) else None
 
 

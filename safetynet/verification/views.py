@@ -29,7 +29,6 @@ from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -51,6 +50,7 @@ from safetynet.verification import selectors, services
 from safetynet.verification.exports import HEADERS, PROGRAMMES, sheet, sources_zh
 from safetynet.verification.filters import DeliveryFilter, LedgerFilter
 from safetynet.verification.models import CheckRun, FeedDelivery
+from safetynet.web import clock
 from safetynet.web.lang import current_lang as _lang
 
 CLOSERS = ("clerk", "approver", "county", "verifier")
@@ -106,7 +106,7 @@ def parse_delivered(text: str) -> date:
         raise PolicyError("date_format", value=text) from None
     if on.year < 2000:
         raise PolicyError("date_format", value=text)
-    if on > timezone.localdate():
+    if on > clock.today():
         raise PolicyError("date_future", on=on.isoformat())
     return on
 
@@ -293,7 +293,7 @@ def deliveries(request):
     return render(request, "verification/deliveries.html", {
         "page": page, "filter": f, "latest": latest, "can_import": staff.role in services.IMPORTERS,
         "items": [(code, i.name, DEPARTMENTS[i.department]) for code, i in ITEMS.items()],
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })  # fmt: skip
 
 
@@ -355,8 +355,8 @@ def runs(request):
     return render(request, "verification/runs.html", {
         "page": page, "can_check": can_check, "can_screen": role in services.SCREENERS,
         "townships": areas_for(request.user, Area.Level.TOWNSHIP) if can_check else [],
-        "month": timezone.localdate().replace(day=1),
-        "today": timezone.localdate(),
+        "month": clock.today().replace(day=1),
+        "today": clock.today(),
     })  # fmt: skip
 
 
@@ -474,7 +474,7 @@ def ledger_xlsx(request):
                  count=len(rows))  # fmt: skip
     body = sheet("问题台账", LEDGER_HEADERS, rows, (6, 26, 18, 20, 14, 6, 80, 60, 10, 16, 8, 12, 40))
     response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="ledger-{clock.today():%Y-%m-%d}.xlsx"'
     return response
 
 
@@ -487,7 +487,7 @@ def close_item(request, item_id: int):
         raise Http404("ledger item")
     try:
         services.close_ledger_item(request.user, item, outcome=request.POST.get("outcome", "")[:2000],
-                                   on=timezone.localdate())  # fmt: skip
+                                   on=clock.today())  # fmt: skip
         messages.success(request, _("户号 %(no)s 的问题已销号") % {"no": item.household_no})
     except PolicyError as exc:
         errors = getattr(exc, "errors", None)

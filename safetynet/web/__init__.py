@@ -9,6 +9,7 @@ any app may import it and it never imports them back.
 - ``lists``: pagination (25 rows a page, one pager) and the lists' filter fields;
 - ``personal``: the one rule of who sees whole resident ID numbers;
 - ``inputs``: bounded input types, the error shape and pydantic's refusals in the house's words.
+- ``clock``: the office's one clock, ``today()`` (a simulated ``SAFETYNET_TODAY`` in the demo, else the local date).
 
 ``tests/office/test_web_layer.py`` checks that importing it loads no app.
 """
