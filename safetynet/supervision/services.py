@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,14 +60,20 @@ def audit_key() -> bytes:
 
 
 def _key_file(path: Path) -> bytes:
-    try:
-        # O_EXCL: of two processes starting at once, one creates the key and the other reads it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32) + "\n")
+    if not path.exists():
+        # Written whole beside it, then linked into place: of two writers starting at once, one
+        # key wins (link refuses an existing name) and no reader ever sees a half-written file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
     key = path.read_text().strip()
     if len(key) < 32:
         raise AuditKeyError(f"审计密钥文件 {path} 内容过短或为空（至少 32 个字符）")

@@ -363,9 +363,10 @@ def test_concurrent_writers_do_not_fork_the_chain():
         t.join()
 
     assert errors == []
-    assert selectors.verify_chain() == selectors.ChainReport(
-        ok=True, checked=80, last_hash=AuditEvent.objects.last().hash
-    )
+    report = selectors.verify_chain()
+    # (A checkpoint may have been written: the ids go on from earlier tests and may cross a
+    # multiple of SAFETYNET_AUDIT_CHECKPOINT_EVERY; it must agree with the chain like any other.)
+    assert (report.ok, report.checked, report.last_hash) == (True, 80, AuditEvent.objects.last().hash)
 
 
 @pytest.mark.django_db
