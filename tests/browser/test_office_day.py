@@ -5,21 +5,28 @@ cannot approve; approving needs the opinion; the notice cannot close before its 
 whoever computed a payroll cannot approve it; the city computes, the approver approves and
 downloads the bank file.
 
-Not walked here: a case whose latest check says "not eligible" (the demo seeds no open case with
-such a check), and closing a notice that has run (the demo's notice cases end after today; the
+A case whose latest check says "not eligible" is walked from its beginning: the township registers
+a household eligible as declared, the city delivers a car in the head's name, the pre-check says
+"no longer eligible", and the approver can confirm only with an opinion saying why; the county's
+deadline board lists the override.
+
+Not walked here: closing a notice that has run (the demo's notice cases end after today; the
 notice is closed in tests/office against the services)."""
 
 from __future__ import annotations
 
 import csv
 import re
-from datetime import date
+import time
+from datetime import date, timedelta
 
 from safetynet.policy import idnumber
 from safetynet.registry import cards
 from tests.browser.conftest import login
+from tests.browser.test_verification import _server_today
 
 CARD = cards.with_check_digit("622848007766551234")
+RUN_TIMEOUT = 120_000  # ms: the worker imports and checks in the background on a shared machine
 
 
 def test_intake_errors_visit_and_approval_separated_opinion_required(server, page):
@@ -136,3 +143,97 @@ def test_payroll_computed_by_one_approved_by_another_and_the_bank_file(server, p
     assert cards.valid(line[3]) and re.fullmatch(r"\d+\.\d\d", line[4])
     total = next(r for r in rows if r[0] == "合计")
     assert int(total[1]) == sum(1 for r in rows if r[0].isdigit()) and total[6] == month
+
+
+def test_approving_against_a_not_eligible_check_needs_the_opinion_and_the_county_sees_it(server, page, tmp_path):
+    head_id = idnumber.generate("370811", date(1951, 3, 14), 437, "female")
+    name = "欧阳秀兰"
+    opinion = "车辆为残疾人代步车，已入户核实"
+
+    login(page, server, "clerk_370811001")
+    page.goto(server + "/households/new/")
+    page.select_option("#id_village", "370811001001")
+    page.select_option("#id_hukou", "urban")
+    page.fill("#id_address", "张庄村 91 号")
+    page.fill("#id_members-0-name", name)
+    page.fill("#id_members-0-id_number", head_id)
+    page.fill("#id_members-0-bank_card", CARD)
+    page.click("#register")
+    page.wait_for_url(re.compile(r"/households/\d+/$"))
+    household_url = page.url
+    page.click("text=退出")
+
+    # The traffic police deliver, yesterday, a car registered in her name a year ago.
+    delivered = _server_today() - timedelta(days=1)
+    csv_file = tmp_path / "机动车-override.csv"
+    registered = delivered - timedelta(days=365)
+    csv_file.write_text(
+        f"id_number,plate,vehicle_type,registered_date\n{head_id},鲁H·O9119,car,{registered}\n", encoding="utf-8"
+    )
+    login(page, server, "city")
+    page.click("nav >> text=部门数据")
+    page.wait_for_url("**/verification/deliveries/")
+    page.select_option("#id_item", "vehicles")
+    page.fill("#id_delivered", delivered.isoformat())
+    page.set_input_files("#id_file", str(csv_file))
+    page.click("#upload button[type=submit]")
+    page.wait_for_url(re.compile(r"/verification/deliveries/\?imported=\d+$"), timeout=RUN_TIMEOUT)
+    assert page.inner_text("#latest-loaded") == "1" and page.inner_text("#latest-rejected") == "0"
+    page.click("text=退出")
+
+    login(page, server, "clerk_370811001")
+    page.goto(household_url)
+    page.fill("input[name=document]", "SQ-2026-091")
+    page.click("form[action$='/authorize/'] button")
+    page.wait_for_selector("text=已登记 1 人的授权核对书")
+    page.click("form[action$='/apply/'] button")  # starts the pre-check, run by the worker
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    case_url = page.url
+    page.click("form[data-step=accept] button")
+    page.wait_for_selector("text=已受理申请")
+    form = page.locator("form[data-step=record_home_visit]")
+    form.locator("input[name=investigators]").fill("孙立，周敏")
+    form.locator("input[name=family_signed]").check()
+    form.locator("textarea[name=findings]").fill("独居，无收入；门前停放残疾人代步车一辆。")
+    form.locator("button").click()
+    page.wait_for_selector("text=已登记入户调查")
+    page.click("text=退出")
+
+    login(page, server, "approver_370811001")
+    deadline = time.monotonic() + RUN_TIMEOUT / 1000
+    while True:  # the case page shows the check once the worker has run it
+        page.goto(case_url)
+        if page.locator(".check-verdict").count() or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    latest = page.locator(".check").first
+    assert latest.locator(".check-verdict").inner_text() == "不再符合条件"
+    differing = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in latest.locator("tr.differs").all()]
+    assert [(r[1], r[2], r[3].split()[0]) for r in differing] == [("机动车（辆）", "0", "1")], differing
+    assert "不再符合条件" in page.inner_text("#override-warning")
+
+    page.click("form[data-step=approve] button")  # no opinion
+    page.wait_for_selector("form[data-step=approve] >> text=请填写审核意见")
+    assert "已入户调查" in page.inner_text("h1")
+    page.fill("form[data-step=approve] textarea[name=opinion]", "   ")  # blank is no reason either
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("form[data-step=approve] button")
+    assert posted.value.status < 500
+    page.wait_for_selector("form[data-step=approve] >> text=请填写审核意见")
+    assert "已入户调查" in page.inner_text("h1")
+    page.fill("form[data-step=approve] textarea[name=opinion]", opinion)
+    page.click("form[data-step=approve] button")
+    page.wait_for_selector("text=已审核确认")
+    assert "公示中" in page.inner_text("h1")
+    assert page.locator("text=未采纳核对结论").count() == 1  # the decision, marked in the case's history
+    page.click("text=退出")
+
+    login(page, server, "county_370811")
+    page.goto(server + "/deadlines/")
+    case_id = re.search(r"/cases/(\d+)/$", case_url).group(1)
+    row = page.locator("#override-list tbody tr", has=page.locator(f"a:text-is('#{case_id}')"))
+    assert row.count() == 1
+    cells = row.locator("td").all_inner_texts()
+    assert cells[1] == name and cells[5] == "approver_370811001" and cells[7] == opinion
+    assert "不再符合条件" in cells[6] and _server_today().isoformat() in cells[4]
+    assert int(page.inner_text("#override-count")) >= 1
