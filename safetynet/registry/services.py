@@ -461,6 +461,20 @@ def _open_to_change(actor, person: Person, action: str) -> Person:
     return person
 
 
+def _replace_dated(person: Person, rows, ends, new: dict | None, effective_on: date, source: str):
+    """Close ``ends`` (an income or asset of the person) on ``effective_on`` and open ``new`` from
+    that day: rows are closed, never deleted. Returns (the row closed, the row opened)."""
+    ends = _current(person, rows, ends, "ends")
+    if ends is not None and effective_on <= ends.since:
+        raise InputError([FieldError("effective_on", "date_order", on=effective_on.isoformat(),
+                                     last=ends.since.isoformat())])  # fmt: skip
+    if ends is not None:
+        ends.until = effective_on
+        ends.save(update_fields=["until"])
+    opened = rows.create(person=person, since=effective_on, source=source.strip(), **new) if new else None
+    return ends, opened
+
+
 @transaction.atomic
 def change_income(
     actor, person: Person, *, effective_on: date, source: str, ends: Income | None = None, kind: str = "",
@@ -478,14 +492,7 @@ def change_income(
         errors.append(FieldError("income.monthly", "required"))
     if errors:
         raise InputError([FieldError(e.path.removeprefix("income."), e.code, **e.params) for e in errors])
-    ends = _current(person, Income.objects, ends, "ends")
-    if ends is not None and effective_on <= ends.since:
-        raise InputError([FieldError("effective_on", "date_order", on=effective_on.isoformat(),
-                                     last=ends.since.isoformat())])  # fmt: skip
-    if ends is not None:
-        ends.until = effective_on
-        ends.save(update_fields=["until"])
-    income = Income.objects.create(person=person, since=effective_on, source=source.strip(), **new) if new else None
+    ends, income = _replace_dated(person, Income.objects, ends, new, effective_on, source)
     before = {"kind": ends.kind, "monthly": fmt(ends.monthly_fen)} if ends else None
     after = {"kind": income.kind, "monthly": fmt(income.monthly_fen)} if income else None
     _log_change(actor, person, "income", before, after, effective_on, source)
@@ -511,14 +518,7 @@ def change_asset(
         errors.append(FieldError("ends", "required"))
     if errors:
         raise InputError([FieldError(e.path.removeprefix("asset."), e.code, **e.params) for e in errors])
-    ends = _current(person, Asset.objects, ends, "ends")
-    if ends is not None and effective_on <= ends.since:
-        raise InputError([FieldError("effective_on", "date_order", on=effective_on.isoformat(),
-                                     last=ends.since.isoformat())])  # fmt: skip
-    if ends is not None:
-        ends.until = effective_on
-        ends.save(update_fields=["until"])
-    asset = Asset.objects.create(person=person, since=effective_on, source=source.strip(), **new) if new else None
+    ends, asset = _replace_dated(person, Asset.objects, ends, new, effective_on, source)
 
     def shown(a: Asset | None):
         return {"kind": a.kind, "value": fmt(a.value_fen), **({"use": a.use} if a.use else {})} if a else None
