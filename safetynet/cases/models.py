@@ -1,4 +1,4 @@
-"""Applications for dibao and tekun and their workflow, as an explicit state machine.
+"""Applications for every programme of the frame (``cases.programmes``) and their workflow, as an explicit state machine.
 
 ``TRANSITIONS`` is the one table of what may follow what; each transition is one function in
 ``services``. A case carries its area (the household's village code) for scoping, a version
@@ -17,6 +17,7 @@ from safetynet.registry.models import Household, Person
 class Programme(models.TextChoices):
     DIBAO = "dibao", _("最低生活保障")
     TEKUN = "tekun", _("特困人员救助供养")
+    TEMPORARY = "temporary", _("临时救助")
 
 
 class State(models.TextChoices):
@@ -32,11 +33,18 @@ class State(models.TextChoices):
     GRADUATED_EXIT = "graduated_exit", _("渐退期")
     TERMINATED = "terminated", _("已终止")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # Temporary assistance: help first and papers after, the county above the township's limit,
+    # paid once.
+    REPORTED = "reported", _("已登记求助")
+    HELPED = "helped", _("已先行救助（待补齐材料）")
+    COUNTY = "county", _("待县级审批")
+    GRANTED = "granted", _("已批准（待发放）")
+    PAID = "paid", _("已发放（办结）")
 
 
 # transition -> (states it may start from, state it leads to, roles that may take it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
-    "accept": (("precheck",), "accepted", ("clerk",)),
+    "accept": (("precheck", "helped"), "accepted", ("clerk",)),
     "record_home_visit": (("accepted",), "investigated", ("clerk", "approver", "county")),
     "approve": (("investigated",), "notice", ("approver",)),
     "refuse": (("investigated",), "refused", ("approver",)),
@@ -54,12 +62,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
 }
 # The township's decisions on an application: each carries the approver's opinion (审核意见).
 DECISION_TRANSITIONS = ("approve", "refuse")
-CLOSED_STATES = ("refused", "terminated", "withdrawn")
-OPEN_STATES = ("precheck", "accepted", "investigated", "notice", "review", "ending")
+CLOSED_STATES = ("refused", "terminated", "withdrawn", "paid")
+OPEN_STATES = ("precheck", "accepted", "investigated", "notice", "review", "ending", "reported", "helped", "county",
+               "granted")
 
 
 class Case(models.Model):
-    programme = models.CharField("救助项目", max_length=6, choices=Programme.choices)
+    programme = models.CharField("救助项目", max_length=12, choices=Programme.choices)
     household = models.ForeignKey(Household, models.PROTECT, related_name="cases", verbose_name="家庭")
     applicant = models.ForeignKey(Person, models.PROTECT, related_name="cases", verbose_name="申请人")
     area_code = models.CharField("村居代码", max_length=12, db_index=True)

@@ -210,6 +210,17 @@ class SupportObligor(models.Model):
     source = models.CharField("来源", max_length=100)
 
 
+# The five programmes of the "8" run by other departments since 2018, reached through the civil
+# affairs window (POLICY.md §11; 意见-2020): code, department, programme.
+DEPARTMENTS = [
+    ("medical", _("医保部门（医疗救助）")),
+    ("housing", _("住建部门（住房救助）")),
+    ("employment", _("人社部门（就业救助）")),
+    ("education", _("教育部门（教育救助）")),
+    ("disaster", _("应急管理部门（受灾人员救助）")),
+]
+
+
 class Staff(models.Model):
     """A user's role and the area it covers: every read and write is scoped to it."""
 
@@ -220,10 +231,17 @@ class Staff(models.Model):
         CITY = "city", _("市级管理员")
         VERIFIER = "verifier", _("核对人员")
         AUDITOR = "auditor", _("审计人员（只读）")
+        # The county civil affairs bureau's decision on temporary assistance above the township's
+        # limit (seed: 3000元以下 by the township; above it, the county).
+        COUNTY_APPROVER = "county_approver", _("县级审批人员")
+        # A liaison of another department that answers the window's referrals (意见-2020: 协同办理).
+        DEPARTMENT = "department", _("协办部门人员")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
-    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
     area = models.ForeignKey(Area, models.PROTECT, verbose_name="所辖区划")
+    # For the role ``department``: which department (POLICY.md §11).
+    department = models.CharField("协办部门", max_length=12, blank=True, choices=DEPARTMENTS)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"
