@@ -25,6 +25,7 @@ import os
 import sys
 from datetime import date
 
+from safetynet.funds import cli as funds_cli
 from safetynet.payments import cli as payments_cli
 from safetynet.policy import areas, working_days
 from safetynet.policy.assessment import assess
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     supervision_cli.add_commands(sub)
     payments_cli.add_commands(sub)
     verification_cli.add_commands(sub)
+    funds_cli.add_commands(sub)
     backup_cli.add_commands(sub)
 
     p = sub.add_parser("manage", help="Django 管理命令 (migrate, runserver, createsuperuser, ...)", add_help=False)

@@ -44,6 +44,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         # payments: the approver and the city compute, the county and the auditor read
         Item("payroll-index", _("发放"), ("approver", "county", "city", "auditor")),
         Item("reports", _("统计"), CASEWORK),
+        Item("funds", _("备用金"), ("clerk", "approver", "county", "county_approver", "city", "auditor")),  # funds.selectors.READERS
     )),
     (_("核查监督"), (
         Item("verification-deliveries", _("部门数据"), ("verifier", "city", "auditor")),  # CENTRE_ROLES

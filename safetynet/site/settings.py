@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safetynet.reports",
     "safetynet.verification",
     "safetynet.administration",
+    "safetynet.funds",
 ]
 
 MIDDLEWARE = [
