@@ -245,6 +245,25 @@ MESSAGES.update(
 )
 
 
+# Temporary assistance (临时救助): the event of an assessment (safetynet/policy/temporary.py).
+MESSAGES.update(
+    {
+        "event_after_month": {
+            "zh": "事件发生日期 {occurred_on} 晚于测算月份 {month}",
+            "en": "the event on {occurred_on} is after the month decided ({month})",
+        },
+        "reimbursed_over_spending": {
+            "zh": "报销金额 {reimbursed} 元超过刚性支出 {spending} 元",
+            "en": "the reimbursed {reimbursed} yuan exceed the spending of {spending} yuan",
+        },
+        "event_person": {
+            "zh": "{value} 不是本户成员的身份证号码",
+            "en": "{value} is not the ID number of a member of this household",
+        },
+    }
+)
+
+
 def render(code: str, lang: str = "zh", /, **params: object) -> str:
     template = MESSAGES[code].get(lang) or MESSAGES[code]["zh"]
     return template.format(**params)

@@ -235,6 +235,148 @@ REASONS: dict[str, dict] = {
 }
 
 
+# Temporary assistance (临时救助, POLICY.md §6; rules in temporary.py). Where our documents give
+# no article number, the basis names the provision by its subject, as a letter would.
+DOCUMENTS.update(
+    {
+        "临救-2014": "《国务院关于全面建立临时救助制度的通知》（国发〔2014〕47号）",
+        "临救-2018": "《民政部 财政部 国务院扶贫办关于进一步加强和改进临时救助工作的意见》（民发〔2018〕23号）",
+        "济宁-2020": "济宁市民政局《巧做“加减乘除”法 高质量打赢脱贫攻坚战》（2020年）",
+        "汶上-2020": "汶上县民政局《统筹社会救助 助力脱贫攻坚》（2020年）",
+    }
+)
+_TEMPORARY_STANDARD = cites(("临救-2014", "关于救助标准的规定"), ("临救-2018", "关于急难型临时救助的规定"))
+_TEMPORARY_SPENDING = cites(("临救-2014", "关于对象范围和救助标准的规定"), ("临救-2018", "关于支出型临时救助的规定"))
+_TEMPORARY_UNEMPLOYED = cites(("通知-2020", "关于对未参保失业人员发放一次性临时救助金的规定"), "济宁-2020")
+_TEMPORARY_APPROVAL = cites(
+    ("汶上-2020", "（在镇街建立临时救助备用金制度，3000元以下的小额临时救助由镇街直接审批）"),
+    ("临救-2018", "关于审批权限的规定"),
+)
+REASONS.update(
+    {
+        "temporary.emergency_amount": {
+            "zh": "急难型临时救助（{cause_zh}）：当地月低保标准 {standard} 元 × {months_of_standard} 个月 × {persons} 人 "
+            "= {need} 元",
+            "en": "emergency assistance ({cause_en}): the monthly dibao standard of {standard} yuan × "
+            "{months_of_standard} months × {persons} persons = {need} yuan",
+            "basis": _TEMPORARY_STANDARD,
+        },
+        "temporary.from_elsewhere": {
+            "zh": "非本地户籍人员遭遇急难，由急难发生地按当地标准救助",
+            "en": "a person from elsewhere is helped in an emergency where it happened, at the local standard",
+            "basis": cite("临救-2014", "关于对象范围和申请受理的规定"),
+        },
+        "temporary.spending_from_elsewhere": {
+            "zh": "支出型临时救助由户籍地或居住证所在地受理；既无本地户籍也无本地居住证的，不适用"
+            "（遭遇急难的可申请急难型临时救助）",
+            "en": "spending-type assistance is for those with a local hukou or residence permit; a person from "
+            "elsewhere may be helped in an emergency",
+            "basis": cite("临救-2014", "关于申请受理的规定"),
+        },
+        "temporary.spending_income_below_line": {
+            "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，低于低保标准的 {spending_factor} 倍"
+            "（{spending_line} 元）",
+            "en": "household income {income} yuan for {members} members, {per_capita_income} per person, is below "
+            "{spending_factor} × the dibao standard ({spending_line} yuan)",
+            "basis": _TEMPORARY_SPENDING,
+        },
+        "temporary.spending_income_over_line": {
+            "zh": "家庭月收入 {income} 元、{members} 人，人均 {per_capita_income} 元，不低于低保标准的 {spending_factor} 倍"
+            "（{spending_line} 元），不属于支出超出家庭承受能力的困难家庭",
+            "en": "household income {income} yuan for {members} members, {per_capita_income} per person, is not below "
+            "{spending_factor} × the dibao standard ({spending_line} yuan): the spending is within its means",
+            "basis": _TEMPORARY_SPENDING,
+        },
+        "temporary.spending_bearable": {
+            "zh": "家庭可承担部分：家庭月收入 {income} 元超出低保标准 {standard} 元 × {members} 人的部分 {excess_income} 元"
+            " × {bearable_months} 个月 = {bearable} 元",
+            "en": "what the household can bear: its monthly income of {income} yuan above the standard of {standard} × "
+            "{members} members, {excess_income} yuan, × {bearable_months} months = {bearable} yuan",
+            "basis": _TEMPORARY_SPENDING,
+        },
+        "temporary.spending_amount": {
+            "zh": "支出型临时救助（{cause_zh}）：刚性支出 {spending} 元 − 医保等报销 {reimbursed} 元 − 其他救助 "
+            "{other_assistance} 元 − 家庭可承担 {bearable} 元 = {need} 元",
+            "en": "spending-type assistance ({cause_en}): spending {spending} − reimbursed {reimbursed} − other "
+            "assistance {other_assistance} − what the household can bear {bearable} = {need} yuan",
+            "basis": _TEMPORARY_SPENDING,
+        },
+        "temporary.spending_covered": {
+            "zh": "刚性支出 {spending} 元扣除报销 {reimbursed} 元和其他救助 {other_assistance} 元后余 {uncovered} 元，"
+            "不超过家庭可承担部分 {bearable} 元，无需临时救助",
+            "en": "of the spending of {spending} yuan, {uncovered} remain after {reimbursed} reimbursed and "
+            "{other_assistance} other assistance: within the {bearable} yuan the household can bear",
+            "basis": _TEMPORARY_SPENDING,
+        },
+        "temporary.unemployed_amount": {
+            "zh": "未参保失业人员一次性临时救助：连续 {months_without_income} 个月无收入、未参加失业保险、未纳入低保，"
+            "按当地月低保标准 {standard} 元 × {months_of_standard} 个月发放 {need} 元",
+            "en": "one-off assistance to an uninsured unemployed person: {months_without_income} months without "
+            "income, no unemployment insurance, not in dibao: the standard of {standard} × {months_of_standard} "
+            "months = {need} yuan",
+            "basis": _TEMPORARY_UNEMPLOYED,
+        },
+        "temporary.unemployed_2020_outside_period": {
+            "zh": "未参保失业人员一次性临时救助仅在 {periods} 施行，{month_text} 不在施行期内",
+            "en": "the one-off assistance to uninsured unemployed persons applied {periods} only, not in {month_text}",
+            "basis": _TEMPORARY_UNEMPLOYED,
+        },
+        "temporary.unemployed_insured": {
+            "zh": "参加了失业保险，不属于失业保险政策无法覆盖的未参保失业人员",
+            "en": "covered by unemployment insurance: not among the uninsured unemployed",
+            "basis": _TEMPORARY_UNEMPLOYED,
+        },
+        "temporary.unemployed_in_dibao": {
+            "zh": "已纳入低保，不发放未参保失业人员一次性临时救助金",
+            "en": "already in dibao: no one-off assistance to the uninsured unemployed",
+            "basis": _TEMPORARY_UNEMPLOYED,
+        },
+        "temporary.unemployed_short": {
+            "zh": "连续无收入 {months_without_income} 个月，不足 {min_months_without_income} 个月",
+            "en": "{months_without_income} months without income, fewer than {min_months_without_income}",
+            "basis": _TEMPORARY_UNEMPLOYED,
+        },
+        "temporary.capped": {
+            "zh": "测算金额 {need} 元超过每次救助上限 {cap} 元，按上限 {cap} 元计",
+            "en": "the {need} yuan computed exceed the cap of {cap} per event: {cap} yuan",
+            "basis": cite("临救-2014", "关于救助标准的规定"),
+        },
+        "temporary.yearly_capped": {
+            "zh": "本年度已获临时救助 {paid_this_year} 元，年度上限 {yearly_cap} 元，尚余 {yearly_left} 元，按余额计",
+            "en": "{paid_this_year} yuan already received this year, yearly cap {yearly_cap}: {yearly_left} yuan left",
+            "basis": cite("临救-2014", "关于救助标准的规定"),
+        },
+        "temporary.yearly_cap_reached": {
+            "zh": "本年度已获临时救助 {paid_this_year} 元，已达年度上限 {yearly_cap} 元，本次不再救助",
+            "en": "{paid_this_year} yuan already received this year reach the yearly cap of {yearly_cap}: nothing more",
+            "basis": cite("临救-2014", "关于救助标准的规定"),
+        },
+        "temporary.help_first": {
+            "zh": "急难型：乡镇（街道）在求助后 {help_first_hours} 小时内先行救助，{papers_limit} 个工作日内补齐申请、"
+            "核对和公示手续",
+            "en": "emergency: the township helps first within {help_first_hours} hours of the report and completes the "
+            "application, check and notice within {papers_limit} working days",
+            "basis": cites(
+                ("临救-2014", "关于紧急程序的规定"),
+                ("临救-2018", "关于先行救助的规定"),
+                ("济宁-2020", "（急难对象24小时先行救助）"),
+            ),
+        },
+        "temporary.township_approval": {
+            "zh": "救助金额 {amount} 元不超过乡镇（街道）审批限额 {township_limit} 元，由乡镇（街道）审批",
+            "en": "{amount} yuan is within the township's limit of {township_limit}: the township approves",
+            "basis": _TEMPORARY_APPROVAL,
+        },
+        "temporary.county_approval": {
+            "zh": "救助金额 {amount} 元超过乡镇（街道）审批限额 {township_limit} 元，报县级民政部门审批",
+            "en": "{amount} yuan is above the township's limit of {township_limit}: the county civil affairs bureau "
+            "approves",
+            "basis": _TEMPORARY_APPROVAL,
+        },
+    }
+)
+
+
 def reason_codes(row: dict, columns: dict[str, tuple[str, object]]) -> list[str]:
     """The codes a result row carries: each code whose decision column has its value."""
     return [code for code, (column, value) in columns.items() if row[column] == value]
