@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class TemporaryConfig(AppConfig):
+    name = "safetynet.temporary"
+    label = "temporary"
+    verbose_name = "临时救助"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from safetynet.cases import services as case_services
+        from safetynet.cases.models import Case
+        from safetynet.site.templatetags.frame import CONFIRMATIONS
+        from safetynet.temporary import declaration, services
+
+        declaration.register()
+        # The timeline's names of the steps that are not transitions (the opening, the link).
+        for name in ("report", "open_application"):
+            case_services.ACTION_NAMES.setdefault(name, services.ACTION_NAMES[name])
+        CONFIRMATIONS.setdefault("pay_cash", "将从乡镇备用金以现金支付其余救助金，案件办结。确定发放吗？")
+        CONFIRMATIONS.setdefault("county_refuse", "不予批准后案件结束。确定不予批准吗？")
+        post_save.connect(services.release_event, sender=Case, dispatch_uid="temporary-release-event")

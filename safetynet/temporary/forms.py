@@ -1,0 +1,119 @@
+"""The pages' forms of temporary assistance: the registration (求助登记) and each step's form on
+the case page (the frame's ``cases.forms.StepForm`` with the step's own fields; the schemas in
+``schemas.py`` ask the same). Amounts are typed as yuan text ("3000.00") and checked by the
+services, for the page and the API alike."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.cases.forms import StepForm
+from safetynet.cases.services import MAX_TEXT
+from safetynet.policy.money import fmt, to_fen
+from safetynet.temporary.models import KIND_CAUSES, Kind, Method
+
+MONEY_ATTRS = {"inputmode": "decimal", "size": 12, "placeholder": "0.00"}
+
+
+def _money(label, *, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=20, help_text=help_text,
+                           widget=forms.TextInput(attrs=MONEY_ATTRS),
+                           error_messages={"required": _("请填写金额")})  # fmt: skip
+
+
+def _text(label, required_message="", *, required: bool = True, rows: int = 3, max_length: int = MAX_TEXT):
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           widget=forms.Textarea(attrs={"rows": rows}) if max_length > 60 else None,
+                           error_messages={"required": required_message})  # fmt: skip
+
+
+def _cause_choices():
+    return [(str(kind.label), [(c.value, c.label) for c in causes]) for kind, causes in KIND_CAUSES.items()]
+
+
+class ReportForm(forms.Form):
+    """求助登记: the person in need, the event, who reported it and when (the 24 hours run from it)."""
+
+    applicant = forms.TypedChoiceField(label=_("救助对象"), coerce=int,
+                                       error_messages={"required": _("请选择救助对象")})
+    kind = forms.ChoiceField(label=_("救助类型"), choices=Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": _("请选择救助类型")})
+    cause = forms.ChoiceField(label=_("致困原因"), choices=_cause_choices,
+                              error_messages={"required": _("请选择致困原因")})
+    occurred_on = forms.DateField(label=_("发生日期"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  error_messages={"required": _("请填写发生日期"),
+                                                  "invalid": _("日期格式应为 YYYY-MM-DD")})  # fmt: skip
+    reported_at = forms.DateTimeField(
+        label=_("求助登记时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": _("请填写求助登记时间"), "invalid": _("时间格式应为 YYYY-MM-DD HH:MM")},
+    )
+    reported_by_name = forms.CharField(label=_("报告人（本人申请可不填）"), max_length=40, required=False)
+    reported_by_relation = forms.CharField(label=_("报告人身份（邻居、村干部等）"), max_length=40, required=False)
+    from_elsewhere = forms.BooleanField(label=_("非本地户籍（在急难发生地救助）"), required=False)
+    description = _text(_("困难情况"), required=False)
+    requested = _money(_("申请金额（元，可不填）"), required=False)
+    spending = _money(_("刚性支出（元，支出型必填）"), required=False)
+    reimbursed = _money(_("医保等已报销（元）"), required=False)
+    other_assistance = _money(_("其他救助、帮扶（元）"), required=False)
+    from_case = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = [p for p in household.members.all() if p.left_on is None]
+        self.fields["applicant"].choices = [("", "—")] + [(p.pk, f"{p.name}（{p.get_relation_display()}）")
+                                                          for p in members]  # fmt: skip
+        if not self.is_bound:
+            self.initial.setdefault("reported_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class HelpFirstForm(StepForm):
+    amount = _money(_("先行救助金额（元）"))
+    method = forms.ChoiceField(label=_("发放方式"), choices=Method.choices, initial=Method.CASH)
+    time = forms.CharField(label=_("发放时间（时:分）"), max_length=5,
+                           widget=forms.TimeInput(attrs={"type": "time"}),
+                           error_messages={"required": _("请填写发放时间")})  # fmt: skip
+    receipt = forms.CharField(label=_("收据或转账凭证号"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("time", timezone.localtime().strftime("%H:%M"))
+            most = (self.case.assessment or {}).get("amount") if self.case is not None else None
+            limit = (self.case.assessment or {}).get("township_limit") if self.case is not None else None
+            if most:
+                self.initial.setdefault("amount", fmt(min(to_fen(most), to_fen(limit)) if limit else to_fen(most)))
+
+
+class GrantForm(StepForm):
+    amount = _money(_("批准金额（元）"))
+    opinion = _text(_("审核意见"), _("请填写审核意见"))
+
+
+class ReferForm(StepForm):
+    amount = _money(_("报请县级审批金额（元）"))
+    opinion = _text(_("乡镇审核意见"), _("请填写审核意见"))
+
+
+class CountyGrantForm(StepForm):
+    amount = _money(_("批准金额（元，不填按乡镇报请金额）"), required=False)
+    opinion = _text(_("县级审批意见"), _("请填写审批意见"))
+
+
+class CountyRefuseForm(StepForm):
+    reasons = _text(_("不予批准理由"), _("请填写不予批准理由"))
+    opinion = _text(_("县级审批意见"), _("请填写审批意见"))
+
+
+class PayCashForm(StepForm):
+    receipt = forms.CharField(label=_("现金发放收据号"), max_length=40, error_messages={"required": _("请填写收据号")})
+
+
+class OpenApplicationForm(forms.Form):
+    programme = forms.ChoiceField(label=_("转为"),
+                                  choices=[("dibao", _("最低生活保障")), ("tekun", _("特困人员救助供养"))])
+    on = forms.DateField(label=_("发起核对日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         error_messages={"required": _("请填写办理日期"), "invalid": _("办理日期格式应为 YYYY-MM-DD")})
