@@ -49,7 +49,7 @@ def statement_sheet(s: Statement, actor=None) -> bytes:
         if applicant is not None:
             payees.add(applicant.pk)
         append_row(ws, [
-            i, e.on.isoformat(), KINDS[e.kind], _yuan(e.amount_fen) if e.amount_fen > 0 else None,
+            i, e.on.isoformat(), str(KINDS[e.kind]), _yuan(e.amount_fen) if e.amount_fen > 0 else None,
             _yuan(-e.amount_fen) if e.amount_fen < 0 else None, _yuan(e.balance_after_fen),
             e.case_id, applicant.name if applicant else "", e.purpose, e.receipt, e.document, e.reason,
             e.recorded_by.get_username() if e.recorded_by_id else "",
