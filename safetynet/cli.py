@@ -1,6 +1,6 @@
 """The ``safetynet`` command.
 
-    safetynet assess FILE|- [--month YYYY-MM] [--lang zh|en]
+    safetynet assess FILE|- [--programme dibao|tekun|temporary] [--month YYYY-MM] [--lang zh|en]
     safetynet policy show --area CODE --month YYYY-MM [--json]
     safetynet policy areas
     safetynet calendar add-working-days DATE N
@@ -28,10 +28,10 @@ from datetime import date
 from safetynet.funds import cli as funds_cli
 from safetynet.payments import cli as payments_cli
 from safetynet.policy import areas, working_days
-from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force, in_force_json
+from safetynet.policy.temporary import PROGRAMMES, assess_programme
 from safetynet.site import backup as backup_cli
 from safetynet.supervision import cli as supervision_cli
 from safetynet.verification import cli as verification_cli
@@ -86,7 +86,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         return _fail(f"{args.file}: 是目录，不是文件")
     except OSError as exc:
         return _fail(f"{args.file}: 无法读取（{exc.strerror}）")
-    result = assess(load_json(text), month=args.month, lang=args.lang)
+    result = assess_programme(load_json(text), args.programme, lang=args.lang, month=args.month)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
@@ -173,12 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "assess",
-        help="测算一户的低保与特困认定 (decide one household)",
-        description="读取一户的 JSON（文件或 - 表示标准输入），输出低保与特困的认定结果 JSON。",
+        help="测算一户的低保与特困认定或临时救助 (decide one household)",
+        description="读取一户的 JSON（文件或 - 表示标准输入），输出低保与特困的认定结果 JSON；"
+        "--programme temporary 时输入另含 event，输出临时救助的测算结果。",
     )
     p.add_argument("file", help="JSON 文件路径，或 - 读取标准输入")
     p.add_argument("--month", help="测算月份 YYYY-MM（覆盖输入中的 month）")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="理由与错误信息的语言")
+    p.add_argument(
+        "--programme",
+        choices=PROGRAMMES,
+        help="救助项目：dibao、tekun（低保与特困一并测算，默认）或 temporary（临时救助，输入另含 event）",
+    )
     p.set_defaults(func=cmd_assess)
 
     policy = sub.add_parser("policy", help="政策参数与区划 (parameters and areas)").add_subparsers(

@@ -5,6 +5,11 @@ The cases a lawyer reads are in tests/policy_cases/temporary_*.yaml."""
 from __future__ import annotations
 
 import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from datetime import date
 from decimal import Decimal
 
@@ -214,3 +219,93 @@ def test_the_month_option_overrides_the_input_month_and_names_itself_when_too_ea
     with pytest.raises(InputError) as exc:
         assess_temporary(payload, month="2020-05")
     assert [(e.path, e.code) for e in exc.value.errors] == [("--month", "before_first_value")]
+
+
+# ---- the CLI and the API ------------------------------------------------------------------------
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    # The policy floor alone: no office database whose entered values would count.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFETYNET_DATA_DIR"] = tempfile.mkdtemp(prefix="safetynet-cli-")
+    command = [sys.executable, "-m", "safetynet", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.fixture
+def fire(household):
+    payload = household(
+        area="370830",
+        hukou="rural",
+        month="2020-08",
+        members=[{"relation": "head", "born": date(1968, 2, 1)}, {"relation": "spouse", "born": date(1970, 5, 1)}],
+    )
+    payload["programme"] = "temporary"
+    payload["event"] = {"kind": "emergency", "cause": "fire", "occurred_on": "2020-08-03"}
+    return payload
+
+
+def test_the_cli_prints_the_temporary_answer_and_the_api_gives_the_same(client, fire, tmp_path):
+    path = tmp_path / "fire.json"
+    path.write_text(json.dumps(fire, ensure_ascii=False), encoding="utf-8")
+    cli = run_cli("assess", "--programme", "temporary", str(path))
+    assert cli.returncode == 0, cli.stderr
+    answer = json.loads(cli.stdout)
+    assert (answer["amount"], answer["approval"], answer["help_first"]) == ("2670.00", "township", True)
+    assert (
+        answer["reasons"][0]["text"] == "急难型临时救助（火灾）：当地月低保标准 445.00 元 × 3 个月 × 2 人 = 2670.00 元"
+    )
+    api = client.post("/api/v1/assessments", data=json.dumps(fire), content_type="application/json")
+    assert api.status_code == 200
+    assert api.json() == answer
+
+
+def test_the_cli_refuses_bad_input_with_exit_2_naming_the_field(fire):
+    fire["event"] = {"kind": "spending", "cause": "medical", "occurred_on": "2020-08-01", "spending": "-12000.00"}
+    cli = run_cli("assess", "--programme", "temporary", "-", stdin=json.dumps(fire))
+    assert cli.returncode == 2
+    assert cli.stderr.strip() == "event.spending: 金额不能为负数：-12000.00"
+    fire["event"]["kind"] = "flood"
+    cli = run_cli("assess", "-", "--lang", "en", stdin=json.dumps(fire))  # the input names the programme
+    assert cli.returncode == 2 and cli.stderr.startswith("event.kind: invalid value flood")
+    assert "Traceback" not in cli.stderr
+
+
+def test_without_a_programme_the_cli_decides_dibao_and_tekun_as_before(fire):
+    del fire["programme"], fire["event"]
+    before = run_cli("assess", "-", stdin=json.dumps(fire))
+    assert before.returncode == 0 and "dibao" in json.loads(before.stdout)
+    assert run_cli("assess", "--programme", "dibao", "-", stdin=json.dumps(fire)).stdout == before.stdout
+
+
+def test_the_api_answers_422_with_the_event_field_path(client, fire):
+    fire["event"] = {"kind": "spending", "cause": "medical", "occurred_on": "2020-08-01", "spending": "12,000.00"}
+    fire["paid_this_year"] = "-1"
+    response = client.post("/api/v1/assessments?lang=en", data=json.dumps(fire), content_type="application/json")
+    assert response.status_code == 422
+    errors = {e["loc"]: e for e in response.json()["detail"]}
+    assert set(errors) == {"event.spending", "paid_this_year"}
+    assert errors["event.spending"]["type"] == "money_format"
+    assert errors["paid_this_year"]["msg"] == "amount cannot be negative: -1"
+    fire["programme"] = "housing"
+    response = client.post("/api/v1/assessments", data=json.dumps(fire), content_type="application/json")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == "programme"
+
+
+def test_the_api_takes_3000_at_the_township_and_3000_01_at_the_county(client, fire):
+    fire["event"] = {"kind": "spending", "cause": "living", "occurred_on": "2020-08-01", "spending": "3000.00"}
+    post = lambda: client.post("/api/v1/assessments", data=json.dumps(fire), content_type="application/json")  # noqa: E731
+    assert (post().json()["amount"], post().json()["approval"]) == ("3000.00", "township")
+    fire["event"]["spending"] = "3000.01"
+    assert (post().json()["amount"], post().json()["approval"]) == ("3000.01", "county")
+
+
+def test_openapi_documents_the_programme_the_event_and_the_temporary_answer(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operation = spec["paths"]["/api/v1/assessments"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["programme"]["enum"] == ["dibao", "tekun", "temporary"]
+    assert body["properties"]["event"]["properties"]["kind"]["enum"] == ["emergency", "spending"]
+    assert body["properties"]["members"]["items"]["properties"]["able_obligor"]["default"] is True
+    assert "TemporaryAssessment" in json.dumps(operation["responses"]["200"])
+    assert "422" in operation["responses"]

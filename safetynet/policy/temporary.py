@@ -33,7 +33,7 @@ from typing import Any
 
 import polars as pl
 
-from safetynet.policy.assessment import assess_frames
+from safetynet.policy.assessment import assess, assess_frames
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import (
@@ -590,6 +590,24 @@ def assess_temporary(payload: Any, lang: str = "zh", month: str | None = None) -
         raise InputError([FieldError("--month" if month else "month", exc.code, **exc.params)]) from None
 
 
+PROGRAMMES = ("dibao", "tekun", PROGRAMME)
+
+
+def assess_programme(payload: Any, programme: str | None = None, lang: str = "zh", month: str | None = None) -> dict:
+    """The answer of ``safetynet assess`` and ``POST /api/v1/assessments`` for the programme asked
+    (``--programme``) or declared in the input (``"programme"``): temporary assistance, or the
+    one assessment that decides dibao and tekun together (without a programme, as before)."""
+    declared = payload.get("programme") if isinstance(payload, dict) else None
+    if (programme or declared) == PROGRAMME:
+        return assess_temporary(payload, lang, month)
+    if isinstance(payload, dict) and "programme" in payload:
+        if declared not in PROGRAMMES or (programme and declared != programme):
+            allowed = programme or ", ".join(PROGRAMMES)
+            raise InputError([FieldError("programme", "choice", value=declared, choices=allowed)])
+        payload = {k: v for k, v in payload.items() if k != "programme"}
+    return assess(payload, month=month, lang=lang)
+
+
 # ---------------------------------------------------------------------------------------------
 # The input as JSON Schema, for the OpenAPI document; built from the same lists the parser uses.
 
@@ -632,5 +650,22 @@ TEMPORARY_INPUT_JSON_SCHEMA: dict = {
         "event": EVENT_JSON_SCHEMA,
         "paid_this_year": {**_MONEY_SCHEMA, "default": "0.00",
                            "description": "temporary assistance the household received this calendar year"},
+    },
+}  # fmt: skip
+
+# One body for ``POST /api/v1/assessments``: the household, and for temporary assistance its event.
+ASSESSMENT_INPUT_JSON_SCHEMA: dict = {
+    **TEMPORARY_INPUT_JSON_SCHEMA,
+    "title": "AssessmentInput",
+    "required": INPUT_JSON_SCHEMA["required"],
+    "description": "A household (dibao and tekun are decided together, as without a programme); with "
+    '"programme": "temporary", also its event (required then) and paid_this_year.',
+    "properties": {
+        **TEMPORARY_INPUT_JSON_SCHEMA["properties"],
+        "programme": {"type": "string", "enum": list(PROGRAMMES), "description": "default: dibao and tekun"},
+        "event": {**EVENT_JSON_SCHEMA, "description": "temporary only (required there): " + EVENT_JSON_SCHEMA[
+            "description"]},
+        "paid_this_year": {**TEMPORARY_INPUT_JSON_SCHEMA["properties"]["paid_this_year"],
+                           "description": "temporary only: assistance the household received this calendar year"},
     },
 }  # fmt: skip

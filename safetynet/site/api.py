@@ -1,4 +1,5 @@
-"""The policy floor's public endpoints of the API (``/api/v1/``): assessments, the areas and
+"""The policy floor's public endpoints of the API (``/api/v1/``): assessments (dibao and tekun,
+or temporary assistance with its event), the areas and
 their parameters, the working-day calendar. No login: they tell the law, not anyone's file.
 
 The API itself (its handlers, authentication, error shape) is built in ``safetynet/site/urls.py``
@@ -8,15 +9,16 @@ by ``safetynet.web.api.make_api``, which mounts this router and each app's.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from safetynet.policy import areas, working_days
-from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
-from safetynet.policy.household import INPUT_JSON_SCHEMA, load_json, parse_month
+from safetynet.policy.household import load_json, parse_month
 from safetynet.policy.parameters import in_force_json
+from safetynet.policy.temporary import ASSESSMENT_INPUT_JSON_SCHEMA, KINDS, assess_programme
 from safetynet.web.inputs import Day, Errors
 from safetynet.web.lang import request_lang
 
@@ -70,13 +72,46 @@ class Assessment(Schema):
     tekun: TekunResult
 
 
+class TemporaryAssessment(Schema):
+    """Temporary assistance (临时救助) for one event: the most the rules allow, and who approves it."""
+
+    programme: Literal["temporary"]
+    area: str
+    hukou: str
+    month: str
+    kind: Literal[KINDS]
+    cause: str
+    occurred_on: date
+    person: str | None
+    eligible: bool
+    amount: str = Field(description="the most the rules allow, after the caps")
+    need: str = Field(description="before the per-event and yearly caps")
+    persons: int
+    standard: str
+    bearable: str = Field(description="spending type: what the household can bear")
+    cap: str = Field(description="per event")
+    yearly_cap: str
+    paid_this_year: str
+    yearly_left: str
+    approval: Literal["township", "county"]
+    township_limit: str
+    help_first: bool = Field(description="emergency: the township helps first and the papers follow")
+    help_first_hours: int
+    papers_limit: int = Field(description="working days to complete the papers after help first")
+    reasons: list[Reason]
+
+
 @router.post(
     "/assessments",
-    response={200: Assessment, 422: Errors},
-    summary="测算一户的低保与特困认定",
-    description="Decide one household for dibao and tekun in a month. Same input and output as "
-    "`safetynet assess`. Amounts are strings with two decimals; numbers in the input are read exactly.",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": INPUT_JSON_SCHEMA}}}},
+    response={200: Assessment | TemporaryAssessment, 422: Errors},
+    summary="测算一户的低保与特困认定，或一次临时救助",
+    description='Decide one household for dibao and tekun in a month; with `"programme": "temporary"` and an '
+    "`event`, the temporary assistance for that event instead. Same input and output as `safetynet assess "
+    "[--programme temporary]`. Amounts are strings with two decimals; numbers in the input are read exactly; "
+    "a refusal names each field by its path (`event.spending`).",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ASSESSMENT_INPUT_JSON_SCHEMA}}}
+    },
     tags=["policy"],
 )
 def create_assessment(request: HttpRequest):
@@ -86,7 +121,7 @@ def create_assessment(request: HttpRequest):
         body = request.body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([FieldError("", "encoding", position=exc.start)]) from None
-    return assess(load_json(body), lang=request_lang(request))
+    return assess_programme(load_json(body), lang=request_lang(request))
 
 
 class AreaOut(Schema):
