@@ -1,0 +1,153 @@
+"""Temporary assistance on the pages and in the API: the registration from the household page,
+the 24 hours on the case's panel, help first refused by the fund beside its form, the step to a
+dibao application, and the same through /api/v1."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from safetynet.cases import services as cases
+from safetynet.cases.models import Case
+from safetynet.funds import services as funds
+from safetynet.policy.errors import InputError
+from safetynet.temporary.models import TemporaryCase
+
+from .test_temporary import TOWNSHIP, at, helped, report
+
+
+@pytest.fixture
+def fund(city):
+    return funds.allocate(city["county"], township_code=TOWNSHIP, amount_fen=1_000_000, on=date(2024, 3, 1),
+                          document="任民〔2024〕1号")
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def panel(user, case) -> str:
+    request = RequestFactory().get("/")
+    request.user = user
+    return render_to_string("temporary/_case_panel.html", {"case": Case.objects.get(pk=case.pk)}, request=request)
+
+
+def form_data(household, **fields) -> dict:
+    head = household.members.get(relation="head")
+    return {"applicant": head.pk, "kind": "emergency", "cause": "fire", "occurred_on": "2024-03-03",
+            "reported_at": "2024-03-04T10:00", "reported_by_name": "王邻居", "reported_by_relation": "邻居",
+            "description": "", "requested": "", "spending": "", "reimbursed": "", "other_assistance": "", **fields}
+
+
+def test_the_registration_page_opens_a_case_and_keeps_what_was_typed_when_refused(city, poor_household):
+    clerk = client_for(city["clerk"])
+    url = f"/households/{poor_household.pk}/temporary/"
+    page = clerk.get(url)
+    assert page.status_code == 200 and "临时救助登记" in page.content.decode()
+    # spending without the spending: the error beside its field, the rest kept
+    r = clerk.post(url, form_data(poor_household, kind="spending", cause="medical", description="住院治疗"))
+    body = r.content.decode()
+    assert r.status_code == 422 and "请修改以下问题后再提交" in body and "住院治疗</textarea>" in body
+    assert "必填" in body and not TemporaryCase.objects.exists()
+    r = clerk.post(url, form_data(poor_household))
+    case = Case.objects.get(programme="temporary")
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
+    assert case.state == "reported" and case.temporary.reported_by_name == "王邻居"
+    # the same event again: refused beside the date, naming the earlier case
+    r = clerk.post(url, form_data(poor_household, reported_at="2024-03-04T15:00"))
+    assert r.status_code == 422 and f"已由临时救助案件 #{case.pk} 救助" in r.content.decode()
+    # outside the clerk's area the household does not exist
+    assert client_for(city["other_clerk"]).get(url).status_code == 404
+
+
+def test_the_panel_shows_the_hours_running_then_met_or_not(city, poor_household, fund):
+    now = timezone.now()
+    case = report(city, poor_household, reported_at=now - timedelta(hours=2))
+    html = panel(city["clerk"], case)
+    assert "24 小时时限，剩余 22.0 小时" in html
+    late = report(city, poor_household, cause="traffic", reported_at=now - timedelta(hours=30))
+    assert "已超过 24 小时时限 6.0 小时" in panel(city["clerk"], late)
+    early = report(city, poor_household, cause="illness", occurred_on=date(2024, 3, 3))
+    early = helped(city, early, day=date(2024, 3, 5), hour=9)
+    assert "已在 24 小时内先行救助（用时 23.0 小时）" in panel(city["clerk"], early)
+    slow = report(city, poor_household, cause="accident", occurred_on=date(2024, 3, 3))
+    slow = helped(city, slow, day=date(2024, 3, 5), hour=11)
+    assert "未在 24 小时内先行救助（用时 25.0 小时）" in panel(city["clerk"], slow)
+
+
+def test_the_funds_refusal_comes_back_on_the_help_first_form(city, poor_household):
+    funds.allocate(city["county"], township_code=TOWNSHIP, amount_fen=50_000, on=date(2024, 3, 1), document="A1")
+    case = report(city, poor_household)
+    r = client_for(city["clerk"]).post(f"/cases/{case.pk}/steps/help_first/", {
+        "version": case.version, "on": "2024-03-04", "amount": "600.00", "method": "cash", "time": "15:00",
+        "receipt": "SJ9"})  # fmt: skip
+    body = r.content.decode()
+    assert r.status_code == 422 and "500.00" in body and 'value="600.00"' in body
+    assert Case.objects.get(pk=case.pk).state == "reported"
+
+
+def test_the_dibao_application_is_opened_from_the_temporary_cases_page(city, poor_household):
+    case = report(city, poor_household)
+    assert "转为低保、特困申请" in panel(city["clerk"], case)
+    r = client_for(city["clerk"]).post(f"/cases/{case.pk}/temporary/application/",
+                                       {"programme": "dibao", "on": "2024-03-04"})
+    dibao = Case.objects.get(programme="dibao")
+    assert r.status_code == 302 and r["Location"] == f"/cases/{dibao.pk}/"
+    assert TemporaryCase.objects.get(case=case).dibao_case == dibao
+    assert f"案件 #{dibao.pk}" in panel(city["clerk"], case)
+    # and from the dibao application's page, temporary help while it runs
+    html = panel(city["clerk"], dibao)
+    assert "申请期间先行给予临时救助" in html and f"?from_case={dibao.pk}" in html
+    r = client_for(city["clerk"]).get(f"/households/{poor_household.pk}/temporary/?from_case={dibao.pk}")
+    assert r.status_code == 200 and "视情先给予临时救助" in r.content.decode()
+
+
+def post(client, url: str, body: dict):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_api_reports_helps_first_and_names_the_field(city, poor_household):
+    funds.allocate(city["county"], township_code=TOWNSHIP, amount_fen=50_000, on=date(2024, 3, 1), document="A1")
+    clerk = client_for(city["clerk"])
+    head = poor_household.members.get(relation="head")
+    r = post(clerk, "/api/v1/temporary/cases", {
+        "household": poor_household.pk, "applicant": head.pk, "kind": "emergency", "cause": "fire",
+        "occurred_on": "2024-03-03", "reported_at": "2024-03-04T10:00:00+08:00", "reported_by_name": "村主任"})
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert out["state"] == "reported" and out["temporary"]["help_first_path"] and "help_first" in out["allowed_steps"]
+    case_id, version = out["id"], out["version"]
+    body = {"version": version, "on": "2024-03-05", "amount": "600.00", "method": "cash", "time": "09:00",
+            "receipt": "SJ1"}
+    r = post(clerk, f"/api/v1/cases/{case_id}/steps/help_first", body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == "amount"
+    r = post(clerk, f"/api/v1/cases/{case_id}/steps/help_first", body | {"amount": "500.00"})
+    assert r.status_code == 200 and r.json()["state"] == "helped"
+    got = clerk.get(f"/api/v1/temporary/cases/{case_id}").json()["temporary"]
+    assert (got["help_first_amount"], got["within_hours"], got["fund_paid"]) == ("500.00", True, "500.00")
+    r = post(clerk, "/api/v1/temporary/cases", {
+        "household": poor_household.pk, "applicant": head.pk, "kind": "emergency", "cause": "fire",
+        "occurred_on": "2024-03-03", "reported_at": "2024-03-04T11:00:00+08:00"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == "occurred_on"
+
+
+def test_the_generic_start_of_a_check_cannot_open_a_temporary_case(city, poor_household):
+    head = poor_household.members.get(relation="head")
+    with pytest.raises(InputError) as exc:
+        cases.start_precheck(city["clerk"], household=poor_household, programme="temporary", applicant=head,
+                             on=date(2024, 3, 4))
+    assert [e.code for e in exc.value.errors] == ["temporary_open_from_report"]
+    assert not Case.objects.exists()
+
+
+def test_the_panel_names_the_rules_amount_and_the_township_limit(city, poor_household):
+    case = report(city, poor_household, reported_at=at(date(2024, 3, 4), 10))
+    html = panel(city["clerk"], case)
+    assert f"{case.assessment['amount']} 元" in html and "乡镇权限 3000.00 元" in html
