@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils.translation import gettext_lazy as _
-
 from safetynet.cases import programmes
 from safetynet.cases.models import Case, CaseEvent
 from safetynet.policy.money import fmt
@@ -87,7 +85,7 @@ def _letter(case: Case, event: CaseEvent, content: dict) -> dict:
 
 
 DECLARATION = programmes.Declaration(
-    code=CODE, label=_("临时救助"), short=_("临时救助"), unit="household",
+    code=CODE, label="临时救助", short="临时救助", unit="household",
     opens_with=("report", "start_precheck"),
     steps=frozenset({name for name, *_rest in OWN_STEPS} | set(SHARED_STEPS)),
     schedule="one_off", assess=rules.assess_case, part=rules.part, money_steps=MONEY_STEPS, deciders=rules.deciders,

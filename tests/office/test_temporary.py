@@ -328,3 +328,22 @@ def test_the_yearly_cap_counts_what_the_household_was_paid_this_year(city, poor_
     second = report(city, poor_household, cause="traffic", occurred_on=date(2024, 3, 6),
                     reported_at=at(date(2024, 3, 7), 10))
     assert second.assessment["paid_this_year"] == "3000.00"
+
+
+# ---- the decision in writing -------------------------------------------------------------------------------
+
+
+def test_the_grant_is_served_in_writing_by_whoever_decided_it(city, poor_household, fund, county_approver):
+    from safetynet.notices.services import issue_letter
+
+    case = investigated(city, helped(city, report(city, poor_household), amount="1000.00"))
+    case = step(city["approver"], case, "grant", date(2024, 3, 7), amount="3000.00", opinion="同意")
+    letter = issue_letter(city["approver"], case).content
+    assert letter["kind"] == "approval" and letter["amount"] == "3000.00"
+    assert "一次性临时救助 3000.00 元，其中已先行救助 1000.00 元，其余 2000.00 元于2024年3月随临时救助发放名册发放" \
+        in letter["body"]
+    other = investigated(city, helped(city, report(city, poor_household, cause="traffic"), amount="500.00"))
+    other = step(city["approver"], other, "refer_to_county", date(2024, 3, 7), amount="3200.00", opinion="拟救助")
+    other = step(county_approver, other, "county_grant", date(2024, 3, 8), opinion="同意")
+    letter = issue_letter(city["approver"], other).content
+    assert letter["issuer"].endswith("民政局") and "3200.00" in letter["body"]
