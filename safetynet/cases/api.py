@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from safetynet.cases import selectors, services
+from safetynet.cases import programmes, selectors, services
 from safetynet.cases.models import BackdatedAct, State
 from safetynet.cases.schemas import Note
 from safetynet.cases.steps import STEPS, Step
@@ -134,7 +134,8 @@ class PrecheckIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     household: Id
-    programme: Literal["dibao", "tekun"]
+    # The programmes whose cases open with the check (先核对、后申请): dibao, tekun, …
+    programme: Literal[tuple(d.code for d in programmes.opened_by("start_precheck"))]  # type: ignore[valid-type]
     applicant: Id
     on: Day
 

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from safetynet.batch.verify import IMPACTS
+from safetynet.cases import programmes
 from safetynet.cases.models import OPEN_STATES, TRANSITIONS, BackdatedAct, Case, CaseEvent
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Area
@@ -42,7 +43,9 @@ def allowed_transitions(user, case: Case) -> list[str]:
     staff = staff_of(user)
     if staff is None:
         return []
-    return [name for name, (sources, _, roles) in TRANSITIONS.items() if case.state in sources and staff.role in roles]
+    path = programmes.get(case.programme).steps
+    return [name for name, (sources, _, roles) in TRANSITIONS.items()
+            if name in path and case.state in sources and staff.role in roles]  # fmt: skip
 
 
 def open_cases(user) -> QuerySet[Case]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import messages as _messages  # noqa: F401  (registers the messages)
+from safetynet.cases import programmes
 from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct, is_backdated
 from safetynet.cases.models import (
     CLOSED_STATES,
@@ -31,8 +32,8 @@ from safetynet.cases.models import (
     Objection,
     State,
 )
-from safetynet.payments.services import MONEY_TRANSITIONS, sync_entitlements
-from safetynet.policy.assessment import assess, assess_households
+from safetynet.payments.services import sync_entitlements
+from safetynet.policy.assessment import assess_households
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_household
 from safetynet.policy.months import add_months, first_of_next_month
@@ -186,21 +187,19 @@ def _transition(
             area_code=locked.area_code,
             details={"from": from_state, "to": to_state, "on": on.isoformat(), **data},
         )
-        if name in MONEY_STEPS:
+        if name in programmes.get(locked.programme).money_steps:
             sync_entitlements(locked)  # what is owed follows the decision, in the same transaction
     case.refresh_from_db()
     return case
 
 
-# The steps after which what the case is owed per month may differ.
-MONEY_STEPS = frozenset(MONEY_TRANSITIONS)
+# A programme's own step calls this (``cases.programmes.register_step``).
+transition = _transition
 
 
 def _assess(case: Case, on: date) -> dict:
-    """The policy floor's answer for the case's household in the month of ``on``."""
-    household = Household.objects.prefetch_related("members__incomes", "members__assets", "members__obligors",
-                                                   "members__changes").get(pk=case.household_id)
-    return assess(assessment_input(household, on.replace(day=1)))
+    """The policy floor's answer for the case in the month of ``on``, as its programme declares it."""
+    return programmes.get(case.programme).assess(case, on)
 
 
 # The steps at which the household's facts were assessed for the amount.
@@ -222,13 +221,9 @@ def facts_changed(case: Case) -> dict | None:
 
 
 def _amount_fen(case: Case, result: dict) -> tuple[bool, int, list[dict]]:
-    """Eligible, monthly amount in fen, reasons: the household's dibao or the applicant's tekun."""
-    if case.programme == "dibao":
-        part = result["dibao"]
-    else:
-        part = next(m for m in result["tekun"]["members"] if m["id_number"] == case.applicant.id_number)
-    yuan, _, fen = part["monthly_amount"].partition(".")
-    return part["eligible"], int(yuan) * 100 + int(fen), part["reasons"]
+    """Eligible, amount in fen, reasons: the part of the answer its programme declares (the
+    household's dibao, the applicant's tekun)."""
+    return programmes.get(case.programme).amount(case, result)
 
 
 # ---- the transitions ------------------------------------------------------------------------
@@ -279,8 +274,9 @@ def _verify(actor, household: Household, programme: str, on: date) -> dict:
 def start_precheck(actor, *, household: Household, programme: str, applicant: Person, on: date) -> Case:
     """先核对、后申请: the economic check before the formal application, on signed authorisations."""
     _check_role(actor, "start_precheck", ("clerk",), household.village_id)
-    if programme not in ("dibao", "tekun"):
-        raise InputError([FieldError("programme", "choice", value=programme, choices="dibao, tekun")])
+    opening = [d.code for d in programmes.opened_by("start_precheck")]
+    if programme not in opening:
+        raise InputError([FieldError("programme", "choice", value=programme, choices=", ".join(opening))])
     if errors := _day_errors("on", on):
         raise InputError(errors)
     if is_backdated(on):  # a check is started on the day: no pending act can stand for a case not yet open
@@ -328,24 +324,12 @@ def start_precheck(actor, *, household: Household, programme: str, applicant: Pe
 
 
 def _open_case_exists(household: Household, programme: str, applicant: Person) -> InputError:
-    live = (
-        Case.objects.filter(
-            programme=programme, **({"household": household} if programme == "dibao" else {"applicant": applicant})
-        )
-        .exclude(state__in=CLOSED_STATES)
-        .first()
-    )
-    return InputError(
-        [
-            FieldError(
-                "programme",
-                "open_case_exists",
-                programme=dict(Case._meta.get_field("programme").choices)[programme],
-                case=live.pk if live else "?",
-                who="家庭" if programme == "dibao" else "申请人",
-            )
-        ]
-    )
+    """The one live case of the household (or of the person, for a programme of persons)."""
+    by_household = programmes.get(programme).unit == "household"
+    whose = {"household": household} if by_household else {"applicant": applicant}
+    live = Case.objects.filter(programme=programme, **whose).exclude(state__in=CLOSED_STATES).first()
+    return InputError([FieldError("programme", "open_case_exists", programme=programmes.label(programme),
+                                  case=live.pk if live else "?", who="家庭" if by_household else "申请人")])
 
 
 def accept(actor, case: Case, *, version: int, on: date) -> Case:
@@ -436,7 +420,8 @@ def check_against(case: Case) -> dict | None:
     """The latest department-data check of the case's household, if its verdict is "not
     eligible" for the programme it decides (the check's verdict is the household's dibao)."""
     result = latest_check(case.household_id)
-    if result is None or case.programme != "dibao" or result.impact not in NOT_ELIGIBLE_IMPACTS:
+    applies = programmes.get(case.programme).verdict_applies
+    if result is None or not applies or result.impact not in NOT_ELIGIBLE_IMPACTS:
         return None
     return {"run": result.run_id, "impact": result.impact, "verdict": result.get_impact_display(),
             "day": f"{result.run.requested_at:%Y-%m-%d}"}  # fmt: skip
@@ -523,16 +508,10 @@ def close_notice(actor, case: Case, *, version: int, on: date) -> Case:
 
 
 def _review_months(case: Case) -> int:
-    """Tekun and stable dibao households yearly; irregular income or members able to work
-    half-yearly (低保-2021 Art. 31)."""
-    if case.programme == "tekun":
-        return 12
-    working = any(
-        i.kind in ("wage", "business") and i.until is None
-        for p in case.household.members.all()
-        for i in p.incomes.all()
-    )
-    return 6 if working else 12
+    """Its programme's period of review (tekun and stable dibao households yearly; irregular
+    income or members able to work half-yearly, 低保-2021 Art. 31)."""
+    months = programmes.get(case.programme).review_months
+    return months(case) if months else 12
 
 
 def start_review(actor, case: Case, *, version: int, on: date) -> Case:
@@ -654,8 +633,10 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
     A case the new rules no longer cover is listed for review, never ended silently."""
     require_role(actor, ("city", "county"), area_code, ACTION_NAMES["reprice"])
     month = effective.replace(day=1)
+    # The programmes whose amounts the household's standards set (a one-off grant is not re-priced).
+    priced = [d.code for d in programmes.all() if d.assess is programmes.household_assessment]
     cases = list(
-        Case.objects.filter(area_code__startswith=area_code, state__in=REPRICED_STATES)
+        Case.objects.filter(area_code__startswith=area_code, state__in=REPRICED_STATES, programme__in=priced)
         .select_related("household", "applicant")
         .prefetch_related("household__members__incomes", "household__members__assets", "household__members__obligors",
                           "household__members__changes")

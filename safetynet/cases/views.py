@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from safetynet.administration.selectors import next_year_missing
-from safetynet.cases import selectors, services
+from safetynet.cases import programmes, selectors, services
 from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct
 from safetynet.cases.filters import OpenCaseFilter
 from safetynet.cases.forms import BackdateDecisionForm
@@ -75,13 +75,7 @@ def _visits(case) -> list[dict]:
 def _case_page(request, case, forms: dict | None = None, status: int = 200):
     """The case, its checks, its home visits and the steps the user may take (``forms``: a
     step's form sent back with its errors)."""
-    programme_part = None
-    if case.assessment:
-        if case.programme == "dibao":
-            programme_part = case.assessment["dibao"]
-        else:
-            programme_part = next((m for m in case.assessment["tekun"]["members"]
-                                   if m["id_number"] == case.applicant.id_number), None)
+    programme_part = programmes.get(case.programme).part(case, case.assessment) if case.assessment else None
     full = sees_full_id(request.user, case.area_code)
     members = list(case.household.members.all())
     record_access(request.user, purpose="view", person_ids=[p.pk for p in members], object_type="case",
@@ -185,10 +179,7 @@ def decision(request, case_id: int):
     case = selectors.case_for(request.user, case_id)
     if case.decided_on is None:
         raise Http404("no decision yet")
-    part = None
-    if case.assessment:
-        part = case.assessment["dibao"] if case.programme == "dibao" else next(
-            (m for m in case.assessment["tekun"]["members"] if m["id_number"] == case.applicant.id_number), None)
+    part = programmes.get(case.programme).part(case, case.assessment) if case.assessment else None
     # The decision is served and posted: its number is always masked.
     record_access(request.user, purpose="view", person_ids=[case.applicant_id], object_type="decision",
                   object_id=case.pk, area_code=case.area_code, full_id=False)  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from safetynet.cases import programmes
 from safetynet.cases.models import Case, CaseEvent
 from safetynet.policy.areas import get_area
 from safetynet.policy.errors import PolicyError
@@ -18,30 +19,24 @@ from safetynet.policy.parameters import lookup
 from safetynet.policy.reasons import DOCUMENTS, REASONS, basis, cites
 from safetynet.site.personal import mask_id
 
-# The decisions that are served in writing, and the letter each one gets. Approval is decided
-# when the notice closes without objection (低保-2021: the decision follows the notice).
-DECISIONS = {
-    "close_notice": "approval",
-    "refuse": "refusal",
-    "terminate": "termination",
-    "end_graduated_exit": "termination",
-    "continue_after_review": "change",
-    "reprice": "change",
-}
+# The decisions served in writing, and the letter each one gets, are declared with each programme
+# (``cases.programmes``; a monthly programme's approval is decided when the notice closes without
+# objection, 低保-2021: the decision follows the notice).
 TITLES = {"approval": "审核确认决定书", "refusal": "不予确认决定书", "termination": "终止救助决定书",
           "change": "救助金额变更决定书"}  # fmt: skip
-PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 # A short word for the document number (机关代字): one register per township and year.
 NUMBER_WORD = "救助"
-# The standards an amount is computed on, by programme.
-STANDARDS = {"dibao": ("dibao_standard",), "tekun": ("tekun_basic_standard", "tekun_care_standard")}
-CARE_LEVELS = {"self_care": "具备生活自理能力", "partial": "部分丧失生活自理能力", "complete": "完全丧失生活自理能力"}
-_2021 = date(2021, 7, 1)
 
 
 def latest_decision(case: Case) -> CaseEvent | None:
     """The case's last decision served in writing: the letter a case prints is always this one's."""
-    return case.events.filter(transition__in=list(DECISIONS)).order_by("-at", "-id").first()
+    decisions = programmes.get(case.programme).decisions
+    return case.events.filter(transition__in=list(decisions)).order_by("-at", "-id").first()
+
+
+def decision_kind(case: Case, event: CaseEvent) -> str:
+    """The letter a decision gets (approval, refusal, termination, change), as its programme declares."""
+    return programmes.get(case.programme).decisions[event.transition]
 
 
 def month_text(month: date | None) -> str:
@@ -83,12 +78,7 @@ def _previous(case: Case, event: CaseEvent, *transitions: str) -> CaseEvent | No
 def _part(case: Case) -> dict | None:
     """The programme's part of the case's stored assessment (the household's dibao, or the
     applicant's tekun)."""
-    if not case.assessment:
-        return None
-    if case.programme == "dibao":
-        return case.assessment.get("dibao")
-    members = case.assessment.get("tekun", {}).get("members", [])
-    return next((m for m in members if m.get("id_number") == case.applicant.id_number), None)
+    return programmes.get(case.programme).part(case, case.assessment) if case.assessment else None
 
 
 def _assessed_month(case: Case) -> date:
@@ -114,33 +104,14 @@ def reasons_of(case: Case) -> list[dict]:
 def computation(case: Case) -> list[str]:
     """How the amount was computed, line by line, from the stored assessment."""
     part = _part(case)
-    if not part:
-        return []
-    if case.programme == "tekun":
-        level = CARE_LEVELS.get(part.get("care_level") or "", "")
-        return [
-            f"基本生活标准 {part['basic']} 元 + 照料护理标准 {part['care']} 元"
-            f"{f'（{level}）' if level else ''} = {part['monthly_amount']} 元/月"
-        ]
-    codes = {r.get("code") for r in part.get("reasons", [])}
-    lines = []
-    if "dibao.eligible" in codes:
-        lines.append(
-            f"低保标准 {part['standard']} 元/人·月 × 家庭人口 {part['members']} 人 − 家庭月收入 "
-            f"{part['household_income']} 元 = {part['family_amount']} 元/月"
-        )
-    for single in part.get("single_person_amounts", []):
-        lines.append(f"单人户（{mask_id(single['id_number'])}）：{single['monthly_amount']} 元/月")
-    if lines and len(lines) > 1:
-        lines.append(f"合计 {part['monthly_amount']} 元/月")
-    return lines
+    return programmes.get(case.programme).computation(case, part) if part else []
 
 
 def standard_documents(case: Case, month: date) -> list[str]:
     """The documents that set the standards in force in ``month``: a value the city entered in the
     office cites its own document (title, number, date); a shipped one, the city's 2020 standards."""
     out: list[str] = []
-    for name in STANDARDS[case.programme]:
+    for name in programmes.get(case.programme).standards:
         try:
             entry = lookup(name, case.area_code[:6], month)[1]
         except PolicyError:
@@ -159,17 +130,7 @@ def procedure_basis(case: Case, kind: str, on: date) -> str:
     """The documents the decision itself rests on (the reasons cite the rules of eligibility), and
     for an amount, the documents of the standards it was computed on."""
     standards = standard_documents(case, _assessed_month(case)) if kind in ("approval", "change") else []
-    if case.programme == "dibao":
-        rules = "低保-2021" if on >= _2021 else "低保-2012"
-        articles = {
-            "approval": (("暂行办法", "第九条、第十一条、第十二条"), rules),
-            "refusal": (("暂行办法", "第九条、第十一条"), (rules, "第二十一条") if on >= _2021 else rules),
-            "termination": (("暂行办法", "第十三条"), rules),
-            "change": (("暂行办法", "第十二条、第十三条"), rules),
-        }[kind]
-        return cites(*articles, "济宁-低保办法", *standards)
-    rules = "特困-2021" if on >= _2021 else "特困-2016"
-    return cites("暂行办法", rules, *standards)
+    return cites(*programmes.get(case.programme).basis(kind, on), *standards)
 
 
 def appeal_route(county_code: str, county_name: str) -> str:
@@ -202,11 +163,12 @@ def _effective(event: CaseEvent, case: Case) -> date | None:
 
 def letter_content(case: Case, event: CaseEvent) -> dict:
     """The letter of ``event``, a decision on ``case``, as it is issued."""
-    kind = DECISIONS[event.transition]
-    programme = PROGRAMMES[case.programme]
+    kind = decision_kind(case, event)
+    declaration = programmes.get(case.programme)
+    programme = declaration.label
     village = case.household.village
     township, county = village.parent, village.parent.parent
-    who = "你户" if case.programme == "dibao" else "你"
+    who = "你户" if declaration.unit == "household" else "你"
     data = event.data or {}
     applied = day_text(case.accepted_on or case.opened_on)
     content = {
@@ -293,7 +255,8 @@ def letter_content(case: Case, event: CaseEvent) -> dict:
             reasons=reasons_of(case),
             body=f"{how}，{who}仍符合{programme}条件，决定自{month_text(effective)}起每月救助金额{change}，按月发放。",
         )
-    return content
+    # A programme whose wording differs (paid once, decided by the county) words its own letter.
+    return declaration.letter(case, event, content) if declaration.letter else content
 
 
 def _document_and_articles(item: str) -> tuple[str, list[str]]:

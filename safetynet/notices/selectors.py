@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safetynet.cases import programmes
 from safetynet.cases.models import Case
 from safetynet.notices.models import Letter
 from safetynet.policy.money import fmt
@@ -58,7 +59,7 @@ def village_notice(village: Area, start: date, end: date, *, masked: bool = Fals
     )
     lines = []
     for case in cases:
-        size = case.household.members.count() if case.programme == "dibao" else 1
+        size = case.household.members.count() if programmes.get(case.programme).unit == "household" else 1
         name = mask_name(case.applicant.name) if masked else case.applicant.name
         decision = "终止保障" if case.state in ("ending", "terminated") else "拟确认"
         lines.append(NoticeLine(name, size, case.get_programme_display(), fmt(case.monthly_amount_fen or 0), decision,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from safetynet.cases.models import Case
-from safetynet.notices.letters import DECISIONS, latest_decision, letter_content, number_text
+from safetynet.notices.letters import decision_kind, latest_decision, letter_content, number_text
 from safetynet.notices.models import Letter
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
@@ -56,7 +56,7 @@ def issue_letter(actor, case: Case) -> Letter:
                 letter = Letter.objects.create(
                     case=case,
                     event=event,
-                    kind=DECISIONS[event.transition],
+                    kind=decision_kind(case, event),
                     township=township,
                     year=year,
                     serial=serial,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from safetynet.cases import programmes
 from safetynet.payments.models import Payment, PayrollRun
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt, to_fen
@@ -35,7 +36,6 @@ from safetynet.site.sheets import append_row
 from safetynet.supervision.services import record, record_access
 
 HEADER = ["流水号", "姓名", "公民身份号码", "银行卡号", "金额", "救助项目", "所属月份", "类别"]
-PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 KINDS = {"regular": "当月", "back_pay": "补发", "recovery": "追回"}
 
 
@@ -91,7 +91,7 @@ def bank_csv(actor, run: PayrollRun) -> bytes:
     for p in _lines(run):
         recipients.add(p.recipient_id)
         writer.writerow([p.pk, p.recipient.name, p.recipient.id_number, p.recipient.bank_card, fmt(p.amount_fen),
-                         PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
+                         programmes.label(p.programme), f"{p.for_month:%Y-%m}", KINDS[p.kind]])
         total, count = total + p.amount_fen, count + 1
     writer.writerow(["合计", count, "", "", fmt(total), "", f"{run.month:%Y-%m}", ""])
     held = held_lines(run)
@@ -101,7 +101,7 @@ def bank_csv(actor, run: PayrollRun) -> bytes:
         for p in held:
             recipients.add(p.recipient_id)
             writer.writerow([f"暂缓:{p.pk}", p.recipient.name, p.recipient.id_number, p.recipient.bank_card or "（无）",
-                             fmt(p.amount_fen), PROGRAMMES[p.programme], f"{p.for_month:%Y-%m}", KINDS[p.kind]])
+                             fmt(p.amount_fen), programmes.label(p.programme), f"{p.for_month:%Y-%m}", KINDS[p.kind]])
     body = out.getvalue()
     record(actor, "payroll.export", object_type="payroll", object_id=run.pk, area_code=run.township_id,
            details={"lines": count, "total_fen": total, "held": [p.pk for p in held]})
@@ -117,7 +117,7 @@ def payroll_sheet(run: PayrollRun, actor=None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{run.month:%Y-%m}"
-    append_row(ws, [f"{run.township.name} {PROGRAMMES[run.programme]}发放名册 {run.month:%Y 年 %m 月}"])
+    append_row(ws, [f"{run.township.name} {programmes.label(run.programme)}发放名册 {run.month:%Y 年 %m 月}"])
     ws["A1"].font = Font(bold=True, size=13)
     append_row(ws, ["序号", "姓名", "公民身份号码", "金额（元）", "所属月份", "类别", "说明"])
     total, recipients, i = 0, set(), 0

@@ -20,13 +20,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safetynet.batch import payroll
-from safetynet.cases.models import Case, CaseEvent, Programme
+from safetynet.cases import programmes
+from safetynet.cases.models import Case, CaseEvent
 from safetynet.payments import messages  # noqa: F401 - the payroll's messages
 from safetynet.payments.models import Entitlement, Payment, PayrollRun, PriceIndex
 from safetynet.policy import price_subsidy
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import fmt, to_fen
-from safetynet.policy.months import first_of_next_month
+from safetynet.policy.months import add_months, first_of_next_month
 from safetynet.policy.parameters import value
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import acting_user, require_role
@@ -34,13 +35,34 @@ from safetynet.supervision.services import record
 from safetynet.web import clock
 
 PAYROLL_LOCK_CLASS = 0x5041590  # first key of the payroll's PostgreSQL advisory locks ("PAY")
-# The case steps whose decisions set what is owed.
-MONEY_TRANSITIONS = ("close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate",
-                     "start_graduated_exit", "end_graduated_exit")
+def money_steps() -> frozenset[str]:
+    """The case steps whose decisions set what is owed, in any programme."""
+    return frozenset().union(*(d.money_steps for d in programmes.all()))
 
 
 def entitlement_periods(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
-    """(starts, ends, monthly fen, event, reason) of a case, from its timeline, in order.
+    """(starts, ends, monthly fen, event, reason) of a case, from its timeline, in order: by its
+    programme's schedule, monthly or once."""
+    if programmes.get(case.programme).schedule == "one_off":
+        yield from _one_off(case)
+        return
+    yield from _monthly(case)
+
+
+def _one_off(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
+    """Paid once: the amount the case is owed (``monthly_amount_fen``, what the fund did not pay
+    already) for the month its grant set (``entitlement_from``), by its latest money decision."""
+    if case.approved_on is None or case.entitlement_from is None:
+        return
+    steps = programmes.get(case.programme).money_steps
+    decisions = sorted((e for e in case.events.all() if e.transition in steps), key=lambda e: (e.at, e.id))
+    if decisions:
+        yield (case.entitlement_from, add_months(case.entitlement_from, 1), case.monthly_amount_fen or 0,
+               decisions[-1], "一次性救助")
+
+
+def _monthly(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
+    """Each decision applies from its effective month onward (below).
 
     Each decision applies from its effective month onward and overrides, for those months, every
     decision taken before it (a re-pricing decided in November for July replaces July onward).
@@ -113,9 +135,9 @@ def _check_month(month: date) -> date:
 
 
 def _check_programme(programme: str) -> None:
-    if programme not in Programme.values:
+    if programme not in programmes.codes():
         raise InputError([FieldError("programme", "payroll_programme", value=programme,
-                                     choices=", ".join(Programme.values))])
+                                     choices=", ".join(programmes.codes()))])
 
 
 def _lock(township_code: str, programme: str) -> None:
@@ -147,10 +169,11 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     recipients = dict(Case.objects.filter(pk__in=orphans).values_list("id", "applicant_id")) if orphans else {}
     latest = {}
     if orphans:
-        for case_id, event_id in (CaseEvent.objects.filter(case_id__in=orphans, transition__in=MONEY_TRANSITIONS)
+        for case_id, event_id in (CaseEvent.objects.filter(case_id__in=orphans, transition__in=money_steps())
                                   .order_by("case_id", "at", "id").values_list("case_id", "id")):
             latest[case_id] = event_id
-    reasons = {"regular": "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
+    once = programmes.get(programme).schedule == "one_off"
+    reasons = {"regular": "一次性救助金" if once else "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
     month_text = month.isoformat()  # ISO text: both databases take it for a date, without an adapter per row
     rows = [
         (run.pk, case_id, recipient or recipients[case_id], programme, month_text, for_month.isoformat(), kind, amount,
@@ -212,13 +235,16 @@ def _write_lines(rows: list[tuple]) -> None:
 def _price_subsidy(lines: pl.DataFrame, month: date, programme: str) -> pl.DataFrame:
     """Price-subsidy lines of the month, when the city's price indices trigger the linkage: every
     person covered by a case paid this month gets the local standard × the rise (POLICY.md §7)."""
+    if not programmes.get(programme).price_linked:
+        return pl.DataFrame()
     index = PriceIndex.objects.filter(month=month).first()
     found = index and price_subsidy.trigger(month, index.cpi_yoy, index.food_cpi_yoy)
     paid_now = lines.filter((pl.col("kind") == "regular") & (pl.col("amount_fen") > 0))
     if not found or paid_now.is_empty():
         return pl.DataFrame()
+    by_household = programmes.get(programme).unit == "household"
     covered = pl.DataFrame(
-        [(c.pk, c.area_code[:6], c.household.hukou, c.household.members.count() if programme == "dibao" else 1,
+        [(c.pk, c.area_code[:6], c.household.hukou, c.household.members.count() if by_household else 1,
           c.applicant_id)
          for c in Case.objects.filter(pk__in=paid_now["case_id"].to_list()).select_related("household")],
         schema={"case_id": pl.Int64, "county": pl.String, "hukou": pl.String, "persons": pl.Int64,

@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from safetynet.cases import programmes
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import Forbidden, acting_user, staff_of
 from safetynet.site.jobs import enqueue_on_commit, running
 from safetynet.site.models import Job
-
-PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 
 
 def queue_payrolls(actor, *, month: date, townships: list[Area], programme: str) -> Job:
@@ -28,7 +27,7 @@ def queue_payrolls(actor, *, month: date, townships: list[Area], programme: str)
         raise Forbidden(staff.get_role_display() if staff else "—", "编制发放名册")
     job = Job.objects.create(
         kind=Job.Kind.PAYROLL, area_code=staff.area_id, requested_by=acting_user(actor),
-        title=f"编制发放名册：{month:%Y-%m} {PROGRAMMES.get(programme, programme)}，{len(townships)} 个乡镇（街道）",
+        title=f"编制发放名册：{month:%Y-%m} {programmes.label(programme)}，{len(townships)} 个乡镇（街道）",
         params={"month": month.isoformat(), "programme": programme, "townships": [t.code for t in townships]},
         next_url=reverse("payroll-index"),
     )  # fmt: skip

@@ -10,13 +10,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from openpyxl import Workbook
 
+from safetynet.cases import programmes
 from safetynet.policy.money import fmt
 from safetynet.reports import selectors
 from safetynet.reports.filters import FundsFilter
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.sheets import append_row
 
-PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
 HUKOU = {"urban": "城市", "rural": "农村"}
 
 
@@ -37,7 +37,7 @@ def index(request):
         "coverage": selectors.coverage(request.user), "funds": paginate(request, list(funds)), "filter": f,
         "export_url": reverse("reports-funds-xlsx"),
         "rural": rural, "poor": poor, "share": f"{poor / rural:.2%}" if rural else "—",
-        "start": start, "end": end, "programmes": PROGRAMMES, "hukou": HUKOU,
+        "start": start, "end": end, "programmes": dict(programmes.choices()), "hukou": HUKOU,
         "oversight": selectors.decision_oversight(request.user, start, end),
     })
 
@@ -51,13 +51,13 @@ def funds_xlsx(request):
     append_row(ws, ["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
                     "其中价格补贴（元）"])
     for row in funds:
-        append_row(ws, [f"{row['month']:%Y-%m}", PROGRAMMES[row["programme"]], row["run__township_id"],
+        append_row(ws, [f"{row['month']:%Y-%m}", programmes.label(row["programme"]), row["run__township_id"],
                         row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
                         float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])
     cover = wb.create_sheet("保障对象")
     append_row(cover, ["县级区划", "救助项目", "城乡", "户数", "人数"])
     for r in selectors.coverage(request.user):
-        append_row(cover, [r.area.name, PROGRAMMES[r.programme], HUKOU[r.hukou], r.households, r.persons])
+        append_row(cover, [r.area.name, programmes.label(r.programme), HUKOU[r.hukou], r.households, r.persons])
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from safetynet.cases import programmes
 from safetynet.cases.models import Authorization
 from safetynet.registry.models import Area, Household
 from safetynet.registry.selectors import scope_prefix, staff_of
@@ -18,7 +19,7 @@ LEDGER_ROLES = ("clerk", "approver", "county", "city", "verifier", "auditor")
 
 def missing_authorizations(household: Household, programme: str = "dibao") -> list[str]:
     """Whose data would be read without a signed authorisation: every member, and for tekun
-    every member's recorded support obligors too (POLICY.md §3)."""
+    every member's recorded support obligors too (POLICY.md §3): as the programme declares."""
     return missing_authorizations_of([household], programme)[household.pk]
 
 
@@ -27,8 +28,9 @@ def missing_authorizations_of(households: list[Household], programme: str = "dib
     people: dict[int, list[tuple[str, str]]] = {}
     for h in households:
         members = list(h.members.all())
-        people[h.pk] = [(p.name, p.id_number) for p in members]
-        if programme == "tekun":
+        whose = programmes.get(programme).authorizations
+        people[h.pk] = [(p.name, p.id_number) for p in members] if whose != "none" else []
+        if whose == "members_and_obligors":
             people[h.pk] += [(f"{o.name}（义务人）", o.id_number) for p in members for o in p.obligors.all()]
     numbers = {number for named in people.values() for _, number in named}
     signed = set(Authorization.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))

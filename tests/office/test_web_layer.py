@@ -5,6 +5,7 @@ OpenAPI body made from that declaration."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.urls import path
 
-from safetynet.cases import services
+from safetynet.cases import programmes, services
 from safetynet.cases.api import step_router
 from safetynet.cases.forms import ObjectionForm
 from safetynet.cases.models import TRANSITIONS, Case
@@ -131,6 +132,9 @@ def note_call(monkeypatch):
     monkeypatch.setitem(services.STEP_FUNCTIONS, "note_call", note_call)
     monkeypatch.setitem(services.ACTION_NAMES, "note_call", "登记电话回访")
     monkeypatch.setitem(STEPS, "note_call", Step("note_call", ObjectionForm, ObjectionIn))
+    # … and the path of the programme whose cases take it (cases.programmes).
+    dibao = programmes.get("dibao")
+    monkeypatch.setitem(programmes._PROGRAMMES, "dibao", dataclasses.replace(dibao, steps=dibao.steps | {"note_call"}))
     return STEPS["note_call"]
 
 

@@ -1,0 +1,256 @@
+"""The programmes of the office, each declared once (DESIGN.md, "Programmes on one frame").
+
+A ``Declaration`` says what the office needs to serve a programme: whose case it is, the steps
+that open a case and the steps its cases take, what the policy floor answers for it and the
+amount in that answer, who decides which amount, when it is paid (monthly, or once), whose
+authorisations the check needs, and what its letters cite. Casework, payroll, notices, reports
+and the API read the declarations; no app branches on a programme's name.
+
+The parts follow OpenG2P's programme managers (eligibility, entitlement, cycle, payment): here
+``assess``/``amount`` are eligibility and entitlement, ``schedule`` the cycle, and the payroll
+pays every schedule by one rule (owed less paid). ``docs/programmes.md`` lists what a new
+programme provides. Dibao and tekun are declared here; a programme with its own app registers
+its declaration and its own steps from its ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from safetynet.cases.models import TRANSITIONS, Case, CaseEvent
+
+# The steps of a monthly programme's case from the check to its end (cases.models.TRANSITIONS).
+STANDARD_STEPS = frozenset({
+    "accept", "record_home_visit", "approve", "refuse", "object", "close_notice", "start_review",
+    "continue_after_review", "suspend", "resume", "give_termination_notice", "terminate", "start_graduated_exit",
+    "end_graduated_exit", "withdraw",
+})  # fmt: skip
+# The steps after which a monthly programme's case is owed a different amount per month.
+MONTHLY_MONEY_STEPS = frozenset({
+    "close_notice", "continue_after_review", "reprice", "suspend", "resume", "terminate", "start_graduated_exit",
+    "end_graduated_exit",
+})  # fmt: skip
+# The decisions of a monthly programme served in writing, and the letter each gets (notices).
+MONTHLY_DECISIONS = {
+    "close_notice": "approval", "refuse": "refusal", "terminate": "termination", "end_graduated_exit": "termination",
+    "continue_after_review": "change", "reprice": "change",
+}  # fmt: skip
+
+SCHEDULES = ("monthly", "one_off")
+UNITS = ("household", "person")
+AUTHORIZATIONS = ("members", "members_and_obligors", "none")
+
+
+def _township_approver(case: Case, amount_fen: int, on: date) -> tuple[str, ...]:
+    """The township decides (seed: 审批权限下放到乡镇(街道))."""
+    return ("approver",)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    code: str
+    label: str  # 最低生活保障
+    short: str  # 低保
+    unit: str  # "household" | "person": whose case it is (one live case per …, letters, counts)
+    opens_with: tuple[str, ...]  # the steps that open a case ("start_precheck", "report")
+    steps: frozenset[str]  # the transitions its cases take; the case page offers only these
+    schedule: str  # "monthly" | "one_off"
+    # The policy floor's answer for the case in the month of ``on`` (stored as ``case.assessment``).
+    assess: Callable[[Case, date], dict]
+    # The part of a stored answer that concerns the case (the household's dibao, the applicant's tekun).
+    part: Callable[[Case, dict], dict | None]
+    money_steps: frozenset[str]  # after these, payments.sync_entitlements rebuilds what is owed
+    # Who may decide the case for an amount (roles): the township, or the county above a limit.
+    deciders: Callable[[Case, int, date], tuple[str, ...]] = _township_approver
+    review_months: Callable[[Case], int] | None = None  # periodic review; None: no review
+    authorizations: str = "members"  # whose signed authorisations the check needs
+    verdict_applies: bool = False  # the department-data check's (dibao) verdict applies to its decisions
+    price_linked: bool = False  # its recipients get the price subsidy (价格-2016: dibao, tekun)
+    # Letters: the decisions served in writing (transition -> letter kind), the standards an amount
+    # rests on (parameter names), the documents a decision rests on, the computation's lines.
+    decisions: dict[str, str] = field(default_factory=dict)
+    standards: tuple[str, ...] = ()
+    basis: Callable[[str, date], tuple] = lambda kind, on: ("暂行办法",)
+    computation: Callable[[Case, dict], list[str]] = lambda case, part: []
+    # A letter's own wording for a kind, where the monthly wording does not fit (one-off payments).
+    letter: Callable[[Case, CaseEvent, dict], dict] | None = None
+
+    def __post_init__(self) -> None:
+        if self.schedule not in SCHEDULES or self.unit not in UNITS or self.authorizations not in AUTHORIZATIONS:
+            raise ValueError(f"programme {self.code}: schedule, unit or authorizations not one of the known values")
+
+    def amount(self, case: Case, result: dict) -> tuple[bool, int, list[dict]]:
+        """Eligible, amount in fen (per month, or once), reasons: read from a policy answer."""
+        part = self.part(case, result)
+        if part is None:
+            return False, 0, []
+        yuan, _, fen = str(part["monthly_amount" if "monthly_amount" in part else "amount"]).partition(".")
+        return bool(part["eligible"]), int(yuan) * 100 + int(fen or 0), part.get("reasons", [])
+
+
+_PROGRAMMES: dict[str, Declaration] = {}
+
+
+def register(declaration: Declaration) -> Declaration:
+    unknown = declaration.steps - set(TRANSITIONS)
+    if unknown:
+        raise ValueError(f"programme {declaration.code}: steps not declared: {sorted(unknown)}")
+    _PROGRAMMES[declaration.code] = declaration
+    return declaration
+
+
+def get(code: str) -> Declaration:
+    """The declaration of ``code``; KeyError for a programme the office does not run."""
+    return _PROGRAMMES[code]
+
+
+def all() -> list[Declaration]:  # noqa: A001 - the module is read as ``programmes.all()``
+    return list(_PROGRAMMES.values())
+
+
+def codes() -> list[str]:
+    return list(_PROGRAMMES)
+
+
+def label(code: str) -> str:
+    """The programme's name in Chinese (the code itself for one no longer declared)."""
+    declaration = _PROGRAMMES.get(code)
+    return str(declaration.label) if declaration else code
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(d.code, d.label) for d in _PROGRAMMES.values()]
+
+
+def opened_by(step: str) -> list[Declaration]:
+    return [d for d in _PROGRAMMES.values() if step in d.opens_with]
+
+
+def decision_kinds() -> dict[str, str]:
+    """Every programme's decisions served in writing: transition -> letter kind."""
+    out: dict[str, str] = {}
+    for d in _PROGRAMMES.values():
+        out.update(d.decisions)
+    return out
+
+
+def register_step(
+    name: str,
+    *,
+    from_states: Iterable[str],
+    to_state: str,
+    roles: Iterable[str],
+    service: Callable,
+    label: str,
+    form_class=None,
+    schema=None,
+    partial: str = "cases/steps/_step.html",
+    inline_errors: bool = False,
+) -> None:
+    """A programme's own step: its row in ``TRANSITIONS``, its service, its name and its ``Step``
+    for the page and the API, in one call (from the programme app's ``ready()``)."""
+    from safetynet.cases import forms, schemas, services, steps
+
+    TRANSITIONS[name] = (tuple(from_states), to_state, tuple(roles))
+    services.STEP_FUNCTIONS[name] = service
+    services.ACTION_NAMES[name] = label
+    steps.STEPS[name] = steps.Step(name, form_class or forms.StepForm, schema or schemas.StepIn, partial,
+                                   inline_errors=inline_errors)  # fmt: skip
+
+
+# ---- dibao and tekun ----------------------------------------------------------------------------
+
+
+def household_assessment(case: Case, on: date) -> dict:
+    """The policy floor's answer (dibao and tekun) for the case's household in the month of ``on``."""
+    from safetynet.policy.assessment import assess
+    from safetynet.registry.models import Household
+    from safetynet.registry.selectors import assessment_input
+
+    household = Household.objects.prefetch_related("members__incomes", "members__assets", "members__obligors",
+                                                   "members__changes").get(pk=case.household_id)  # fmt: skip
+    return assess(assessment_input(household, on.replace(day=1)))
+
+
+def _dibao_part(case: Case, result: dict) -> dict | None:
+    return result.get("dibao")
+
+
+def _tekun_part(case: Case, result: dict) -> dict | None:
+    members = result.get("tekun", {}).get("members", [])
+    return next((m for m in members if m.get("id_number") == case.applicant.id_number), None)
+
+
+def _dibao_review_months(case: Case) -> int:
+    """Stable households yearly; irregular income or members able to work half-yearly (低保-2021 Art. 31)."""
+    working = any(
+        i.kind in ("wage", "business") and i.until is None
+        for p in case.household.members.all()
+        for i in p.incomes.all()
+    )
+    return 6 if working else 12
+
+
+_2021 = date(2021, 7, 1)
+
+
+def _dibao_basis(kind: str, on: date) -> tuple:
+    rules = "低保-2021" if on >= _2021 else "低保-2012"
+    articles = {
+        "approval": (("暂行办法", "第九条、第十一条、第十二条"), rules),
+        "refusal": (("暂行办法", "第九条、第十一条"), (rules, "第二十一条") if on >= _2021 else rules),
+        "termination": (("暂行办法", "第十三条"), rules),
+        "change": (("暂行办法", "第十二条、第十三条"), rules),
+    }[kind]
+    return (*articles, "济宁-低保办法")
+
+
+def _tekun_basis(kind: str, on: date) -> tuple:
+    return ("暂行办法", "特困-2021" if on >= _2021 else "特困-2016")
+
+
+def _dibao_computation(case: Case, part: dict) -> list[str]:
+    from safetynet.web.personal import mask_id
+
+    codes = {r.get("code") for r in part.get("reasons", [])}
+    lines = []
+    if "dibao.eligible" in codes:
+        lines.append(
+            f"低保标准 {part['standard']} 元/人·月 × 家庭人口 {part['members']} 人 − 家庭月收入 "
+            f"{part['household_income']} 元 = {part['family_amount']} 元/月"
+        )
+    for single in part.get("single_person_amounts", []):
+        lines.append(f"单人户（{mask_id(single['id_number'])}）：{single['monthly_amount']} 元/月")
+    if lines and len(lines) > 1:
+        lines.append(f"合计 {part['monthly_amount']} 元/月")
+    return lines
+
+
+CARE_LEVELS = {"self_care": "具备生活自理能力", "partial": "部分丧失生活自理能力", "complete": "完全丧失生活自理能力"}
+
+
+def _tekun_computation(case: Case, part: dict) -> list[str]:
+    level = CARE_LEVELS.get(part.get("care_level") or "", "")
+    return [
+        f"基本生活标准 {part['basic']} 元 + 照料护理标准 {part['care']} 元"
+        f"{f'（{level}）' if level else ''} = {part['monthly_amount']} 元/月"
+    ]
+
+
+DIBAO = register(Declaration(
+    code="dibao", label="最低生活保障", short="低保", unit="household", opens_with=("start_precheck",),
+    steps=STANDARD_STEPS, schedule="monthly", assess=household_assessment, part=_dibao_part,
+    money_steps=MONTHLY_MONEY_STEPS, review_months=_dibao_review_months, authorizations="members",
+    verdict_applies=True, price_linked=True, decisions=MONTHLY_DECISIONS, standards=("dibao_standard",),
+    basis=_dibao_basis, computation=_dibao_computation,
+))  # fmt: skip
+TEKUN = register(Declaration(
+    code="tekun", label="特困人员救助供养", short="特困", unit="person", opens_with=("start_precheck",),
+    steps=STANDARD_STEPS, schedule="monthly", assess=household_assessment, part=_tekun_part,
+    money_steps=MONTHLY_MONEY_STEPS, review_months=lambda case: 12, authorizations="members_and_obligors",
+    price_linked=True,
+    decisions=MONTHLY_DECISIONS, standards=("tekun_basic_standard", "tekun_care_standard"), basis=_tekun_basis,
+    computation=_tekun_computation,
+))  # fmt: skip
