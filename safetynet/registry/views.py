@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from safetynet.cases import services as case_services
+from safetynet.cases.models import OPEN_STATES
 from safetynet.policy.assessment import assess
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import fmt
@@ -148,9 +149,15 @@ def household(request, household_id: int):
     full = sees_full_id(request.user, h.village_id)
     record_access(request.user, purpose="view", person_ids=[p.pk for p in h.members.all()], object_type="household",
                   object_id=h.pk, area_code=h.village_id, full_id=full)  # fmt: skip
+    today = clock.today()
+    # 一户一档: every case of every programme, each open one with its step's due date.
+    cases = list(h.cases.select_related("applicant").order_by("-id"))
+    for c in cases:
+        c.open_due = c.due_on if c.state in OPEN_STATES else None
+        c.overdue = c.open_due is not None and c.open_due < today
     return render(request, "registry/household.html", {
-        "household": h, "members": h.members.all(), "cases": h.cases.order_by("-id"),
-        "full_ids": full, "staff": staff_of(request.user), "today": clock.today(),
+        "household": h, "members": h.members.all(), "cases": cases,
+        "full_ids": full, "staff": staff_of(request.user), "today": today,
         "history": change_history(h),
     })
 

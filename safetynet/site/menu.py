@@ -39,6 +39,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("household-search", _("家庭查询"), ALL),
         Item("deadlines", _("时限看板"), CASEWORK),
         Item("notice-index", _("公示"), CASEWORK),
+        Item("referral-list", _("转介"), ("clerk", "approver", "county", "city", "department", "auditor")),  # referrals.selectors
     )),
     (_("发放与统计"), (
         # payments: the approver and the city compute, the county and the auditor read

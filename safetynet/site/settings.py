@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safetynet.verification",
     "safetynet.administration",
     "safetynet.funds",
+    "safetynet.referrals",
 ]
 
 MIDDLEWARE = [

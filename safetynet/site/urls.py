@@ -27,6 +27,7 @@ for prefix, router in [
     ("/", "safetynet.payments.api.router"),
     ("/verification", "safetynet.verification.api.router"),
     ("/funds", "safetynet.funds.api.router"),
+    ("/", "safetynet.referrals.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
     api.add_router(prefix, router)
@@ -72,6 +73,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/progress/", job_pages.job_progress, name="job-progress"),
     path("administration/", include("safetynet.administration.urls")),
     path("funds/", include("safetynet.funds.urls")),
+    path("referrals/", include("safetynet.referrals.urls")),
     # One way in: the admin site logs in through the same page (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
