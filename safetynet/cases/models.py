@@ -1,4 +1,4 @@
-"""Applications for every programme of the frame (``cases.programmes``) and their workflow, as an explicit state machine.
+"""Applications of every programme (``cases.programmes``) and their workflow, as a state machine.
 
 ``TRANSITIONS`` is the one table of what may follow what; each transition is one function in
 ``services``. A case carries its area (the household's village code) for scoping, a version
@@ -58,7 +58,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "terminate": (("ending",), "terminated", ("approver",)),
     "start_graduated_exit": (("approved", "review"), "graduated_exit", ("approver",)),
     "end_graduated_exit": (("graduated_exit",), "terminated", ("approver",)),
-    "withdraw": (("precheck", "accepted", "investigated"), "withdrawn", ("clerk",)),
+    "withdraw": (("precheck", "accepted", "investigated", "reported"), "withdrawn", ("clerk",)),
 }
 # The township's decisions on an application: each carries the approver's opinion (审核意见).
 DECISION_TRANSITIONS = ("approve", "refuse")

@@ -136,6 +136,16 @@ def decision_kinds() -> dict[str, str]:
     return out
 
 
+# Panels of the case page (templates taking ``case``), shown on every case: each says itself
+# whether it has anything for this case (temporary help given while a dibao application runs).
+PANELS: list[str] = []
+
+
+def register_panel(template: str) -> None:
+    if template not in PANELS:
+        PANELS.append(template)
+
+
 def register_step(
     name: str,
     *,

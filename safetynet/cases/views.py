@@ -89,7 +89,8 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     staff = staff_of(request.user)
     return render(request, "cases/case.html", {
         "case": case, "events": case.events.all(), "steps": steps, "step_forms": step_forms,
-        "today": today, "part": programme_part,
+        "today": today, "part": programme_part, "programme": programmes.get(case.programme),
+        "panels": programmes.PANELS,
         "members": members, "full_ids": full,
         "applicant_id": shown_id(request.user, case.applicant.id_number, case.area_code),
         "labels": services.ACTION_NAMES, "checks": shown_checks(case.household),
