@@ -12,6 +12,7 @@
     safetynet screen --out DIR [--store DIR] [--user USER] [--month YYYY-MM]
     safetynet generate --households N --out DIR
     safetynet backup --out DIR|FILE.tar | restore DIR|FILE.tar [--force]
+    safetynet fund statement --township CODE --month YYYY-MM [--xlsx PATH] [--user USER]
     safetynet manage ARGS...        (Django's manage.py: migrate, runserver, createsuperuser...)
 
 Exit status: 0 done, 2 bad input (the message names the field), 1 anything unexpected.

@@ -53,6 +53,14 @@ def balance(township_code: str) -> int:
     return Fund.objects.filter(township_id=township_code).values_list("balance_fen", flat=True).first() or 0
 
 
+def paid_for_case(case_id: int) -> int:
+    """What the fund paid for a case, in fen, less what came back for it: the granting step owes
+    the case its granted total less this (frame: money paid in cash is not owed again). Unscoped."""
+    total = (FundEntry.objects.filter(case_id=case_id, kind__in=(FundEntry.Kind.DRAW, FundEntry.Kind.RETURN))
+             .aggregate(total=Sum("amount_fen"))["total"])
+    return -(total or 0)
+
+
 @dataclass
 class FundRow:
     township: Area
@@ -88,10 +96,6 @@ def fund_rows(user, today: date, township_codes: list[str] | None = None) -> lis
     last = {e.fund_id: e for e in FundEntry.objects.filter(id__in=list(last_ids))}
     return [FundRow(township=t, balance_fen=funds.get(t.code, 0), allocated_fen=allocated.get(t.code) or 0,
                     last_draw=last.get(t.code), opened=t.code in funds) for t in townships]  # fmt: skip
-
-
-def entries_for(user, township_code: str):
-    return FundEntry.objects.filter(fund__township__in=townships_for(user), fund_id=township_code)
 
 
 # ---- the monthly statement ----------------------------------------------------------------------

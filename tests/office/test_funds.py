@@ -80,6 +80,9 @@ def test_the_county_allocates_and_the_township_draws_for_a_case(office, poor_hou
     assert [(a.action, a.area_code, a.details["amount"], a.details["balance"]) for a in audit] == [
         ("fund.allocate", TOWNSHIP, "5000.00", "5000.00"), ("fund.draw", TOWNSHIP, "-1200.00", "3800.00")]
     assert audit[1].details["case"] == case.pk and audit[1].details["receipt"] == "SJ-0001"
+    services.return_to_fund(office["clerk"], township_code=TOWNSHIP, amount_fen=20000, on=TODAY, reason="未用完",
+                            case=case)  # fmt: skip
+    assert selectors.paid_for_case(case.pk) == 100000  # what the granting step deducts from what it owes
 
 
 def test_a_draw_one_fen_over_the_balance_is_refused_and_nothing_is_written(office):
