@@ -192,7 +192,7 @@ def _event(c: _Collector, raw: Any, month: date | None) -> dict | None:
     if person is not None and not isinstance(person, str):
         c.add("event.person", "type_string")
         person = None
-    out["person"] = person
+    out["person"] = person.strip().upper() if person else None  # as ID numbers are kept: X upper case
     if data.get("note") is not None and not isinstance(data["note"], str):
         c.add("event.note", "type_string")
     return out
