@@ -65,7 +65,9 @@ def areas_for(user, level: str | None = None) -> QuerySet[Area]:
 
 def households_for(user) -> QuerySet[Household]:
     prefix = scope_prefix(user)
-    if prefix is None:
+    # Another department's liaison reads the referrals sent to it, never the registry: it sees
+    # only the facts a referral carries (data minimisation, referrals.departments).
+    if prefix is None or staff_of(user).role == "department":
         return Household.objects.none()
     return Household.objects.filter(village__code__startswith=prefix).select_related("village__parent")
 

@@ -183,10 +183,13 @@ def test_a_department_sees_only_its_own_referrals_of_its_area(city, liaisons, po
     assert other_county.get("/api/v1/referrals").json()["count"] == 0
     # Nor for another township's window.
     assert client_for(city["other_clerk"]).get(f"/referrals/{housing_referral.pk}/").status_code == 404
-    # A liaison does not send referrals, and the menu has its "转介".
+    # Nor does a liaison read the registry: the facts a referral carries are all it sees.
+    assert housing.get(f"/households/{poor_household.pk}/").status_code == 404
+    assert housing.get(f"/api/v1/households/{poor_household.pk}").status_code == 404
+    # A liaison does not send referrals (the household is not there for it), and the menu has its "转介".
     assert post_json(housing, "/api/v1/referrals", {"household": poor_household.pk, "department": "housing",
                                                     "category": "rental", "need": "x", "on": "2024-03-04"}
-                     ).status_code == 403  # fmt: skip
+                     ).status_code == 404  # fmt: skip
     assert 'id="menu-referral-list"' in listed
 
 
@@ -300,3 +303,16 @@ def test_the_household_page_shows_every_programme_case_and_referral(city, poor_h
             cell.split("</td>")[0] for cell in overview.split("<tr><td>")[1:]}
         # The existing masking rule stands: whole to the window, masked to the county.
         assert (head.id_number in page) == (who == "clerk")
+
+
+def test_the_pages_speak_english_too(city, liaisons, poor_household):
+    referral = refer(city, poor_household)
+    client = client_for(city["county"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/referrals/").content.decode()
+    assert "By department and state" in page and 'id="menu-referral-list"' in page
+    side = page.split('id="side-menu"')[1].split("</nav>")[0]
+    assert "Referrals" in side and "转介" not in side
+    options = page.split('id="referral-filter"')[1].split("</form>")[0]
+    assert "Overdue, not answered" in options and "已超期未答复" not in options
+    assert "Answer due" in client.get(f"/referrals/{referral.pk}/").content.decode()
