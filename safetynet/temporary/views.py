@@ -16,11 +16,26 @@ from safetynet.cases import selectors as case_selectors
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.selectors import household_for
 from safetynet.supervision.services import record_access
-from safetynet.temporary import services
+from safetynet.temporary import selectors, services
+from safetynet.temporary.filters import TemporaryFilter
 from safetynet.temporary.forms import OpenApplicationForm, ReportForm
 from safetynet.web.inputs import page_message
 from safetynet.web.lang import current_lang
+from safetynet.web.lists import filtered, paginate
 from safetynet.web.personal import sees_full_id
+
+
+@login_required
+def index(request):
+    """临时救助: the cases of the user's area, those waiting for help first on top (the oldest
+    report first, with the hours left), then the newest; filtered and 25 a page."""
+    rows = selectors.temporary_cases(request.user).order_by("-help_first_path", "case__state", "-reported_at", "-id")
+    f, rows = filtered(TemporaryFilter, request, rows)
+    waiting = [(row, selectors.help_clock(row.case, row)) for row in
+               selectors.temporary_cases(request.user).filter(case__state="reported").order_by("reported_at")[:50]]
+    page = paginate(request, rows)
+    page.object_list = [(row, selectors.help_clock(row.case, row)) for row in page.object_list]
+    return render(request, "temporary/index.html", {"filter": f, "page": page, "waiting": waiting})
 
 
 def _labels(form) -> dict[str, tuple[str, str]]:

@@ -151,3 +151,18 @@ def test_the_panel_names_the_rules_amount_and_the_township_limit(city, poor_hous
     case = report(city, poor_household, reported_at=at(date(2024, 3, 4), 10))
     html = panel(city["clerk"], case)
     assert f"{case.assessment['amount']} 元" in html and "乡镇权限 3000.00 元" in html
+
+
+def test_the_list_puts_the_cases_waiting_for_help_first_on_top(city, poor_household, fund):
+    waiting = report(city, poor_household, reported_at=timezone.now() - timedelta(hours=3))
+    done = helped(city, report(city, poor_household, cause="traffic"), day=date(2024, 3, 5), hour=11)
+    clerk = client_for(city["clerk"])
+    body = clerk.get("/temporary/").content.decode()
+    top = body[body.index('id="waiting"'):body.index('id="all"')]
+    assert f"#{waiting.pk}" in top and "剩余 21.0 小时" in top and f"#{done.pk}" not in top
+    rows = body[body.index('id="temporary-list"'):]
+    assert f"#{done.pk}" in rows and "超过 24 小时" in rows and "临时救助" in body
+    assert f"#{done.pk}" not in clerk.get("/temporary/?state=reported").content.decode().split('id="all"')[1]
+    # another township's clerk sees neither
+    other = client_for(city["other_clerk"]).get("/temporary/").content.decode()
+    assert f"#{waiting.pk}" not in other and f"#{done.pk}" not in other
