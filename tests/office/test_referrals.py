@@ -316,3 +316,17 @@ def test_the_pages_speak_english_too(city, liaisons, poor_household):
     options = page.split('id="referral-filter"')[1].split("</form>")[0]
     assert "Overdue, not answered" in options and "已超期未答复" not in options
     assert "Answer due" in client.get(f"/referrals/{referral.pk}/").content.decode()
+
+
+def test_the_demo_has_referrals_in_every_state(city, poor_household):
+    import random
+
+    from safetynet.referrals import demo as referral_demo
+
+    for n in range(6):  # seven households in the township: one referral of each kind in the plan
+        demo.make_household(city["clerk"], poor_household.village, random.Random(100 + n), TODAY, size=2, wage_fen=0)
+    counts = referral_demo.seed(TODAY, random.Random(2), {"370811001": city["clerk"]}, demo.make_staff,
+                                demo.DEMO_PASSWORD, per_township=7)  # fmt: skip
+    assert set(counts) == {"sent", "received", "answered", "declined", "withdrawn"}
+    assert Referral.objects.filter(state="sent", due_on__lt=TODAY).count() == 1  # one overdue
+    assert Staff.objects.filter(role="department", department="housing", area_id="370811").exists()
