@@ -22,10 +22,13 @@ def _setup():
 
 
 def _context(args):
+    from safetynet.cases import programmes
     from safetynet.policy.household import parse_month
     from safetynet.registry.models import Area
     from safetynet.registry.selectors import staff_of
 
+    if args.programme not in programmes.codes():
+        raise _Refused(f"--programme: 未知的救助项目 {args.programme}（可选：{'、'.join(programmes.codes())}）")
     user = staff_user(args.user)
     staff = staff_of(user)
     month = parse_month(args.month)
@@ -179,7 +182,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--month", required=True, help="发放月份 YYYY-MM")
         p.add_argument("--user", required=True, help="办理的工作人员用户名（其角色与辖区决定可办事项）")
         p.add_argument("--township", help="乡镇（街道）代码；缺省为该用户辖区内的全部乡镇")
-        p.add_argument("--programme", choices=("dibao", "tekun"), default="dibao")
+        # Checked against the declared programmes once the office is set up (an unknown one exits 2).
+        p.add_argument("--programme", default="dibao", help="救助项目代码：dibao、tekun、temporary（缺省 dibao）")
         if name == "export":
             p.add_argument("--out", default=".", help="输出目录")
         if name == "cancel":
