@@ -38,6 +38,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("household-new", _("受理登记"), ("clerk",)),  # registry.services: 登记家庭
         Item("household-search", _("家庭查询"), ALL),
         Item("deadlines", _("时限看板"), CASEWORK),
+        Item("temporary-list", _("临时救助"), (*CASEWORK, "county_approver")),  # temporary.selectors: by area
         Item("notice-index", _("公示"), CASEWORK),
         Item("referral-list", _("转介"), ("clerk", "approver", "county", "city", "department", "auditor")),  # referrals.selectors
     )),

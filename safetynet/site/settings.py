@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "safetynet.administration",
     "safetynet.funds",
     "safetynet.referrals",
+    "safetynet.temporary",
 ]
 
 MIDDLEWARE = [

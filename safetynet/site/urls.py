@@ -28,6 +28,7 @@ for prefix, router in [
     ("/verification", "safetynet.verification.api.router"),
     ("/funds", "safetynet.funds.api.router"),
     ("/", "safetynet.referrals.api.router"),
+    ("/", "safetynet.temporary.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
     api.add_router(prefix, router)
@@ -61,6 +62,7 @@ urlpatterns = [
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
     path("", include("safetynet.notices.urls")),
+    path("", include("safetynet.temporary.urls")),
     path("payroll/", payments.index, name="payroll-index"),
     path("payroll/compute/", payments.compute, name="payroll-compute"),
     path("payroll/<int:run_id>/", payments.detail, name="payroll"),

@@ -1,8 +1,9 @@
 """Temporary assistance on the programme frame (``cases.programmes``): its declaration and its
 own steps, registered from ``TemporaryConfig.ready()``.
 
-- opens with ``report`` (help first: the case opens in ``reported``, no authorisation needed)
-  or ``start_precheck`` (spending: the economic check on the members' authorisations);
+- opens with ``report``, from its registration page: help first (the case opens in ``reported``,
+  no authorisation needed), or for spending the economic check on the members' authorisations
+  (the case opens in ``precheck``, as dibao);
 - help first ``reported → helped``, then the shared ``accept`` (from ``helped``) and home visit;
 - the decision by amount: ``grant`` at the township up to its limit, above it ``refer_to_county``
   then ``county_grant`` / ``county_refuse`` (seed: 3,000 yuan; ``temporary_township_limit``);
@@ -86,17 +87,19 @@ def _letter(case: Case, event: CaseEvent, content: dict) -> dict:
 
 DECLARATION = programmes.Declaration(
     code=CODE, label="临时救助", short="临时救助", unit="household",
-    opens_with=("report", "start_precheck"),
+    # Both kinds open from the registration page (the event with the case): ``report``.
+    opens_with=("report",),
     steps=frozenset({name for name, *_rest in OWN_STEPS} | set(SHARED_STEPS)),
     schedule="one_off", assess=rules.assess_case, part=rules.part, money_steps=MONEY_STEPS, deciders=rules.deciders,
-    # Spending opens with the check on every member's authorisation (as dibao); help first
-    # (``report``) asks for none: the papers follow.
+    # Spending opens with the check on every member's authorisation (as dibao); help first asks
+    # for none: the papers follow.
     authorizations="members",
     decisions=DECISIONS, basis=_basis, computation=_computation, letter=_letter,
 )  # fmt: skip
 
 
 def register() -> None:
+    programmes.register_panel("temporary/_case_panel.html")
     for name, from_states, to_state, roles, service, form_class, schema, inline in OWN_STEPS:
         programmes.register_step(name, from_states=from_states, to_state=to_state, roles=roles, service=service,
                                  label=services.ACTION_NAMES[name], form_class=form_class, schema=schema,

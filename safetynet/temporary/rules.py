@@ -7,7 +7,6 @@ with the event and what the household was paid this calendar year (the yearly ca
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -22,25 +21,17 @@ from safetynet.policy.temporary import township_limit_fen as policy_limit_fen
 from safetynet.registry.models import Household
 from safetynet.registry.selectors import assessment_input
 
-# The row of a case being opened through ``cases.services.start_precheck`` (支出型): the
-# precheck assesses the case before its ``TemporaryCase`` can be written, so the opening service
-# puts the unsaved row here for the length of that call.
-opening_row: ContextVar[object | None] = ContextVar("safetynet_temporary_opening", default=None)
-
 # A dibao case on the rolls (the 2020 one-off is for people not in dibao; 通知-2020).
 COVERED_STATES = ("approved", "review", "suspended", "ending", "graduated_exit")
 
 
 def event_of(case: Case) -> dict:
-    """The event as the rules take it, from the case's row or the opening in progress."""
+    """The event as the rules take it, from the case's row."""
     try:
         row = case.temporary
-    except ObjectDoesNotExist:  # the case is being opened: its row is written after the precheck
-        row = opening_row.get()
-    if row is None:
-        # A temporary case opened elsewhere than its registration (the household page's generic
-        # "start a check") has no event to assess.
-        raise InputError([FieldError("programme", "temporary_open_from_report")])
+    except ObjectDoesNotExist:
+        # A temporary case opened elsewhere than its registration has no event to assess.
+        raise InputError([FieldError("programme", "temporary_open_from_report")]) from None
     return event_payload(row, case.applicant.id_number)
 
 

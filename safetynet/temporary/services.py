@@ -8,8 +8,8 @@ Two paths open a case (POLICY.md §6; seed; 临救-2018):
   ``reported`` with the 24 hours running from the report; ``help_first`` pays from the township's
   standby fund and the papers are completed within ``temporary_papers_limit`` working days
   (``accept`` from ``helped``, the home visit, the decision);
-- **the standard path**: spending (支出型) opens with the economic check as dibao does
-  (``cases.services.start_precheck``, on every member's signed authorisation).
+- **the standard path**: spending (支出型) and the 2020 one-off open with the economic check
+  as dibao does (``precheck``, on every member's signed authorisation).
 
 The township decides up to its limit (``grant``); above it the county (``refer_to_county``, then
 ``county_grant`` or ``county_refuse``). What the fund already paid is not owed again: the grant
@@ -46,6 +46,7 @@ from safetynet.supervision.services import record
 from safetynet.temporary import messages as _messages  # noqa: F401  (registers the messages)
 from safetynet.temporary import rules
 from safetynet.temporary.models import KIND_CAUSES, Cause, Kind, Method, TemporaryCase
+from safetynet.verification.selectors import missing_authorizations
 
 MAX_TEXT = cases.MAX_TEXT
 MAX_MONEY_FEN = 10**10  # 100 million yuan: anything above is a typo
@@ -163,8 +164,9 @@ def report(
 ) -> Case:
     """求助登记: a person's need as the window (or anyone on their behalf) reports it. An emergency,
     or a household whose dibao or tekun application is running, opens on the help-first path in
-    ``reported``, the 24 hours running from ``reported_at``; spending opens with the economic
-    check (``start_precheck``). The case and its row are written in one transaction, audited."""
+    ``reported``, the 24 hours running from ``reported_at``; spending opens in ``precheck`` with
+    the economic check, on every member's authorisation, as dibao does. The case, its row and
+    its first line are written in one transaction, audited."""
     require_role(actor, ("clerk",), household.village_id, ACTION_NAMES["report"])
     errors: list[FieldError] = []
     if kind not in Kind.values:
@@ -225,17 +227,18 @@ def report(
         "reimbursed_fen": reimbursed_fen, "other_assistance_fen": other_fen, "from_case": from_case,
         "months_without_income": months_without_income, "unemployment_insurance": unemployment_insurance,
     }  # fmt: skip
+    if not help_first_path and (missing := missing_authorizations(household, "temporary")):
+        raise InputError([FieldError("authorizations", "authorization_missing", names="、".join(missing))])
+    hours = rules.help_first_hours(household.village_id, on)
     with transaction.atomic():
-        token = rules.opening_row.set(TemporaryCase(**row))
-        try:
-            if help_first_path:
-                case = _open_reported(actor, household=household, applicant=applicant, on=on, reported_at=reported_at,
-                                      from_case=from_case)
-            else:
-                case = cases.start_precheck(actor, household=household, programme="temporary", applicant=applicant,
-                                            on=on)
-        finally:
-            rules.opening_row.reset(token)
+        case = Case.objects.create(
+            programme="temporary", household=household, applicant=applicant, area_code=household.village_id,
+            opened_on=on, staff_relative=household.members.filter(staff_relative=True).exists(),
+            # help first: due the day its hours end; spending: the check, due as dibao's
+            state="reported" if help_first_path else "precheck",
+            due_on=timezone.localtime(reported_at + timedelta(hours=hours)).date() if help_first_path
+            else add_working_days(on, cases._limit("verification_time_limit", household.village_id, on)),
+        )  # fmt: skip
         try:
             with transaction.atomic():
                 TemporaryCase.objects.create(case=case, **row)
@@ -243,28 +246,23 @@ def report(
             raise _duplicate(household.pk, cause, occurred_on) or InputError(
                 [FieldError("occurred_on", "temporary_duplicate_event", day=occurred_on.isoformat(),
                             cause=Cause(cause).label, case="?")]) from None  # fmt: skip
+        case.assessment = rules.assess_case(case, on)
+        data = {"reported_at": reported_at.isoformat(), "from_case": from_case.pk if from_case else None}
+        if help_first_path:
+            data["hours"] = hours
+        else:
+            # The department data are checked as for dibao: the household's income and assets,
+            # counted by the dibao rules the spending rules use (policy.temporary).
+            case.assessment["verification"] = data["verification"] = cases._verify(actor, household, "dibao", on)
+        case.save(update_fields=["assessment"])
+        # The timeline's first line: the report (help first) or the check (先核对、后申请).
+        CaseEvent.objects.create(case=case, on=on, actor=acting_user(actor), to_state=case.state,
+                                 transition="report" if help_first_path else "start_precheck", data=data)
         record(actor, "temporary.report", object_type="case", object_id=case.pk, area_code=case.area_code,
                details={"kind": kind, "cause": cause, "occurred_on": occurred_on.isoformat(),
                         "reported_at": reported_at.isoformat(), "help_first": help_first_path,
                         "from_elsewhere": from_elsewhere,
                         "from_case": from_case.pk if from_case else None})  # fmt: skip
-    return case
-
-
-def _open_reported(actor, *, household: Household, applicant: Person, on: date, reported_at: datetime,
-                   from_case: Case | None) -> Case:
-    """The case on the help-first path: ``reported``, due the day its help-first hours end."""
-    hours = rules.help_first_hours(household.village_id, on)
-    case = Case.objects.create(
-        programme="temporary", household=household, applicant=applicant, area_code=household.village_id,
-        state="reported", opened_on=on, due_on=timezone.localtime(reported_at + timedelta(hours=hours)).date(),
-        staff_relative=household.members.filter(staff_relative=True).exists(),
-    )  # fmt: skip
-    case.assessment = rules.assess_case(case, on)
-    case.save(update_fields=["assessment"])
-    CaseEvent.objects.create(case=case, on=on, actor=acting_user(actor), transition="report", to_state=case.state,
-                             data={"reported_at": reported_at.isoformat(), "hours": hours,
-                                   "from_case": from_case.pk if from_case else None})  # fmt: skip
     return case
 
 

@@ -60,6 +60,9 @@ def test_the_registration_page_opens_a_case_and_keeps_what_was_typed_when_refuse
     case = Case.objects.get(programme="temporary")
     assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
     assert case.state == "reported" and case.temporary.reported_by_name == "王邻居"
+    # the case page: the panel with the hours, and the help-first form
+    page = clerk.get(r["Location"]).content.decode()
+    assert 'id="temporary-panel"' in page and 'id="help-clock"' in page and 'data-step="help_first"' in page
     # the same event again: refused beside the date, naming the earlier case
     r = clerk.post(url, form_data(poor_household, reported_at="2024-03-04T15:00"))
     assert r.status_code == 422 and f"已由临时救助案件 #{case.pk} 救助" in r.content.decode()
@@ -143,7 +146,7 @@ def test_the_generic_start_of_a_check_cannot_open_a_temporary_case(city, poor_ho
     with pytest.raises(InputError) as exc:
         cases.start_precheck(city["clerk"], household=poor_household, programme="temporary", applicant=head,
                              on=date(2024, 3, 4))
-    assert [e.code for e in exc.value.errors] == ["temporary_open_from_report"]
+    assert [e.code for e in exc.value.errors] == ["choice"]  # both kinds open from the registration
     assert not Case.objects.exists()
 
 
@@ -166,3 +169,9 @@ def test_the_list_puts_the_cases_waiting_for_help_first_on_top(city, poor_househ
     # another township's clerk sees neither
     other = client_for(city["other_clerk"]).get("/temporary/").content.decode()
     assert f"#{waiting.pk}" not in other and f"#{done.pk}" not in other
+
+
+def test_the_household_page_leads_the_window_to_the_registration(city, poor_household):
+    url = f"/households/{poor_household.pk}/temporary/"
+    assert url in client_for(city["clerk"]).get(f"/households/{poor_household.pk}/").content.decode()
+    assert url not in client_for(city["approver"]).get(f"/households/{poor_household.pk}/").content.decode()
