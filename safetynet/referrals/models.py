@@ -3,7 +3,7 @@ verified facts, and follows it to the department's answer (一门受理、协同
 意见-2020).
 
 A referral carries its area (the household's village code) for scoping like a case, the facts
-sent as they were on the day (``facts``: only what ``facts.DISCLOSURES`` lets that department
+sent as they were on the day (``facts``: only what ``departments.DEPARTMENTS`` lets that department
 see), a due date in working days (parameter ``referral_answer_limit``), and a timeline.
 """
 
@@ -58,7 +58,7 @@ class Referral(models.Model):
     category = models.CharField("需求类别", max_length=20)
     need = models.TextField("需求情况")
     need_amount_fen = models.BigIntegerField("涉及金额（分）", null=True, blank=True)
-    # What was sent, as it was on the day: the declared fields only (``facts.DISCLOSURES``).
+    # What was sent, as it was on the day: the declared fields only (``departments.DEPARTMENTS``).
     facts = models.JSONField("转介家庭信息", default=dict)
     # The registry persons whose data ``facts`` carries, for the access log (never shown).
     person_ids = models.JSONField(default=list)

@@ -108,7 +108,7 @@ def _event(actor, referral: Referral, action: str, from_state: str, *, on: date,
 def refer(actor, *, household: Household, department: str, need: str, on: date, case: Case | None = None,
           category: str = "other", amount=None) -> Referral:
     """转介: the window passes the household's need to ``department`` with the facts that
-    department may see (``departments.DISCLOSURES``), due in ``referral_answer_limit`` working days.
+    department may see (``departments.DEPARTMENTS``), due in ``referral_answer_limit`` working days.
 
     ``amount``: the money the need is about, if any ("12000.00": a hospital bill's own share)."""
     require_role(actor, WINDOW, household.village_id, ACTION_NAMES["send"])
