@@ -16,7 +16,7 @@ from safetynet.cases import services as cases
 from safetynet.cases.models import Case
 from safetynet.funds import services as funds
 from safetynet.policy.errors import InputError
-from safetynet.temporary.models import TemporaryCase
+from safetynet.temporary.models import Cause, Kind, TemporaryCase
 
 from .test_temporary import TOWNSHIP, at, helped, report
 
@@ -175,3 +175,20 @@ def test_the_household_page_leads_the_window_to_the_registration(city, poor_hous
     url = f"/households/{poor_household.pk}/temporary/"
     assert url in client_for(city["clerk"]).get(f"/households/{poor_household.pk}/").content.decode()
     assert url not in client_for(city["approver"]).get(f"/households/{poor_household.pk}/").content.decode()
+
+
+def test_the_pages_in_english_name_kinds_causes_and_states_in_words(city, poor_household):
+    from .test_office_frame import HAN, Html
+
+    report(city, poor_household)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(city["clerk"])
+    client.cookies["django_language"] = "en"
+    for url in ["/temporary/", f"/households/{poor_household.pk}/temporary/"]:
+        page = Html(client.get(url).content.decode())
+        # this app's words (the case states' English is the frame's catalogue)
+        ours = set(Kind.values) | set(Cause.values) | {"", "dibao", "tekun"}
+        chinese = [(v, label) for v, label in page.options if HAN.search(label) and (v or "") in ours]
+        assert not chinese, (url, chinese)
+    body = client.get("/temporary/").content.decode()
+    assert "Waiting for help first" in body and "Fire" in body
