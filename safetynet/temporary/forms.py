@@ -59,6 +59,12 @@ class ReportForm(forms.Form):
     spending = _money(_("刚性支出（元，支出型必填）"), required=False)
     reimbursed = _money(_("医保等已报销（元）"), required=False)
     other_assistance = _money(_("其他救助、帮扶（元）"), required=False)
+    # The 2020 one-off (cause "unemployed"; 通知-2020): declared by the person.
+    months_without_income = forms.IntegerField(label=_("连续无收入月数（2020 年一次性救助）"), required=False,
+                                               min_value=0, max_value=120)
+    unemployment_insurance = forms.TypedChoiceField(
+        label=_("领取失业保险金（2020 年一次性救助）"), required=False, empty_value=None,
+        choices=[("", "—"), ("no", _("未领取")), ("yes", _("领取"))], coerce=lambda v: v == "yes")
     from_case = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, household, **kwargs):

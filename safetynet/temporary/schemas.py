@@ -68,6 +68,9 @@ class ReportIn(Schema):
     spending: OptionalMoney = Field("", description="支出型：刚性支出（元）")
     reimbursed: OptionalMoney = ""
     other_assistance: OptionalMoney = ""
+    months_without_income: int | None = Field(None, ge=0, le=120,
+                                              description="2020 年一次性救助（unemployed）：连续无收入月数")
+    unemployment_insurance: bool | None = Field(None, description="2020 年一次性救助（unemployed）：是否领取失业保险金")
     from_case: Id | None = Field(None, description="申请期间先行救助的低保、特困案件")
 
 

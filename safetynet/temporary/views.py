@@ -85,6 +85,8 @@ def report(request, household_id: int):
                         description=data["description"], from_elsewhere=data["from_elsewhere"],
                         requested=data["requested"], spending=data["spending"], reimbursed=data["reimbursed"],
                         other_assistance=data["other_assistance"], from_case=from_case,
+                        months_without_income=data["months_without_income"],
+                        unemployment_insurance=data["unemployment_insurance"],
                     )  # fmt: skip
                     messages.success(request, _("已登记临时救助求助"))
                     return redirect("case", case.pk)

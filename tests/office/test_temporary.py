@@ -347,3 +347,15 @@ def test_the_grant_is_served_in_writing_by_whoever_decided_it(city, poor_househo
     other = step(county_approver, other, "county_grant", date(2024, 3, 8), opinion="同意")
     letter = issue_letter(city["approver"], other).content
     assert letter["issuer"].endswith("民政局") and "3200.00" in letter["body"]
+
+
+def test_the_2020_one_off_is_declared_and_decided_before_it_is_paid(city, poor_household):
+    with pytest.raises(InputError) as exc:
+        report(city, poor_household, cause="unemployed", occurred_on=date(2024, 3, 1))
+    assert sorted(codes(exc)) == ["required", "required"]  # months without income, unemployment insurance
+    case = report(city, poor_household, cause="unemployed", occurred_on=date(2024, 3, 1), months_without_income=3,
+                  unemployment_insurance=False)
+    row = TemporaryCase.objects.get(case=case)
+    assert case.state == "precheck" and not row.help_first_path  # decided before it is paid
+    # a dated rule: in 2024 the 2020 one-off is no longer in force
+    assert case.assessment["cause"] == "unemployed" and case.assessment["eligible"] is False
