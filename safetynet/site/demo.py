@@ -2,21 +2,29 @@
 county-level areas, staff of every role, households, and cases in every state, all made through
 the services so that the timeline and the audit chain are real.
 
+Besides dibao and tekun: a standby fund in every township (the county's allocation), temporary
+assistance cases in every state in the two demo townships (``temporary_paths``), and the
+referrals of every department in every state (``referrals.demo``).
+
 Township and village names are invented; the counties and their standards are the real ones.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
+from safetynet.cases import programmes
 from safetynet.cases import services as cases
 from safetynet.cases.backdating import replaying
 from safetynet.cases.models import Case
@@ -45,7 +53,13 @@ ROLES = [
     ("city", "city", "市级"),
     ("verifier", "county", "核对"),
     ("auditor", "city", "审计"),
+    ("county_approver", "county", "县级审批"),  # temporary assistance above the township's limit
 ]
+# The departments whose liaisons log in to the demo (referrals.demo names them so in every county).
+DEMO_DEPARTMENTS = ("medical", "housing", "employment", "education", "disaster")
+# The townships of the demo logins: temporary assistance in every state in each.
+DEMO_TOWNSHIPS = ("370830001", "370811001")
+FUND_ALLOCATION_FEN = 3_000_000  # 30,000.00 yuan a township (invented; the seed names no sum)
 
 
 def build_areas(counties: list[str] | None = None, townships: int = 2, villages: int = 2) -> list[Area]:
@@ -69,12 +83,14 @@ def build_areas(counties: list[str] | None = None, townships: int = 2, villages:
     return made
 
 
-def make_staff(username: str, role: str, area_code: str, password: str = DEMO_PASSWORD):
+def make_staff(username: str, role: str, area_code: str, password: str = DEMO_PASSWORD, *, department: str = ""):
+    """``department``: for the role ``department``, which one (registry.models.DEPARTMENTS)."""
     user, created = get_user_model().objects.get_or_create(username=username)
     if created:
         user.password = _password_hash(password)  # hashing once: a hundred demo users share it
         user.save(update_fields=["password"])
-    Staff.objects.update_or_create(user=user, defaults={"role": role, "area": Area.objects.get(code=area_code)})
+    Staff.objects.update_or_create(user=user, defaults={"role": role, "area": Area.objects.get(code=area_code),
+                                                        "department": department})
     app_label, codename = EXPORT_FULL_ID.split(".")
     export = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     if role in EXPORT_FULL_ID_ROLES:
@@ -101,6 +117,10 @@ def demo_users(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
             username = f"{role}_{county}" if level != "city" else role
             make_staff(username, role, area, password)
             made.append((username, role, Area.objects.get(code=area).name))
+        for code in DEMO_DEPARTMENTS:  # a liaison of each department, for the county (referrals.demo)
+            username = f"department_{code}_{county}"
+            make_staff(username, "department", county, password, department=code)
+            made.append((username, "department", Area.objects.get(code=county).name))
     return made
 
 
@@ -160,8 +180,10 @@ def _seed(households: int, rng: random.Random, today: date, progress: bool, seed
     for township in Area.objects.filter(level=Area.Level.TOWNSHIP):
         clerks[township.code] = make_staff(f"clerk_{township.code}", "clerk", township.code)
         approvers[township.code] = make_staff(f"approver_{township.code}", "approver", township.code)
+    county_approvers = {}
     for county in Area.objects.filter(level=Area.Level.COUNTY):
         county_users[county.code] = make_staff(f"county_{county.code}", "county", county.code)
+        county_approvers[county.code] = make_staff(f"county_approver_{county.code}", "county_approver", county.code)
     states = ["precheck", "accepted", "investigated", "notice", "approved", "refused", "review", "suspended",
               "ending", "terminated", "withdrawn", "approved", "approved", "approved"]
     for n in tqdm(range(households), desc="演示家庭", unit="户", disable=not progress):
@@ -174,7 +196,14 @@ def _seed(households: int, rng: random.Random, today: date, progress: bool, seed
         household = make_household(clerk, village, rng, start, wage_fen=0 if target not in (None, "refused") else None)
         if target:
             _drive(household, target, start, today, clerk, approver, county_users[village.code[:6]], rng)
+    _funds(today, county_users)
+    after_payroll = _temporary(today, rng, clerks, approvers, county_approvers)
+    from safetynet.referrals import demo as referrals_demo
+
+    referrals_demo.seed(today, rng, clerks, make_staff, DEMO_PASSWORD)
     _payroll_history(today, approvers, progress)
+    for act in after_payroll:
+        act()
     from safetynet.site.demo_feeds import seed_feeds
 
     city = get_user_model().objects.get(username="city")
@@ -186,8 +215,9 @@ def _seed(households: int, rng: random.Random, today: date, progress: bool, seed
 
 
 def _payroll_history(today: date, approvers: dict, progress: bool) -> None:
-    """Every township's dibao and tekun payroll, month by month from the first entitlement to
-    this month; all approved but this month's, left as a draft for the demo's approver."""
+    """Every township's payroll of each programme, month by month from the first entitlement to
+    this month; all approved but this month's, left as a draft for the demo's approver. A one-off
+    programme (temporary assistance) only in the months it owes something."""
     from safetynet.payments import services as payments
     from safetynet.payments.models import Entitlement
 
@@ -199,11 +229,16 @@ def _payroll_history(today: date, approvers: dict, progress: bool) -> None:
     while month <= today.replace(day=1):
         months.append(month)
         month = first_of_next_month(month)
-    paying = sorted({(code[:9], programme) for code, programme in
-                     Entitlement.objects.values_list("area_code", "programme").distinct()})
+    once = {d.code for d in programmes.all() if d.schedule == "one_off"}
+    owing: dict[tuple[str, str], set[date]] = {}
+    for code, programme, starts in Entitlement.objects.values_list("area_code", "programme", "starts").distinct():
+        owing.setdefault((code[:9], programme), set()).add(starts)
+    paying = sorted(owing)
     townships = {a.code: a for a in Area.objects.filter(level=Area.Level.TOWNSHIP)}
     for month in tqdm(months, desc="发放名册", unit="月", disable=not progress):
         for code, programme in paying:
+            if programme in once and month not in owing[(code, programme)]:
+                continue
             township = townships[code]
             # computed by the city, approved by the township: never one person for both
             run = payments.run_payroll(city, month=month, township=township, programme=programme)
@@ -258,3 +293,200 @@ def _drive(household: Household, target: str, start: date, today: date, clerk, a
     if target == "ending":
         return case
     return cases.terminate(approver, case, version=case.version, on=max(on, case.notice_ends_on))
+
+
+# ---- the standby funds and temporary assistance (临时救助) ------------------------------------------
+
+
+def _funds(today: date, county_users: dict) -> None:
+    """Every township's standby fund, opened by its county's allocation on the first of the month
+    three months back: before any payment from it (a fund's book runs in date order by month)."""
+    from safetynet.funds import services as funds
+    from safetynet.policy.months import add_months
+
+    on = add_months(today.replace(day=1), -3)
+    for n, township in enumerate(Area.objects.filter(level=Area.Level.TOWNSHIP).select_related("parent")
+                                 .order_by("code"), start=1):  # fmt: skip
+        county = township.parent
+        funds.allocate(county_users[county.code], township_code=township.code, amount_fen=FUND_ALLOCATION_FEN, on=on,
+                       document=f"{county.name}民政局〔{on.year}〕{n}号")  # fmt: skip
+
+
+DESCRIPTIONS = {
+    "fire": "夜间电线老化起火，住房两间及衣物被褥烧毁",
+    "traffic": "户主骑电动车被撞伤住院，肇事方暂未赔付",
+    "illness": "突发脑梗住院，家中无人照料，急需生活费用",
+    "accident": "暴雨致院墙倒塌砸伤家人",
+    "medical": "慢性肾病透析，医保报销后自付部分仍难承担",
+    "education": "子女考入大学，学费和住宿费无力负担",
+    "living": "家中主要劳动力病休，基本生活难以维持",
+}
+REPORTERS = (("", ""), ("王会计", "村委会"), ("李桂兰", "邻居"), ("张明", "网格员"))
+
+
+def temporary_plan(today: date) -> list[dict]:
+    """The temporary cases of one township: every state, both kinds, several causes. ``ago``: the
+    days from the report to today; ``until``: the state it is left in."""
+    last_month = (today - (today.replace(day=1) - timedelta(days=18))).days  # mid last month
+    return [
+        {"until": "reported", "cause": "fire", "ago": 0, "size": 3},  # the 24 hours running
+        {"until": "reported", "cause": "accident", "ago": 2},  # the 24 hours over, not yet helped
+        {"until": "helped", "cause": "traffic", "ago": 3},  # helped within the 24 hours
+        {"until": "helped", "cause": "illness", "ago": 6, "late": True},  # helped after them
+        {"until": "accepted", "cause": "fire", "ago": 8},  # the papers accepted
+        {"until": "investigated", "cause": "traffic", "ago": 10, "size": 2},
+        {"until": "county", "cause": "fire", "ago": 4, "size": 4, "county": True},  # waiting at the county
+        {"until": "granted", "cause": "illness", "ago": 7, "size": 2},  # this month's payroll pays the rest
+        {"until": "granted", "cause": "accident", "ago": 9, "size": 4, "county": True},
+        {"until": "paid", "cause": "fire", "ago": 20, "paid": "cash"},
+        {"until": "paid", "cause": "traffic", "ago": last_month, "size": 2, "paid": "payroll"},
+        {"until": "paid", "kind": "spending", "cause": "medical", "ago": 25, "spending": "8000.00",
+         "reimbursed": "5600.00", "paid": "cash"},
+        {"until": "refused", "kind": "spending", "cause": "living", "ago": 15, "spending": "3000.00"},
+        {"until": "refused", "kind": "spending", "cause": "medical", "ago": 18, "spending": "15000.00",
+         "reimbursed": "5000.00", "county": True},  # refused by the county
+        {"until": "withdrawn", "cause": "accident", "ago": 5},
+        {"until": "precheck", "kind": "spending", "cause": "education", "ago": 1, "spending": "6000.00"},
+        # seed: 视情先给予临时救助，再按照规定程序进行审批: helped while its dibao application runs
+        {"until": "helped", "kind": "spending", "cause": "living", "ago": 4, "spending": "2000.00",
+         "during_dibao": True},
+        {"until": "helped", "cause": "fire", "ago": 7, "size": 2, "to_dibao": True},  # dibao opened from it
+    ]  # fmt: skip
+
+
+class _Township:
+    """Who acts in one township, and its villages for the new households."""
+
+    def __init__(self, code: str, clerk, approver, county_approver, rng: random.Random, today: date):
+        self.code, self.clerk, self.approver, self.county_approver = code, clerk, approver, county_approver
+        self.rng, self.today = rng, today
+        self.villages = list(Area.objects.filter(parent_id=code).order_by("code"))
+        self.made = 0
+        self.after_payroll: list[Callable[[], object]] = []
+
+    def household(self, on: date, size: int) -> Household:
+        village = self.villages[self.made % len(self.villages)]
+        self.made += 1
+        return make_household(self.clerk, village, self.rng, on, size=size, wage_fen=0)
+
+    def next_day(self, on: date) -> date:
+        return min(add_working_days(on, 1), self.today)
+
+
+def _temporary_case(t: _Township, *, until: str, cause: str, ago: int, kind: str = "emergency", size: int = 1,
+                    late: bool = False, county: bool = False, paid: str = "", spending: str = "",
+                    reimbursed: str = "", during_dibao: bool = False, to_dibao: bool = False) -> Iterator[date]:
+    """One temporary case through the services to ``until``: yields each act's date before the act
+    (``_in_date_order`` interleaves the cases, so each fund's book runs in date order)."""
+    from safetynet.policy.money import fmt, to_fen
+    from safetynet.temporary import rules
+    from safetynet.temporary import selectors as temporary_selectors
+    from safetynet.temporary import services as temporary
+
+    rng = t.rng
+    if ago == 0:  # reported two hours ago: the hours run while the demo is looked at
+        reported_at = temporary_selectors.now() - timedelta(hours=2)
+    else:
+        reported_at = timezone.make_aware(datetime.combine(t.today - timedelta(days=ago),
+                                                           time(rng.randint(8, 17), rng.choice((5, 20, 40)))))
+    on = timezone.localtime(reported_at).date()
+    yield on
+    household = t.household(on, size)
+    head = household.members.get(relation="head")
+    from_case = cases.start_precheck(t.clerk, household=household, programme="dibao", applicant=head, on=on) \
+        if during_dibao else None
+    name, relation = rng.choice(REPORTERS) if kind == "emergency" else ("", "")
+    case = temporary.report(
+        t.clerk, household=household, applicant=head, kind=kind, cause=cause,
+        occurred_on=max(on - timedelta(days=rng.choice((0, 0, 1))), on - timedelta(days=ago)), reported_at=reported_at,
+        reported_by_name=name, reported_by_relation=relation, description=DESCRIPTIONS[cause], spending=spending,
+        reimbursed=reimbursed, from_case=from_case,
+    )  # fmt: skip
+    if until in ("reported", "precheck"):
+        return
+    if until == "withdrawn":
+        yield (on := t.next_day(on))
+        cases.take_step(t.clerk, case, "withdraw", version=case.version, on=on, reason="亲属已资助，申请人不再申请")
+        return
+    if case.state == "reported":  # help first, from the township's standby fund
+        helped_at = reported_at + timedelta(hours=52 if late else rng.randint(2, 20), minutes=rng.randint(0, 50))
+        on = min(timezone.localtime(helped_at).date(), t.today)
+        yield on
+        most = to_fen(case.assessment["amount"])
+        cash = rng.random() < 0.6
+        case = cases.take_step(
+            t.clerk, case, "help_first", version=case.version, on=on, amount=fmt(min(100_000, most // 200 * 100)),
+            method="cash" if cash else "transfer", time=f"{timezone.localtime(helped_at):%H:%M}",
+            receipt=f"SJ{case.pk:06d}" if cash else "",
+        )  # fmt: skip
+        if to_dibao:
+            temporary.open_application(t.clerk, case, on=on, programme="dibao")
+    if until == "helped":
+        return
+    yield (on := t.next_day(on))
+    case = cases.take_step(t.clerk, case, "accept", version=case.version, on=on)
+    if until == "accepted":
+        return
+    yield (on := t.next_day(on))
+    case = cases.take_step(t.clerk, case, "record_home_visit", version=case.version, on=on,
+                           investigators=["调查员甲", "调查员乙"], family_signed=True,
+                           findings=f"{DESCRIPTIONS[cause]}，与求助登记一致。")  # fmt: skip
+    if until == "investigated":
+        return
+    # A case left granted is granted today: this month's payroll (the demo's draft) owes its rest.
+    yield (on := t.today if until == "granted" and not county else t.next_day(on))
+    if until == "refused" and not county:
+        cases.take_step(t.approver, case, "refuse", version=case.version, on=on,
+                        reasons="经入户调查，亲属已承担该项支出，家庭未超出承受能力。",
+                        opinion="不符合支出型临时救助条件。")  # fmt: skip
+        return
+    most = to_fen(case.assessment["amount"])
+    limit = rules.township_limit_fen(case.area_code, on)
+    if not county:
+        case = cases.take_step(t.approver, case, "grant", version=case.version, on=on, amount=fmt(min(most, limit)),
+                               opinion="符合临时救助条件，同意救助。")
+    else:
+        case = cases.take_step(t.approver, case, "refer_to_county", version=case.version, on=on, amount=fmt(most),
+                               opinion=f"拟救助 {fmt(most)} 元，超过乡镇审批权限，报县民政局审批。")
+        if until == "county":
+            return
+        yield (on := t.today if until == "granted" else t.next_day(on))
+        if until == "refused":
+            cases.take_step(t.county_approver, case, "county_refuse", version=case.version, on=on,
+                            reasons="该项医疗费用已获医疗救助，不予重复救助。", opinion="不予批准。")
+            return
+        case = cases.take_step(t.county_approver, case, "county_grant", version=case.version, on=on,
+                               opinion="同意乡镇意见。")
+    if until == "granted":
+        return
+    if paid == "cash":
+        yield (on := t.next_day(on))
+        cases.take_step(t.clerk, case, "pay_cash", version=case.version, on=on, receipt=f"SJ{case.pk:06d}-2")
+    else:  # the month's payroll pays the rest; the case is closed once it is approved
+        t.after_payroll.append(lambda: cases.take_step(t.clerk, Case.objects.get(pk=case.pk), "close_paid",
+                                                       version=Case.objects.get(pk=case.pk).version, on=t.today))
+
+
+def _in_date_order(paths: list[Iterator[date]]) -> None:
+    """Run the paths' acts interleaved by date (ties in the paths' order)."""
+    heap: list[tuple[date, int, Iterator[date]]] = []
+
+    def advance(i: int, path: Iterator[date]) -> None:
+        on = next(path, None)
+        if on is not None:
+            heapq.heappush(heap, (on, i, path))
+
+    for i, path in enumerate(paths):
+        advance(i, path)
+    while heap:
+        _on, i, path = heapq.heappop(heap)
+        advance(i, path)
+
+
+def _temporary(today: date, rng: random.Random, clerks: dict, approvers: dict, county_approvers: dict) -> list:
+    """Temporary cases in every state in the demo townships; returns the acts that wait for the
+    payroll history (closing a case its payroll paid)."""
+    townships = [_Township(code, clerks[code], approvers[code], county_approvers[code[:6]], rng, today)
+                 for code in DEMO_TOWNSHIPS if code in clerks]  # fmt: skip
+    _in_date_order([_temporary_case(t, **row) for t in townships for row in temporary_plan(today)])
+    return [act for t in townships for act in t.after_payroll]
