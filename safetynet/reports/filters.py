@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.models import Programme
 from safetynet.registry.filters import AreaFilterSet
+from safetynet.registry.models import Area
+from safetynet.reports.temporary import MAX_MONTHS, areas_of, default_period, months_between
 from safetynet.site.lists import MonthFilter
 from safetynet.web import clock
 
@@ -47,3 +49,48 @@ FundsFilter.base_filters["from"] = MonthFilter(label=_("自"), field_name="month
                                                method=lambda qs, name, value: qs)
 FundsFilter.base_filters["to"] = MonthFilter(label=_("至"), field_name="month", lookup_expr="lte",
                                              method=lambda qs, name, value: qs)
+
+
+class FiguresFilter(django_filters.FilterSet):
+    """The temporary-assistance figures' period and area: from one month to another (this year so
+    far when not said) and a county or township of the user's area (all of it when not said). A
+    bad value is an error beside its field and its default stands; the rows are not a queryset
+    (the figures are grouped queries of their own, ``reports.temporary``)."""
+
+    area = django_filters.ChoiceFilter(label=_("区划"), method="keep", empty_label=_("全部"))
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        today = clock.today()
+        self.today = today
+        self.default = default_period(today)
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("from", f"{self.default[0]:%Y-%m}")
+        data.setdefault("to", f"{self.default[1]:%Y-%m}")
+        super().__init__(data, queryset if queryset is not None else Area.objects.none(), request=request,
+                         prefix=prefix)  # fmt: skip
+        areas = areas_of(request.user)
+        if len(areas) <= 1:  # a township's own staff: nothing to choose
+            del self.filters["area"]
+        else:
+            # a county's townships under it; the city's counties, each followed by its townships
+            self.filters["area"].extra["choices"] = [
+                (a.code, a.name if a.level != Area.Level.TOWNSHIP else f"— {a.name}") for a in areas[1:]
+            ]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def chosen(self) -> tuple[date, date, str | None]:
+        """The period and the area the page shows: the cleaned values, each bad one's default."""
+        self.errors  # noqa: B018  (validates the form)
+        cleaned = self.form.cleaned_data
+        start, end = cleaned.get("from") or self.default[0], cleaned.get("to") or self.default[1]
+        if "to" not in self.form.errors and (start > end or len(months_between(start, end)) > MAX_MONTHS):
+            self.form.add_error("to", _("终止月份早于起始月份") if start > end else _("统计期间最长 120 个月"))
+            start, end = self.default
+        return start, end, cleaned.get("area") or None
+
+
+FiguresFilter.base_filters["from"] = MonthFilter(label=_("自"), method=lambda qs, name, value: qs)
+FiguresFilter.base_filters["to"] = MonthFilter(label=_("至"), method=lambda qs, name, value: qs)
+FiguresFilter.base_filters = {name: FiguresFilter.base_filters[name] for name in ("from", "to", "area")}

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from openpyxl import Workbook
 
 from safetynet.cases import programmes
-from safetynet.policy.money import fmt
-from safetynet.reports import selectors
-from safetynet.reports.filters import FundsFilter
+from safetynet.policy.money import fen_to_yuan, fmt
+from safetynet.reports import exports, selectors, temporary
+from safetynet.reports.filters import FiguresFilter, FundsFilter
 from safetynet.site.lists import filtered, paginate
 from safetynet.site.sheets import append_row
 
@@ -63,4 +65,68 @@ def funds_xlsx(request):
     response = HttpResponse(out.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="funds-{start:%Y-%m}-{end:%Y-%m}.xlsx"'
+    return response
+
+
+# ---- temporary assistance, standby funds, referrals (临时救助与转介统计) ----------------------------
+
+
+def _figures(request):
+    """The figures under the page's filters (period and area; a bad value is shown beside its
+    field and its default stands). A role that does not read them: 403."""
+    temporary.reader(request.user)
+    f = FiguresFilter(request.GET or None, request=request)
+    start, end, area = f.chosen()
+    s = temporary.scope(request.user, start=start, end=end, area=area, today=f.today)
+    return f, temporary.figures(request.user, s)
+
+
+def _chart(fig) -> str:
+    """What the two charts draw: the months (户次, 人次, amount) and the townships (amount by kind)."""
+    months = fig.temporary.by_month()
+    townships = fig.temporary.by_township()
+    by_kind = fig.temporary.roll(lambda t, m, k, c: (t, k))
+    return json.dumps({
+        "months": [f"{m:%Y-%m}" for m, *_rest in months],
+        "households": [both.households for _m, both, _e, _p in months],
+        "persons": [both.persons for _m, both, _e, _p in months],
+        "yuan": [fmt(both.amount_fen) for _m, both, _e, _p in months],
+        "townships": [name for _code, name, _t, _h in townships],
+        "emergency": [fmt(by_kind[(code, "emergency")].amount_fen) if (code, "emergency") in by_kind else "0.00"
+                      for code, _n, _t, _h in townships],
+        "spending": [fmt(by_kind[(code, "spending")].amount_fen) if (code, "spending") in by_kind else "0.00"
+                     for code, _n, _t, _h in townships],
+    }, ensure_ascii=False)
+
+
+@login_required
+def temporary_index(request):
+    f, fig = _figures(request)
+    return render(request, "reports/temporary.html", {
+        "filter": f, "fig": fig, "t": fig.temporary, "s": fig.scope, "total": fig.temporary.total,
+        "wan": fen_to_yuan(fig.temporary.total.amount_fen) / 10000, "chart": _chart(fig),
+        "export_url": reverse("reports-temporary-xlsx"), "page": _query(request),
+        "states": temporary.STATE_LABELS,
+    })  # fmt: skip
+
+
+class _Query:
+    """The filters' query string, for the export link (``_filters.html`` reads ``page.query``)."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+
+
+def _query(request) -> _Query:
+    return _Query(urlencode([(k, v) for k, vs in request.GET.lists() for v in vs if v != ""]))
+
+
+@login_required
+def temporary_xlsx(request):
+    _f, fig = _figures(request)
+    s = fig.scope
+    response = HttpResponse(exports.workbook(fig),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"temporary-{s.area.code}-{s.start:%Y-%m}-{s.end:%Y-%m}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

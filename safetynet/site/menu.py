@@ -46,6 +46,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         # payments: the approver and the city compute, the county and the auditor read
         Item("payroll-index", _("发放"), ("approver", "county", "city", "auditor")),
         Item("reports", _("统计"), CASEWORK),
+        Item("reports-temporary", _("临时救助与转介统计"), (*CASEWORK, "county_approver")),  # reports.temporary.READERS
         Item("funds", _("备用金"), ("clerk", "approver", "county", "county_approver", "city", "auditor")),  # funds.selectors.READERS
     )),
     (_("核查监督"), (

@@ -1,0 +1,177 @@
+"""/api/v1/reports/temporary: the figures of the page "临时救助与转介统计" as JSON, the same numbers
+(``reports.temporary``), amounts as strings in yuan ("1152500.00"), percentages as strings."""
+
+from __future__ import annotations
+
+from ninja import Field, Query, Router, Schema
+
+from safetynet.policy.money import fmt
+from safetynet.reports import temporary
+from safetynet.web import clock
+from safetynet.web.inputs import Errors
+
+router = Router(tags=["reports"])  # staff only: the API's default (safetynet.web.api)
+
+
+class FiguresQuery(Schema):
+    # "from" is a Python keyword: the field is named otherwise and answers to "from".
+    start: str | None = Field(None, alias="from", max_length=20, description="起始月份 YYYY-MM（缺省为本年1月）")
+    to: str | None = Field(None, max_length=20, description="终止月份 YYYY-MM（缺省为本月）")
+    area: str | None = Field(None, max_length=12, description="辖区内的县级区划或乡镇（街道）代码（缺省为整个辖区）")
+
+
+class TallyOut(Schema):
+    households: int = Field(description="户次")
+    persons: int = Field(description="人次：每案计救助时家庭人口数，个人救助计1人")
+    fund: str = Field(description="备用金支出减退回（元）")
+    payroll: str = Field(description="已审核名册发放（元）")
+    amount: str = Field(description="合计（元）")
+
+
+class KindOut(TallyOut):
+    kind: str
+    label: str
+
+
+class CauseOut(TallyOut):
+    kind: str
+    cause: str
+    label: str
+
+
+class HelpFirstOut(Schema):
+    due: int = Field(description="应先行救助：已先行救助与超时仍未救助之和")
+    helped: int
+    met: int = Field(description="时限（24小时）内先行救助")
+    waiting_late: int = Field(description="超时仍未先行救助")
+    rate: str | None = Field(description="时效达标率（%），met / due")
+    papers_done: int
+    papers_in_time: int
+    papers_overdue: int
+    papers_rate: str | None
+
+
+class TownshipOut(TallyOut):
+    township: str
+    name: str
+    help_first: HelpFirstOut
+
+
+class MonthOut(TallyOut):
+    month: str
+    emergency: TallyOut
+    spending: TallyOut
+
+
+class TownshipMonthOut(TallyOut):
+    township: str
+    name: str
+    month: str
+    kind: str
+
+
+class FundOut(Schema):
+    township: str
+    name: str
+    opened: bool
+    opening: str
+    allocations: str
+    draws: str
+    returns: str
+    adjustments: str
+    closing: str
+    balance: str = Field(description="当前余额")
+    low_line: str = Field(description="余额预警线：近12个月拨付额的五分之一")
+    low: bool
+
+
+class FundMonthOut(Schema):
+    month: str
+    allocations: str
+    draws: str
+    returns: str
+    adjustments: str
+
+
+class ReferralOut(Schema):
+    department: str
+    label: str
+    states: dict[str, int]
+    total: int
+    open: int
+    overdue: int
+    answered: int
+    median_days: str | None = Field(description="自转介至答复的自然日数中位数")
+
+
+class ReportOut(Schema):
+    area: str
+    name: str
+    period: dict[str, str]
+    total: TallyOut
+    help_first: HelpFirstOut
+    by_kind: list[KindOut]
+    by_cause: list[CauseOut]
+    by_township: list[TownshipOut]
+    by_month: list[MonthOut]
+    by_township_month: list[TownshipMonthOut]
+    funds: list[FundOut]
+    fund_months: list[FundMonthOut]
+    low_funds: list[str]
+    referrals: list[ReferralOut]
+    referrals_total: ReferralOut
+
+
+def tally(t: temporary.Tally) -> dict:
+    return {"households": t.households, "persons": t.persons, "fund": fmt(t.fund_fen), "payroll": fmt(t.payroll_fen),
+            "amount": fmt(t.amount_fen)}  # fmt: skip
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def help_first(h: temporary.HelpFirst) -> dict:
+    return {"due": h.due, "helped": h.helped, "met": h.met, "waiting_late": h.waiting_late, "rate": _str(h.rate),
+            "papers_done": h.papers_done, "papers_in_time": h.papers_in_time, "papers_overdue": h.papers_overdue,
+            "papers_rate": _str(h.papers_rate)}  # fmt: skip
+
+
+def referral(r: temporary.ReferralFigures) -> dict:
+    return {"department": r.department, "label": str(r.label), "states": {s: r.counts.get(s, 0)
+            for s in temporary.STATE_LABELS}, "total": r.total, "open": r.open, "overdue": r.overdue,
+            "answered": r.answered, "median_days": _str(r.median_days)}  # fmt: skip
+
+
+def report_json(fig: temporary.Figures) -> dict:
+    s, t = fig.scope, fig.temporary
+    return {
+        "area": s.area.code, "name": s.area.name, "period": {"from": f"{s.start:%Y-%m}", "to": f"{s.end:%Y-%m}"},
+        "total": tally(t.total), "help_first": help_first(t.help_first_total),
+        "by_kind": [{"kind": code, "label": label, **tally(x)} for code, label, x in t.by_kind()],
+        "by_cause": [{"kind": kind, "cause": code, "label": label, **tally(x)}
+                     for kind, _kind_label, code, label, x in t.by_cause()],
+        "by_township": [{"township": code, "name": name, **tally(x), "help_first": help_first(h)}
+                        for code, name, x, h in t.by_township()],
+        "by_month": [{"month": f"{m:%Y-%m}", **tally(both), "emergency": tally(e), "spending": tally(p)}
+                     for m, both, e, p in t.by_month()],
+        "by_township_month": [{"township": code, "name": name, "month": f"{m:%Y-%m}", "kind": kind, **tally(x)}
+                              for code, name, m, kind, _label, x in t.by_township_month()],
+        "funds": [{"township": f.code, "name": f.name, "opened": f.opened, "opening": fmt(f.opening_fen),
+                   "allocations": fmt(f.allocated_fen), "draws": fmt(f.drawn_fen), "returns": fmt(f.returned_fen),
+                   "adjustments": fmt(f.adjusted_fen), "closing": fmt(f.closing_fen), "balance": fmt(f.balance_fen),
+                   "low_line": fmt(f.line_fen), "low": f.low} for f in fig.funds],
+        "fund_months": [{"month": f"{m.month:%Y-%m}", "allocations": fmt(m.allocated_fen), "draws": fmt(m.drawn_fen),
+                         "returns": fmt(m.returned_fen), "adjustments": fmt(m.adjusted_fen)}
+                        for m in fig.fund_months],
+        "low_funds": [f.code for f in fig.low_funds],
+        "referrals": [referral(r) for r in fig.referrals],
+        "referrals_total": referral(fig.referral_total),
+    }  # fmt: skip
+
+
+@router.get("/temporary", response={200: ReportOut, 422: Errors},
+            summary="临时救助人次、户次、金额（按类型、原因、乡镇、月份），先行救助时效，备用金，转介（按部门、状态）")
+def temporary_report(request, query: Query[FiguresQuery]):
+    s = temporary.parse_scope(request.user, start=query.start, end=query.to, area=query.area, today=clock.today())
+    return report_json(temporary.figures(request.user, s))
