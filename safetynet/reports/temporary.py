@@ -33,8 +33,8 @@ Definitions (each figure says what it counts; ``docs/figures.md`` says the same 
   or declined).
 
 Everything is counted by the database in grouped queries (a city's cases never travel to Python):
-two for the case figures, one for help first, two for the funds (and the funds' own four for the
-balance now), two for the referrals.
+three for the cases (helped; paid by the fund; paid by the payroll), one for help first, two for
+the funds (and the funds' own four for the balance now), two for the referrals.
 """
 
 from __future__ import annotations
@@ -280,7 +280,9 @@ def _helped_cases(s: Scope):
     first_line = _paid_lines().filter(case=OuterRef("pk")).order_by("month").values("month")[:1]
     day = DateField()
     return (
-        Case.objects.filter(programme=PROGRAMME, area_code__startswith=s.prefix)
+        # A case is paid on or after its report (a payroll line: from the month of it): one
+        # reported after the period cannot have been helped in it.
+        Case.objects.filter(programme=PROGRAMME, area_code__startswith=s.prefix, opened_on__lt=s.until)
         .annotate(first_draw=Subquery(first_draw, output_field=day), first_line=Subquery(first_line, output_field=day))
         .annotate(helped_on=Least(Coalesce("first_draw", "first_line"), Coalesce("first_line", "first_draw"),
                                   output_field=day))

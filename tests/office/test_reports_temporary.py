@@ -81,10 +81,11 @@ def data(city, settings):
     汶上县 helps one. Paid by the fund and by two approved payrolls; 100.00 comes back."""
     settings.SAFETYNET_TODAY = TODAY
     clerk, approver = city["clerk"], city["approver"]
-    funds.allocate(city["county"], township_code=A, amount_fen=1_000_000, on=date(2024, 3, 1), document="任民〔2024〕1号")
-    funds.allocate(city["county"], township_code=B, amount_fen=50_000, on=date(2024, 3, 1), document="任民〔2024〕2号")
+    first = date(2024, 3, 1)
+    funds.allocate(city["county"], township_code=A, amount_fen=1_000_000, on=first, document="任民〔2024〕1号")
+    funds.allocate(city["county"], township_code=B, amount_fen=50_000, on=first, document="任民〔2024〕2号")
     wenshang_county = demo.make_staff("wenshang_county", "county", "370830")
-    funds.allocate(wenshang_county, township_code=W, amount_fen=500_000, on=date(2024, 3, 1), document="汶民〔2024〕1号")
+    funds.allocate(wenshang_county, township_code=W, amount_fen=500_000, on=first, document="汶民〔2024〕1号")
 
     h1, h2, h3 = household(clerk, "370811001001", 2, 11), household(clerk, "370811001002", 3, 12), \
         household(clerk, "370811001001", 1, 13)  # fmt: skip
@@ -169,7 +170,8 @@ def test_person_times_households_and_amounts_of_the_county(city, data):
     assert (kinds["spending"].households, kinds["spending"].persons, kinds["spending"].amount_fen) == (1, 4, 200_000)
     causes = {cause: r for _k, _kl, cause, _cl, r in t.by_cause()}
     assert causes["fire"].amount_fen == 250_000 and causes["traffic"].amount_fen == 40_000
-    assert causes["medical"].persons == 4 and causes["illness"].amount_fen == 45_000 and causes["living"].households == 0
+    assert causes["medical"].persons == 4 and causes["illness"].amount_fen == 45_000
+    assert causes["living"].households == 0  # every cause is a row, nothing helped shows 0
     towns = {code: (r.households, r.persons, r.amount_fen) for code, _name, r, _h in t.by_township()}
     assert towns == {A: (3, 9, 490_000), B: (1, 1, 45_000)}
     months = {m: (both.households, both.persons, both.amount_fen, p.amount_fen) for m, both, _e, p in t.by_month()}
@@ -236,7 +238,8 @@ def test_fund_balances_movements_and_the_low_balance_line(city, data):
 def test_referrals_by_department_and_state_open_overdue_and_median_days(city, data):
     rows = {r.department: r for r in county_figures(city).referrals}
     housing, medical, education, employment = rows["housing"], rows["medical"], rows["education"], rows["employment"]
-    assert (housing.counts, housing.answered, housing.median_days) == ({"answered": 1, "declined": 1}, 2, Decimal("5.0"))
+    assert housing.counts == {"answered": 1, "declined": 1}
+    assert (housing.answered, housing.median_days) == (2, Decimal("5.0"))  # 8 and 2 days
     assert (medical.counts, medical.open, medical.overdue, medical.median_days) == ({"sent": 1}, 1, 1, None)
     assert (education.counts, education.median_days) == ({"answered": 1}, Decimal("0.0"))
     assert (employment.open, employment.overdue) == (1, 0)
@@ -279,10 +282,10 @@ def test_the_page_shows_the_figures_with_charts_and_its_filters(city, data):
     body = r.content.decode()
     assert r.status_code == 200
     assert "任城区救助 10 人次（4 户次），发放临时救助金 0.54 万元" in body  # the seed's sentence
-    row = body.split(f'id="by-township"')[1].split(f'data-township="{A}"')[1].split("</tr>")[0]
+    row = body.split('id="by-township"')[1].split(f'data-township="{A}"')[1].split("</tr>")[0]
     assert "4900.00" in row and "33.3%" in row
     assert 'data-kind="spending"' in body and "2000.00" in body.split('data-kind="spending"')[1].split("</tr>")[0]
-    assert 'badge overdue">低于预警线' in body.split(f'id="funds"')[1].split(f'data-township="{B}"')[1]
+    assert 'badge overdue">低于预警线' in body.split('id="funds"')[1].split(f'data-township="{B}"')[1]
     assert 'data-department="medical"' in body and 'id="chart-months"' in body
     assert f'nonce="{r.wsgi_request.csp_nonce}"' in body  # the charts' script runs under the page's CSP
     assert 'href="/reports/temporary.xlsx?from=2024-03&amp;to=2024-04"' in body
@@ -297,11 +300,12 @@ def test_the_excel_file_holds_the_same_numbers(city, data):
     r = client(city["county"]).get(f"/reports/temporary.xlsx?{PERIOD}")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(r.content))
-    assert wb.sheetnames == ["总计", "按救助类型", "按致困原因", "按乡镇", "按月份", "乡镇月份明细", "备用金", "备用金按月", "转介"]
+    assert wb.sheetnames == ["总计", "按救助类型", "按致困原因", "按乡镇", "按月份", "乡镇月份明细", "备用金",
+                             "备用金按月", "转介"]  # fmt: skip
     total = list(wb["总计"].iter_rows(values_only=True))[1]
     assert total[:7] == ("任城区", "2024-03 至 2024-04", 4, 10, 1850, 3500, 5350)
     towns = {row[0]: row for row in wb["按乡镇"].iter_rows(min_row=2, values_only=True)}
-    assert towns[A][2:7] == (3, 9, 1400, 3500, 4900) and towns[A][11] == Decimal("33.3") or towns[A][11] == 33.3
+    assert towns[A][2:7] == (3, 9, 1400, 3500, 4900) and towns[A][11] == 33.3
     funds_sheet = {row[0]: row for row in wb["备用金"].iter_rows(min_row=2, values_only=True)}
     assert funds_sheet[B][7] == 50 and funds_sheet[B][10] == "是"
     referral_rows = {row[0]: row for row in wb["转介"].iter_rows(min_row=2, values_only=True)}
