@@ -354,3 +354,12 @@ def test_the_figures_take_a_fixed_number_of_queries(city, data):
         fig = figures.figures(city["city_admin"], s)
     assert len(after.captured_queries) == len(before.captured_queries) <= 14
     assert fig.temporary.total.households == 6
+
+
+def test_the_page_speaks_english_too(city, data):
+    c = client(city["county"])
+    c.cookies["django_language"] = "en"
+    page = c.get(f"/reports/temporary/?{PERIOD}").content.decode()
+    assert "helped 10 person-times (4 household-times)" in page and "Median days to answer" in page
+    side = page.split('id="side-menu"')[1].split("</nav>")[0]
+    assert "Temporary assistance and referral figures" in side and "临时救助与转介统计" not in side
