@@ -76,6 +76,13 @@ class ReportForm(forms.Form):
             self.initial.setdefault("reported_at", timezone.localtime().replace(second=0, microsecond=0))
 
 
+def _most(case) -> tuple[int | None, int | None]:
+    """The rules' amount and the township's limit in the case's stored assessment (fen)."""
+    answer = (case.assessment or {}) if case is not None else {}
+    most, limit = answer.get("amount"), answer.get("township_limit")
+    return (to_fen(most) if most else None), (to_fen(limit) if limit else None)
+
+
 class HelpFirstForm(StepForm):
     amount = _money(_("先行救助金额（元）"))
     method = forms.ChoiceField(label=_("发放方式"), choices=Method.choices, initial=Method.CASH)
@@ -86,22 +93,33 @@ class HelpFirstForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if not self.is_bound:  # offered: what the rules allow, within the township's limit
             self.initial.setdefault("time", timezone.localtime().strftime("%H:%M"))
-            most = (self.case.assessment or {}).get("amount") if self.case is not None else None
-            limit = (self.case.assessment or {}).get("township_limit") if self.case is not None else None
+            most, limit = _most(self.case)
             if most:
-                self.initial.setdefault("amount", fmt(min(to_fen(most), to_fen(limit)) if limit else to_fen(most)))
+                self.initial.setdefault("amount", fmt(min(most, limit) if limit else most))
 
 
 class GrantForm(StepForm):
     amount = _money(_("批准金额（元）"))
     opinion = _text(_("审核意见"), _("请填写审核意见"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        most, limit = _most(self.case)
+        if not self.is_bound and most:  # offered: what the rules allow, within the township's limit
+            self.initial.setdefault("amount", fmt(min(most, limit) if limit else most))
+
 
 class ReferForm(StepForm):
     amount = _money(_("报请县级审批金额（元）"))
     opinion = _text(_("乡镇审核意见"), _("请填写审核意见"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        most, limit = _most(self.case)
+        if not self.is_bound and most and limit and most > limit:  # offered: what the rules allow
+            self.initial.setdefault("amount", fmt(most))
 
 
 class CountyGrantForm(StepForm):
