@@ -20,7 +20,7 @@ class FiguresQuery(Schema):
     area: str | None = Field(None, max_length=12, description="辖区内的县级区划或乡镇（街道）代码（缺省为整个辖区）")
 
 
-class TallyOut(Schema):
+class FiguresTallyOut(Schema):
     households: int = Field(description="户次")
     persons: int = Field(description="人次：每案计救助时家庭人口数，个人救助计1人")
     fund: str = Field(description="备用金支出减退回（元）")
@@ -28,18 +28,18 @@ class TallyOut(Schema):
     amount: str = Field(description="合计（元）")
 
 
-class KindOut(TallyOut):
+class FiguresKindOut(FiguresTallyOut):
     kind: str
     label: str
 
 
-class CauseOut(TallyOut):
+class FiguresCauseOut(FiguresTallyOut):
     kind: str
     cause: str
     label: str
 
 
-class HelpFirstOut(Schema):
+class FiguresHelpFirstOut(Schema):
     due: int = Field(description="应先行救助：已先行救助与超时仍未救助之和")
     helped: int
     met: int = Field(description="时限（24小时）内先行救助")
@@ -51,26 +51,26 @@ class HelpFirstOut(Schema):
     papers_rate: str | None
 
 
-class TownshipOut(TallyOut):
+class FiguresTownshipOut(FiguresTallyOut):
     township: str
     name: str
-    help_first: HelpFirstOut
+    help_first: FiguresHelpFirstOut
 
 
-class MonthOut(TallyOut):
+class FiguresMonthOut(FiguresTallyOut):
     month: str
-    emergency: TallyOut
-    spending: TallyOut
+    emergency: FiguresTallyOut
+    spending: FiguresTallyOut
 
 
-class TownshipMonthOut(TallyOut):
+class FiguresTownshipMonthOut(FiguresTallyOut):
     township: str
     name: str
     month: str
     kind: str
 
 
-class FundOut(Schema):
+class FiguresFundOut(Schema):
     township: str
     name: str
     opened: bool
@@ -85,7 +85,7 @@ class FundOut(Schema):
     low: bool
 
 
-class FundMonthOut(Schema):
+class FiguresFundMonthOut(Schema):
     month: str
     allocations: str
     draws: str
@@ -93,7 +93,7 @@ class FundMonthOut(Schema):
     adjustments: str
 
 
-class ReferralOut(Schema):
+class FiguresReferralOut(Schema):
     department: str
     label: str
     states: dict[str, int]
@@ -104,22 +104,22 @@ class ReferralOut(Schema):
     median_days: str | None = Field(description="自转介至答复的自然日数中位数")
 
 
-class ReportOut(Schema):
+class FiguresReportOut(Schema):
     area: str
     name: str
     period: dict[str, str]
-    total: TallyOut
-    help_first: HelpFirstOut
-    by_kind: list[KindOut]
-    by_cause: list[CauseOut]
-    by_township: list[TownshipOut]
-    by_month: list[MonthOut]
-    by_township_month: list[TownshipMonthOut]
-    funds: list[FundOut]
-    fund_months: list[FundMonthOut]
+    total: FiguresTallyOut
+    help_first: FiguresHelpFirstOut
+    by_kind: list[FiguresKindOut]
+    by_cause: list[FiguresCauseOut]
+    by_township: list[FiguresTownshipOut]
+    by_month: list[FiguresMonthOut]
+    by_township_month: list[FiguresTownshipMonthOut]
+    funds: list[FiguresFundOut]
+    fund_months: list[FiguresFundMonthOut]
     low_funds: list[str]
-    referrals: list[ReferralOut]
-    referrals_total: ReferralOut
+    referrals: list[FiguresReferralOut]
+    referrals_total: FiguresReferralOut
 
 
 def tally(t: temporary.Tally) -> dict:
@@ -170,7 +170,7 @@ def report_json(fig: temporary.Figures) -> dict:
     }  # fmt: skip
 
 
-@router.get("/temporary", response={200: ReportOut, 422: Errors},
+@router.get("/temporary", response={200: FiguresReportOut, 422: Errors},
             summary="临时救助人次、户次、金额（按类型、原因、乡镇、月份），先行救助时效，备用金，转介（按部门、状态）")
 def temporary_report(request, query: Query[FiguresQuery]):
     s = temporary.parse_scope(request.user, start=query.start, end=query.to, area=query.area, today=clock.today())

@@ -152,7 +152,7 @@ class Scope:
 def _area(staff, area: str | None) -> Area | None:
     """The county or township asked for, within the user's area (their own area when not said)."""
     code = (area or "").strip() or staff.area_id
-    if not code.startswith(staff.area_id):
+    if not (code.isascii() and code.isdigit() and len(code) <= 12 and code.startswith(staff.area_id)):
         return None
     return Area.objects.filter(code=code, level__in=(Area.Level.CITY, Area.Level.COUNTY, Area.Level.TOWNSHIP)).first()
 
