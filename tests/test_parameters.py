@@ -83,6 +83,11 @@ def test_one_concept_per_file_with_dated_values():
 
 
 def test_parameters_in_force_lists_what_is_not_yet_known():
+    before = {r["name"]: r for r in in_force("370830", date(2020, 6, 1))}
+    assert before["dibao_standard"]["error"].code == "before_first_value"
     rows = {r["name"]: r for r in in_force("370830", date(2021, 1, 1))}
     assert rows["dibao_standard"]["value"]["urban"] == Decimal("590.00")
-    assert rows["investigation_start_limit"]["error"].code == "before_first_value"
+    # Every time limit has a value from the seed's period (POLICY.md §3): the 2021 value, to confirm.
+    for limit in ("investigation_start_limit", "verification_time_limit", "refusal_notice_limit",
+                  "tekun_reassessment_limit"):
+        assert rows[limit]["value"] and rows[limit]["confirmed"] is False, limit
