@@ -140,7 +140,7 @@ def _check_programme(programme: str) -> None:
                                      choices=", ".join(programmes.codes()))])
 
 
-def _lock(township_code: str, programme: str) -> None:
+def lock_payroll(township_code: str, programme: str) -> None:
     """One payroll change at a time per township and programme (compute, approve, cancel), held
     to the end of the transaction, so each sees every other's lines. SQLite has one writer."""
     if connection.vendor == "postgresql":
@@ -156,7 +156,7 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
     require_role(actor, ("approver", "city"), township.code, "编制发放名册")
     _check_programme(programme)
     month = _check_month(month)
-    _lock(township.code, programme)
+    lock_payroll(township.code, programme)
     live = PayrollRun.objects.select_for_update().exclude(status=PayrollRun.Status.CANCELLED)
     run, _ = live.get_or_create(month=month, township=township, programme=programme)
     if run.status != PayrollRun.Status.DRAFT:
@@ -331,7 +331,7 @@ def approve_payroll(actor, run: PayrollRun) -> PayrollRun:
     """Approve a draft, after checking it against everything approved, cancelled or decided since
     it was computed: if any line would now differ, nothing is approved and the lines are named."""
     require_role(actor, ("approver",), run.township_id, "审核发放名册")
-    _lock(run.township_id, run.programme)
+    lock_payroll(run.township_id, run.programme)
     run = PayrollRun.objects.select_for_update().get(pk=run.pk)
     if run.status != PayrollRun.Status.DRAFT:
         raise InputError([FieldError("status", "payroll_not_draft", status=run.get_status_display())])
@@ -419,7 +419,7 @@ def cancel_payroll(actor, run: PayrollRun, reason: str) -> PayrollRun:
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise InputError([FieldError("reason", "payroll_cancel_reason")])
-    _lock(run.township_id, run.programme)
+    lock_payroll(run.township_id, run.programme)
     run = PayrollRun.objects.select_for_update().get(pk=run.pk)
     why = why_not_cancellable(run)
     if why:

@@ -37,6 +37,7 @@ from safetynet.cases.backdating import LIMIT_WORKING_DAYS, is_backdated
 from safetynet.cases.models import Case, CaseEvent, State
 from safetynet.funds import services as funds
 from safetynet.payments.models import Payment, PayrollRun
+from safetynet.payments.services import lock_payroll
 from safetynet.policy.errors import FieldError, InputError
 from safetynet.policy.money import fmt, to_fen
 from safetynet.policy.working_days import add_working_days
@@ -476,6 +477,9 @@ def pay_cash(actor, case: Case, *, version: int, on: date, receipt: str) -> Case
         raise InputError(errors)
 
     def change(c: Case) -> None:
+        # A payroll being computed for the township now would count the case as owed: wait for it
+        # (and it for us) before looking at the payroll's lines.
+        lock_payroll(c.township_code, c.programme)
         row = temporary_of(c)
         owed = c.monthly_amount_fen or 0
         if owed <= 0:
