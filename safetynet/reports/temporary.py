@@ -33,8 +33,9 @@ Definitions (each figure says what it counts; ``docs/figures.md`` says the same 
   or declined).
 
 Everything is counted by the database in grouped queries (a city's cases never travel to Python):
-three for the cases (helped; paid by the fund; paid by the payroll), one for help first, two for
-the funds (and the funds' own four for the balance now), two for the referrals.
+four for the cases (first helped by a draw; by a payroll line; paid by the fund; paid by the
+payroll), one for help first, two for the funds (and the funds' own four for the balance now),
+two for the referrals.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -58,11 +60,11 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Least, RowNumber, Substr, TruncMonth
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, RowNumber, Substr, TruncMonth
 from django.utils import timezone
 
-from safetynet.cases.models import Case, CaseEvent
+from safetynet.cases.models import CaseEvent
 from safetynet.funds import selectors as fund_selectors
 from safetynet.funds.models import FundEntry
 from safetynet.payments.models import Payment, PayrollRun
@@ -83,8 +85,6 @@ READERS = ("clerk", "approver", "county", "county_approver", "city", "auditor")
 # A period longer than this is a typo (a report is read month by month: ten years is plenty).
 MAX_MONTHS = 120
 PAID_RUNS = (PayrollRun.Status.APPROVED, PayrollRun.Status.LOCKED)
-# The persons a case helped, as its rules' answer counted them; a case always helps someone.
-PERSONS = Coalesce(Cast(KT("assessment__persons"), IntegerField()), Value(1))
 
 
 # ---- the scope and the period ----------------------------------------------------------------------
@@ -272,24 +272,43 @@ def _paid_lines():
             .exclude(bank_status="failed"))  # fmt: skip
 
 
-def _helped_cases(s: Scope):
-    """The area's temporary cases first helped in the period, grouped by township, month, kind
-    and cause: households and persons (one query)."""
-    first_draw = (FundEntry.objects.filter(case=OuterRef("pk"), kind=FundEntry.Kind.DRAW)
-                  .order_by("on").values("on")[:1])  # fmt: skip
-    first_line = _paid_lines().filter(case=OuterRef("pk")).order_by("month").values("month")[:1]
-    day = DateField()
+def _persons(case: str):
+    """The persons a case helped, as its rules' answer counted them; a case always helps someone."""
+    return Coalesce(Cast(KeyTextTransform("persons", f"{case}assessment"), IntegerField()), Value(1))
+
+
+def _first_draws(s: Scope):
+    """Cases whose first money was a standby-fund draw in the period: the draw with no earlier
+    draw of its case and no paid payroll line of a month up to its day. Grouped by township,
+    month, kind and cause: households and persons (one query; the anti-joins are set-based, read
+    only for the period's draws)."""
+    earlier_draw = FundEntry.objects.filter(case=OuterRef("case"), kind=FundEntry.Kind.DRAW).filter(
+        Q(on__lt=OuterRef("on")) | Q(on=OuterRef("on"), id__lt=OuterRef("id")))
+    earlier_line = _paid_lines().filter(case=OuterRef("case"), month__lte=OuterRef("on"))
     return (
-        # A case is paid on or after its report (a payroll line: from the month of it): one
-        # reported after the period cannot have been helped in it.
-        Case.objects.filter(programme=PROGRAMME, area_code__startswith=s.prefix, opened_on__lt=s.until)
-        .annotate(first_draw=Subquery(first_draw, output_field=day), first_line=Subquery(first_line, output_field=day))
-        .annotate(helped_on=Least(Coalesce("first_draw", "first_line"), Coalesce("first_line", "first_draw"),
-                                  output_field=day))
-        .filter(helped_on__gte=s.start, helped_on__lt=s.until)
-        .values(t=Substr("area_code", 1, 9), m=TruncMonth("helped_on", output_field=day),
-                k=F("temporary__kind"), c=F("temporary__cause"))
-        .annotate(households=Count("id"), persons=Sum(PERSONS))
+        FundEntry.objects.filter(kind=FundEntry.Kind.DRAW, case__programme=PROGRAMME,
+                                 case__area_code__startswith=s.prefix, on__gte=s.start, on__lt=s.until)
+        .filter(~Exists(earlier_draw), ~Exists(earlier_line))
+        .values(t=Substr("case__area_code", 1, 9), m=TruncMonth("on", output_field=DateField()),
+                k=F("case__temporary__kind"), c=F("case__temporary__cause"))
+        .annotate(households=Count("id"), persons=Sum(_persons("case__")))
+        .order_by()
+    )  # fmt: skip
+
+
+def _first_lines(s: Scope):
+    """Cases whose first money was a paid payroll line in the period: no earlier paid line of
+    its case and no draw before its month (a draw on the 1st and a line of that month: the line).
+    Grouped as above (one query)."""
+    earlier_line = _paid_lines().filter(case=OuterRef("case")).filter(
+        Q(month__lt=OuterRef("month")) | Q(month=OuterRef("month"), id__lt=OuterRef("id")))
+    earlier_draw = FundEntry.objects.filter(case=OuterRef("case"), kind=FundEntry.Kind.DRAW, on__lt=OuterRef("month"))
+    return (
+        _paid_lines().filter(case__area_code__startswith=s.prefix, month__gte=s.start, month__lt=s.until)
+        .filter(~Exists(earlier_line), ~Exists(earlier_draw))
+        .values("month", t=Substr("case__area_code", 1, 9), k=F("case__temporary__kind"),
+                c=F("case__temporary__cause"))
+        .annotate(households=Count("id"), persons=Sum(_persons("case__")))
         .order_by()
     )  # fmt: skip
 
@@ -422,8 +441,8 @@ def _month_key(value) -> date:
 
 def temporary_figures(s: Scope) -> TemporaryFigures:
     cells: dict[tuple[str, date, str, str], Tally] = defaultdict(Tally)
-    for r in _helped_cases(s):
-        tally = cells[(r["t"], _month_key(r["m"]), r["k"], r["c"])]
+    for r in [*_first_draws(s), *_first_lines(s)]:
+        tally = cells[(r["t"], _month_key(r.get("m") or r.get("month")), r["k"], r["c"])]
         tally.households += r["households"]
         tally.persons += r["persons"] or 0
     for r in _fund_paid(s):
