@@ -85,17 +85,15 @@ def _chart(fig) -> str:
     """What the two charts draw: the months (户次, 人次, amount) and the townships (amount by kind)."""
     months = fig.temporary.by_month()
     townships = fig.temporary.by_township()
-    by_kind = fig.temporary.roll(lambda t, m, k, c: (t, k))
+    by_kind, zero = fig.temporary.roll(lambda t, m, k, c: (t, k)), temporary.Tally()
     return json.dumps({
         "months": [f"{m:%Y-%m}" for m, *_rest in months],
         "households": [both.households for _m, both, _e, _p in months],
         "persons": [both.persons for _m, both, _e, _p in months],
         "yuan": [fmt(both.amount_fen) for _m, both, _e, _p in months],
         "townships": [name for _code, name, _t, _h in townships],
-        "emergency": [fmt(by_kind[(code, "emergency")].amount_fen) if (code, "emergency") in by_kind else "0.00"
-                      for code, _n, _t, _h in townships],
-        "spending": [fmt(by_kind[(code, "spending")].amount_fen) if (code, "spending") in by_kind else "0.00"
-                     for code, _n, _t, _h in townships],
+        "emergency": [fmt(by_kind.get((code, "emergency"), zero).amount_fen) for code, _n, _t, _h in townships],
+        "spending": [fmt(by_kind.get((code, "spending"), zero).amount_fen) for code, _n, _t, _h in townships],
     }, ensure_ascii=False)
 
 
