@@ -65,7 +65,7 @@ class WithdrawIn(OnIn):
     reason: text(services.ANSWER_MAX) = Field(description="撤回原因")
 
 
-class EventOut(Schema):
+class ReferralEventOut(Schema):
     on: date
     action: str
     from_state: str
@@ -94,7 +94,7 @@ class ReferralOut(Schema):
     answered_on: date | None
     answer_source: str
     facts: dict = Field(description="转介时发送的家庭信息：只含该部门可见的字段")
-    events: list[EventOut] = []
+    events: list[ReferralEventOut] = []
 
 
 class ReferralPage(Schema):

@@ -122,7 +122,7 @@ class RunStarted(Schema):
     progress: int
 
 
-class RunOut(Schema):
+class CheckRunOut(Schema):
     id: int
     kind: str
     area: str
@@ -142,7 +142,7 @@ class RunOut(Schema):
 class RunPage(Schema):
     count: int
     page: int
-    results: list[RunOut]
+    results: list[CheckRunOut]
 
 
 def run_out(run) -> dict:
@@ -188,12 +188,12 @@ def create_run(request, payload: RunIn):
     return Status(202, {"id": run.pk, "status": run.status, "progress": run.progress})
 
 
-@router.get("/runs/{run_id}", response=RunOut, summary="一个核对批次：状态、进度与汇总")
+@router.get("/runs/{run_id}", response=CheckRunOut, summary="一个核对批次：状态、进度与汇总")
 def get_run(request, run_id: int):
     return run_out(_run(request, run_id))
 
 
-class LineOut(Schema):
+class CheckLineOut(Schema):
     id_number: str
     line: str
     label: str
@@ -209,7 +209,7 @@ class ResultOut(Schema):
     impact_name: str
     declared_amount: str
     verified_amount: str
-    differences: list[LineOut]
+    differences: list[CheckLineOut]
 
 
 class ResultPage(Schema):
