@@ -141,7 +141,8 @@ def pending_backdated(user) -> QuerySet[BackdatedAct]:
 
 # Whose step an open case waits for (``TRANSITIONS``): the clerk accepts and records the home
 # visit; the approver decides, closes a notice once it has run, ends a review or a termination.
-CLERK_WAITING = ("precheck", "accepted")
+# A help-first case waits for the window's payment (24 hours), its papers and its cash payment.
+CLERK_WAITING = ("precheck", "accepted", "reported", "helped", "granted")
 APPROVER_WAITING = ("investigated", "review")
 APPROVER_AFTER_NOTICE = ("notice", "ending")
 
@@ -164,6 +165,8 @@ def my_tasks(user, today: date) -> QuerySet[Case]:
         ).exclude(Exists(visited))
     elif role in ("county", "city"):
         cases = cases.filter(due_on__lt=today)
+    elif role == "county_approver":  # temporary assistance above the township's limit
+        cases = cases.filter(state="county")
     else:
         return Case.objects.none()
     return cases.order_by(F("due_on").asc(nulls_last=True), "id")

@@ -20,7 +20,7 @@ from safetynet.registry.models import DEPARTMENTS, Area
 from safetynet.registry.selectors import staff_of
 
 # Who reads referrals (the menu's "转介" and the list), besides the department's liaison.
-READERS = ("clerk", "approver", "county", "city", "auditor")
+READERS = ("clerk", "approver", "county", "county_approver", "city", "auditor")
 
 
 def referrals_for(user) -> QuerySet[Referral]:

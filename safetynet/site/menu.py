@@ -18,7 +18,10 @@ from safetynet.web import clock
 
 ALL = ("clerk", "approver", "county", "city", "verifier", "auditor")
 CASEWORK = ("clerk", "approver", "county", "city", "auditor")  # who reads cases and their deadlines
-TASKS = ("clerk", "approver", "county", "city")  # whose step a case can wait for
+TASKS = ("clerk", "approver", "county", "city", "county_approver")  # whose step a case can wait for
+FUNDS = ("clerk", "approver", "county", "county_approver", "city", "auditor")  # funds.selectors.READERS
+# referrals.selectors.READERS, and the departments' liaisons for their own referrals
+REFERRALS = ("clerk", "approver", "county", "county_approver", "city", "department", "auditor")
 
 
 @dataclass(frozen=True)
@@ -33,21 +36,21 @@ class Item:
 # fmt: off
 MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
     (_("日常办理"), (
-        Item("desk", _("工作台"), ALL),
+        Item("desk", _("工作台"), (*ALL, "county_approver")),
         Item("my-tasks", _("我的待办"), TASKS, counts_tasks=True),
         Item("household-new", _("受理登记"), ("clerk",)),  # registry.services: 登记家庭
-        Item("household-search", _("家庭查询"), ALL),
+        Item("household-search", _("家庭查询"), (*ALL, "county_approver")),
         Item("deadlines", _("时限看板"), CASEWORK),
         Item("temporary-list", _("临时救助"), (*CASEWORK, "county_approver")),  # temporary.selectors: by area
         Item("notice-index", _("公示"), CASEWORK),
-        Item("referral-list", _("转介"), ("clerk", "approver", "county", "city", "department", "auditor")),  # referrals.selectors
+        Item("referral-list", _("转介"), REFERRALS),
     )),
     (_("发放与统计"), (
         # payments: the approver and the city compute, the county and the auditor read
         Item("payroll-index", _("发放"), ("approver", "county", "city", "auditor")),
         Item("reports", _("统计"), CASEWORK),
         Item("reports-temporary", _("临时救助与转介统计"), (*CASEWORK, "county_approver")),  # reports.temporary.READERS
-        Item("funds", _("备用金"), ("clerk", "approver", "county", "county_approver", "city", "auditor")),  # funds.selectors.READERS
+        Item("funds", _("备用金"), FUNDS),
     )),
     (_("核查监督"), (
         Item("verification-deliveries", _("部门数据"), ("verifier", "city", "auditor")),  # CENTRE_ROLES

@@ -28,6 +28,8 @@ def city(db):
         "city_admin": demo.make_staff("city_admin", "city", "3708"),
         "verifier": demo.make_staff("verifier", "verifier", "370811"),
         "auditor": demo.make_staff("auditor", "auditor", "3708"),
+        "county_approver": demo.make_staff("county_approver", "county_approver", "370811"),
+        "medical": demo.make_staff("medical", "department", "370811", department="medical"),
     }
 
 

@@ -91,20 +91,27 @@ def menu_of(client: Client) -> list[str]:
 # ---- the side menu --------------------------------------------------------------------------
 
 EXPECTED_MENUS = {
-    "clerk": ["desk", "my-tasks", "household-new", "household-search", "deadlines", "notice-index", "reports",
-              "verification-runs", "verification-ledger"],
-    "approver": ["desk", "my-tasks", "household-search", "deadlines", "notice-index", "payroll-index", "reports",
-                 "verification-ledger"],
-    "county": ["desk", "my-tasks", "household-search", "deadlines", "notice-index", "payroll-index", "reports",
-               "verification-runs", "verification-ledger", "verification-reports"],
-    "city_admin": ["desk", "my-tasks", "household-search", "deadlines", "notice-index", "payroll-index", "reports",
+    "clerk": ["desk", "my-tasks", "household-new", "household-search", "deadlines", "temporary-list", "notice-index",
+              "referral-list", "reports", "reports-temporary", "funds", "verification-runs", "verification-ledger"],
+    "approver": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index",
+                 "referral-list", "payroll-index", "reports", "reports-temporary", "funds", "verification-ledger"],
+    "county": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index", "referral-list",
+               "payroll-index", "reports", "reports-temporary", "funds", "verification-runs", "verification-ledger",
+               "verification-reports"],
+    "city_admin": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index",
+                   "referral-list", "payroll-index", "reports", "reports-temporary", "funds",
                    "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
                    "audit-trail", "admin-calendar", "admin-parameters"],
     "verifier": ["desk", "household-search", "verification-deliveries", "verification-runs", "verification-ledger",
                  "verification-reports"],
-    "auditor": ["desk", "household-search", "deadlines", "notice-index", "payroll-index", "reports",
-                "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
-                "audit-trail"],
+    "auditor": ["desk", "household-search", "deadlines", "temporary-list", "notice-index", "referral-list",
+                "payroll-index", "reports", "reports-temporary", "funds", "verification-deliveries",
+                "verification-runs", "verification-ledger", "verification-reports", "audit-trail"],
+    # The county bureau's approver of temporary assistance above the township's limit.
+    "county_approver": ["desk", "my-tasks", "household-search", "temporary-list", "referral-list",
+                        "reports-temporary", "funds"],
+    # Another department's liaison: its referrals, nothing of the registry.
+    "medical": ["referral-list"],
 }  # fmt: skip
 
 
