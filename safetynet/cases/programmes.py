@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from safetynet.cases.models import TRANSITIONS, Case, CaseEvent
+from safetynet.cases.models import TRANSITIONS, Case, CaseEvent, Programme
 
 # The steps of a monthly programme's case from the check to its end (cases.models.TRANSITIONS).
 STANDARD_STEPS = frozenset({
@@ -115,13 +115,16 @@ def codes() -> list[str]:
 
 
 def label(code: str) -> str:
-    """The programme's name in Chinese (the code itself for one no longer declared)."""
+    """The programme's name in the interface's language (the code itself for one not declared);
+    official letters use ``Declaration.label``, always Chinese."""
+    if code in Programme.values:
+        return str(Programme(code).label)
     declaration = _PROGRAMMES.get(code)
     return str(declaration.label) if declaration else code
 
 
 def choices() -> list[tuple[str, str]]:
-    return [(d.code, d.label) for d in _PROGRAMMES.values()]
+    return [(d.code, label(d.code)) for d in _PROGRAMMES.values()]
 
 
 def opened_by(step: str) -> list[Declaration]:

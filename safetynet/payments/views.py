@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from safetynet.cases import programmes
 from safetynet.payments import bank, selectors, services, tasks
 from safetynet.payments.filters import PaymentFilter, RunFilter
 from safetynet.policy.errors import InputError, PolicyError
@@ -40,7 +41,7 @@ def index(request):
     runs = paginate(request, runs)
     return render(request, "payments/index.html", {
         "runs": runs, "filter": f, "chart": json.dumps(chart), "staff": staff_of(request.user),
-        "townships": areas_for(request.user, Area.Level.TOWNSHIP),
+        "townships": areas_for(request.user, Area.Level.TOWNSHIP), "programmes": programmes.choices(),
     })
 
 
