@@ -20,6 +20,12 @@ ACTIONS = {
     "case.resume": "恢复保障", "case.start_graduated_exit": "启动渐退", "case.start_precheck": "发起核对",
     "case.start_review": "启动复核", "case.suspend": "暂停保障", "case.terminate": "终止保障",
     "case.withdraw": "撤回申请",
+    # temporary assistance's steps (temporary.services.ACTION_NAMES, registered on the case frame)
+    "case.help_first": "先行救助", "case.grant": "批准临时救助", "case.refer_to_county": "报县级审批",
+    "case.county_grant": "县级批准", "case.county_refuse": "县级不予批准", "case.pay_cash": "备用金现金发放",
+    "case.close_paid": "发放完毕办结",
+    "fund.adjust": "备用金调整", "fund.allocate": "备用金拨付", "fund.draw": "备用金支出",
+    "fund.export": "导出备用金对账单", "fund.return": "备用金退回",
     "feed.import": "导入部门数据",
     "household.change": "变更家庭信息", "household.create": "登记家庭",
     "income.add": "登记收入", "income.change": "变更收入", "income.end": "收入终止",
@@ -30,16 +36,21 @@ ACTIONS = {
     "payroll.approve": "审核发放名册", "payroll.bank_return": "导入银行回盘", "payroll.cancel": "作废发放名册",
     "payroll.export": "导出银行发放文件", "payroll.run": "编制发放名册",
     "person.change": "变更成员信息", "person.join": "成员加入", "person.leave": "成员离开",
-    "price_index.enter": "录入价格指数", "run.stale": "后台任务中断",
+    "price_index.enter": "录入价格指数",
+    "referral.answer": "答复转介", "referral.receive": "接收转介", "referral.send": "转介",
+    "referral.withdraw": "撤回转介",
+    "run.stale": "后台任务中断",
+    "temporary.open_application": "临时救助转为低保、特困申请", "temporary.report": "临时救助求助登记",
     "verification.check": "核对", "verification.screen": "全人口筛查",
 }  # fmt: skip
 
 OBJECTS = {
     "api_token": "接口令牌", "audit_verification": "审计校验", "authorization": "授权书", "case": "案件",
-    "check_run": "核对批次", "decision": "决定", "feed_delivery": "部门数据交付", "holiday_arrangement": "节假日安排",
-    "household": "家庭", "ledger": "问题台账", "ledger_item": "台账事项", "letter": "文书",
+    "check_run": "核对批次", "checkrun": "核对批次", "decision": "决定", "feed_delivery": "部门数据交付",
+    "fund": "备用金", "fund_entry": "备用金账目", "holiday_arrangement": "节假日安排",
+    "household": "家庭", "job": "后台任务", "ledger": "问题台账", "ledger_item": "台账事项", "letter": "文书",
     "parameter_value": "本地参数", "payroll": "发放名册", "person": "人员", "price_index": "价格指数",
-    "reprice": "标准调整", "user": "用户",
+    "referral": "转介", "reprice": "标准调整", "user": "用户",
 }  # fmt: skip
 
 PURPOSES = {"view": "查看", "list": "列表", "search": "检索", "export": "导出"}
