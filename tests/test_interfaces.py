@@ -174,7 +174,9 @@ def test_calendar_api_and_policy_api(client):
     params = client.get("/api/v1/policy/parameters?area=370830&month=2021-01").json()
     by_name = {p["name"]: p for p in params}
     assert by_name["decision_time_limit"]["value"] == 2
-    assert by_name["investigation_start_limit"]["error"].startswith("2021-01-01 时参数")
+    assert by_name["investigation_start_limit"]["value"] == 3  # the 2021 value from 2020-07-01, to confirm
+    early = {p["name"]: p for p in client.get("/api/v1/policy/parameters?area=370830&month=2020-06").json()}
+    assert early["investigation_start_limit"]["error"].startswith("2020-06-01 时参数")
     assert client.get("/api/v1/policy/parameters?area=370811&month=2021-1").status_code == 422
 
 

@@ -19,16 +19,14 @@ entered the next morning).
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from safetynet.cases.models import Case
 from safetynet.funds.models import Fund, FundEntry
 from safetynet.policy.errors import FieldError, InputError
-from safetynet.policy.money import fmt, to_fen
+from safetynet.policy.money import MAX_MONEY_FEN, fmt, parse_money
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import require_role
 from safetynet.supervision.services import record
@@ -40,8 +38,6 @@ ADJUSTERS = ("county", "county_approver")
 DRAWERS = ("clerk", "approver")  # the township pays help first (临救-2018)
 RETURNERS = ("clerk", "approver")
 
-MAX_FEN = 10**12  # ten thousand million yuan: more is a typo (the house's bound, policy.household)
-_YUAN = re.compile(r"^-?\d+(\.\d{1,2})?$")
 TEXT_LIMITS = {"purpose": 200, "receipt": 40, "document": 60, "reason": 200}
 
 
@@ -49,21 +45,14 @@ TEXT_LIMITS = {"purpose": 200, "receipt": 40, "document": 60, "reason": 200}
 
 
 def parse_yuan(text, path: str = "amount", *, signed: bool = False) -> int:
-    """``"390.00"`` -> ``39000`` fen, exact; a bad amount is an InputError naming ``path``.
-    ``signed``: a leading minus is allowed (an adjustment that takes money off)."""
-    value = str(text if text is not None else "").strip().replace(",", "").replace("，", "")
-    if not value:
-        raise InputError([FieldError(path, "required")])
-    if value.startswith("-") and not signed:
-        raise InputError([FieldError(path, "money_negative", value=value)])
-    if not _YUAN.match(value):
-        raise InputError([FieldError(path, "money_format", value=value[:40])])
-    try:
-        fen = to_fen(Decimal(value))
-    except (InvalidOperation, ValueError):
-        raise InputError([FieldError(path, "money_format", value=value[:40])]) from None
-    if abs(fen) > MAX_FEN:
-        raise InputError([FieldError(path, "money_range", value=value, limit=f"{MAX_FEN // 100:,}")])
+    """``"390.00"`` (or ``"1,000.00"`` as people type it) -> fen, exact; a bad amount is an
+    InputError naming ``path``. ``signed``: a leading minus is allowed (an adjustment that takes
+    money off)."""
+    errors: list[FieldError] = []
+    fen = parse_money(str(text if text is not None else "").replace(",", "").replace("，", ""), path, errors,
+                      signed=signed)
+    if errors:
+        raise InputError(errors)
     return fen
 
 
@@ -83,8 +72,8 @@ def _check_amount(errors: list, amount_fen, *, nonzero_only: bool = False) -> No
         errors.append(FieldError("amount", "fund_amount_zero"))
     elif not nonzero_only and amount_fen <= 0:
         errors.append(FieldError("amount", "fund_amount_positive", value=fmt(amount_fen)))
-    elif abs(amount_fen) > MAX_FEN:
-        errors.append(FieldError("amount", "money_range", value=fmt(amount_fen), limit=f"{MAX_FEN // 100:,}"))
+    elif abs(amount_fen) > MAX_MONEY_FEN:
+        errors.append(FieldError("amount", "money_range", value=fmt(amount_fen), limit=f"{MAX_MONEY_FEN // 100:,}"))
 
 
 def _check_on(errors: list, on) -> None:

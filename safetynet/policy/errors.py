@@ -107,6 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "amount {value} is out of range (at most {limit} yuan)",
     },
     "money_negative": {"zh": "金额不能为负数：{value}", "en": "amount cannot be negative: {value}"},
+    "money_positive": {"zh": "金额应大于 0", "en": "the amount must be more than 0"},
     "month_format": {
         "zh": "月份格式错误：{value}（应为 YYYY-MM）",
         "en": "invalid month {value} (expected YYYY-MM)",

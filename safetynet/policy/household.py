@@ -19,7 +19,8 @@ from typing import Any
 from safetynet.policy import idnumber
 from safetynet.policy.areas import all_areas
 from safetynet.policy.errors import FieldError, InputError, PolicyError
-from safetynet.policy.money import to_fen
+from safetynet.policy.money import MAX_MONEY_FEN, to_fen
+from safetynet.policy.money import MONEY_TEXT as _MONEY
 
 HUKOU = ("urban", "rural")
 RELATIONS = ("head", "spouse", "child", "parent", "other")
@@ -61,8 +62,6 @@ MEMBER_FIELDS = (
 )
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # Ten billion yuan: beyond any income or asset a household declares, and far inside 64-bit sums.
-MAX_MONEY_FEN = 10**12
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
 @dataclass(frozen=True)

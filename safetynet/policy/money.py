@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+import re
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 import polars as pl
+
+from safetynet.policy.errors import FieldError
 
 FEN_PER_YUAN = 100
 _CENT = Decimal("0.01")
@@ -16,6 +19,48 @@ def to_fen(yuan: Decimal | int | str) -> int:
     if fen != fen.to_integral_value():
         raise ValueError(f"{yuan} has more than two decimals")
     return int(fen)
+
+
+# An amount typed or sent: yuan with at most two decimals, as text; more than this is a typo.
+MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
+MAX_MONEY_FEN = 10**12
+
+
+def parse_money(value, path: str, errors: list[FieldError], *, required: bool = True, positive: bool = False,
+                signed: bool = False, empty: int | None = None) -> int | None:
+    """An amount as a form or a body gives it (``"1500.00"``, a ``Decimal``, an ``int`` of yuan), in
+    fen; each refusal goes to ``errors`` naming ``path`` and the answer is None. Empty: an error
+    when ``required``, else ``empty``. Floats are refused (0.1 is not exact). ``signed`` allows a
+    leading minus (an adjustment that takes money off); ``positive`` refuses zero."""
+    text = value.strip() if isinstance(value, str) else value
+    if text is None or text == "":
+        if required:
+            errors.append(FieldError(path, "required"))
+            return None
+        return empty
+    if isinstance(text, bool | float) or not isinstance(text, str | int | Decimal):
+        errors.append(FieldError(path, "money_format", value=str(text)[:40]))
+        return None
+    text = str(text)
+    negative = text.startswith("-")
+    if negative and not signed:
+        errors.append(FieldError(path, "money_negative", value=text[:40]))
+        return None
+    digits = text[1:] if negative else text
+    try:
+        if not MONEY_TEXT.match(digits):
+            raise ValueError(digits)
+        fen = to_fen(digits)
+    except (InvalidOperation, ValueError):
+        errors.append(FieldError(path, "money_format", value=text[:40]))
+        return None
+    if fen > MAX_MONEY_FEN:
+        errors.append(FieldError(path, "money_range", value=text[:40], limit=f"{MAX_MONEY_FEN // 100:,}"))
+        return None
+    if positive and fen == 0:
+        errors.append(FieldError(path, "money_positive"))
+        return None
+    return -fen if negative else fen
 
 
 def fen_to_yuan(fen: int) -> Decimal:

@@ -11,15 +11,14 @@ and answers in the system. The due date is ``referral_answer_limit`` working day
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from safetynet.cases.models import Case
 from safetynet.policy.errors import FieldError, InputError
-from safetynet.policy.money import to_fen
+from safetynet.policy.money import parse_money
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.referrals import departments
@@ -39,8 +38,6 @@ ANSWERERS = ("department", "clerk")  # the clerk records an answer the departmen
 
 NEED_MAX = 2000
 ANSWER_MAX = 2000
-MAX_MONEY_FEN = 10**12
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 DEPARTMENT_LABELS = dict(DEPARTMENTS)
 
 
@@ -50,27 +47,7 @@ class ReferralStateError(Conflict):
 
 def _money(raw, path: str, errors: list[FieldError]) -> int | None:
     """``"390.00"`` (or a Decimal) as fen; None when empty; an error naming ``path`` otherwise."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool | float):
-        errors.append(FieldError(path, "money_format", value=raw))
-        return None
-    text = str(raw).strip()
-    if text.startswith("-"):
-        errors.append(FieldError(path, "money_negative", value=text))
-        return None
-    if not _MONEY.match(text):
-        errors.append(FieldError(path, "money_format", value=text[:40]))
-        return None
-    try:
-        fen = to_fen(Decimal(text))
-    except (InvalidOperation, ValueError):
-        errors.append(FieldError(path, "money_format", value=text[:40]))
-        return None
-    if fen > MAX_MONEY_FEN:
-        errors.append(FieldError(path, "money_range", value=text, limit=f"{MAX_MONEY_FEN // 100:,}"))
-        return None
-    return fen
+    return parse_money(raw, path, errors, required=False)
 
 
 def _text(raw, path: str, limit: int, errors: list[FieldError], *, required: bool = True) -> str:

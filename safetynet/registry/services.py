@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -18,11 +17,10 @@ from safetynet.policy.household import (
     FINANCIAL_ASSETS,
     HUKOU,
     INCOME_KINDS,
-    MAX_MONEY_FEN,
     RELATIONS,
     VEHICLE_USES,
 )
-from safetynet.policy.money import fmt, to_fen
+from safetynet.policy.money import fmt, parse_money
 from safetynet.registry import cards
 from safetynet.registry import messages as _messages  # noqa: F401  (registers the messages)
 from safetynet.registry.models import (
@@ -43,7 +41,6 @@ from safetynet.web import clock
 
 MAX_MEMBERS = 20
 MAX_ITEMS = 20  # incomes, or assets, of one member
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 BOOLEAN_FIELDS = ("serious_illness", "able_obligor", "student", "supported_as_minor", "orphan_support",
                   "staff_relative")  # fmt: skip
 
@@ -127,28 +124,8 @@ def _person_fields(data: dict, path: str, errors: list[FieldError]) -> dict | No
 
 
 def _money(value, path: str, errors: list[FieldError], *, required: bool = True) -> int | None:
-    """A sum of money typed as text ("1500.00", at most two decimals), in fen."""
-    text = value.strip() if isinstance(value, str) else value
-    if text in (None, ""):
-        if required:
-            errors.append(FieldError(path, "required"))
-            return None
-        return 0
-    if isinstance(text, bool) or not isinstance(text, (str, int)):
-        errors.append(FieldError(path, "money_format", value=text))
-        return None
-    text = str(text)
-    if text.startswith("-"):
-        errors.append(FieldError(path, "money_negative", value=text))
-        return None
-    if not _MONEY.match(text):
-        errors.append(FieldError(path, "money_format", value=text[:40]))
-        return None
-    fen = to_fen(text)
-    if fen > MAX_MONEY_FEN:
-        errors.append(FieldError(path, "money_range", value=text, limit=f"{MAX_MONEY_FEN // 100:,}"))
-        return None
-    return fen
+    """A sum of money typed as text ("1500.00", at most two decimals), in fen; 0 when left out."""
+    return parse_money(value, path, errors, required=required, empty=0)
 
 
 def _income_fields(item, path: str, errors: list[FieldError]) -> dict | None:

@@ -59,7 +59,6 @@ MESSAGES.update({
         "zh": "批准金额 {value} 元少于备用金已支付的 {paid} 元",
         "en": "the grant of {value} yuan is less than the {paid} yuan the standby fund already paid",
     },
-    "temporary_positive": {"zh": "金额应大于 0", "en": "the amount must be more than 0"},
     "temporary_time": {"zh": "时间格式应为 HH:MM，实为 {value}", "en": "a time is HH:MM, got {value}"},
     "temporary_help_before_report": {
         "zh": "先行救助时间 {at} 早于求助登记时间 {reported}",

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,7 +38,7 @@ from safetynet.funds import services as funds
 from safetynet.payments.models import Payment, PayrollRun
 from safetynet.payments.services import lock_payroll
 from safetynet.policy.errors import FieldError, InputError
-from safetynet.policy.money import fmt, to_fen
+from safetynet.policy.money import fmt, parse_money
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person
 from safetynet.registry.selectors import acting_user, require_role
@@ -50,8 +49,6 @@ from safetynet.temporary.models import KIND_CAUSES, Cause, Kind, Method, Tempora
 from safetynet.verification.selectors import missing_authorizations
 
 MAX_TEXT = cases.MAX_TEXT
-MAX_MONEY_FEN = 10**10  # 100 million yuan: anything above is a typo
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 # The applications a household may be given temporary help while they run.
 RUNNING_APPLICATION = ("precheck", "accepted", "investigated", "notice")
@@ -74,31 +71,7 @@ ACTION_NAMES = {
 
 def money(value, path: str, errors: list[FieldError], *, required: bool = True, positive: bool = False) -> int | None:
     """A yuan amount as the page and the API send it (``"3000.00"``), in fen; refusals go to ``errors``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors.append(FieldError(path, "required"))
-        return None
-    if isinstance(value, bool | float):  # 0.1 is not exact: amounts are strings (or Decimals)
-        errors.append(FieldError(path, "money_format", value=value))
-        return None
-    text = str(value).strip()
-    if text.startswith("-"):
-        errors.append(FieldError(path, "money_negative", value=text))
-        return None
-    try:
-        if not _MONEY.match(text):
-            raise ValueError(text)
-        fen = to_fen(Decimal(text))
-    except (InvalidOperation, ValueError):
-        errors.append(FieldError(path, "money_format", value=text))
-        return None
-    if fen > MAX_MONEY_FEN:
-        errors.append(FieldError(path, "money_range", value=text, limit=f"{MAX_MONEY_FEN // 100:,}"))
-        return None
-    if positive and fen <= 0:
-        errors.append(FieldError(path, "temporary_positive"))
-        return None
-    return fen
+    return parse_money(value, path, errors, required=required, positive=positive)
 
 
 def _text(path: str, value, errors: list[FieldError], *, required: bool = False, max_length: int = MAX_TEXT) -> str:
