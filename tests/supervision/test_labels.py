@@ -63,11 +63,12 @@ def recorded_object_types() -> dict[str, str]:
 
 
 def test_the_scan_finds_the_codes_of_every_app():
-    actions = recorded_actions()
     # one of each way of writing them, so a scan that finds nothing cannot pass
-    assert {"case.accept", "case.help_first", "temporary.report", "fund.draw", "referral.send",
-            "payroll.cancel", "ledger.close"} <= set(actions)  # fmt: skip
-    assert {"case", "fund_entry", "fund", "referral", "payroll", "job"} <= set(recorded_object_types())
+    actions = {"case.accept", "case.help_first", "temporary.report", "fund.draw", "referral.send",
+               "payroll.cancel", "ledger.close"}  # fmt: skip
+    assert not actions - set(recorded_actions()), actions - set(recorded_actions())
+    objects = {"case", "fund_entry", "fund", "referral", "payroll", "job"}
+    assert not objects - set(recorded_object_types()), objects - set(recorded_object_types())
 
 
 @pytest.mark.parametrize("kind", ["actions", "object types"])
