@@ -38,6 +38,14 @@ class FundForm(forms.Form):
             raise forms.ValidationError(_("金额应大于 0"))
         return fen
 
+    def clean_on(self):
+        # Refused here, before the confirmation page: confirming an act the service then refuses
+        # (the same rule, cases.services._day_errors) only confuses.
+        on = self.cleaned_data["on"]
+        if on > clock.today():
+            raise forms.ValidationError(_("日期 %(on)s 晚于今天，不能预先登记") % {"on": on.isoformat()})
+        return on
+
     def add_service_errors(self, exc: InputError) -> None:
         """The service's refusals beside the fields they name (else above the form)."""
         for e in exc.errors:

@@ -101,7 +101,8 @@ class HelpFirstForm(StepForm):
 
 
 class GrantForm(StepForm):
-    amount = _money(_("批准金额（元）"))
+    # The total of the grant: what help first paid is part of it (the payroll pays the rest).
+    amount = _money(_("批准金额（元，含已先行救助金额）"))
     opinion = _text(_("审核意见"), _("请填写审核意见"))
 
     def __init__(self, *args, **kwargs):
@@ -123,7 +124,7 @@ class ReferForm(StepForm):
 
 
 class CountyGrantForm(StepForm):
-    amount = _money(_("批准金额（元，不填按乡镇报请金额）"), required=False)
+    amount = _money(_("批准金额（元，含已先行救助金额；不填按乡镇报请金额）"), required=False)
     opinion = _text(_("县级审批意见"), _("请填写审批意见"))
 
 

@@ -317,6 +317,15 @@ def test_an_allocation_asks_for_confirmation_and_keeps_what_was_typed(office):
     assert client_for(office["clerk"]).get(url).status_code == 403
 
 
+def test_a_date_after_today_is_refused_before_the_confirmation(office):
+    allocate(office, "10.00")
+    c = client_for(office["county"])
+    form = {"direction": "in", "amount": "5.00", "on": "2024-03-05", "reason": "补记"}
+    html = c.post(f"/funds/{TOWNSHIP}/adjust/", form).content.decode()
+    assert "请核对" not in html and 'id="on-error"' in html and "2024-03-05 晚于今天" in html
+    assert 'value="5.00"' in html and "补记" in html and FundEntry.objects.count() == 1
+
+
 def test_an_adjustment_below_zero_is_refused_beside_the_amount(office):
     allocate(office, "10.00")
     c = client_for(office["county_approver"])

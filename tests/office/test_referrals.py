@@ -147,6 +147,9 @@ def test_overdue_past_the_working_day_limit_and_the_county_sees_it(city, liaison
     assert 'badge overdue">1<' in housing_row
     by_township = page.split('id="by-township"')[1].split("</table>")[0]
     assert 'badge overdue">1<' in by_township
+    # each overdue count leads to the overdue referrals it counts
+    assert 'href="?department=housing&amp;overdue=1#referrals"' in housing_row
+    assert f'href="?township={poor_household.village.parent_id}&amp;overdue=1#referrals"' in by_township
     # The API says the same, and the Excel file of the same filters has the row.
     api = county.get("/api/v1/referrals?overdue=true").json()
     assert [(r["id"], r["overdue"]) for r in api["results"]] == [(late.pk, True)]
@@ -247,6 +250,12 @@ def test_the_window_refers_from_the_household_page(city, liaisons, poor_househol
         "department": "housing", "category": "inpatient", "need": "危房需要改造", "on": "2024-03-04"})
     body = response.content.decode()
     assert response.status_code == 422 and 'id="id_category-error"' in body and "危房需要改造" in body
+    # the category was chosen from the list, of another department: the message says so
+    assert "所选需求类别不属于所选部门" in body and "请从列表中选择" not in body
+    # each empty field says what it wants, not Django's "这个字段是必填项"
+    body = clerk.post(f"/referrals/new/{poor_household.pk}/", {"on": ""}).content.decode()
+    assert all(m in body for m in ("请选择转往部门", "请选择需求类别", "请填写需求情况", "请填写日期"))
+    assert "这个字段是必填项" not in body
     response = clerk.post(f"/referrals/new/{poor_household.pk}/", {
         "department": "housing", "category": "dilapidated", "need": "危房需要改造", "on": "2024-03-04"})
     referral = Referral.objects.get()

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from safetynet.cases import services as cases
 from safetynet.cases.models import Case
@@ -36,7 +36,8 @@ def client_for(user) -> Client:
 def panel(user, case) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    return render_to_string("temporary/_case_panel.html", {"case": Case.objects.get(pk=case.pk)}, request=request)
+    with translation.override("zh-hans"):  # not the language an earlier test left active
+        return render_to_string("temporary/_case_panel.html", {"case": Case.objects.get(pk=case.pk)}, request=request)
 
 
 def form_data(household, **fields) -> dict:
@@ -192,3 +193,44 @@ def test_the_pages_in_english_name_kinds_causes_and_states_in_words(city, poor_h
         assert not chinese, (url, chinese)
     body = client.get("/temporary/").content.decode()
     assert "Waiting for help first" in body and "Fire" in body
+
+
+def test_the_panel_says_what_comes_next_and_what_the_fund_paid(city, poor_household, fund):
+    from .test_temporary import investigated, step
+
+    case = report(city, poor_household, reported_at=timezone.now() - timedelta(hours=2))
+    html = panel(city["clerk"], case)
+    # waiting for help first: where to give it, and the fund's page for its balance
+    assert 'id="help-first-hint"' in html and f'href="/funds/{TOWNSHIP}/"' in html
+    # the step to dibao folded away under the event and its hours
+    assert html.index('id="help-clock"') < html.index("<details") < html.index('id="open-application"')
+    case = investigated(city, helped(city, report(city, poor_household, cause="traffic"), amount="1000.00"))
+    assert case.assessment["approval"] == "county"  # the rules allow more than the township's 3000.00
+    html = panel(city["approver"], case)
+    assert 'id="county-hint"' in html and "报县级审批" in html and 'id="help-first-hint"' not in html
+    case = step(city["approver"], case, "grant", date(2024, 3, 7), amount="2500.00", opinion="同意")
+    html = panel(city["clerk"], case)
+    # the rest: either in cash now or with the payroll, then closed
+    assert 'id="pay-hint"' in html and "其余 1500.00 元" in html and "2024-03 发放名册" in html
+    case = step(city["clerk"], case, "pay_cash", date(2024, 3, 8), receipt="SJ002")
+    html = panel(city["clerk"], case)
+    assert "2500.00 元（其中先行救助 1000.00 元；现金发放收据 SJ002）" in html
+    assert "无（批准金额已由备用金全部支付）" in html and 'id="pay-hint"' not in html
+
+
+def test_the_list_tells_the_window_where_to_report_and_the_county_what_waits(city):
+    from safetynet.site import demo
+
+    county_approver = demo.make_staff("county_approver", "county_approver", "370811")
+    body = client_for(city["clerk"]).get("/temporary/").content.decode()
+    assert 'id="how-to-report"' in body and 'href="/households/"' in body
+    body = client_for(county_approver).get("/temporary/").content.decode()
+    assert 'href="?state=county#all"' in body and 'id="how-to-report"' not in body
+
+
+def test_the_grant_forms_say_the_amount_includes_help_first(city, poor_household, fund):
+    from .test_temporary import investigated
+
+    case = investigated(city, helped(city, report(city, poor_household), amount="1000.00"))
+    page = client_for(city["approver"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "批准金额（元，含已先行救助金额）" in page
