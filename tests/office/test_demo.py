@@ -10,7 +10,7 @@ from datetime import timedelta
 from safetynet.cases.models import Case
 from safetynet.funds import selectors as fund_selectors
 from safetynet.funds.models import Fund, FundEntry
-from safetynet.payments.models import PayrollRun
+from safetynet.payments.models import Entitlement, PayrollRun
 from safetynet.referrals.models import Referral
 from safetynet.registry.models import Area, Staff
 from safetynet.site import demo
@@ -80,3 +80,26 @@ def test_the_demo_has_funds_temporary_assistance_in_every_state_and_referrals(db
 
     assert verify_chain().ok
     assert Case.objects.filter(programme="temporary").count() == len(demo.temporary_plan(today)) * 2
+
+    # The payroll history: every month approved but this one; none run before a township's first
+    # entitlement of its programme (it would be empty).
+    monthly = PayrollRun.objects.exclude(programme="temporary")
+    assert monthly.filter(status="approved").exists() and monthly.filter(month=month, status="draft").exists()
+    for run in monthly:
+        first = Entitlement.objects.filter(area_code__startswith=run.township_id, programme=run.programme)
+        assert run.month >= first.order_by("starts").first().starts.replace(day=1), (run.township_id, run.month)
+        assert run.status == ("draft" if run.month == month else "approved")
+
+
+def test_in_a_demo_of_five_hundred_households_every_township_sees_many_states():
+    """Households go round the villages; the states move on each round, so that a township (three
+    villages) does not see the same three states whatever the number of households."""
+    villages = 14 * 3 * demo.VILLAGES_PER_TOWNSHIP
+    targets = [demo._target(n, demo.DEMO_HOUSEHOLDS, villages) for n in range(demo.DEMO_HOUSEHOLDS)]
+    assert sum(t is not None for t in targets) == demo.DEMO_HOUSEHOLDS * 0.6
+    assert set(targets) - {None} == set(demo.STATES)
+    by_township: dict[int, set] = {}
+    for n, target in enumerate(targets):
+        if target:
+            by_township.setdefault(n % villages // demo.VILLAGES_PER_TOWNSHIP, set()).add(target)
+    assert len(by_township) == 42 and min(len(s) for s in by_township.values()) >= 4

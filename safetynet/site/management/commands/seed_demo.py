@@ -9,16 +9,18 @@ class Command(BaseCommand):
     help = "Create the synthetic Jining of the demo (areas, staff of every role, households, cases in every state)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument("--households", type=int, default=demo.DEMO_HOUSEHOLDS)
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, households, seed, **options):
         if Household.objects.exists():
             self.stdout.write("演示数据已存在，跳过生成（删除 var/safetynet.sqlite3 可重新生成）。")
+            logins = demo.demo_users()
         else:
             self.stdout.write(f"正在生成演示数据：{households} 户……（{connection.vendor}）")
             counts = demo.seed(households=households, seed=seed, progress=True)
             self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            logins = demo.demo_logins()  # the seed made them
         self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
-        for username, role, area in demo.demo_users():
+        for username, role, area in logins:
             self.stdout.write(f"  {username:20s} {role:10s} {area}")
