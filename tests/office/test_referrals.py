@@ -179,6 +179,8 @@ def test_a_department_sees_only_its_own_referrals_of_its_area(city, liaisons, po
     assert housing.post(f"/referrals/{medical_referral.pk}/receive/", {"on": "2024-03-05"}).status_code == 404
     listed = housing.get("/referrals/").content.decode()
     assert f'id="referral-{housing_referral.pk}"' in listed and f'id="referral-{medical_referral.pk}"' not in listed
+    # its own department's row of the counts, not four rows of others' zeros
+    assert 'data-department="housing"' in listed and 'data-department="medical"' not in listed
     assert [r["id"] for r in housing.get("/api/v1/referrals").json()["results"]] == [housing_referral.pk]
     # Another county's housing bureau: the referral does not exist for it.
     other_county = client_for(liaisons["wenshang_housing"])
