@@ -50,9 +50,11 @@ def require_role(actor, roles: tuple[str, ...], area_code: str, action: str) -> 
 
 
 def scope_prefix(user) -> str | None:
-    """The area-code prefix the user may see, or None for nothing at all."""
+    """The area-code prefix the user may see, or None for nothing at all. Another department's
+    liaison sees nothing of the office by area: only the facts its referrals carry
+    (``referrals.selectors``; data minimisation, referrals.departments)."""
     staff = staff_of(user)
-    return staff.area_id if staff else None
+    return staff.area_id if staff and staff.role != "department" else None
 
 
 def areas_for(user, level: str | None = None) -> QuerySet[Area]:
@@ -65,9 +67,7 @@ def areas_for(user, level: str | None = None) -> QuerySet[Area]:
 
 def households_for(user) -> QuerySet[Household]:
     prefix = scope_prefix(user)
-    # Another department's liaison reads the referrals sent to it, never the registry: it sees
-    # only the facts a referral carries (data minimisation, referrals.departments).
-    if prefix is None or staff_of(user).role == "department":
+    if prefix is None:
         return Household.objects.none()
     return Household.objects.filter(village__code__startswith=prefix).select_related("village__parent")
 

@@ -122,6 +122,32 @@ class PasswordChangeMiddleware:
         return self.get_response(request)
 
 
+# What another department's liaison may open: its referrals (pages and API), its account, the
+# language switch and the public pages. Everything else of the office is refused (意见-2020:
+# 协同办理 shares a referral's facts, not the office's files).
+LIAISON_PATHS = ("/referrals/", "/api/v1/referrals", "/accounts/", "/i18n/", "/public/", "/static/")
+
+
+class DepartmentLiaisonMiddleware:
+    """A department's liaison works on its referrals only: its desk is the referral list, and any
+    other page of the office answers 403 (the selectors also show it nothing by area)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        staff = getattr(request.user, "staff", None) if request.user.is_authenticated else None
+        if staff is None or staff.role != "department" or request.path == "/":
+            return self.get_response(request)
+        if request.path.startswith(LIAISON_PATHS):
+            return self.get_response(request)
+        if request.path == "/desk/":
+            return redirect("referral-list")
+        if request.path.startswith("/api/"):
+            return _api_error(403, "forbidden", "协办部门人员只能办理本部门的转介")
+        return render(request, "403.html", {"exception": "协办部门人员只能办理本部门的转介"}, status=403)
+
+
 class NoStoreMiddleware:
     """Nothing shown to a logged-in user (pages, API answers, exports) is kept by the browser's
     or a proxy's cache: they show personal data. Static files never reach here (WhiteNoise)."""

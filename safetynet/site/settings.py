@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "safetynet.site.middleware.IdleTimeoutMiddleware",
     "safetynet.site.middleware.PasswordChangeMiddleware",
+    "safetynet.site.middleware.DepartmentLiaisonMiddleware",
     "safetynet.site.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -143,3 +143,29 @@ def test_a_huge_page_number_is_an_empty_page_not_an_error(city, url):
     assert response.status_code in (200, 422)
     if response.status_code == 200:
         assert response.json()["results"] == []
+
+
+def test_a_department_liaison_opens_only_its_referrals(city, target):
+    """Another department's liaison (医保) works on the referrals sent to it: its desk is the
+    referral list; the payroll, the figures, the registry and the cases are refused, by page and
+    by API token (the payroll roster shows names and amounts it has no need of)."""
+    from safetynet.payments.services import run_payroll
+    from safetynet.registry.models import Area
+    from safetynet.site import accounts
+
+    run = run_payroll(city["approver"], month=TODAY.replace(day=1), township=Area.objects.get(code="370811001"),
+                      programme="dibao")  # fmt: skip
+    liaison = client_for(city["medical"])
+    assert liaison.get("/desk/").url.startswith("/referrals/")
+    assert liaison.get("/referrals/").status_code == 200
+    for path in ("/payroll/", f"/payroll/{run.pk}/", "/reports/", "/households/", f"/cases/{target['case'].pk}/",
+                 "/temporary/", "/funds/", "/tasks/", "/deadlines/", "/notices/"):
+        page = liaison.get(path)
+        assert page.status_code == 403, (path, page.status_code)
+        assert "协办部门人员只能办理本部门的转介" in page.content.decode()
+    _, key = accounts.create_token(city["medical"], city["medical"], "医保接口")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert Client().get("/api/v1/referrals", **bearer).status_code == 200
+    assert Client().get("/api/v1/payrolls", **bearer).json() == []  # the township's run exists: none is the liaison's
+    assert Client().get(f"/api/v1/payrolls/{run.pk}/lines", **bearer).status_code == 404
+    assert Client().get(f"/api/v1/cases/{target['case'].pk}", **bearer).status_code == 404
