@@ -27,7 +27,7 @@ class Step:
     schema: type[schemas.StepIn] = schemas.StepIn
     partial: str = "cases/steps/_step.html"
     # A refused form comes back with its errors beside its fields (422), nothing typed lost; the
-    # other steps (a date and a button, a line of text) answer with a message above the case.
+    # other steps (a date and a button) answer with a message above the case.
     inline_errors: bool = False
 
     @property
@@ -66,20 +66,20 @@ STEPS: dict[str, Step] = {
     step.name: step
     for step in [
         Step("accept"),
-        Step("record_home_visit", forms.HomeVisitForm, schemas.HomeVisitIn),
+        Step("record_home_visit", forms.HomeVisitForm, schemas.HomeVisitIn, inline_errors=True),
         Step("approve", forms.ApproveForm, schemas.ApproveIn, "cases/steps/_approve.html", inline_errors=True),
         Step("refuse", forms.RefuseForm, schemas.RefuseIn, inline_errors=True),
-        Step("object", forms.ObjectionForm, schemas.ObjectionIn),
+        Step("object", forms.ObjectionForm, schemas.ObjectionIn, inline_errors=True),
         Step("close_notice"),
         Step("start_review"),
         Step("continue_after_review"),
-        Step("suspend", forms.ReasonForm, schemas.ReasonIn),
+        Step("suspend", forms.ReasonForm, schemas.ReasonIn, inline_errors=True),
         Step("resume"),
-        Step("give_termination_notice", forms.TerminationNoticeForm, schemas.TerminationNoticeIn),
+        Step("give_termination_notice", forms.TerminationNoticeForm, schemas.TerminationNoticeIn, inline_errors=True),
         Step("terminate"),
-        Step("start_graduated_exit", forms.GraduatedExitForm, schemas.GraduatedExitIn),
+        Step("start_graduated_exit", forms.GraduatedExitForm, schemas.GraduatedExitIn, inline_errors=True),
         Step("end_graduated_exit"),
-        Step("withdraw", forms.ReasonForm, schemas.ReasonIn),
+        Step("withdraw", forms.ReasonForm, schemas.ReasonIn, inline_errors=True),
     ]
 }
 if set(STEPS) != set(TRANSITIONS):  # every transition is a step of the web, and nothing else is

@@ -25,7 +25,7 @@ from safetynet.registry.selectors import staff_of
 from safetynet.supervision.services import record_access
 from safetynet.verification.selectors import shown_checks
 from safetynet.web import clock
-from safetynet.web.inputs import page_message
+from safetynet.web.inputs import page_message, put_back
 from safetynet.web.lang import current_lang
 from safetynet.web.lists import filtered, paginate, refiltered
 from safetynet.web.personal import mask_id, sees_full_id, shown_id
@@ -141,8 +141,10 @@ def take_step(request, case_id: int, name: str):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         except (InputError, PolicyError) as exc:
-            form.add_error(None, page_message(exc, current_lang(), _labels(form)))
-    if step.inline_errors:
+            put_back(form, exc, current_lang(), _labels(form))
+    # Beside its fields, if the step is still on the page (not when the case has moved on meanwhile).
+    if step.inline_errors and name in selectors.allowed_transitions(request.user, selectors.case_for(request.user,
+                                                                                                     case_id)):
         return _case_page(request, case, forms={name: form}, status=422)
     messages.error(request, _form_message(form))
     return redirect("case", case.pk)

@@ -19,7 +19,7 @@ from safetynet.supervision.services import record_access
 from safetynet.temporary import selectors, services
 from safetynet.temporary.filters import TemporaryFilter
 from safetynet.temporary.forms import OpenApplicationForm, ReportForm
-from safetynet.web.inputs import page_message
+from safetynet.web.inputs import page_message, put_back
 from safetynet.web.lang import current_lang
 from safetynet.web.lists import filtered, paginate
 from safetynet.web.personal import sees_full_id
@@ -44,14 +44,7 @@ def _labels(form) -> dict[str, tuple[str, str]]:
 
 def _put_back(form, exc: Exception) -> None:
     """A service's refusal beside the fields it names; the rest above the form."""
-    if isinstance(exc, InputError):
-        for e in exc.errors:
-            name = e.path.split(".")[0].split("[")[0]
-            form.add_error(name if name in form.fields else None, e.message(current_lang()))
-    elif isinstance(exc, PolicyError):
-        form.add_error(None, exc.message(current_lang()))
-    else:
-        form.add_error(None, str(exc))
+    put_back(form, exc, current_lang())
 
 
 @login_required

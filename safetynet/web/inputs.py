@@ -148,3 +148,20 @@ def page_message(exc: PolicyError, lang: str, labels: dict[str, tuple[str, str]]
         name = (label[1] if lang == "en" else label[0]) if label else ""
         parts.append(f"{name}{': ' if lang == 'en' else '：'}{e.message(lang)}" if name else e.message(lang))
     return ("; " if lang == "en" else "；").join(parts)
+
+
+def put_back(form, exc: Exception, lang: str, labels: dict[str, tuple[str, str]] | None = None) -> None:
+    """A service's refusal on a form: each error beside the field its path names (``amount``,
+    ``investigators[1]``), the rest above the form, named by their labels."""
+    if not isinstance(exc, InputError):
+        form.add_error(None, exc.message(lang) if isinstance(exc, PolicyError) else str(exc))
+        return
+    rest = []
+    for e in exc.errors:
+        name = e.path.split(".")[0].split("[")[0]
+        if name in form.fields:
+            form.add_error(name, e.message(lang))
+        else:
+            rest.append(e)
+    if rest:
+        form.add_error(None, page_message(InputError(rest), lang, labels or {}))

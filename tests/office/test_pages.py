@@ -171,7 +171,7 @@ def test_forged_form_values_get_a_message_not_a_server_error(city, noticed):
     for months in ("abc", "-1", ""):
         r = approver.post(f"/cases/{noticed.pk}/steps/start_graduated_exit/",
                           {"version": noticed.version, "on": "2024-03-06", "months": months}, follow=True)
-        assert r.status_code == 200
+        assert r.status_code in (200, 422)  # a message, never a server error
 
 
 @pytest.mark.parametrize("who", ["clerk", "approver", "county", "auditor"])

@@ -229,8 +229,13 @@ def test_the_page_keeps_a_refused_steps_message_and_a_decisions_form(city, poor_
     r = approver.post(f"/cases/{case.pk}/steps/approve/", {"version": case.version, "on": "x", "opinion": "同意"})
     form = r.content.decode()
     assert r.status_code == 422 and "办理日期格式应为 YYYY-MM-DD" in form and "同意</textarea>" in form
-    # another step's refusal is a message above the case, naming the field by its label
+    # so does any step with text typed in it: the withdrawal's reason is kept beside its date's error
     clerk = client_for(city["clerk"])
-    r = clerk.post(f"/cases/{case.pk}/steps/withdraw/", {"version": case.version, "on": "2024-13-01"}, follow=True)
-    assert r.status_code == 200 and "办理日期：办理日期格式应为 YYYY-MM-DD" in r.content.decode()
+    r = clerk.post(f"/cases/{case.pk}/steps/withdraw/", {"version": case.version, "on": "2024-13-01",
+                                                         "reason": "家庭自愿撤回"})  # fmt: skip
+    page = r.content.decode()
+    assert r.status_code == 422 and "办理日期格式应为 YYYY-MM-DD" in page and "家庭自愿撤回</textarea>" in page
     assert Case.objects.get(pk=case.pk).state == "investigated"
+    # a step that is a date and a button answers with a message above the case, naming the field
+    r = clerk.post(f"/cases/{case.pk}/steps/accept/", {"version": case.version, "on": "2024-13-01"}, follow=True)
+    assert r.status_code == 200 and "办理日期：办理日期格式应为 YYYY-MM-DD" in r.content.decode()
