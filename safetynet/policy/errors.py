@@ -193,7 +193,7 @@ MESSAGES.update(
     "payroll_not_approved": {"zh": "发放名册尚未审核，不能导出或对账", "en": "the payroll is not approved yet"},
     "bank_row": {"zh": "{detail}", "en": "{detail}"},
     "payroll_not_draft": {"zh": "发放名册{status}，不能再次审核", "en": "the payroll is {status}"},
-    "date_future": {"zh": "办理日期 {on} 晚于今天", "en": "the date {on} is after today"},
+    "date_future": {"zh": "日期 {on} 晚于今天", "en": "the date {on} is after today"},
     "date_order": {
             "zh": "日期 {on} 早于上一环节日期 {last}",
             "en": "date {on} is before the previous step ({last})",
