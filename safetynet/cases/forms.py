@@ -7,6 +7,8 @@ investigators, a signature) the service checks, for the page and the API alike."
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,11 +25,16 @@ def _text(label, required_message="", *, required: bool = True, rows: int = 3) -
 
 
 class NamesField(forms.CharField):
-    """Names typed on one line, separated by commas (either kind): a list of names."""
+    """Names typed on one line, separated as people write lists of names: commas (either kind),
+    the enumeration comma 、 or semicolons ("张三、李四"): a list of names."""
 
     def to_python(self, value):
         value = super().to_python(value)
-        return [n.strip() for n in value.replace("，", ",").split(",") if n.strip()][: MAX_INVESTIGATORS + 1]
+        return [n.strip() for n in _NAME_SEPARATORS.split(value) if n.strip()][: MAX_INVESTIGATORS + 1]
+
+
+# Not spaces: a name may be typed with one (欧阳 明).
+_NAME_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 
 class StepForm(forms.Form):

@@ -239,3 +239,18 @@ def test_the_page_keeps_a_refused_steps_message_and_a_decisions_form(city, poor_
     # a step that is a date and a button answers with a message above the case, naming the field
     r = clerk.post(f"/cases/{case.pk}/steps/accept/", {"version": case.version, "on": "2024-13-01"}, follow=True)
     assert r.status_code == 200 and "办理日期：办理日期格式应为 YYYY-MM-DD" in r.content.decode()
+
+
+def test_investigators_typed_as_people_list_names(city, poor_household):
+    """"张三、李四" is two investigators, as a clerk writes a list of names (the enumeration comma)."""
+    head = poor_household.members.get(relation="head")
+    case = services.start_precheck(city["clerk"], household=poor_household, programme="dibao", applicant=head,
+                                   on=TODAY)  # fmt: skip
+    case = services.accept(city["clerk"], case, version=case.version, on=TODAY)
+    clerk = client_for(city["clerk"])
+    r = clerk.post(f"/cases/{case.pk}/steps/record_home_visit/", {
+        "version": case.version, "on": TODAY.isoformat(), "investigators": "张三、李四", "family_signed": "on",
+        "findings": "家中无劳动力"}, follow=True)  # fmt: skip
+    assert r.status_code == 200
+    visit = Case.objects.get(pk=case.pk).visits.get()
+    assert visit.investigators == ["张三", "李四"]
