@@ -34,8 +34,9 @@ def _fund_balance(page, server: str) -> Decimal:
     return _yuan(page.inner_text("#balance"))
 
 
-def _take(page, step: str, done: str, **fields: str) -> None:
-    """Fill a step's form on the case page, send it, and wait for its confirmation."""
+def _take(page, step: str, done: str, **fields: str) -> str:
+    """Fill a step's form on the case page, send it (answering the question a grave step asks
+    first), and wait for its confirmation; returns the question asked, if any."""
     form = page.locator(f"form[data-step={step}]")
     for name, value in fields.items():
         field = form.locator(f"[name={name}]")
@@ -46,7 +47,12 @@ def _take(page, step: str, done: str, **fields: str) -> None:
         else:
             field.fill(value)
     form.locator("button[type=submit]").click()
+    question = ""
+    if page.locator("#confirm-dialog").is_visible():  # a payment from the fund asks first
+        question = page.inner_text("#confirm-text")
+        page.click("#confirm-ok")
     page.wait_for_selector(f"text={done}")
+    return question
 
 
 def _state(page) -> str:
@@ -108,7 +114,8 @@ def test_an_emergency_from_report_to_help_first_to_papers_and_the_grant(server, 
     assert hours_left and 23 <= float(hours_left.group(1)) <= 24
 
     # Help first from the standby fund, within the hours.
-    _take(page, "help_first", "已先行救助", amount="1000.00", method="cash", receipt="SJ-2026-0731")
+    asked = _take(page, "help_first", "已先行救助", amount="1000.00", method="cash", receipt="SJ-2026-0731")
+    assert "备用金" in asked and "确定支付吗" in asked
     assert _state(page) == "已先行救助（待补齐材料）"
     assert "已在 24 小时内先行救助" in page.inner_text("#help-clock")
     assert page.inner_text("#help-first-amount") == "1000.00 元"
