@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "safetynet.registry",
     "safetynet.cases",
     "safetynet.notices",
+    "safetynet.documents",
     "safetynet.supervision",
     "safetynet.payments",
     "safetynet.reports",
