@@ -85,6 +85,8 @@ class Case(models.Model):
     decision_month = models.DateField("测算月份", null=True, blank=True)
     monthly_amount_fen = models.BigIntegerField("月保障金（分）", null=True, blank=True)
     assessment = models.JSONField("测算结果", null=True, blank=True)
+    # Read from the assessment by the programme's declaration (``Declaration.persons_covered``).
+    persons_covered = models.PositiveIntegerField("保障人数", null=True, blank=True)
     notice_starts_on = models.DateField("公示开始", null=True, blank=True)
     notice_ends_on = models.DateField("公示结束", null=True, blank=True)
     approved_on = models.DateField("确认日期", null=True, blank=True)
@@ -154,6 +156,10 @@ class CaseEvent(models.Model):
     # An approval the latest department-data check said "not eligible" for, on the approver's
     # written opinion: the county sees and counts them.
     overrides_check = models.BooleanField("不符合核对结论而确认", default=False, db_index=True)
+    # The case as this step left it, so that a figure "as of" a past day reads the history
+    # (the last step on or before that day), never today's case.
+    persons_covered = models.PositiveIntegerField("保障人数", null=True, blank=True)
+    monthly_amount_fen = models.BigIntegerField("月保障金（分）", null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -76,6 +76,8 @@ class Declaration:
     computation: Callable[[Case, dict], list[str]] = lambda case, part: []
     # A letter's own wording for a kind, where the monthly wording does not fit (one-off payments).
     letter: Callable[[Case, CaseEvent, dict], dict] | None = None
+    # The persons a decision on the case covers, read from its part of the answer (None: no answer).
+    covers: Callable[[dict], int] | None = None
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES or self.unit not in UNITS or self.authorizations not in AUTHORIZATIONS:
@@ -88,6 +90,16 @@ class Declaration:
             return False, 0, []
         yuan, _, fen = str(part["monthly_amount" if "monthly_amount" in part else "amount"]).partition(".")
         return bool(part["eligible"]), int(yuan) * 100 + int(fen or 0), part.get("reasons", [])
+
+    def persons_covered(self, case: Case) -> int | None:
+        """How many persons the case's answer covers: what coverage, the notice and the price
+        subsidy count (never the household's size where only some of it is covered)."""
+        part = self.part(case, case.assessment) if case.assessment else None
+        if part is None:
+            return None
+        if self.covers is not None:
+            return self.covers(part)
+        return 1 if self.unit == "person" else int(part.get("persons") or part.get("members") or 1)
 
 
 _PROGRAMMES: dict[str, Declaration] = {}
@@ -196,6 +208,15 @@ def _tekun_part(case: Case, result: dict) -> dict | None:
     return next((m for m in members if m.get("id_number") == case.applicant.id_number), None)
 
 
+def _dibao_covers(part: dict) -> int:
+    """The family's members when the family is covered; else the members covered alone (单人户:
+    the single-person route applies only to a family that is not eligible, 低保-2021 Art. 8)."""
+    singles = part.get("single_person_amounts") or []
+    if singles:
+        return len(singles)
+    return int(part.get("members") or 0) if part.get("eligible") else 0
+
+
 def _dibao_review_months(case: Case) -> int:
     """Stable households yearly; irregular income or members able to work half-yearly (低保-2021 Art. 31)."""
     working = any(
@@ -257,7 +278,7 @@ DIBAO = register(Declaration(
     steps=STANDARD_STEPS, schedule="monthly", assess=household_assessment, part=_dibao_part,
     money_steps=MONTHLY_MONEY_STEPS, review_months=_dibao_review_months, authorizations="members",
     verdict_applies=True, price_linked=True, decisions=MONTHLY_DECISIONS, standards=("dibao_standard",),
-    basis=_dibao_basis, computation=_dibao_computation,
+    basis=_dibao_basis, computation=_dibao_computation, covers=_dibao_covers,
 ))  # fmt: skip
 TEKUN = register(Declaration(
     code="tekun", label="特困人员救助供养", short="特困", unit="person", opens_with=("start_precheck",),

@@ -167,6 +167,7 @@ def _transition(
             change(locked)
         locked.state = to_state
         locked.version += 1
+        locked.persons_covered = programmes.get(locked.programme).persons_covered(locked)
         locked.save()
         CaseEvent.objects.create(
             case=locked,
@@ -178,6 +179,8 @@ def _transition(
             note=note,
             data=data,
             overrides_check=overrides_check,
+            persons_covered=locked.persons_covered,
+            monthly_amount_fen=locked.monthly_amount_fen,
         )
         record(
             actor,
@@ -683,7 +686,10 @@ def reprice_for_standard(actor, *, area_code: str, effective: date, on: date) ->
             )
             audit.append([case.pk, case.monthly_amount_fen, amount])
             case.monthly_amount_fen, case.assessment, case.version = amount, result, case.version + 1
-        Case.objects.bulk_update(locked, ["monthly_amount_fen", "assessment", "version"], batch_size=2000)
+            case.persons_covered = programmes.get(case.programme).persons_covered(case)
+            events[-1].persons_covered, events[-1].monthly_amount_fen = case.persons_covered, amount
+        Case.objects.bulk_update(locked, ["monthly_amount_fen", "assessment", "version", "persons_covered"],
+                                 batch_size=2000)
         CaseEvent.objects.bulk_create(events, batch_size=5000)
         sync_entitlements(*Case.objects.filter(pk__in=[c.pk for c in locked]).prefetch_related("events"))
         if audit:
