@@ -78,6 +78,9 @@ class Declaration:
     letter: Callable[[Case, CaseEvent, dict], dict] | None = None
     # The persons a decision on the case covers, read from its part of the answer (None: no answer).
     covers: Callable[[dict], int] | None = None
+    # Whether a step of its path is worth offering on this case now (e.g. no county referral when
+    # the most the rules allow is within the township's limit); the service still decides.
+    offers: Callable[[Case, str], bool] = lambda case, name: True
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES or self.unit not in UNITS or self.authorizations not in AUTHORIZATIONS:

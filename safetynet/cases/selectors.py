@@ -43,9 +43,10 @@ def allowed_transitions(user, case: Case) -> list[str]:
     staff = staff_of(user)
     if staff is None:
         return []
-    path = programmes.get(case.programme).steps
+    declaration = programmes.get(case.programme)
     return [name for name, (sources, _, roles) in TRANSITIONS.items()
-            if name in path and case.state in sources and staff.role in roles]  # fmt: skip
+            if name in declaration.steps and case.state in sources and staff.role in roles
+            and declaration.offers(case, name)]  # fmt: skip
 
 
 def open_cases(user) -> QuerySet[Case]:

@@ -167,4 +167,5 @@ def return_to_fund(request, code: str):
                                        on=d["on"], reason=d["reason"], case=case, receipt=d.get("receipt", ""))
 
     return _form_page(request, code, form_class=ReturnForm, roles=services.RETURNERS, action="登记备用金退回",
-                      title=_("登记退回"), confirm=None, write=write)  # fmt: skip
+                      title=_("登记退回"), write=write,
+                      confirm=_("退回将记入该乡镇（街道）备用金账目，不能修改或删除，如有差错只能调整。确定登记退回吗？"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TemporaryConfig(AppConfig):
@@ -18,9 +19,9 @@ class TemporaryConfig(AppConfig):
         # The timeline's names of the steps that are not transitions (the opening, the link).
         for name in ("report", "open_application"):
             case_services.ACTION_NAMES.setdefault(name, services.ACTION_NAMES[name])
-        CONFIRMATIONS.setdefault("pay_cash", "将从乡镇备用金以现金支付其余救助金，案件办结。确定发放吗？")
-        CONFIRMATIONS.setdefault("county_refuse", "不予批准后案件结束。确定不予批准吗？")
+        CONFIRMATIONS.setdefault("pay_cash", services.pay_cash_question)
+        CONFIRMATIONS.setdefault("county_refuse", _("不予批准后案件结束。确定不予批准吗？"))
         # Money leaves the township's fund at once: asked first, as a payment in cash is.
-        CONFIRMATIONS.setdefault("help_first", "将从乡镇（街道）临时救助备用金支出先行救助金，支出后不能撤销"
-                                               "（多付的须登记退回备用金）。确定支付吗？")
+        CONFIRMATIONS.setdefault("help_first", _("将从乡镇（街道）临时救助备用金支出先行救助金，支出后不能撤销"
+                                                 "（多付的须登记退回备用金）。确定支付吗？"))
         post_save.connect(services.release_event, sender=Case, dispatch_uid="temporary-release-event")

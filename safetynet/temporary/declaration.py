@@ -85,6 +85,17 @@ def _letter(case: Case, event: CaseEvent, content: dict) -> dict:
     return content
 
 
+def _offers(case: Case, name: str) -> bool:
+    """The county referral only when the most the rules allow is above the township's limit: any
+    amount within it is the township's to grant (seed; the service refuses it all the same)."""
+    if name != "refer_to_county" or not case.assessment:
+        return True
+    from safetynet.web import clock
+
+    eligible, most, _reasons = rules.amount(case, case.assessment)
+    return not eligible or most > rules.township_limit_fen(case.area_code, clock.today())
+
+
 DECLARATION = programmes.Declaration(
     code=CODE, label="临时救助", short="临时救助", unit="household",
     # Both kinds open from the registration page (the event with the case): ``report``.
@@ -94,7 +105,7 @@ DECLARATION = programmes.Declaration(
     # Spending opens with the check on every member's authorisation (as dibao); help first asks
     # for none: the papers follow.
     authorizations="members",
-    decisions=DECISIONS, basis=_basis, computation=_computation, letter=_letter,
+    decisions=DECISIONS, basis=_basis, computation=_computation, letter=_letter, offers=_offers,
 )  # fmt: skip
 
 

@@ -440,6 +440,13 @@ def _payroll_lines(case: Case):
             .select_related("run"))  # fmt: skip
 
 
+def pay_cash_question(case: Case | None) -> str:
+    """What the clerk is asked before the cash leaves the fund: the amount itself."""
+    owed = (case.monthly_amount_fen or 0) if case is not None else 0
+    return str(_("将从乡镇（街道）备用金以现金支付其余救助金 %(amount)s 元，案件办结，支付后不能撤销。确定发放吗？")
+               % {"amount": _yuan(owed)})
+
+
 def pay_cash(actor, case: Case, *, version: int, on: date, receipt: str) -> Case:
     """The rest of the grant paid in cash from the standby fund, with its receipt: nothing is
     then owed to the payroll. Refused once a payroll carries the case (it pays there)."""

@@ -340,12 +340,14 @@ def test_the_township_records_money_returned(office, poor_household):
     allocate(office, "10.00")
     case = _case(poor_household, "temporary")
     c = client_for(office["clerk"])
-    r = c.post(f"/funds/{TOWNSHIP}/return/", {"amount": "5.00", "on": "2024-03-04", "reason": "未支出", "case": case.pk,
-                                              "receipt": "TH-1"})  # fmt: skip
-    assert r.status_code == 302  # no confirmation: money coming back
+    form = {"amount": "5.00", "on": "2024-03-04", "reason": "未支出", "case": case.pk, "receipt": "TH-1"}
+    # An entry in the fund's books cannot be undone: asked first, with the answers in words.
+    asked = c.post(f"/funds/{TOWNSHIP}/return/", form).content.decode()
+    assert "确定登记退回吗" in asked and "5.00" in asked and not FundEntry.objects.filter(kind="return").exists()
+    assert c.post(f"/funds/{TOWNSHIP}/return/", {**form, "step": "confirmed"}).status_code == 302
     assert FundEntry.objects.get(kind="return").case == case and selectors.balance(TOWNSHIP) == 1500
     html = c.post(f"/funds/{TOWNSHIP}/return/", {"amount": "5.00", "on": "2024-03-04", "reason": "x",
-                                                 "case": 999999}).content.decode()  # fmt: skip
+                                                 "case": 999999, "step": "confirmed"}).content.decode()  # fmt: skip
     assert 'id="case-error"' in html and "不属于" in html
 
 

@@ -234,3 +234,31 @@ def test_the_grant_forms_say_the_amount_includes_help_first(city, poor_household
     case = investigated(city, helped(city, report(city, poor_household), amount="1000.00"))
     page = client_for(city["approver"]).get(f"/cases/{case.pk}/").content.decode()
     assert "批准金额（元，含已先行救助金额）" in page
+
+
+def test_the_county_referral_is_offered_only_above_the_township_limit(city, poor_household, fund):
+    import random
+
+    from safetynet.registry.models import Area
+    from safetynet.site import demo
+
+    from .test_temporary import investigated, step
+
+    # one person: 3 months of the standard (3 × 630.00) is within the township's 3,000.00
+    alone = demo.make_household(city["clerk"], Area.objects.get(code="370811001002"), random.Random(5),
+                                date(2024, 3, 4), size=1, wage_fen=0)
+    within = investigated(city, helped(city, report(city, alone), amount="500.00"))
+    assert within.assessment["approval"] == "township"
+    page = client_for(city["approver"]).get(f"/cases/{within.pk}/").content.decode()
+    assert 'data-step="grant"' in page and 'data-step="refer_to_county"' not in page
+    # refusing ends the application: asked first
+    assert 'data-step="refuse"' in page and "确定不予确认吗" in page
+    above = investigated(city, helped(city, report(city, poor_household, cause="traffic"), amount="1000.00"))
+    assert above.assessment["approval"] == "county"
+    page = client_for(city["approver"]).get(f"/cases/{above.pk}/").content.decode()
+    assert 'data-step="grant"' in page and 'data-step="refer_to_county"' in page
+    # the cash payment names the amount that leaves the fund
+    granted = step(city["approver"], above, "grant", date(2024, 3, 7), amount="2500.00", opinion="同意")
+    page = client_for(city["clerk"]).get(f"/cases/{granted.pk}/").content.decode()
+    assert "以现金支付其余救助金 1500.00 元" in page
+    assert 'id="amount">1500.00' in page and "尚待发放" in page

@@ -16,6 +16,7 @@ CONFIRMATIONS = {
     "give_termination_notice": _("将发布终止公示，公示期满后终止保障。确定发布终止公示吗？"),
     "terminate": _("终止后停止发放保障金，案件结束，不能恢复。确定终止保障吗？"),
     "end_graduated_exit": _("渐退期满终止后停止发放保障金，案件结束。确定终止吗？"),
+    "refuse": _("不予确认后本次申请即告结束，并须书面告知申请人理由。确定不予确认吗？"),
 }
 
 
@@ -43,9 +44,11 @@ def menu_crumb(context, here: bool | None = None) -> str:
 
 
 @register.filter
-def step_confirmation(name: str) -> str:
-    """The question a step asks before it is taken ("" for the ordinary ones)."""
-    return str(CONFIRMATIONS.get(name, ""))
+def step_confirmation(name: str, case=None) -> str:
+    """The question a step asks before it is taken ("" for the ordinary ones); a question that
+    names what is at stake (an amount) is a function of the case."""
+    question = CONFIRMATIONS.get(name, "")
+    return str(question(case) if callable(question) else question)
 
 
 def _choices(kind: str) -> dict:
