@@ -33,6 +33,7 @@ from safetynet.cases.models import (
     State,
 )
 from safetynet.payments.services import sync_entitlements
+from safetynet.policy import exits
 from safetynet.policy.assessment import assess_households
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_household
@@ -565,9 +566,12 @@ def resume(actor, case: Case, *, version: int, on: date) -> Case:
     return _transition(actor, case, "resume", version=version, on=on)
 
 
-def give_termination_notice(actor, case: Case, *, version: int, on: date, reason: str) -> Case:
-    """Ending support is posted for 7 days first; it takes effect the month after."""
-    if errors := _text_errors("reason", reason, required=True):
+def give_termination_notice(actor, case: Case, *, version: int, on: date, reason: str, cause: str = "") -> Case:
+    """Ending support is posted for 7 days first; it takes effect the month after. ``cause``: why
+    (``policy.exits.CAUSES``); while the epidemic's pause of dibao exits is in force, a special
+    cause is required (``policy.exits.exit_errors``)."""
+    if errors := _text_errors("reason", reason, required=True) + exits.exit_errors(case.area_code, on,
+                                                                                    case.programme, cause):
         raise InputError(errors)
 
     def change(c: Case) -> None:
@@ -575,7 +579,8 @@ def give_termination_notice(actor, case: Case, *, version: int, on: date, reason
         c.notice_ends_on = on + timedelta(days=value("public_notice_days", c.area_code[:6], on))
         c.due_on = c.notice_ends_on
 
-    return _transition(actor, case, "give_termination_notice", version=version, on=on, change=change, note=reason)
+    return _transition(actor, case, "give_termination_notice", version=version, on=on, change=change, note=reason,
+                       data={"cause": cause} if cause else None)
 
 
 def terminate(actor, case: Case, *, version: int, on: date) -> Case:
@@ -591,9 +596,11 @@ def terminate(actor, case: Case, *, version: int, on: date) -> Case:
 
 def start_graduated_exit(actor, case: Case, *, version: int, on: date, months: int) -> Case:
     """渐退: a registered-poor household whose income has risen above the standard keeps its
-    dibao for 3 to 6 more months (POLICY.md §3)."""
-    if not 3 <= months <= 6:
-        raise InputError([FieldError("months", "months_range", months=months)])
+    dibao for 3 to 6 more months, and in 2020 at least to the year's end (dated rules,
+    ``policy.exits``; POLICY.md §3)."""
+    low, high = exits.graduated_exit_months(case.area_code, on)
+    if not low <= months <= high:
+        raise InputError([FieldError("months", "graduated_exit_months", months=months, low=low, high=high)])
     if not case.household.registered_poor:
         raise InputError([FieldError("case", "not_registered_poor")])
     eligible, _, _ = _amount_fen(case, _assess(case, on))
@@ -601,7 +608,7 @@ def start_graduated_exit(actor, case: Case, *, version: int, on: date, months: i
         raise InputError([FieldError("case", "still_eligible", month=f"{on:%Y-%m}")])
 
     def change(c: Case) -> None:
-        c.entitlement_until = add_months(first_of_next_month(on), months)
+        c.entitlement_until = exits.graduated_exit_until(c.area_code, on, months, registered_poor=True)
         c.due_on = c.entitlement_until - timedelta(days=1)
 
     return _transition(
