@@ -1,14 +1,16 @@
-"""The figures' filters: funds paid by township, programme and period (the page and its Excel)."""
+"""The figures' filters: the dashboard's area, day and period; the funds' detail by township and
+programme; the temporary-assistance figures' period and area."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import django_filters
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.cases.models import Programme
+from safetynet.cases import programmes
 from safetynet.registry.filters import AreaFilterSet
 from safetynet.registry.models import Area
 from safetynet.reports.temporary import MAX_MONTHS, areas_of, default_period, months_between
@@ -17,38 +19,43 @@ from safetynet.web import clock
 
 
 class FundsFilter(AreaFilterSet):
-    """Payment lines by township and programme, from one month to another (this year so far
-    when not said; a bad month is a field error and the default stands)."""
+    """The funds' detail on the dashboard: payment lines by township and programme (the period
+    and the area are the dashboard's). A bad value is a field error and filters nothing."""
 
     area_field = "run__township__code"
     without = ("village", "q")
 
-    programme = django_filters.ChoiceFilter(label=_("救助项目"), choices=Programme.choices, empty_label=_("全部"))
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        today = clock.today()
-        self.default = (date(today.year, 1, 1), today.replace(day=1))
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("from", f"{self.default[0]:%Y-%m}")
-        data.setdefault("to", f"{self.default[1]:%Y-%m}")
-        super().__init__(data, queryset, request=request, prefix=prefix)
-
-    def period(self) -> tuple[date, date]:
-        self.errors  # noqa: B018  (validates the form)
-        cleaned = self.form.cleaned_data
-        return cleaned.get("from") or self.default[0], cleaned.get("to") or self.default[1]
-
-    def filter_queryset(self, queryset):
-        start, end = self.period()
-        return super().filter_queryset(queryset).filter(month__gte=start, month__lte=end)
+    programme = django_filters.ChoiceFilter(label=_("救助项目"), choices=programmes.choices, empty_label=_("全部"))
 
 
-# "from" is a Python keyword: the two ends of the period are added by name (the query string's
-# names since the figures page began). Both are applied in ``filter_queryset`` with their defaults.
-FundsFilter.base_filters["from"] = MonthFilter(label=_("自"), field_name="month", lookup_expr="gte",
-                                               method=lambda qs, name, value: qs)
-FundsFilter.base_filters["to"] = MonthFilter(label=_("至"), field_name="month", lookup_expr="lte",
-                                             method=lambda qs, name, value: qs)
+class DashboardForm(forms.Form):
+    """The dashboard's area, as-of day and period (``figures.scope_for`` checks them; a bad value
+    is said beside its field and its default stands)."""
+
+    area = forms.ChoiceField(label=_("区划"), required=False)
+    as_of = forms.CharField(label=_("统计日期"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"type": "date", "placeholder": "2024-03-31"}))
+
+    def __init__(self, data=None, *, user, today: date):
+        super().__init__(data)
+        self.fields["from"] = forms.CharField(label=_("自"), required=False, max_length=20,
+                                              widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-01"}))
+        self.fields["to"] = forms.CharField(label=_("至"), required=False, max_length=20,
+                                            widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-12"}))
+        areas = areas_of(user)
+        self.fields["area"].choices = [("", _("全部"))] + [
+            (a.code, a.name if a.level != Area.Level.TOWNSHIP else f"— {a.name}") for a in areas[1:]
+        ]
+        if len(areas) <= 1:  # a township's own staff: nothing to choose
+            del self.fields["area"]
+        self.fields["as_of"].widget.attrs["max"] = today.isoformat()
+
+
+class DashboardFilter:
+    """What ``site/_filters.html`` reads (``filter.form``)."""
+
+    def __init__(self, form: DashboardForm) -> None:
+        self.form = form
 
 
 class FiguresFilter(django_filters.FilterSet):

@@ -18,4 +18,8 @@ MESSAGES.update({
         "zh": "区划 {value} 不在您的辖区内，或不是县级区划、乡镇（街道）代码",
         "en": "area {value} is not a county or township of your area",
     },
+    "report_start_after_as_of": {
+        "zh": "统计期间的起始月份 {start} 晚于统计日期 {as_of}",
+        "en": "the period starts ({start}) after the day of the figures ({as_of})",
+    },
 })  # fmt: skip

@@ -1,71 +1,190 @@
-"""The bureau's figures: coverage, the registered-poor share, funds paid; Excel for filing."""
+"""The bureau's figures: the dashboard of an area as of a day (charts, tables with totals, Excel,
+drill-down to the covered cases), and the temporary-assistance figures."""
 
 from __future__ import annotations
 
-import io
 import json
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from openpyxl import Workbook
 
 from safetynet.cases import programmes
+from safetynet.policy.errors import InputError
 from safetynet.policy.money import fen_to_yuan, fmt
-from safetynet.reports import exports, selectors, temporary
-from safetynet.reports.filters import FiguresFilter, FundsFilter
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import staff_of
+from safetynet.reports import dashboard, exports, figures, flows, selectors, temporary, workbooks
+from safetynet.reports.filters import DashboardFilter, DashboardForm, FiguresFilter, FundsFilter
 from safetynet.site.lists import filtered, paginate
-from safetynet.site.sheets import append_row
+from safetynet.web import clock
+from safetynet.web.lang import current_lang
 
-HUKOU = {"urban": "城市", "rural": "农村"}
+# ---- the dashboard (统计) --------------------------------------------------------------------------
+
+# Tables whose lines are areas one level down: a line leads to that area's dashboard, or, for a
+# village, to the list of its covered cases.
+AREA_TABLES = ("coverage-area", "funds-area", "price-subsidy-area", "temporary-area", "decisions", "findings-area",
+               "enrolments", "concentration")
+# Tables whose lines are a programme and a hukou: a line leads to the list of those cases.
+PROGRAMME_TABLES = ("coverage-programme", "registered-poor", "averages")
 
 
-def _funds(request):
-    """The funds paid under the page's filters (township, programme, period: this year so far
-    unless said; a month outside 1900-2100, ?to=9999-12, is a field error and the default stands)."""
-    f, payments = filtered(FundsFilter, request, selectors.payments_for(request.user))
-    start, end = f.period()
-    return f, selectors.funds_of(payments), start, end
+def _chosen(request):
+    """The dashboard's form and scope: a bad day or period is said beside its field and its
+    default stands; an area outside the user's does not exist for them (404)."""
+    today = clock.today()
+    form = DashboardForm(request.GET, user=request.user, today=today)
+    form.is_valid()
+    raw = {"area": request.GET.get("area"), "as_of": request.GET.get("as_of"), "start": request.GET.get("from"),
+           "end": request.GET.get("to")}  # fmt: skip
+    paths = {"area": "area", "as_of": "as_of", "from": "start", "to": "end"}
+    try:
+        scope = figures.scope_for(request.user, **raw, today=today)
+    except InputError as exc:
+        if any(e.path == "area" for e in exc.errors):
+            raise Http404("area") from None
+        for e in exc.errors:
+            form.add_error(e.path if e.path in form.fields else None, e.message(current_lang()))
+            raw[paths.get(e.path, e.path)] = None
+        # the period is checked as a whole: a bad end drops the start too
+        if any(e.path in ("from", "to") for e in exc.errors):
+            raw["start"] = raw["end"] = None
+        scope = figures.scope_for(request.user, **raw, today=today)
+    return DashboardFilter(form), scope
+
+
+def _scope_query(scope, **more) -> str:
+    return urlencode({"area": scope.prefix, "as_of": scope.as_of.isoformat(), "from": f"{scope.start:%Y-%m}",
+                      "to": f"{scope.end:%Y-%m}", **more})  # fmt: skip
+
+
+def _link(board: dashboard.Dashboard) -> None:
+    """Where each line leads: an area's line to its dashboard (a village's to its cases), a
+    programme's to the list of its covered cases."""
+    scope = board.scope
+    cases = reverse("reports-cases")
+    for table in board.tables.values():
+        for line in table.lines:
+            if table.key in AREA_TABLES and line.code != scope.prefix:
+                if scope.child_level == Area.Level.VILLAGE:
+                    line.link = f"{cases}?{urlencode({'area': line.code, 'as_of': scope.as_of.isoformat()})}"
+                else:
+                    line.link = f"?{_scope_query(scope, area=line.code)}"
+            elif table.key in PROGRAMME_TABLES:
+                programme, _sep, hukou = line.code.partition(":")
+                line.link = f"{cases}?" + urlencode({"area": scope.prefix, "as_of": scope.as_of.isoformat(),
+                                                     "programme": programme, "hukou": hukou})  # fmt: skip
+
+
+def _number(value, kind: str):
+    if value is None:
+        return None
+    if kind == "fen":
+        return float(fen_to_yuan(int(value)))
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _charts(board: dashboard.Dashboard) -> dict:
+    """What each table's chart draws (``static/reports/dashboard.js``), by the table's key."""
+    out = {}
+    for table in board.tables.values():
+        chart = table.chart
+        if chart is None:
+            continue
+        out[table.key] = {
+            "kind": chart.kind, "horizontal": chart.horizontal, "categories": [str(x.label) for x in table.lines],
+            "links": [x.link for x in table.lines],
+            "series": [{"name": str(table.column(k).label), "stack": chart.stacks.get(k),
+                        "data": [_number(x.values.get(k), table.column(k).kind) for x in table.lines]}
+                       for k in chart.series],
+        }  # fmt: skip
+    return out
+
+
+def _trail(request, scope) -> list[tuple[str, str]]:
+    """The areas above the one shown, up to the user's own: (name, link)."""
+    own = staff_of(request.user).area_id
+    above = [scope.prefix[:n] for n in (4, 6, 9) if len(own) <= n < len(scope.prefix)]
+    names = dict(Area.objects.filter(code__in=above).values_list("code", "name"))
+    return [(names.get(code, code), "?" + _scope_query(scope, area=code)) for code in above if code in names]
 
 
 @login_required
 def index(request):
-    f, funds, start, end = _funds(request)
-    rural, poor = selectors.registered_poor_share(request.user)
-    return render(request, "reports/index.html", {
-        # a few hundred grouped rows at most: grouped once, then paged (no second COUNT of the grouping)
-        "coverage": selectors.coverage(request.user), "funds": paginate(request, list(funds)), "filter": f,
-        "export_url": reverse("reports-funds-xlsx"),
-        "rural": rural, "poor": poor, "share": f"{poor / rural:.2%}" if rural else "—",
-        "start": start, "end": end, "programmes": dict(programmes.choices()), "hukou": HUKOU,
-        "oversight": selectors.decision_oversight(request.user, start, end),
-    })
+    f, scope = _chosen(request)
+    board = dashboard.dashboard(scope)
+    _link(board)
+    detail_filter, detail = filtered(FundsFilter, request, flows.funds_detail(scope))
+    # a few hundred grouped rows at most: grouped once, then paged (no second COUNT of the grouping)
+    funds = paginate(request, list(detail))
+    for row in funds.object_list:
+        row["programme_label"] = programmes.label(row["programme"])
+    return render(request, "reports/dashboard.html", {
+        "filter": f, "scope": scope, "board": board, "charts": _charts(board), "trail": _trail(request, scope),
+        "query": _scope_query(scope), "detail_filter": detail_filter, "funds": funds,
+        "oversight": selectors.decision_oversight(scope.prefix, scope.start, scope.end, as_of=scope.as_of,
+                                                  key_length=scope.key_length),
+    })  # fmt: skip
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=workbooks.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def dashboard_xlsx(request):
+    """Every table of the dashboard, one sheet each with its totals line."""
+    _f, scope = _chosen(request)
+    return _xlsx(workbooks.dashboard_workbook(dashboard.dashboard(scope)),
+                 f"figures-{scope.prefix}-{scope.as_of:%Y%m%d}.xlsx")
+
+
+@login_required
+def table_xlsx(request, key: str):
+    """One table of the dashboard (its chart's figures) with its totals line."""
+    _f, scope = _chosen(request)
+    table = dashboard.table(scope, key)
+    if table is None:
+        raise Http404("figure")
+    return _xlsx(workbooks.table_workbook(scope, table), f"{key}-{scope.prefix}-{scope.as_of:%Y%m%d}.xlsx")
 
 
 @login_required
 def funds_xlsx(request):
-    _f, funds, start, end = _funds(request)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "资金发放"
-    append_row(ws, ["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）", "其中补发（元）",
-                    "其中价格补贴（元）"])
-    for row in funds:
-        append_row(ws, [f"{row['month']:%Y-%m}", programmes.label(row["programme"]), row["run__township_id"],
-                        row["run__township__name"], row["lines"], float(fmt(row["total_fen"] or 0)),
-                        float(fmt(row["back_pay_fen"] or 0)), float(fmt(row["subsidy_fen"] or 0))])
-    cover = wb.create_sheet("保障对象")
-    append_row(cover, ["县级区划", "救助项目", "城乡", "户数", "人数"])
-    for r in selectors.coverage(request.user):
-        append_row(cover, [r.area.name, programmes.label(r.programme), HUKOU[r.hukou], r.households, r.persons])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="funds-{start:%Y-%m}-{end:%Y-%m}.xlsx"'
-    return response
+    """The funds' finest rows (month, programme, township, under the detail's filters) and who is
+    covered as of the day, by area, programme and hukou."""
+    _f, scope = _chosen(request)
+    _detail_filter, detail = filtered(FundsFilter, request, flows.funds_detail(scope))
+    return _xlsx(workbooks.funds_workbook(scope, detail, figures.coverage(scope)),
+                 f"funds-{scope.start:%Y-%m}-{scope.end:%Y-%m}.xlsx")
+
+
+@login_required
+def cases(request):
+    """The covered cases behind a figure: an area (down to a village) of the user's, a
+    programme and a hukou, as of a day; 25 a page. Outside the user's area: 404."""
+    temporary.reader(request.user)
+    today = clock.today()
+    try:
+        chosen = figures.list_scope(request.user, area=request.GET.get("area"), as_of=request.GET.get("as_of"),
+                                    programme=request.GET.get("programme"), hukou=request.GET.get("hukou"),
+                                    today=today)  # fmt: skip
+    except InputError as exc:
+        if any(e.path == "area" for e in exc.errors):
+            raise Http404("area") from None
+        errors = [{"path": e.path, "message": e.message(current_lang())} for e in exc.errors]
+        return render(request, "reports/cases.html", {"errors": errors}, status=422)
+    page = paginate(request, figures.listed_cases(chosen))
+    return render(request, "reports/cases.html", {"chosen": chosen, "page": page, "hukou": figures.HUKOU,
+                                                  "programme": programmes.label(chosen.programme),
+                                                  "back": "?" + urlencode({"area": chosen.area.code[:9],
+                                                                           "as_of": chosen.as_of.isoformat()})})
 
 
 # ---- temporary assistance, standby funds, referrals (临时救助与转介统计) ----------------------------
