@@ -63,6 +63,7 @@ urlpatterns = [
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
     path("", include("safetynet.notices.urls")),
+    path("", include("safetynet.notices.publication_urls")),  # roster, standing list, explainer
     path("", include("safetynet.documents.urls")),
     path("", include("safetynet.temporary.urls")),
     path("payroll/", payments.index, name="payroll-index"),
@@ -73,6 +74,7 @@ urlpatterns = [
     path("reports/funds.xlsx", reports.funds_xlsx, name="reports-funds-xlsx"),
     path("reports/temporary/", reports.temporary_index, name="reports-temporary"),
     path("reports/temporary.xlsx", reports.temporary_xlsx, name="reports-temporary-xlsx"),
+    path("reports/", include("safetynet.reports.urls")),
     path("verification/", include("safetynet.verification.urls")),
     path("audit/", include("safetynet.supervision.urls")),
     path("jobs/<int:job_id>/", job_pages.job, name="job"),
