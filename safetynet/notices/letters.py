@@ -47,9 +47,10 @@ def day_text(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def number_text(township_name: str, year: int, serial: int) -> str:
-    """任城区城关街道救助〔2026〕12号: the township, the word, the year in 〔〕, the serial."""
-    return f"{township_name}{NUMBER_WORD}〔{year}〕{serial}号"
+def number_text(township_name: str, year: int, serial: int, word: str = NUMBER_WORD) -> str:
+    """任城区城关街道救助〔2026〕12号: the township, the word, the year in 〔〕, the serial. The
+    township's other papers run their own series under their own word (documents: 证明, 公示 ...)."""
+    return f"{township_name}{word}〔{year}〕{serial}号"
 
 
 def seal_name(township_name: str) -> str:

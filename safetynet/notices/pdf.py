@@ -1,7 +1,7 @@
-"""A letter's HTML as a PDF (WeasyPrint, with the Noto CJK fonts the Makefile installs).
+"""A paper's HTML as a PDF (WeasyPrint, with the Noto CJK fonts the Makefile installs).
 
-The page's own stylesheet is given to WeasyPrint directly: the PDF fetches nothing, no URL and
-no file but this one.
+The stylesheets are given to WeasyPrint directly: the PDF fetches nothing, no URL and no file,
+except an image carried in the page itself (the verification QR, a ``data:image/png`` URL).
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 STYLESHEET = Path(__file__).with_name("static") / "notices" / "letter.css"
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML  # loaded on the first PDF: the web process starts without it
+def html_to_pdf(html: str, stylesheets: tuple[Path, ...] = ()) -> bytes:
+    # loaded on the first PDF: the web process starts without it
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
-    def refuse(url: str, *args, **kwargs):
-        raise ValueError(f"a letter fetches nothing: {url}")
-
-    return HTML(string=html, url_fetcher=refuse).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    # Only data: URLs (the QR drawn into the page); a link to anything else is refused, not fetched.
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    sheets = [CSS(filename=str(path)) for path in (STYLESHEET, *stylesheets)]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets)

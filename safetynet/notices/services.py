@@ -1,5 +1,8 @@
 """Issuing a letter: the township's clerk or approver numbers the latest decision's letter.
 
+The letter is entered in the register of papers (``documents``) in the same transaction: it gets
+its verification code there, as every paper the township issues does.
+
 The number is the next in the township's register of the decision's year, allocated inside the
 transaction that writes the letter; the database's unique constraint on (township, year, serial)
 is the guarantee, and a writer that loses the race for a serial takes the next one.
@@ -11,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from safetynet.cases.models import Case
+from safetynet.documents.register import enter_letter
 from safetynet.notices.letters import decision_kind, latest_decision, letter_content, number_text
 from safetynet.notices.models import Letter
 from safetynet.policy.errors import PolicyError
@@ -73,6 +77,7 @@ def issue_letter(actor, case: Case) -> Letter:
                     area_code=case.area_code,
                     details={"case": case.pk, "event": event.pk, "kind": letter.kind, "number": letter.number},
                 )
+                enter_letter(actor, letter)  # its verification code, in the register of every paper
                 return letter
         except IntegrityError:
             # Another writer issued this decision's letter, or took this serial: look again.

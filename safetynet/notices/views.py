@@ -3,72 +3,45 @@ the township's letters (the case's letters, each letter's printable page and its
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import selectors as cases
 from safetynet.notices import pdf, services
+from safetynet.notices.forms import NoticeQueryForm
 from safetynet.notices.letters import basis_lines, latest_decision
-from safetynet.notices.selectors import letter_for, letters_of, notice_period, village_notice
+from safetynet.notices.publication import ROSTER_ROLES
+from safetynet.notices.selectors import first_posting, letter_for, letters_of, notice_period, village_notice
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, staff_of
-from safetynet.site.inputs import MAX_DATE, MIN_DATE
 from safetynet.supervision.services import record_access
-from safetynet.web import clock
 from safetynet.web.lang import current_lang as _lang
 
-DEFAULT_WINDOW_DAYS = 30
+
+def public_village(code: str) -> Area | None:
+    return Area.objects.filter(code=code[:12], level=Area.Level.VILLAGE).select_related("parent__parent").first()
 
 
-class NoticeQueryForm(forms.Form):
-    """The window of postings a clerk looks up: ``from`` and ``to`` (Python keywords, hence set
-    here), both optional, within the office's dates and in order."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, label in (("from", _("自")), ("to", _("至"))):
-            self.fields[name] = forms.DateField(
-                label=label,
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-                error_messages={"invalid": _("请输入有效日期（YYYY-MM-DD）")},
-            )
-
-    def clean(self):
-        data = super().clean()
-        for name in ("from", "to"):
-            day = data.get(name)
-            if day and not MIN_DATE <= day <= MAX_DATE:
-                self.add_error(name, _("日期应在 1900-01-01 至 2100-12-31 之间"))
-        start, end = self.cleaned_data.get("from"), self.cleaned_data.get("to")
-        if start and end and start > end:
-            self.add_error("to", _("结束日期（%(end)s）早于开始日期（%(start)s），请调换后再查") %
-                           {"end": end.isoformat(), "start": start.isoformat()})  # fmt: skip
-        return self.cleaned_data
-
-    def window(self):
-        """(start, end) of a valid query: to defaults to today, from to 30 days before it."""
-        end = self.cleaned_data.get("to") or clock.today()
-        start = self.cleaned_data.get("from") or end - timedelta(days=DEFAULT_WINDOW_DAYS)
-        return start, end
+def unknown_village(request, code: str):
+    """A public page of a village code the city does not have: a 404 that says so, in Chinese."""
+    return render(request, "notices/unknown_village.html", {"code": code[:40]}, status=404)
 
 
 @login_required
 def index(request):
-    return render(request, "notices/index.html", {"villages": areas_for(request.user, Area.Level.VILLAGE)[:500]})
+    staff = staff_of(request.user)
+    can_roster = bool(staff and staff.role in ROSTER_ROLES and len(staff.area_id) <= 6)
+    return render(request, "notices/index.html", {"villages": areas_for(request.user, Area.Level.VILLAGE)[:500],
+                                                  "can_roster": can_roster})
 
 
 def _notice_page(request, village: Area, *, masked: bool):
-    form = NoticeQueryForm(request.GET)
+    form = NoticeQueryForm(request.GET, first_posting=first_posting(village))
     context = {"village": village, "masked": masked, "form": form}
     if not form.is_valid():
         return render(request, "notices/village.html", context, status=400)
@@ -89,9 +62,9 @@ def village_print(request, code: str):
 
 def public_list(request, code: str):
     """The online list for the county and city websites: given names masked."""
-    village = Area.objects.filter(code=code, level=Area.Level.VILLAGE).select_related("parent__parent").first()
+    village = public_village(code)
     if village is None:
-        raise Http404("village")
+        return unknown_village(request, code)
     return _notice_page(request, village, masked=True)
 
 
@@ -129,8 +102,15 @@ def _letter_context(request, letter_id: int) -> dict:
     record_access(request.user, purpose="view", person_ids=[letter.case.applicant_id], object_type="letter",
                   object_id=letter.pk, area_code=letter.case.area_code, full_id=False)  # fmt: skip
     latest = latest_decision(letter.case)
-    return {"letter": letter, "c": letter.content, "bases": basis_lines(letter.content),
-            "superseded": latest is not None and latest.pk != letter.event_id}  # fmt: skip
+    context = {"letter": letter, "c": letter.content, "bases": basis_lines(letter.content),
+               "superseded": latest is not None and latest.pk != letter.event_id}  # fmt: skip
+    # Its paper in the register (documents): the verification code and QR printed at its foot.
+    document = getattr(letter, "document", None)
+    if document is not None:
+        from safetynet.documents import render
+
+        context.update(render.context(document, request), letter=letter)
+    return context
 
 
 @login_required
@@ -141,7 +121,12 @@ def letter_page(request, letter_id: int):
 @login_required
 def letter_pdf(request, letter_id: int):
     context = _letter_context(request, letter_id)
-    html = render_to_string("notices/letter_pdf.html", context, request=request)
-    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    if "document" in context:  # the register's paper: the letter with its code and QR at the foot
+        from safetynet.documents import render
+
+        body = render.to_pdf(context["document"], request)
+    else:
+        body = pdf.html_to_pdf(render_to_string("notices/letter_pdf.html", context, request=request))
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="letter-{context["letter"].pk}.pdf"'
     return response
