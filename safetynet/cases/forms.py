@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.services import MAX_INVESTIGATORS, MAX_TEXT
+from safetynet.policy import exits
 
 DATE_ERRORS = {"required": _("请填写办理日期"), "invalid": _("办理日期格式应为 YYYY-MM-DD")}
 
@@ -71,14 +73,23 @@ class ReasonForm(StepForm):
     reason = _text(_("原因"), required=False, rows=2)
 
 
+def _causes() -> list[tuple[str, str]]:
+    english = get_language() == "en"
+    return [("", "—")] + [(code, en if english else zh) for code, (zh, en) in exits.CAUSES.items()]
+
+
 class TerminationNoticeForm(StepForm):
+    # The dated rules decide whether a cause is required (2020's epidemic pause of dibao exits).
+    cause = forms.ChoiceField(label=_("终止情形"), choices=_causes, required=False)
     reason = _text(_("原因"), _("请填写终止原因"), rows=2)
 
 
 class GraduatedExitForm(StepForm):
+    # The range is a dated parameter (``graduated_exit_months``): the service checks it.
     months = forms.IntegerField(
-        label=_("渐退月数（3–6）"), min_value=3, max_value=6, initial=3,
-        error_messages={"required": _("请填写渐退月数"), "invalid": _("渐退月数应为 3 至 6 的整数")},
+        label=_("渐退月数"), min_value=1, initial=3,
+        error_messages={"required": _("请填写渐退月数"), "invalid": _("渐退月数应为整数"),
+                        "min_value": _("渐退月数应为整数")},
     )
 
 

@@ -3,10 +3,13 @@ per kind (``forms.py``); ``steps.py`` names each step's. Unknown fields are refu
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from safetynet.cases.services import MAX_INVESTIGATORS, MAX_TEXT
+from safetynet.policy import exits
 from safetynet.web.inputs import Day, Id, text
 
 # Texts are a page at most; the services check the same for the pages.
@@ -41,10 +44,11 @@ class ReasonIn(StepIn):
 
 class TerminationNoticeIn(StepIn):
     reason: Required = Field(description="终止原因")
+    cause: Literal["", *exits.CAUSES] = Field("", description="终止情形（疫情防控期间暂停低保退出时须为特殊情形）")
 
 
 class GraduatedExitIn(StepIn):
-    months: int = Field(ge=3, le=6, description="渐退月数")
+    months: int = Field(ge=1, le=120, description="渐退月数（范围为参数 graduated_exit_months，按办理日期）")
 
 
 class ApproveIn(StepIn):

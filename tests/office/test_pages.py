@@ -198,3 +198,17 @@ def test_garbage_in_any_page_is_never_a_server_error(city, noticed, who):
     for url in posts:
         assert c.post(url, clean).status_code < 500, url
     assert c.get("/households/", {"q": "张\x00"}).status_code == 400
+
+
+def test_the_termination_notice_names_its_cause_and_the_exit_months_follow_the_rules(city, noticed):
+    from safetynet.cases import services
+
+    case = services.close_notice(city["approver"], noticed, version=noticed.version, on=noticed.notice_ends_on)
+    approver = client_for(city["approver"])
+    page = approver.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="cause"' in page and "死亡" in page and "本人书面申请退出" in page
+    r = approver.post(f"/cases/{case.pk}/steps/give_termination_notice/",
+                      {"version": case.version, "on": str(case.notice_ends_on), "cause": "moved_away",
+                       "reason": "全家迁往外省"}, follow=True)
+    assert r.status_code == 200
+    assert case.events.get(transition="give_termination_notice").data["cause"] == "moved_away"
