@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema
 
 from safetynet.policy.money import fmt
-from safetynet.reports import temporary
+from safetynet.reports import dashboard, figures, temporary
 from safetynet.web import clock
 from safetynet.web.inputs import Errors
 
@@ -175,3 +175,88 @@ def report_json(fig: temporary.Figures) -> dict:
 def temporary_report(request, query: Query[FiguresQuery]):
     s = temporary.parse_scope(request.user, start=query.start, end=query.to, area=query.area, today=clock.today())
     return report_json(temporary.figures(request.user, s))
+
+
+# ---- the dashboard ------------------------------------------------------------------------------------
+
+
+class DashboardQuery(Schema):
+    area: str | None = Field(None, max_length=12, description="辖区内的县级区划或乡镇（街道）代码（缺省为整个辖区）")
+    as_of: str | None = Field(None, max_length=20, description="统计日期 YYYY-MM-DD（缺省为今天，不得晚于今天）")
+    start: str | None = Field(None, alias="from", max_length=20,
+                              description="起始月份 YYYY-MM（缺省为截至统计日期所在月的 12 个月）")
+    to: str | None = Field(None, max_length=20, description="终止月份 YYYY-MM（晚于统计日期所在月的，截至该月）")
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+    kind: str = Field(description="count 数量；fen 金额（以元为单位的字符串）；percent 百分比；yuan 元（字符串）")
+
+
+class LineOut(Schema):
+    label: str
+    code: str = Field(description="区划代码、项目:城乡、月份或类型")
+    values: dict[str, int | str | None]
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    head: str
+    note: str
+    columns: list[ColumnOut]
+    lines: list[LineOut]
+    total: LineOut | None = Field(description="合计行（时点走势表无合计）")
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    empty: str = Field(description="尚不能给出该项统计时的说明（如供养方式尚未登记）；否则为空")
+    tables: list[TableOut]
+
+
+class DashboardOut(Schema):
+    area: str
+    name: str
+    as_of: str
+    period: dict[str, str]
+    sections: list[SectionOut]
+
+
+def _value(value, kind: str):
+    if value is None or kind == "count":
+        return value
+    return fmt(int(value)) if kind == "fen" else str(value)
+
+
+def _line(table, line) -> dict:
+    return {"label": str(line.label), "code": line.code,
+            "values": {c.key: _value(line.values.get(c.key), c.kind) for c in table.columns}}  # fmt: skip
+
+
+def dashboard_json(board) -> dict:
+    s = board.scope
+    return {
+        "area": s.area.code, "name": s.area.name, "as_of": s.as_of.isoformat(),
+        "period": {"from": f"{s.start:%Y-%m}", "to": f"{s.end:%Y-%m}"},
+        "sections": [{
+            "key": section.key, "title": str(section.title), "empty": str(section.empty),
+            "tables": [{
+                "key": t.key, "title": str(t.title), "head": str(t.head), "note": str(t.note),
+                "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in t.columns],
+                "lines": [_line(t, line) for line in t.lines],
+                "total": _line(t, t.total) if t.total is not None else None,
+            } for t in section.tables],
+        } for section in board.sections],
+    }  # fmt: skip
+
+
+@router.get("/dashboard", response={200: DashboardOut, 422: Errors},
+            summary="统计看板：保障对象（按统计日期，取自决定记录）、资金、标准与补助水平、建档立卡占比、集中供养、临时救助、"
+                    "审核时效、核对、筛查问题、漏保纳入、价格补贴；与页面和 Excel 同一口径")  # fmt: skip
+def dashboard_report(request, query: Query[DashboardQuery]):
+    scope = figures.scope_for(request.user, area=query.area, as_of=query.as_of, start=query.start, end=query.to,
+                              today=clock.today())  # fmt: skip
+    return dashboard_json(dashboard.dashboard(scope))
