@@ -282,5 +282,7 @@ CONTENT_SECURITY_POLICY = {
 # Uploads: department deliveries up to SAFETYNET_MAX_UPLOAD_MB (larger requests answer 413
 # before they are read); files over 2.5 MB stream to a temporary file instead of memory.
 SAFETYNET_MAX_UPLOAD_MB = int(os.environ.get("SAFETYNET_MAX_UPLOAD_MB", "200"))
+# The address the public reaches the site at: the papers' QR codes open its verification page.
+SAFETYNET_PUBLIC_URL = os.environ.get("SAFETYNET_PUBLIC_URL", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files apart
