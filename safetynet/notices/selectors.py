@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.http import Http404
 
-from safetynet.cases import programmes
 from safetynet.cases.models import Case
 from safetynet.notices.models import Letter
 from safetynet.policy.money import fmt
@@ -48,22 +47,35 @@ class NoticeLine:
     notice_ends_on: date
 
 
+def _posted(village: Area) -> QuerySet[Case]:
+    """The village's cases that were posted: approvals under notice and terminations posted."""
+    return Case.objects.filter(area_code=village.code, notice_starts_on__isnull=False).exclude(
+        state__in=("refused", "withdrawn"))
+
+
+def first_posting(village: Area) -> date | None:
+    """The day of the village's first posting (its first case on the notice), None if none: a
+    query of the notice does not reach before it."""
+    return _posted(village).aggregate(first=Min("notice_starts_on"))["first"]
+
+
 def village_notice(village: Area, start: date, end: date, *, masked: bool = False) -> list[NoticeLine]:
     """Decisions posted in ``village`` between ``start`` and ``end``: approvals under notice and
-    terminations being posted. Public by law: no scoping, no personal data beyond the list."""
+    terminations being posted. Public by law: no scoping, no personal data beyond the list. The
+    size column counts the persons the decision covers (``Case.persons_covered``: a member covered
+    alone counts one, not the household)."""
     cases = (
-        Case.objects.filter(area_code=village.code, notice_starts_on__lte=end, notice_ends_on__gte=start)
-        .exclude(state__in=("refused", "withdrawn"))
+        _posted(village).filter(notice_starts_on__lte=end, notice_ends_on__gte=start)
         .select_related("applicant")
         .order_by("notice_starts_on", "id")
     )
     lines = []
     for case in cases:
-        size = case.household.members.count() if programmes.get(case.programme).unit == "household" else 1
         name = mask_name(case.applicant.name) if masked else case.applicant.name
         decision = "终止保障" if case.state in ("ending", "terminated") else "拟确认"
-        lines.append(NoticeLine(name, size, case.get_programme_display(), fmt(case.monthly_amount_fen or 0), decision,
-                                case.notice_starts_on, case.notice_ends_on))
+        lines.append(NoticeLine(name, case.persons_covered or 0, case.get_programme_display(),
+                                fmt(case.monthly_amount_fen or 0), decision, case.notice_starts_on,
+                                case.notice_ends_on))  # fmt: skip
     return lines
 
 

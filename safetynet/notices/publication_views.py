@@ -1,0 +1,194 @@
+"""Pages of long-term publication: the quarterly roster (staff: page, Excel, PDF for the websites),
+the village's standing list (staff print and PDF; the public page) and the policy explainer
+(public page and PDF). Public pages need no login and show masked names only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from safetynet.notices import explainer as explainers
+from safetynet.notices import publication
+from safetynet.notices.forms import ExplainerForm, RosterForm
+from safetynet.notices.views import public_village, unknown_village
+from safetynet.policy import areas as policy_areas
+from safetynet.policy.errors import PolicyError
+from safetynet.registry.models import Area
+from safetynet.registry.selectors import areas_for, scope_prefix, staff_of
+from safetynet.web import clock
+from safetynet.web.lang import current_lang
+from safetynet.web.lists import paginate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---- the quarterly roster -------------------------------------------------------------------------
+
+
+def roster_areas(user) -> list[tuple[str, str]]:
+    """The areas whose roster the user may make: the city and each county for the city's staff,
+    the user's own county for a county's; none below (a township posts on its board)."""
+    staff = staff_of(user)
+    prefix = scope_prefix(user)
+    if staff is None or staff.role not in publication.ROSTER_ROLES or prefix is None or len(prefix) > 6:
+        raise PermissionDenied(_("季度公示名册由市、县（市、区）民政部门编制"))
+    own = Area.objects.filter(code=prefix).first()
+    choices = [(prefix, own.name if own else prefix)]
+    if len(prefix) < 6:
+        counties = Area.objects.filter(code__startswith=prefix, level=Area.Level.COUNTY)
+        choices += list(counties.values_list("code", "name"))
+    return choices
+
+
+def _roster_request(request) -> tuple[RosterForm, publication.Roster | None]:
+    form = RosterForm(request.GET, areas=roster_areas(request.user))
+    if not form.is_valid():
+        return form, None
+    area = Area.objects.get(code=form.cleaned_data["area"])
+    return form, publication.Roster(area, form.cleaned_data["quarter"], form.cleaned_data["village"])
+
+
+def _query(form: RosterForm) -> str:
+    data = form.cleaned_data
+    return urlencode({"quarter": data["quarter"].code, "area": data["area"], "village": data["village"]})
+
+
+@login_required
+def roster(request):
+    form, roster = _roster_request(request)
+    context = {"form": form}
+    if roster is None:
+        return render(request, "notices/roster.html", context, status=400)
+    cases = roster.cases()
+    page = paginate(request, cases)
+    places = roster.places
+    lines = roster.lines([c.pk for c in page.object_list], places)
+    count = page.paginator.count
+    context.update(
+        roster=roster, page=page, lines=lines, first=page.start_index() - 1 if lines else 0, query=_query(form),
+        parts=range(1, publication.roster_parts(count) + 1), part_rows=publication.PDF_PART_ROWS,
+    )  # fmt: skip
+    return render(request, "notices/roster.html", context)
+
+
+@login_required
+def roster_xlsx(request):
+    form, roster = _roster_request(request)
+    if roster is None:
+        return render(request, "notices/roster.html", {"form": form}, status=400)
+    body = publication.roster_workbook(roster, generated_on=clock.today())
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{roster.file_stem}.xlsx"'
+    return response
+
+
+@login_required
+def roster_pdf(request):
+    form, roster = _roster_request(request)
+    if roster is None:
+        return render(request, "notices/roster.html", {"form": form}, status=400)
+    count = roster.cases().count()
+    parts = publication.roster_parts(count)
+    raw = request.GET.get("part") or "1"
+    part = int(raw) if raw.isdigit() and len(raw) < 6 else 0
+    if not 1 <= part <= parts:
+        form.add_error(
+            None,
+            _("名册共 %(count)s 行，分 %(parts)s 册（每册 %(rows)s 行）：第 %(part)s 册不存在")
+            % {"count": count, "parts": parts, "rows": publication.PDF_PART_ROWS, "part": raw[:10]},
+        )
+        return render(request, "notices/roster.html", {"form": form}, status=400)
+    body = publication.roster_pdf(roster, part, generated_on=clock.today())
+    response = HttpResponse(body, content_type="application/pdf")
+    suffix = f"-{part}" if parts > 1 else ""
+    response["Content-Disposition"] = f'inline; filename="{roster.file_stem}{suffix}.pdf"'
+    return response
+
+
+# ---- the village's standing list ------------------------------------------------------------------
+
+
+def _staff_village(request, code: str) -> Area | None:
+    return areas_for(request.user, Area.Level.VILLAGE).filter(code=code[:12]).select_related("parent").first()
+
+
+def _standing_page(request, village: Area, *, public: bool):
+    standing = publication.StandingList(village, clock.today())
+    lines = standing.lines()
+    return render(request, "notices/standing.html", {
+        "standing": standing, "village": village, "lines": lines, "totals": publication.totals(lines),
+        "public": public, "county_code": village.code[:6],
+    })  # fmt: skip
+
+
+@login_required
+def standing(request, code: str):
+    """The village's standing list for its bulletin board (长期公示), printable."""
+    village = _staff_village(request, code)
+    if village is None:
+        return unknown_village(request, code)
+    return _standing_page(request, village, public=False)
+
+
+@login_required
+def standing_pdf(request, code: str):
+    village = _staff_village(request, code)
+    if village is None:
+        return unknown_village(request, code)
+    body = publication.standing_pdf(publication.StandingList(village, clock.today()), generated_on=clock.today())
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="standing-{village.code}.pdf"'
+    return response
+
+
+def public_standing(request, code: str):
+    """The same list for anyone: this month's beneficiaries only, masked, no history to page through."""
+    village = public_village(code)
+    if village is None:
+        return unknown_village(request, code)
+    return _standing_page(request, village, public=True)
+
+
+# ---- the policy explainer -------------------------------------------------------------------------
+
+
+def explainer_index(request):
+    return render(request, "notices/explainer_index.html", {"areas": policy_areas.all_areas()})
+
+
+def _explainer(request, county: str):
+    """(form, explainer or None, response or None): the area unknown is a 404 in Chinese; a bad day
+    or a day before a parameter's first value, a message beside the day."""
+    try:
+        area = policy_areas.get_area(county[:12])
+    except PolicyError:
+        return None, None, render(request, "notices/unknown_area.html", {"code": county[:40]}, status=404)
+    form = ExplainerForm(request.GET)
+    if not form.is_valid():
+        return form, None, render(request, "notices/explainer.html", {"form": form, "area": area}, status=400)
+    try:
+        paper = explainers.build(area.code, form.cleaned_data["on"])
+    except PolicyError as exc:
+        form.add_error("on", exc.message(current_lang()))
+        return form, None, render(request, "notices/explainer.html", {"form": form, "area": area}, status=400)
+    return form, paper, None
+
+
+def explainer(request, county: str):
+    form, paper, refused = _explainer(request, county)
+    if refused is not None:
+        return refused
+    return render(request, "notices/explainer.html", {"form": form, "area": paper.area, "paper": paper})
+
+
+def explainer_pdf(request, county: str):
+    form, paper, refused = _explainer(request, county)
+    if refused is not None:
+        return refused
+    response = HttpResponse(publication.explainer_pdf(paper), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="explainer-{paper.area.code}-{paper.on.isoformat()}.pdf"'
+    return response
