@@ -63,6 +63,7 @@ urlpatterns = [
     path("notices/village/<str:code>/", notices.village_print, name="notice-village"),
     path("public/notices/<str:code>/", notices.public_list, name="notice-public"),
     path("", include("safetynet.notices.urls")),
+    path("", include("safetynet.notices.publication_urls")),  # roster, standing list, explainer
     path("", include("safetynet.documents.urls")),
     path("", include("safetynet.temporary.urls")),
     path("payroll/", payments.index, name="payroll-index"),
