@@ -102,7 +102,7 @@ def test_the_decision_document_and_the_notice(city, noticed):
     c = client_for(city["clerk"])
     decision = c.get(f"/cases/{noticed.pk}/decision/").content.decode()
     assert "审核确认最低生活保障决定书" in decision and noticed.applicant.id_number not in decision
-    march = {"from": "2024-03-01", "to": "2024-03-31"}
+    march = {"from": "2024-03-05", "to": "2024-03-31"}  # from the village's first posting
     notice = c.get(f"/notices/village/{noticed.area_code}/", march).content.decode()
     assert noticed.applicant.name in notice and noticed.applicant.id_number not in notice
     assert noticed.household.address not in notice
@@ -113,7 +113,7 @@ def test_the_public_list_masks_given_names(city, noticed):
 
     assert mask_name("张三") == "张*" and mask_name("欧阳娜娜") == "欧阳**" and mask_name("司马光") == "司马*"
     assert mask_name("欧阳") == "欧*"  # a two-character name whose surname is 欧
-    page = Client().get(f"/public/notices/{noticed.area_code}/", {"from": "2024-03-01", "to": "2024-03-31"})
+    page = Client().get(f"/public/notices/{noticed.area_code}/", {"from": "2024-03-05", "to": "2024-03-31"})
     assert mask_name(noticed.applicant.name) in page.content.decode()
     assert noticed.applicant.name not in page.content.decode()
 
