@@ -43,6 +43,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("deadlines", _("时限看板"), CASEWORK),
         Item("temporary-list", _("临时救助"), (*CASEWORK, "county_approver")),  # temporary.selectors: by area
         Item("notice-index", _("公示"), CASEWORK),
+        Item("notice-roster", _("季度公示名册"), ("county", "city", "auditor")),  # notices.publication.ROSTER_ROLES
         Item("referral-list", _("转介"), REFERRALS),
     )),
     (_("发放与统计"), (
