@@ -67,22 +67,26 @@ def member_columns() -> list[list[pl.Expr]]:
 
 
 @cache
-def household_totals() -> tuple[list[pl.Expr], list[pl.Expr]]:
+def household_sums() -> dict[str, pl.Expr]:
     """What is summed over each household's members, by the name of the total."""
-    return running_totals(
-        {
-            "members": pl.repeat(1, pl.len(), dtype=pl.Int64),
-            "income_fen": pl.col("dibao_income_fen"),
-            "excluded_income_fen": pl.col("dibao_excluded_income_fen"),
-            "pension_basic_fen": pl.col("income_pension_basic_fen"),
-            "household_financial_assets_fen": pl.col("financial_assets_fen"),
-            "household_vehicles_ordinary": pl.col("vehicles_ordinary"),
-            "household_dwellings": pl.col("dwellings"),
-            "household_businesses": pl.col("businesses"),
-            "single_candidates": pl.col("single_person_candidate"),
-            "single_candidates_fen": pl.col("single_person_candidate_fen"),
-        }
-    )
+    return {
+        "members": pl.repeat(1, pl.len(), dtype=pl.Int64),
+        "income_fen": pl.col("dibao_income_fen"),
+        "excluded_income_fen": pl.col("dibao_excluded_income_fen"),
+        "pension_basic_fen": pl.col("income_pension_basic_fen"),
+        "household_financial_assets_fen": pl.col("financial_assets_fen"),
+        "household_vehicles_ordinary": pl.col("vehicles_ordinary"),
+        "household_dwellings": pl.col("dwellings"),
+        "household_businesses": pl.col("businesses"),
+        "single_candidates": pl.col("single_person_candidate"),
+        "single_candidates_fen": pl.col("single_person_candidate_fen"),
+    }
+
+
+@cache
+def household_totals() -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """``household_sums`` as running totals over members in household order (the batch)."""
+    return running_totals(household_sums())
 
 
 @cache

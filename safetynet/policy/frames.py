@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 import polars as pl
 
 from safetynet.policy.areas import get_area
-from safetynet.policy.household import INCOME_KINDS, Household
+from safetynet.policy.household import INCOME_KINDS, Household, Member
 from safetynet.policy.money import to_fen
 from safetynet.policy.parameters import excludable_kinds, on_change, value
 
@@ -50,36 +50,38 @@ MEMBER_SCHEMA = {
 _ROUNDING_UNITS = {"fen": 1, "jiao": 10, "yuan": 100}
 
 
+def member_values(hid: int, no: int, m: Member) -> tuple:
+    """One member's row of the member frame, in ``MEMBER_SCHEMA`` order."""
+    return (
+        hid,
+        no,
+        m.id_number,
+        m.birth_date,
+        m.relation,
+        *(m.incomes.get(kind, 0) for kind in INCOME_KINDS),
+        m.financial_assets_fen,
+        m.vehicles.get("ordinary", 0),
+        m.vehicles.get("disability", 0),
+        m.vehicles.get("farm", 0),
+        m.dwellings,
+        m.businesses,
+        m.disability_grade,
+        m.disability_kind,
+        m.serious_illness,
+        m.adl_unmet,
+        m.able_obligor,
+        m.student,
+        m.supported_as_minor,
+        m.orphan_support,
+    )
+
+
 def household_frames(households: Iterable[Household], first_id: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The household and member frames of parsed households, numbered from ``first_id``."""
     hh_rows, member_rows = [], []
     for hid, hh in enumerate(households, start=first_id):
         hh_rows.append((hid, hh.area, hh.hukou, hh.month))
-        for no, m in enumerate(hh.members):
-            member_rows.append(
-                (
-                    hid,
-                    no,
-                    m.id_number,
-                    m.birth_date,
-                    m.relation,
-                    *(m.incomes.get(kind, 0) for kind in INCOME_KINDS),
-                    m.financial_assets_fen,
-                    m.vehicles.get("ordinary", 0),
-                    m.vehicles.get("disability", 0),
-                    m.vehicles.get("farm", 0),
-                    m.dwellings,
-                    m.businesses,
-                    m.disability_grade,
-                    m.disability_kind,
-                    m.serious_illness,
-                    m.adl_unmet,
-                    m.able_obligor,
-                    m.student,
-                    m.supported_as_minor,
-                    m.orphan_support,
-                )
-            )
+        member_rows.extend(member_values(hid, no, m) for no, m in enumerate(hh.members))
     sorted_ids = pl.col("household_id").set_sorted()  # numbered in order above
     return (
         pl.DataFrame(hh_rows, schema=HOUSEHOLD_SCHEMA, orient="row").with_columns(sorted_ids),
@@ -89,7 +91,7 @@ def household_frames(households: Iterable[Household], first_id: int = 0) -> tupl
 
 @cache
 def _parameter_row(area: str, hukou: str, month) -> dict:
-    """Every parameter the rules need, for one area, hukou and month."""
+    """Every parameter the rules need, for one area, hukou and month (cached: never change the dict)."""
     dibao_standard = value("dibao_standard", area, month, hukou=hukou)  # first: the error users expect
     edge_num, edge_den = value("edge_family_factor", area, month).as_integer_ratio()
     rounding = value("dibao_amount_rounding", area, month)
