@@ -354,7 +354,8 @@ def test_a_window_before_the_villages_first_posting_is_refused(city, posted, url
         assert page.status_code == 400 and "早于本村（居）第一次公示的日期（2024-03-06）" in text, query
         assert f'value="{query["from"]}"' in text and 'id="notice"' not in text
     before = c.get(url, {"to": "2024-03-01"})
-    assert before.status_code == 400 and "结束日期（2024-03-01）早于本村（居）第一次公示的日期" in before.content.decode()
+    assert before.status_code == 400
+    assert "结束日期（2024-03-01）早于本村（居）第一次公示的日期" in before.content.decode()
     # to alone: the 31 days up to it, from the first posting at the earliest
     shown = c.get(url, {"to": "2024-03-20"})
     shown_name = mask_name(posted.applicant.name) if "public" in url else posted.applicant.name
@@ -379,3 +380,15 @@ def test_an_unknown_village_is_a_404_in_chinese(db):
     for url in ("/public/notices/999999999999/", "/public/standing/370811abc/", "/public/notices/0001-01-01/"):
         page = Client().get(url)
         assert page.status_code == 404 and "未找到该村（居）" in page.content.decode(), url
+
+
+def test_the_pages_speak_english_around_a_chinese_paper(city):
+    page = client_for(city["county"], "en").get("/notices/roster/", {"quarter": "2024-Q5"}).content.decode()
+    assert "A quarter is written year-Q number, e.g. 2024-Q1" in page
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = english.get("/public/notices/370811001001/", {"from": "2024-03-01", "to": "2024-04-15"}).content.decode()
+    assert "A search covers at most 31 days: 2024-03-01 to 2024-04-15 is 46 days" in page
+    paper = english.get("/public/explainer/370830/", {"on": "2024-03-01"}).content.decode()
+    assert "Policy in force on" in paper and "汶上县社会救助政策明白纸" in paper  # the paper itself stays Chinese
+    early = english.get("/public/explainer/370830/", {"on": "2020-06-30"}).content.decode()
+    assert "2020-07-01" in early and "早于" not in early
