@@ -17,7 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch.facts import ENGINE, FACT_COLUMNS, all_item_facts, join_facts
+from safetynet.batch import lookup
+from safetynet.batch.facts import FACT_COLUMNS
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.money import fmt_expr
@@ -59,11 +60,10 @@ def departments_of(items: tuple[str, ...]) -> str:
 
 
 def facts_for(store: Path, month: date, id_numbers: list[str], known_on: date | None = None) -> pl.DataFrame:
-    """Each person's facts, whether or not the register lists them (a newcomer's feeds still count)."""
-    keys = sorted({int(n[:17]) for n in id_numbers})
-    facts, _ = all_item_facts(store, month, keys, known_on)
-    base = pl.LazyFrame({"person_key": keys}, schema={"person_key": pl.Int64})
-    return join_facts(base, facts).collect(engine=ENGINE)
+    """Each person's facts, whether or not the register lists them (a newcomer's feeds still count):
+    from the month's facts snapshot when it holds what the deliveries say, else from the
+    deliveries (``lookup.facts_of``)."""
+    return lookup.facts_of(store, month, [int(n[:17]) for n in id_numbers], known_on)
 
 
 def verified_members(members: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:

@@ -71,7 +71,8 @@ def test_later_deliveries_are_read_alike(city, tmp_path, baseline):
         "person_key", "id_number", pl.lit(october).alias("month"), pl.lit(900_000, pl.Int64).alias("wage_income"),
         pl.lit(0, pl.Int64).alias("tax"), pl.lit(0, pl.Int64).alias("personal_insurance"),
     )  # fmt: skip
-    again = wages.filter((pl.col("month") == october) & ~pl.col("person_key").is_in(raised["person_key"].implode())).head(500)
+    others = ~pl.col("person_key").is_in(raised["person_key"].implode())
+    again = wages.filter((pl.col("month") == october) & others).head(500)
     write_item(store, "income_tax", later, pl.concat([again, raised]))
     write_item(store, "vehicles", later, read_store_item(store, "vehicles", first))
     gone = sorted(covered)[:5]
