@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safetynet.policy import assessment, idnumber, rowplan
+from safetynet.policy import assessment, idnumber, rowplan, temporary
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
 from tests.strategies import households
+from tests.test_temporary_rules import events
 
 
 def _typed(row: dict) -> dict:
@@ -123,3 +124,19 @@ def test_each_operation_as_polars_computes_it(frame):
 def test_an_unknown_operation_is_refused_when_the_plan_is_built():
     with pytest.raises(rowplan.Unsupported):
         rowplan.compile_expr(pl.col("a").cum_sum())
+
+
+def test_every_temporary_rule_compiles():
+    temporary._row_layers.cache_clear()
+    assert temporary._row_layers() is not None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(events(), min_size=1, max_size=12))
+def test_a_compiled_event_equals_the_polars_plan_value_and_type(payloads):
+    cases = [temporary.parse_temporary(p) for p in payloads]
+    hh_frame, member_frame = household_frames(h for h, _ in cases)
+    events_frame = temporary.event_frame(e for _, e in cases)
+    rows = temporary.assess_temporary_frames(hh_frame, member_frame, events_frame, reasons=False)
+    for expected, (household, event) in zip(rows.iter_rows(named=True), cases, strict=True):
+        assert _typed(temporary.assess_event(household, event)) == _typed(expected)
