@@ -6,6 +6,7 @@ event. The work on department data is the batch floor's (``safetynet.batch``); t
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safetynet.batch import feeds, screen, verify
+from safetynet.batch import feeds, lookup, screen, verify
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
@@ -31,6 +32,8 @@ from safetynet.supervision.services import record
 from safetynet.verification.models import CheckResult, CheckRun, FeedDelivery
 from safetynet.verification.selectors import applicants_of_day, households_to_review, missing_authorizations_of
 from safetynet.web import clock
+
+logger = logging.getLogger(__name__)
 
 IMPORTERS = ("verifier", "city")
 CHECKERS = ("verifier", "city", "clerk", "county")
@@ -410,6 +413,18 @@ def start_screening(actor, *, month: date) -> CheckRun:
     return _queue(new_screening(actor, area, month))
 
 
+def refresh_facts(store: Path | None = None) -> None:
+    """After a delivery is imported (in the worker): the current month's facts snapshot again,
+    reading what is known today, as the window's pre-check reads (``batch.lookup``). Until it is
+    built a check reads the deliveries themselves, so a failure here only costs time."""
+    store = store or store_path()
+    month = clock.today().replace(day=1)
+    try:
+        lookup.build(store, month, known_on(month))
+    except (PolicyError, pl.exceptions.PolarsError, OSError):
+        logger.exception("facts snapshot of %s not built", f"{month:%Y-%m}")
+
+
 def queue_import(actor, path: Path, item: str, delivered: date, file_name: str) -> Job:
     """Queue the import of an uploaded delivery already saved at ``path`` (its own folder under
     ``UPLOAD_DIR``, removed once imported); the importer's role is checked now."""
@@ -442,6 +457,8 @@ def perform_import(job_id: int) -> None:
             return
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
+        if new:
+            refresh_facts()
         state = "已导入" if new else "此前已导入（同一交付，未重复写入）"
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.DONE, progress=100, finished_at=timezone.now(),
