@@ -167,6 +167,8 @@ def scope_for(user, *, area=None, as_of=None, start=None, end=None, today: date)
             elif day < EARLIEST:
                 errors.append(FieldError("as_of", "date_range", value=day.isoformat(), low=EARLIEST.isoformat(),
                                          high=today.isoformat()))  # fmt: skip
+            if errors:
+                day = today  # the period's default is read from a day that can be
     default = default_period(day)
     months = []
     for path, raw, fallback in (("from", start, default[0]), ("to", end, default[1])):
