@@ -46,8 +46,8 @@ from safetynet.site.sheets import is_formula_like
 # The roster is the city's and the counties' (POLICY.md §3): their staff and the auditor read it.
 ROSTER_ROLES = ("county", "city", "auditor")
 # A roster's PDF is cut into parts of this many lines: WeasyPrint lays out a table line by line
-# (about 5 ms a line on the office's server), so a county of 12,000 lines is six files of about
-# ten seconds each rather than one request of a minute (benchmarks/roster_pdf.py).
+# (5 to 16 ms a line on 2 cores, idle to loaded: benchmarks/roster_pdf.py), so a county of 12,775
+# lines is seven files of 10 to 30 seconds each rather than one request of minutes.
 PDF_PART_ROWS = 2000
 STYLESHEET = Path(__file__).with_name("static") / "notices" / "publication.css"
 QUARTER_RE = re.compile(r"(\d{4})-?[Qq]([1-4])")
@@ -285,6 +285,27 @@ def _write_only_row(ws, values: list) -> None:
 def roster_workbook(roster: Roster, *, generated_on: date) -> bytes:
     """The roster as the websites take it: sheet 名册 (a header, one line per case, a total line)
     and sheet 说明 (the area, the quarter, what "covered" means, the date made)."""
+    lines = iter_lines(roster.cases(), roster.quarter.start, roster.quarter.end, roster.places)
+    about = [
+        ["名册", roster.title],
+        ["区划", f"{roster.area.code} {roster.area.name}"],
+        ["季度", f"{roster.quarter.code}（{roster.quarter.start:%Y-%m-%d} 至 {roster.quarter.end:%Y-%m-%d} 前）"],
+        ["村（居）筛选", roster.village_text or "全部"],
+        [
+            "口径",
+            "本季度内任一月份享受城乡低保或特困人员救助供养（按月发放）的对象；"
+            "保障人数与月保障金为本季度最后一个享受月份的决定所定。",
+        ],
+        ["隐私", "姓名只保留姓氏，不列身份证号码、住址、收入和健康状况。"],
+        ["依据", "市、县按季度通过网站予以公示，乡镇（街道）、村（居）通过公示栏长期公示（seed；POLICY.md §3）"],
+        ["生成日期", generated_on.isoformat()],
+    ]
+    return workbook(lines, about)
+
+
+def workbook(lines: Iterable[Line], about: list[list]) -> bytes:
+    """Sheet 名册 of ``lines`` with its total line, and sheet 说明 of ``about``, written as they
+    come (openpyxl's write-only mode: a city's roster is not held as cells in memory)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -300,28 +321,15 @@ def roster_workbook(roster: Roster, *, generated_on: date) -> bytes:
         header.append(cell)
     ws.append(header)
     n = persons = fen = 0
-    for line in iter_lines(roster.cases(), roster.quarter.start, roster.quarter.end, roster.places):
+    for line in lines:
         n += 1
         persons += line.persons
         fen += line.monthly_amount_fen
         _write_only_row(ws, roster_cells(n, line))
     _write_only_row(ws, ["合计", f"{n} 户（人）", "", "", "", persons, fen_to_yuan(fen), ""])
-    about = wb.create_sheet("说明")
-    for row in (
-        ["名册", roster.title],
-        ["区划", f"{roster.area.code} {roster.area.name}"],
-        ["季度", f"{roster.quarter.code}（{roster.quarter.start:%Y-%m-%d} 至 {roster.quarter.end:%Y-%m-%d} 前）"],
-        ["村（居）筛选", roster.village_text or "全部"],
-        [
-            "口径",
-            "本季度内任一月份享受城乡低保或特困人员救助供养（按月发放）的对象；"
-            "保障人数与月保障金为本季度最后一个享受月份的决定所定。",
-        ],
-        ["隐私", "姓名只保留姓氏，不列身份证号码、住址、收入和健康状况。"],
-        ["依据", "市、县按季度通过网站予以公示，乡镇（街道）、村（居）通过公示栏长期公示（seed；POLICY.md §3）"],
-        ["生成日期", generated_on.isoformat()],
-    ):
-        _write_only_row(ws=about, values=row)
+    sheet = wb.create_sheet("说明")
+    for row in about:
+        _write_only_row(sheet, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -344,11 +352,37 @@ def roster_pdf(roster: Roster, part: int, *, generated_on: date) -> bytes:
     lines = roster.lines(ids[first : first + PDF_PART_ROWS], places)
     # The last part closes with the roster's total (all parts' lines).
     whole = lines if parts == 1 else roster.lines(places=places) if part == parts else None
-    html = render_to_string("notices/roster_pdf.html", {
-        "roster": roster, "lines": lines, "first": first, "part": part, "parts": parts, "count": len(ids),
-        "totals": totals(whole) if whole is not None else None, "generated_on": generated_on,
-    })  # fmt: skip
-    return pdf.html_to_pdf(html, stylesheets=_stylesheet())
+    return roster_part_pdf(roster, lines, first=first, part=part, parts=parts, count=len(ids),
+                           totals=totals(whole) if whole is not None else None, generated_on=generated_on)  # fmt: skip
+
+
+def roster_part_pdf(
+    roster,
+    lines: list[Line],
+    *,
+    first: int,
+    part: int,
+    parts: int,
+    count: int,
+    totals: Totals | None,
+    generated_on: date,
+    stylesheets: tuple[Path, ...] | None = None,
+) -> bytes:
+    """One part of a roster as PDF: ``lines`` numbered from ``first`` + 1."""
+    html = render_to_string(
+        "notices/roster_pdf.html",
+        {
+            "roster": roster,
+            "lines": lines,
+            "first": first,
+            "part": part,
+            "parts": parts,
+            "count": count,
+            "totals": totals,
+            "generated_on": generated_on,
+        },
+    )
+    return pdf.html_to_pdf(html, stylesheets=_stylesheet() if stylesheets is None else stylesheets)
 
 
 # ---- the village's standing list ------------------------------------------------------------------
