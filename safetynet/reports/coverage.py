@@ -95,8 +95,10 @@ def coverage_rows(prefix: str, days: list[date], key_length: int) -> list[Row]:
     programme, the hukou and the registered-poor mark. One query."""
     as_of = days[-1]
     steps = (
+        # Steps before the approval took effect leave the case in states that never cover, and
+        # the approval's own step is the first span that can: the earlier ones are not read.
         CaseEvent.objects.filter(case__area_code__startswith=prefix, case__programme__in=monthly_programmes(),
-                                 case__approved_on__lte=as_of, on__lte=as_of)
+                                 case__approved_on__lte=as_of, on__lte=as_of, on__gte=F("case__approved_on"))
         .order_by()
         .annotate(next_day=Window(Lead("on"), partition_by=[F("case_id")], order_by=[F("on").asc(), F("id").asc()]))
         .values("next_day", step_day=F("on"), state=F("to_state"), area=Substr("case__area_code", 1, key_length),

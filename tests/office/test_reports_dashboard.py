@@ -307,3 +307,16 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(city, town):
     for seed in range(3):
         approved(city, household(city, A + "002", 40 + seed, size=2), on=date(2024, 4, 1))
     assert queries() == before
+
+
+def test_the_dashboard_in_english(city, town):
+    c = client_for(city["county"])
+    c.cookies["django_language"] = "en"
+    html = c.get("/reports/", {"as_of": "2024-05-31"}).content.decode()
+    for text in ("Beneficiaries by area (households, persons)", "Share by persons (%)", "Share by households (%)",
+                 "Average standard (yuan per person a month)", "No data yet: the support mode of tekun persons",
+                 "Export to Excel", "Funds paid by month", "Enrolled after a missed-coverage finding"):
+        assert text in html, text
+    assert "按人计占比" not in html and "尚无数据" not in html
+    body = c.get("/api/v1/reports/dashboard", {"as_of": "2024-05-31"}).json()
+    assert body["sections"][0]["title"] == "Beneficiaries"
