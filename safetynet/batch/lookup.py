@@ -215,9 +215,9 @@ def facts_from_deliveries(store: Path, month: date, keys: list[int], known_on: d
 
 def screen_households(
     store: Path, month: date, household_nos: list[str], known_on: date | None = None
-) -> tuple[pl.DataFrame, dict[str, int]]:
+) -> tuple[pl.DataFrame, dict]:
     """The screening's findings for just these households (``screen.screen_store``'s for them),
-    and how many persons were read (members, and members with their relatives)."""
+    and who was read: how many members, how many persons with their relatives, their keys."""
     from safetynet.batch.screen import screen_persons
 
     persons, read = households_persons(store, month, household_nos, known_on)
@@ -226,7 +226,7 @@ def screen_households(
 
 def households_persons(
     store: Path, month: date, household_nos: list[str], known_on: date | None = None
-) -> tuple[pl.DataFrame, dict[str, int]]:
+) -> tuple[pl.DataFrame, dict]:
     """The members of these households as the screening's rules take them (facts and links):
     the members and their relatives (spouse, parents, children, wherever they live) are read
     from the register, their facts looked up, and the screening's ``with_links`` run on them."""
@@ -249,4 +249,4 @@ def households_persons(
     facts = facts_of(store, month, people.get_column("person_key").to_list(), known_on)
     persons = people.join(facts, on="person_key", how="left", maintain_order="left")
     linked = with_links(persons.lazy(), month).collect(engine=ENGINE).head(members.height)
-    return linked, {"members": members.height, "persons": people.height}
+    return linked, {"members": members.height, "persons": people.height, "keys": people["person_key"]}
