@@ -26,7 +26,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,6 +81,10 @@ class Quarter:
     def end(self) -> date:
         """The first day after the quarter (exclusive)."""
         return add_months(self.start, 3)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def code(self) -> str:
@@ -289,7 +293,7 @@ def roster_workbook(roster: Roster, *, generated_on: date) -> bytes:
     about = [
         ["名册", roster.title],
         ["区划", f"{roster.area.code} {roster.area.name}"],
-        ["季度", f"{roster.quarter.code}（{roster.quarter.start:%Y-%m-%d} 至 {roster.quarter.end:%Y-%m-%d} 前）"],
+        ["季度", f"{roster.quarter.code}（{roster.quarter.start:%Y-%m-%d} 至 {roster.quarter.last_day:%Y-%m-%d}）"],
         ["村（居）筛选", roster.village_text or "全部"],
         [
             "口径",

@@ -167,7 +167,10 @@ def _explainer(request, county: str):
         area = policy_areas.get_area(county[:12])
     except PolicyError:
         return None, None, render(request, "notices/unknown_area.html", {"code": county[:40]}, status=404)
-    form = ExplainerForm(request.GET)
+    data = request.GET.copy()
+    if not data.get("on"):
+        data["on"] = clock.today().isoformat()  # the box shows the day the paper is of
+    form = ExplainerForm(data)
     if not form.is_valid():
         return form, None, render(request, "notices/explainer.html", {"form": form, "area": area}, status=400)
     try:
