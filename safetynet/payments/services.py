@@ -242,15 +242,16 @@ def _price_subsidy(lines: pl.DataFrame, month: date, programme: str) -> pl.DataF
     paid_now = lines.filter((pl.col("kind") == "regular") & (pl.col("amount_fen") > 0))
     if not found or paid_now.is_empty():
         return pl.DataFrame()
-    by_household = programmes.get(programme).unit == "household"
+    # The persons the case's decision covers (a member covered alone counts one, not the
+    # household), in one query. A case without an assessment (none is approved without one; only
+    # rows loaded in bulk) counts its applicant.
     covered = pl.DataFrame(
-        [(c.pk, c.area_code[:6], c.household.hukou, c.household.members.count() if by_household else 1,
-          c.applicant_id)
-         for c in Case.objects.filter(pk__in=paid_now["case_id"].to_list()).select_related("household")],
+        list(Case.objects.filter(pk__in=paid_now["case_id"].to_list())
+             .values_list("id", "area_code", "household__hukou", "persons_covered", "applicant_id")),
         schema={"case_id": pl.Int64, "county": pl.String, "hukou": pl.String, "persons": pl.Int64,
                 "recipient_id": pl.Int64},
         orient="row",
-    )
+    ).with_columns(pl.col("county").str.slice(0, 6), pl.col("persons").fill_null(1))
     standards = pl.DataFrame(
         [(county, hukou, to_fen(value("dibao_standard", county, month, hukou=hukou)))
          for county, hukou in covered.select("county", "hukou").unique().iter_rows()],
