@@ -236,12 +236,19 @@ class Staff(models.Model):
         COUNTY_APPROVER = "county_approver", _("县级审批人员")
         # A liaison of another department that answers the window's referrals (意见-2020: 协同办理).
         DEPARTMENT = "department", _("协办部门人员")
+        # The "+1" (seed): a social organisation's own staff, and a funeral home's, enter and see
+        # only their own body's records (``Staff.unit``).
+        ORGANISATION = "organisation", _("社会组织工作人员")
+        FUNERAL_HOME = "funeral_home", _("殡仪馆工作人员")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
     role = models.CharField("角色", max_length=16, choices=Role.choices)
     area = models.ForeignKey(Area, models.PROTECT, verbose_name="所辖区划")
     # For the role ``department``: which department (POLICY.md §11).
     department = models.CharField("协办部门", max_length=12, blank=True, choices=DEPARTMENTS)
+    # For the roles ``organisation`` and ``funeral_home``: the body's code (an organisation's
+    # unified social credit code, a funeral home's register code).
+    unit = models.CharField("所属单位代码", max_length=40, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"

@@ -49,12 +49,16 @@ def require_role(actor, roles: tuple[str, ...], area_code: str, action: str) -> 
     return staff
 
 
+# Roles of bodies outside the office: they read their own records through their own selectors.
+OUTSIDE_OFFICE = ("department", "organisation", "funeral_home")
+
+
 def scope_prefix(user) -> str | None:
     """The area-code prefix the user may see, or None for nothing at all. Another department's
     liaison sees nothing of the office by area: only the facts its referrals carry
     (``referrals.selectors``; data minimisation, referrals.departments)."""
     staff = staff_of(user)
-    return staff.area_id if staff and staff.role != "department" else None
+    return staff.area_id if staff and staff.role not in OUTSIDE_OFFICE else None
 
 
 def areas_for(user, level: str | None = None) -> QuerySet[Area]:

@@ -90,14 +90,16 @@ def build_areas(counties: list[str] | None = None, townships: int = 2, villages:
     return made
 
 
-def make_staff(username: str, role: str, area_code: str, password: str = DEMO_PASSWORD, *, department: str = ""):
-    """``department``: for the role ``department``, which one (registry.models.DEPARTMENTS)."""
+def make_staff(username: str, role: str, area_code: str, password: str = DEMO_PASSWORD, *, department: str = "",
+               unit: str = ""):
+    """``department``: for the role ``department``, which one (registry.models.DEPARTMENTS);
+    ``unit``: for the roles ``organisation`` and ``funeral_home``, the body's code."""
     user, created = get_user_model().objects.get_or_create(username=username)
     if created:
         user.password = _password_hash(password)  # hashing once: a hundred demo users share it
         user.save(update_fields=["password"])
     Staff.objects.update_or_create(user=user, defaults={"role": role, "area": Area.objects.get(code=area_code),
-                                                        "department": department})
+                                                        "department": department, "unit": unit})
     if role in EXPORT_FULL_ID_ROLES or not created:  # a new user of another role has nothing to take away
         app_label, codename = EXPORT_FULL_ID.split(".")
         export = Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -126,26 +126,38 @@ class PasswordChangeMiddleware:
 # language switch and the public pages. Everything else of the office is refused (意见-2020:
 # 协同办理 shares a referral's facts, not the office's files).
 LIAISON_PATHS = ("/referrals/", "/api/v1/referrals", "/accounts/", "/i18n/", "/public/", "/static/")
+_OWN = ("/accounts/", "/i18n/", "/public/", "/static/")
+
+# The staff of bodies outside the office (another department, a social organisation, a funeral
+# home) work on their own records only: the paths they may open, where their desk is, and what
+# any other page of the office answers (403; the selectors also show them nothing by area).
+OUTSIDE_ROLES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "department": (LIAISON_PATHS, "/referrals/", "协办部门人员只能办理本部门的转介"),
+    "organisation": (("/charity/", "/api/v1/charity", *_OWN), "/charity/", "社会组织工作人员只能办理本组织的记录"),
+    "funeral_home": (("/funerals/", "/api/v1/funerals", *_OWN), "/funerals/", "殡仪馆工作人员只能办理本馆的记录"),
+}
 
 
 class DepartmentLiaisonMiddleware:
-    """A department's liaison works on its referrals only: its desk is the referral list, and any
-    other page of the office answers 403 (the selectors also show it nothing by area)."""
+    """Staff outside the office (``OUTSIDE_ROLES``) reach only their own pages: their desk is
+    their list, and any other page of the office answers 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         staff = getattr(request.user, "staff", None) if request.user.is_authenticated else None
-        if staff is None or staff.role != "department" or request.path == "/":
+        outside = OUTSIDE_ROLES.get(staff.role) if staff is not None else None
+        if outside is None or request.path == "/":
             return self.get_response(request)
-        if request.path.startswith(LIAISON_PATHS):
+        paths, desk, refusal = outside
+        if request.path.startswith(paths):
             return self.get_response(request)
         if request.path == "/desk/":
-            return redirect("referral-list")
+            return redirect(desk)
         if request.path.startswith("/api/"):
-            return _api_error(403, "forbidden", "协办部门人员只能办理本部门的转介")
-        return render(request, "403.html", {"exception": "协办部门人员只能办理本部门的转介"}, status=403)
+            return _api_error(403, "forbidden", refusal)
+        return render(request, "403.html", {"exception": refusal}, status=403)
 
 
 class NoStoreMiddleware:
