@@ -40,6 +40,13 @@ def _same(a: dict, b: dict) -> bool:
 def _issue(actor, *, kind: str, township: Area, content: dict, area_code: str, subject: str = "", **links) -> Document:
     """The paper of ``kind`` about ``links`` and ``subject``: the one issued before if it says the
     same, else a new one replacing it."""
+    # Two clerks printing the same paper at once get one paper: the row it is about is locked
+    # (the case, else the household, else the village) until this transaction ends.
+    owner = links.get("case") or links.get("household")
+    if owner is not None:
+        type(owner).objects.select_for_update().filter(pk=owner.pk).exists()
+    else:
+        Area.objects.select_for_update().filter(code=area_code).exists()
     previous = (
         Document.objects.select_for_update()
         .filter(kind=kind, area_code=area_code, subject=subject, replaced_by__isnull=True,

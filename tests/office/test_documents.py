@@ -6,12 +6,17 @@ a township prints only its own papers."""
 from __future__ import annotations
 
 import io
+import random
 import re
+import threading
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import segno
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
 from pypdf import PdfReader
 
@@ -22,6 +27,8 @@ from safetynet.documents.render import QR_BORDER, verify_url
 from safetynet.notices.models import Letter
 from safetynet.policy import idnumber
 from safetynet.registry import services as registry
+from safetynet.registry.models import Area
+from safetynet.site import demo
 from safetynet.supervision.models import AuditEvent
 from tests.office.conftest import TODAY
 from tests.office.test_letters import approved, client_for
@@ -331,3 +338,42 @@ def test_the_old_letters_get_codes_from_the_migration(city, poor_household):
     assert document.case == case and document.issued_on == letter.issued_on
     migration.register_letters(apps, None)  # run twice: nothing doubled
     assert Document.objects.filter(letter=letter).count() == 1
+
+
+POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.mark.skipif(not POSTGRES, reason="needs concurrent connections: runs on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_papers_printed_at_once_get_distinct_numbers_and_one_paper_each():
+    """Three cases' applications printed at the same moment, and one of them twice: three papers,
+    numbers 1 to 3 of the series, none shared, the one printed twice is one paper."""
+    demo.build_areas(counties=["370811"], townships=1, villages=1)
+    staff = {"clerk": demo.make_staff("c1", "clerk", "370811001"),
+             "approver": demo.make_staff("a1", "approver", "370811001")}  # fmt: skip
+    village = Area.objects.get(code="370811001001")
+    cases_ = [approved(staff, demo.make_household(staff["clerk"], village, random.Random(40 + i), TODAY, size=1,
+                                                  wage_fen=0)) for i in range(3)]  # fmt: skip
+    barrier = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def print_at_once(case_id: int) -> None:
+        from safetynet.cases.models import Case
+        from safetynet.documents.services import issue_application
+
+        try:
+            barrier.wait()
+            outcomes.append(issue_application(staff["clerk"], Case.objects.get(pk=case_id)).pk)
+        except Exception as exc:  # noqa: BLE001 - any failure is the test's finding
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=print_at_once, args=(c.pk,)) for c in [*cases_, cases_[0]]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    assert sorted(Document.objects.filter(kind="application").values_list("serial", flat=True)) == [1, 2, 3]
+    assert len(set(outcomes)) == 3
