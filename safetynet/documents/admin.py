@@ -11,7 +11,6 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["kind", "year"]
     search_fields = ["number", "=case__id"]
     raw_id_fields = ["case", "event", "household", "letter", "replaced_by"]
-    exclude = ["code"]  # the code opens the public page: not shown beside the paper's data
 
     def has_add_permission(self, request):
         return False
