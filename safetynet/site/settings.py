@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "safetynet.funds",
     "safetynet.referrals",
     "safetynet.temporary",
+    "safetynet.charity",
+    "safetynet.discovery",
 ]
 
 MIDDLEWARE = [
