@@ -20,6 +20,9 @@ ACTIONS = {
     "case.resume": "恢复保障", "case.start_graduated_exit": "启动渐退", "case.start_precheck": "发起核对",
     "case.start_review": "启动复核", "case.suspend": "暂停保障", "case.terminate": "终止保障",
     "case.withdraw": "撤回申请",
+    "discovery.close": "办结主动发现任务", "discovery.identify": "主动发现任务关联家庭",
+    "discovery.record": "登记主动发现线索", "discovery.screening": "筛查漏保转为主动发现任务",
+    "discovery.visit": "主动发现入户走访",
     "document.issue": "出具文书（编号、核验码）",
     # temporary assistance's steps (temporary.services.ACTION_NAMES, registered on the case frame)
     "case.help_first": "先行救助", "case.grant": "批准临时救助", "case.refer_to_county": "报县级审批",
@@ -48,7 +51,7 @@ ACTIONS = {
 OBJECTS = {
     "api_token": "接口令牌", "audit_verification": "审计校验", "authorization": "授权书", "case": "案件",
     "check_run": "核对批次", "checkrun": "核对批次", "decision": "决定", "document": "文书",
-    "feed_delivery": "部门数据交付",
+    "discovery_task": "主动发现任务", "feed_delivery": "部门数据交付",
     "fund": "备用金", "fund_entry": "备用金账目", "holiday_arrangement": "节假日安排",
     "household": "家庭", "job": "后台任务", "ledger": "问题台账", "ledger_item": "台账事项", "letter": "文书",
     "parameter_value": "本地参数", "payroll": "发放名册", "person": "人员", "price_index": "价格指数",
