@@ -109,7 +109,8 @@ class Payment(models.Model):
                                     condition=~models.Q(kind="regular") & models.Q(cancelled=False),
                                     name="one_adjustment_per_payroll_month"),
         ]
-        indexes = [models.Index(fields=["run"])]
+        # No index of its own on ``run``: the foreign key's index serves it (a second one was
+        # upkeep on every line written, for nothing).
 
 
 class PriceIndex(models.Model):

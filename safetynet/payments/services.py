@@ -174,15 +174,7 @@ def run_payroll(actor, *, month: date, township: Area, programme: str) -> Payrol
             latest[case_id] = event_id
     once = programmes.get(programme).schedule == "one_off"
     reasons = {"regular": "一次性救助金" if once else "当月保障金", "back_pay": "补发", "recovery": "追回多发"}
-    month_text = month.isoformat()  # ISO text: both databases take it for a date, without an adapter per row
-    rows = [
-        (run.pk, case_id, recipient or recipients[case_id], programme, month_text, for_month.isoformat(), kind, amount,
-         decision or latest.get(case_id), rule or f"{reasons[kind]}（{for_month:%Y-%m}）", "pending", "")
-        for case_id, for_month, amount, kind, decision, recipient, rule in lines.select(
-            "case_id", "for_month", "amount_fen", "kind", "decision_id", "recipient_id",
-            pl.col("rule") if "rule" in lines.columns else pl.lit(None, pl.String)).iter_rows()
-    ]
-    _write_lines(rows)
+    _write_lines(_payment_rows(run, lines, recipients, latest, reasons))
     run.lines, run.total_fen = len(lines), int(lines["amount_fen"].sum() or 0)
     run.computed_at, run.computed_by = timezone.now(), acting_user(actor)
     run.save()
@@ -219,17 +211,54 @@ PAYMENT_COLUMNS = ("run_id", "case_id", "recipient_id", "programme", "month", "f
                    "decision_id", "reason", "bank_status", "bank_note")
 
 
-def _write_lines(rows: list[tuple]) -> None:
-    """All lines in one go: COPY on PostgreSQL, one prepared statement over every row on SQLite."""
+def _payment_rows(run: PayrollRun, lines: pl.DataFrame, recipients: dict, latest: dict, reasons: dict) -> pl.DataFrame:
+    """The payment rows of ``lines`` in ``PAYMENT_COLUMNS`` order, built as columns (no object
+    per line): an orphan recovery's recipient and decision from ``recipients`` and ``latest``, a
+    line's reason its rule's text or the kind's with the month it is for."""
+    rule = pl.col("rule") if "rule" in lines.columns else pl.lit(None, pl.String)
+    by_case = pl.col("case_id")
+    return lines.select(
+        pl.lit(run.pk, pl.Int64).alias("run_id"),
+        by_case,
+        pl.col("recipient_id").fill_null(by_case.replace_strict(recipients, default=None, return_dtype=pl.Int64)),
+        pl.lit(run.programme).alias("programme"),
+        pl.lit(run.month).alias("month"),
+        pl.col("for_month"),
+        pl.col("kind"),
+        pl.col("amount_fen"),
+        pl.col("decision_id").fill_null(by_case.replace_strict(latest, default=None, return_dtype=pl.Int64)),
+        rule.fill_null(
+            pl.col("kind").replace_strict(reasons, default="") + "（" + pl.col("for_month").dt.strftime("%Y-%m") + "）"
+        ).alias("reason"),
+        pl.lit("pending").alias("bank_status"),
+        pl.lit("").alias("bank_note"),
+    )
+
+
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _write_lines(rows: pl.DataFrame) -> None:
+    """All lines in one go: on PostgreSQL one COPY of the text Polars writes for the whole frame
+    (no Python object per line); on SQLite one prepared statement over every row."""
     columns = ", ".join(PAYMENT_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            text = pl.col(pl.String)
+            for old, new in _COPY_ESCAPES:
+                text = text.str.replace_all(old, new, literal=True)
+            escaped = rows.with_columns(text)
+            data = escaped.write_csv(separator="\t", include_header=False, quote_style="never", null_value="\\N",
+                                     date_format="%Y-%m-%d")
             with cursor.cursor.copy(f"COPY payments_payment ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(data)
         else:
             placeholders = ", ".join(["%s"] * len(PAYMENT_COLUMNS))
-            cursor.executemany(f"INSERT INTO payments_payment ({columns}) VALUES ({placeholders})", rows)
+            # ISO text for dates: SQLite takes it without an adapter per row.
+            iso = rows.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+            sql = f"INSERT INTO payments_payment ({columns}) VALUES ({placeholders})"
+            cursor.executemany(sql, list(iso.iter_rows()))
 
 
 def _price_subsidy(lines: pl.DataFrame, month: date, programme: str) -> pl.DataFrame:
