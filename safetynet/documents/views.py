@@ -71,12 +71,13 @@ def issue_for_household(request, household_id: int):
 @require_POST
 def issue_notice(request, code: str):
     """The village notice of the postings between ``from`` and ``to`` (the notice page's query)."""
-    from safetynet.notices.views import NoticeQueryForm
+    from safetynet.notices.forms import NoticeQueryForm
+    from safetynet.notices.selectors import first_posting
 
     village = areas_for(request.user, Area.Level.VILLAGE).filter(code=code).select_related("parent").first()
     if village is None:
         raise Http404("village")
-    form = NoticeQueryForm(request.POST)
+    form = NoticeQueryForm(request.POST, first_posting=first_posting(village))
     back = f"/notices/village/{village.code}/?{urlencode({k: request.POST.get(k, '') for k in ('from', 'to')})}"
     if not form.is_valid():
         for errors in form.errors.values():

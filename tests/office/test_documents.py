@@ -176,16 +176,23 @@ def test_the_village_notice_pdf(city, poor_household):
                                    family_signed=True, findings="属实")
     case = cases.approve(city["approver"], case, version=case.version, on=date(2024, 3, 6))
     c = client_for(city["clerk"])
-    response = c.post(f"/documents/notices/{case.area_code}/", {"from": "2024-03-01", "to": "2024-03-31"})
+    response = c.post(f"/documents/notices/{case.area_code}/", {"from": "2024-03-06", "to": "2024-03-31"})
     assert response.status_code == 302 and response["Location"].endswith(".pdf"), response
     notice = Document.objects.get(kind="village_notice")
     content = c.get(response["Location"]).content
     assert_paper(notice, content, "社会救助审核确认结果公示", "公示期间：2024年3月6日至2024年3月13日", head.name,
                  "拟确认")
     assert notice.number.endswith(f"公示〔{notice.year}〕1号")
-    empty = c.post(f"/documents/notices/{case.area_code}/", {"from": "2023-01-01", "to": "2023-01-31"})
-    assert empty["Location"].startswith(f"/notices/village/{case.area_code}/?from=2023-01-01")
+    empty = c.post(f"/documents/notices/{case.area_code}/", {"from": "2024-05-01", "to": "2024-05-31"})
+    assert empty["Location"].startswith(f"/notices/village/{case.area_code}/?from=2024-05-01")
     assert any("本村（居）无公示事项" in str(m) for m in get_messages(empty.wsgi_request))
+    # bounded like the page: nothing before the village's first posting
+    early = c.post(f"/documents/notices/{case.area_code}/", {"from": "2023-01-01", "to": "2023-01-31"})
+    assert any("2024-03-06" in str(m) for m in get_messages(early.wsgi_request))
+    assert Document.objects.filter(kind="village_notice").count() == 1
+    # the staff's notice page offers the numbered PDF; the public list does not
+    assert 'id="issue-notice"' in c.get(f"/notices/village/{case.area_code}/").content.decode()
+    assert 'id="issue-notice"' not in Client().get(f"/public/notices/{case.area_code}/").content.decode()
 
 
 # ---- the public page ------------------------------------------------------------------------------
