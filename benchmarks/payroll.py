@@ -3,10 +3,19 @@
     python benchmarks/payroll.py [--beneficiaries 200000] [--database-url postgresql://...]
 
 Builds a city of approved dibao cases with their entitlements straight into a fresh database
-(bulk inserts: the benchmark measures the payroll, not the intake), then times ``run_payroll``
-for every township of the city for one month, and, as the baseline in the same run, the same
-lines written one ``Payment.objects.create`` at a time on a sample, scaled to the city.
-Target (issue 5): about 200,000 beneficiaries under 10 s end to end, on SQLite and PostgreSQL.
+(bulk inserts: the benchmark measures the payroll, not the intake), then times ``run_payrolls``
+for every township of the city for one month. In the same run, with the lines it wrote:
+
+- the bare write: the same rows, written the way the payroll writes them (one COPY on
+  PostgreSQL, one prepared INSERT over the rows on SQLite), into a temporary table with no index,
+  key or check: the time to move the rows into the database at all;
+- the constraints' floor: the same rows into ``payments_payment`` itself, its foreign keys
+  checked (PostgreSQL checks them at commit; here forced at once) and its indexes kept, and
+  rolled back: what the database spends keeping every constraint, whoever computes the lines;
+- one ``Payment.objects.create`` per line on a sample, scaled to the city.
+
+Targets: issue 5, 200,000 beneficiaries under 10 s; issue 15, the payroll within 2× the bare
+write on PostgreSQL (``payroll / bare write``), with every constraint kept.
 """
 
 from __future__ import annotations
@@ -106,6 +115,36 @@ def build_city(n: int):
     return city_user, list(Area.objects.filter(level=Area.Level.TOWNSHIP))
 
 
+def write_baselines(services) -> tuple[float, float]:
+    """Seconds to write the payroll's lines again: into a bare temporary table, and into
+    ``payments_payment`` with its constraints (rolled back)."""
+    import polars as pl
+    from django.db import connection, transaction
+
+    schema = {"run_id": pl.Int64, "case_id": pl.Int64, "recipient_id": pl.Int64, "programme": pl.String,
+              "month": pl.Date, "for_month": pl.Date, "kind": pl.String, "amount_fen": pl.Int64,
+              "decision_id": pl.Int64, "reason": pl.String, "bank_status": pl.String, "bank_note": pl.String}
+    columns = ", ".join(services.PAYMENT_COLUMNS)
+    rows = services._frame(f"SELECT {columns} FROM payments_payment ORDER BY id", [], schema)
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        no_rows = "WITH NO DATA" if postgres else "WHERE 0"
+        cursor.execute(f"CREATE TEMP TABLE bare_lines AS SELECT {columns} FROM payments_payment {no_rows}")
+        t0 = time.perf_counter()
+        services._write_lines(rows, table="bare_lines")
+        bare = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM payments_payment")  # the same rows again, in their place
+        t0 = time.perf_counter()
+        services._write_lines(rows)
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys, checked now, not at commit
+        floor = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    return bare, floor
+
+
 def run(args) -> int:
     from django.db import connection, transaction
     from tqdm import tqdm
@@ -114,6 +153,7 @@ def run(args) -> int:
     from safetynet.payments.models import Entitlement, Payment, PayrollRun
     from safetynet.policy.money import fmt
 
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     t0 = time.perf_counter()
     city_user, townships = build_city(args.beneficiaries)
     print(f"database: {connection.vendor}; built {args.beneficiaries:,} approved cases with entitlements in "
@@ -128,8 +168,14 @@ def run(args) -> int:
     batch = time.perf_counter() - t0
     lines = sum(r.lines for r in runs)
     total = sum(r.total_fen for r in runs)
-    print(f"batch: {lines:,} lines for {args.beneficiaries:,} beneficiaries (March, and February's back pay for "
-          f"1 in 100), {fmt(total)} yuan, in {batch:.2f} s, {lines / batch:,.0f} lines/s")
+    print(f"payroll: {lines:,} lines for {args.beneficiaries:,} beneficiaries (March, and February's back pay for "
+          f"1 in 100), {fmt(total)} yuan, computed and written in {batch:.2f} s, {lines / batch:,.0f} lines/s")
+
+    bare, floor = write_baselines(services)
+    print(f"bare write of the same {lines:,} rows into a table with no index, key or check: {bare:.2f} s")
+    print(f"the same rows into payments_payment, every constraint kept (the database's floor): {floor:.2f} s "
+          f"= {floor / bare:.1f}× the bare write")
+    print(f"ratio: the payroll is {batch / bare:.1f}× the bare write (target ≤ 2), {batch / floor:.2f}× the floor")
 
     # Baseline: the same lines one ORM create at a time, on a sample, into a scratch run.
     sample = list(Entitlement.objects.order_by("id")[: args.sample])

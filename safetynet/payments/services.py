@@ -239,9 +239,10 @@ def _payment_rows(run: PayrollRun, lines: pl.DataFrame, recipients: dict, latest
 _COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
 
-def _write_lines(rows: pl.DataFrame) -> None:
+def _write_lines(rows: pl.DataFrame, table: str = "payments_payment") -> None:
     """All lines in one go: on PostgreSQL one COPY of the text Polars writes for the whole frame
-    (no Python object per line); on SQLite one prepared statement over every row."""
+    (no Python object per line); on SQLite one prepared statement over every row. ``table`` is
+    for benchmarks/payroll.py's baseline, the same rows into a table without constraints."""
     columns = ", ".join(PAYMENT_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -251,13 +252,13 @@ def _write_lines(rows: pl.DataFrame) -> None:
             escaped = rows.with_columns(text)
             data = escaped.write_csv(separator="\t", include_header=False, quote_style="never", null_value="\\N",
                                      date_format="%Y-%m-%d")
-            with cursor.cursor.copy(f"COPY payments_payment ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(data)
         else:
             placeholders = ", ".join(["%s"] * len(PAYMENT_COLUMNS))
             # ISO text for dates: SQLite takes it without an adapter per row.
             iso = rows.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
-            sql = f"INSERT INTO payments_payment ({columns}) VALUES ({placeholders})"
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
             cursor.executemany(sql, list(iso.iter_rows()))
 
 
