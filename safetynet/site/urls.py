@@ -30,6 +30,7 @@ for prefix, router in [
     ("/reports", "safetynet.reports.api.router"),
     ("/", "safetynet.referrals.api.router"),
     ("/", "safetynet.temporary.api.router"),
+    ("/charity", "safetynet.charity.api.router"),
     ("/", "safetynet.discovery.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
@@ -83,6 +84,7 @@ urlpatterns = [
     path("administration/", include("safetynet.administration.urls")),
     path("funds/", include("safetynet.funds.urls")),
     path("referrals/", include("safetynet.referrals.urls")),
+    path("charity/", include("safetynet.charity.urls")),
     path("discovery/", include("safetynet.discovery.urls")),
     # One way in: the admin site logs in through the same page (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
