@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "safetynet.temporary",
     "safetynet.charity",
     "safetynet.discovery",
+    "safetynet.funerals",
 ]
 
 MIDDLEWARE = [

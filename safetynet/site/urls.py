@@ -32,6 +32,7 @@ for prefix, router in [
     ("/", "safetynet.temporary.api.router"),
     ("/charity", "safetynet.charity.api.router"),
     ("/", "safetynet.discovery.api.router"),
+    ("/", "safetynet.funerals.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
     api.add_router(prefix, router)
@@ -86,6 +87,7 @@ urlpatterns = [
     path("referrals/", include("safetynet.referrals.urls")),
     path("charity/", include("safetynet.charity.urls")),
     path("discovery/", include("safetynet.discovery.urls")),
+    path("funerals/", include("safetynet.funerals.urls")),
     # One way in: the admin site logs in through the same page (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
