@@ -54,7 +54,7 @@ def project_out(p: Project) -> dict:
 
 def entry_out(e: DonationEntry) -> dict:
     return {"id": e.pk, "kind": e.kind, "on": e.on.isoformat(), "amount": fmt(e.amount_fen),
-            "receipt": e.receipt or (e.donation.receipt if e.donation_id else ""), "purpose": e.purpose,
+            "receipt": e.gift_receipt, "purpose": e.purpose,
             "donor": e.donor, "goods": e.goods, "reverses": e.reverses_id, "project": e.project_id,
             "supermarket": e.supermarket_id, "description": e.description}
 

@@ -47,7 +47,7 @@ def donation_sheet(s: dict) -> bytes:
     for i, e in enumerate(s["entries"], start=1):
         target = (e.project.name if e.project_id else e.household.village.name + "家庭" if e.household_id
                   else e.supermarket.name if e.supermarket_id else "")
-        receipt = e.receipt or (e.donation.receipt if e.donation_id else "")
+        receipt = e.gift_receipt
         append_row(ws, [i, e.on.isoformat(), e.get_kind_display(), receipt, e.donor, e.goods,
                         purpose_label(e.purpose), _y(e.amount_fen), target, e.description])
     return _save(wb)

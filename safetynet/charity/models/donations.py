@@ -100,5 +100,14 @@ class DonationEntry(AppendOnlyModel):
         return f"{self.receipt_year}-{self.receipt_seq:06d}" if self.receipt_seq else ""
 
     @property
+    def gift_receipt(self) -> str:
+        """The receipt of the gift an entry concerns (its own, the one it draws on, the one it reverses)."""
+        if self.receipt:
+            return self.receipt
+        if self.donation_id:
+            return self.donation.receipt
+        return self.reverses.gift_receipt if self.reverses_id else ""
+
+    @property
     def purpose_label(self) -> str:
         return str(Purpose(self.purpose).label) if self.purpose else str(_("非定向"))
