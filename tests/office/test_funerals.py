@@ -148,3 +148,43 @@ def test_the_county_reimburses_each_home_monthly(city, homes, records):
     assert codes == {"funeral.register_home", "funeral.claim", "funeral.prepare_statement",
                      "funeral.approve_statement"}  # fmt: skip
     assert FuneralHome.objects.count() == 2
+
+
+def test_the_household_page_shows_all_help(city, homes, poor_household, settings, tmp_path, monkeypatch):
+    from safetynet.discovery import services as discovery
+    from safetynet.referrals import services as referrals
+
+    member = poor_household.members.order_by("id").first()
+    store = tmp_path / "store"
+    settings.FEED_STORE = store
+    register = pl.DataFrame({"id_number": [member.id_number], "name": [member.name], "household_no": ["H1"],
+                             "area_code": [poor_household.village_id], "hukou": ["rural"], "relation": ["head"],
+                             "father_id": [None], "mother_id": [None]},
+                            schema_overrides={"father_id": pl.String, "mother_id": pl.String})  # fmt: skip
+    feeds.write_item(store, "household_registration", date(2024, 1, 31), keyed(register))
+    feeds.write_item(store, "deaths", date(2024, 2, 29), keyed(pl.DataFrame({"id_number": [member.id_number],
+                                                                             "death_date": [DIED]})))  # fmt: skip
+    claim(homes["ren_staff"], id_number=member.id_number, name=member.name)
+    referrals.refer(city["clerk"], household=poor_household, department="medical", category="inpatient",
+                    need="住院自付费用高", on=date(2024, 3, 4), amount="12000.00")  # fmt: skip
+    from django.utils import timezone
+
+    discovery.record_lead(city["clerk"], source="village", area_code="370811001", situation="老人去世，家庭困难",
+                          reported_at=timezone.now(), reporter="村主任",
+                          id_number=poor_household.members.last().id_number)  # fmt: skip
+
+    def charity(user, household):
+        return [{"source": "慈善超市", "kind": "物资领取", "on": date(2024, 3, 1), "amount_fen": 5000,
+                 "description": "米、面、油"}]  # fmt: skip
+
+    # helper H's charity app answers through ``household_help``: stood in for here
+    from safetynet.discovery import help as all_help
+
+    monkeypatch.setattr(all_help, "charity_source", lambda: charity)
+    page = client_for(city["clerk"]).get(f"/households/{poor_household.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="all-help"' in html
+    for source in ("殡葬减免", "转介", "主动发现", "慈善超市"):
+        assert f'data-source="{source}"' in html, source
+    # the waiver (960 + 300) and the supermarket's goods (50) are the sums with money
+    assert "1310.00" in html
