@@ -22,6 +22,7 @@ TASKS = ("clerk", "approver", "county", "city", "county_approver")  # whose step
 FUNDS = ("clerk", "approver", "county", "county_approver", "city", "auditor")  # funds.selectors.READERS
 # referrals.selectors.READERS, and the departments' liaisons for their own referrals
 REFERRALS = ("clerk", "approver", "county", "county_approver", "city", "department", "auditor")
+CHARITY = ("county", "city", "auditor", "organisation")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("reports", _("统计"), CASEWORK),
         Item("reports-temporary", _("临时救助与转介统计"), (*CASEWORK, "county_approver")),  # reports.temporary.READERS
         Item("funds", _("备用金"), FUNDS),
+    )),
+    (_("社会力量"), (
+        # charity.access.READERS: the bureau, the auditor, an organisation's own staff (its records)
+        Item("charity", _("社会组织与慈善"), CHARITY),
+        Item("charity-figures", _("社会力量统计"), CHARITY),
     )),
     (_("核查监督"), (
         Item("verification-deliveries", _("部门数据"), ("verifier", "city", "auditor")),  # CENTRE_ROLES

@@ -30,6 +30,8 @@ def city(db):
         "auditor": demo.make_staff("auditor", "auditor", "3708"),
         "county_approver": demo.make_staff("county_approver", "county_approver", "370811"),
         "medical": demo.make_staff("medical", "department", "370811", department="medical"),
+        # a social organisation's staff (its unified social credit code, check character included)
+        "organisation": demo.make_staff("organisation", "organisation", "3708", unit="53370800MJF300100R"),
     }
 
 

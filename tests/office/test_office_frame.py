@@ -97,23 +97,26 @@ EXPECTED_MENUS = {
                  "referral-list", "payroll-index", "reports", "reports-temporary", "funds", "verification-ledger"],
     "county": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index", "notice-roster",
                "referral-list",
-               "payroll-index", "reports", "reports-temporary", "funds", "verification-runs", "verification-ledger",
-               "verification-reports"],
+               "payroll-index", "reports", "reports-temporary", "funds", "charity", "charity-figures",
+               "verification-runs", "verification-ledger", "verification-reports"],
     "city_admin": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index",
                    "notice-roster", "referral-list", "payroll-index", "reports", "reports-temporary", "funds",
-                   "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
+                   "charity", "charity-figures", "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
                    "audit-trail", "admin-calendar", "admin-parameters"],
     "verifier": ["desk", "household-search", "verification-deliveries", "verification-runs", "verification-ledger",
                  "verification-reports"],
     "auditor": ["desk", "household-search", "deadlines", "temporary-list", "notice-index", "notice-roster",
                 "referral-list",
-                "payroll-index", "reports", "reports-temporary", "funds", "verification-deliveries",
+                "payroll-index", "reports", "reports-temporary", "funds", "charity", "charity-figures",
+                "verification-deliveries",
                 "verification-runs", "verification-ledger", "verification-reports", "audit-trail"],
     # The county bureau's approver of temporary assistance above the township's limit.
     "county_approver": ["desk", "my-tasks", "household-search", "temporary-list", "referral-list",
                         "reports-temporary", "funds"],
     # Another department's liaison: its referrals, nothing of the registry.
     "medical": ["referral-list"],
+    # A social organisation's staff: its own records and figures (issue 12).
+    "organisation": ["charity", "charity-figures"],
 }  # fmt: skip
 
 
