@@ -1,20 +1,25 @@
-"""Benchmark: screening the whole population (漏保, 错保 and the anomaly rules) from the feed store.
+"""Benchmark: screening the whole population (漏保, 错保 and the anomaly rules), against reading its input.
 
-    python benchmarks/screen.py [--households 3000000] [--store DIR] [--sample 100000] [--batch 10000] [--keep]
+    python benchmarks/screen.py [--households 3000000] [--store DIR] [--rounds 3] [--sample 100000] [--keep]
 
 Builds a synthetic Jining with ``generate_city`` (or reuses the one in ``--store`` if it holds a
-``planted.parquet``), then times ``screen_store`` over the whole city in a fresh process, so that
-the peak memory it reports is the screening's own, and checks that every planted case is found
-and that nothing is found outside the planted households; then again with Polars' in-memory
-engine wherever the code leaves the engine to Polars (``collect()`` defaults to streaming). The
-three stages (``person_facts``, ``with_links``, ``screen_persons``) are timed one by one in
-another fresh process, and a batch of households (their members and the members' relatives read
-from the store) in this one. The baseline is the same screening written with pandas the way an
-analyst would write it without Polars; it runs on a separately generated sample city, beside ours
-on the same sample, and is scaled linearly to the full city. Each figure is wall time, with the
-CPU time of all the process's threads beside it: on a busy machine the CPU time is the steadier.
-Targets (issue): the full city (3 million households, about 8.3 million residents) under 10 s
-and 6 GB peak; 10,000 households under 1 s.
+``planted.parquet``). The screening reads the month's facts kept at import (``month_facts``), so:
+
+1. **The imports' share**, in a fresh process: the month's facts made from scratch from the
+   store's deliveries, as importing them one after another makes them (each item's share too).
+2. **The screening against the read of its input**, in one fresh process, ``--rounds`` times:
+   reading every row of the files the screening reads, the columns it uses (``month_facts.scans``
+   with ``screen.READ``), then ``screen_store``; both times and their ratio (target: at most 2),
+   the peak memory of the screening (target: at most 4 GB), and the findings checked against the
+   planted cases (every one found, nothing outside the planted households).
+3. The stages of the screening one by one, in another fresh process.
+4. **The baselines**: the same screening as SQL on DuckDB over the store's Parquet files
+   (``benchmarks/duckdb_screen.py``) on the full city, and with pandas on a sample city (scaled
+   to the city), each in a fresh process, the findings compared with ours; ours from the raw
+   deliveries (the facts made, then the screening) beside them, as they start from the raw rows.
+
+Each figure is wall time, with the CPU time of all the process's threads beside it: on a busy
+machine the CPU time is the steadier, and the ratios measured in one process are what count.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import hashlib
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import subprocess
@@ -36,15 +40,17 @@ from pathlib import Path
 
 import polars as pl
 
-from safetynet.batch import screen
-from safetynet.batch.facts import as_of, item_facts, person_facts, register_frame, window
+from safetynet.batch import month_facts, screen
+from safetynet.batch.facts import ENGINE, as_of, window
 from safetynet.batch.feed_items import ITEMS
-from safetynet.batch.feeds import scan_item
 from safetynet.batch.generate import generate_city
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/ is not a package
 
 MONTH = date(2026, 11, 1)
 STARTED = time.perf_counter()
 GB = 1024**3
+TARGET_RATIO, TARGET_PEAK = 2.0, 4 * GB
 
 
 def say(message: str) -> None:
@@ -98,33 +104,64 @@ def measured(run, *args) -> tuple[object, dict]:
     return result, {**figures, "rss_after": rss_bytes("VmRSS"), "resettable": resettable}
 
 
+def child_facts(args) -> dict:
+    """The month's facts made from scratch, as importing the month's deliveries makes them: the
+    register first (each item is placed on its rows), then each item, timed one by one."""
+    shutil.rmtree(month_facts.folder(args.store, MONTH), ignore_errors=True)
+    marks = [("register", time.perf_counter(), time.process_time())]
+
+    def progress(code: str) -> None:
+        marks.append((code, time.perf_counter(), time.process_time()))
+
+    (_, made), figures = measured(lambda: month_facts.ensure(args.store, MONTH, progress=progress))
+    marks.append(("end", time.perf_counter(), time.process_time()))
+    steps = {a[0]: (b[1] - a[1], b[2] - a[2]) for a, b in zip(marks, marks[1:], strict=False)}
+    return {**figures, "made": made, "steps": steps}
+
+
+def read_input(store: Path) -> list[pl.DataFrame]:
+    """Every row of the files the screening reads, the columns it uses, as it reads them."""
+    return pl.collect_all(month_facts.scans(month_facts.folder(store, MONTH), screen.READ), engine=ENGINE)
+
+
 def child_screen(args) -> dict:
-    """``screen_store`` as the local engine runs it; the findings are written beside the result."""
+    """``rounds`` times: the read of the screening's input, then ``screen_store``; the findings
+    of the last round are written beside the result."""
     start_rss = rss_bytes("VmRSS")
-    findings, figures = measured(screen.screen_store, args.store, MONTH)
+    month_facts.ensure(args.store, MONTH)  # current facts: what the import leaves
+    reads, screens = [], []
+    for _ in range(args.rounds):
+        frames, read = measured(read_input, args.store)
+        read["rows"] = max(f.height for f in frames)
+        read["values"] = sum(f.height * f.width for f in frames)
+        del frames
+        reads.append(read)
+        findings, figures = measured(screen.screen_store, args.store, MONTH)
+        screens.append(figures)
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     findings.write_parquet(args.result.with_suffix(".parquet"))
-    return {**figures, "start_rss": start_rss, "maxrss": maxrss}
+    return {"reads": reads, "screens": screens, "start_rss": start_rss, "maxrss": maxrss}
 
 
 def child_stages(args) -> dict:
-    """The three stages collected one after the other, then each feed's aggregation alone."""
+    """The screening's stages one after the other (as ``screen_store_counted`` runs them)."""
     out = {"start_rss": rss_bytes("VmRSS")}
-    facts, out["person_facts"] = measured(lambda: person_facts(args.store, MONTH).collect())
-    linked, out["with_links"] = measured(lambda f: screen.with_links(f.lazy(), MONTH).collect(), facts)
-    findings, out["screen_persons"] = measured(screen.screen_persons, linked, MONTH)
-    for name, frame in (("person_facts", facts), ("with_links", linked), ("screen_persons", findings)):
-        out[name].update(rows=frame.height, columns=frame.width, size=frame.estimated_size())
-    del facts, linked, findings
-    cutoff, items = as_of(MONTH), {}
-    _, items["household_registration"] = measured(
-        lambda: register_frame(scan_item(args.store, "household_registration", cutoff)).collect()
+    (persons, households, _), out["read"] = measured(lambda: month_facts.read(args.store, MONTH, columns=screen.READ))
+    flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=ENGINE))
+    rows = {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS}
+    links, out["fold"] = measured(screen.fold_links, flags, rows)
+    chosen, out["could_find"] = measured(screen.could_find, persons, links[0], MONTH)
+
+    def candidates():
+        at = pl.Series(chosen[persons.get_column("household").to_numpy()]).arg_true()
+        return screen.as_linked(persons.gather(at), households, [link.gather(at) for link in links])
+
+    linked, out["as_linked"] = measured(candidates)
+    findings, out["screen_persons"] = measured(
+        lambda: [screen.screen_persons(c, MONTH) for c in screen.household_chunks(linked)]
     )
-    for code in ITEMS:
-        if code != "household_registration":
-            _, items[code] = measured(lambda c=code: item_facts(c, scan_item(args.store, c, cutoff), MONTH).collect())
-    out["items"] = {code: figures["seconds"] for code, figures in items.items()}
-    out["items_cpu"] = sum(figures["cpu"] for figures in items.values())
+    out["households"], out["chosen"] = len(chosen), int(chosen.sum())
+    out["persons"], out["chosen_persons"] = persons.height, linked.height
     return out
 
 
@@ -135,7 +172,26 @@ def child_baseline(args) -> dict:
     return {**figures, "start_rss": start_rss}
 
 
-CHILDREN = {"generate": child_generate, "screen": child_screen, "stages": child_stages, "baseline": child_baseline}
+def child_raw(args) -> dict:
+    """Ours from the raw deliveries, as the baselines start: the facts made, then the screening."""
+    shutil.rmtree(month_facts.folder(args.store, MONTH), ignore_errors=True)
+    findings, figures = measured(screen.screen_store, args.store, MONTH)
+    findings.write_parquet(args.result.with_suffix(".parquet"))
+    return figures
+
+
+def child_duckdb(args) -> dict:
+    from duckdb_screen import duckdb_screen
+
+    findings, figures = measured(duckdb_screen, args.store, MONTH)
+    findings.write_parquet(args.result.with_suffix(".parquet"))
+    return figures
+
+
+CHILDREN = {
+    "generate": child_generate, "facts": child_facts, "screen": child_screen, "stages": child_stages,
+    "baseline": child_baseline, "raw": child_raw, "duckdb": child_duckdb,
+}  # fmt: skip
 
 
 def in_fresh_process(mode: str, store: Path, work: Path, *extra: str, env: dict | None = None) -> dict:
@@ -153,69 +209,9 @@ def in_fresh_process(mode: str, store: Path, work: Path, *extra: str, env: dict 
 
 
 # ------------------------------------------------------------------------------------------
-# A batch of households: their members, and those members' relatives (the obligor and official
-# rules read the relatives' facts), read from the store by person_key.
-
-
-def screen_households(store: Path, month: date, household_nos: list[str]) -> tuple[pl.DataFrame, dict[str, float]]:
-    """The findings of just these households, and the seconds of each step."""
-    seconds, t0 = {}, time.perf_counter()
-    cutoff = as_of(month)
-    register = register_frame(scan_item(store, "household_registration", cutoff))
-    members = register.filter(pl.col("household_no").is_in(household_nos)).select(
-        "person_key", "father_key", "mother_key"
-    )
-    keys = members.select("person_key")
-    children = register.join(keys, left_on="father_key", right_on="person_key", how="semi").select("person_key")
-    children_m = register.join(keys, left_on="mother_key", right_on="person_key", how="semi").select("person_key")
-    marriages = scan_item(store, "marriage", cutoff).join(keys, on="person_key", how="semi")
-    spouses = item_facts("marriage", marriages, month).select(pl.col("spouse_key").alias("person_key"))
-    parents = [members.select(pl.col(c).alias("person_key")) for c in ("father_key", "mother_key")]
-    everyone = pl.concat([keys, *parents, children, children_m, spouses]).drop_nulls().unique().collect()
-    seconds["lookup"], t0 = time.perf_counter() - t0, time.perf_counter()
-    linked = screen.with_links(person_facts(store, month, keys=everyone["person_key"].to_list()), month)
-    persons = linked.filter(pl.col("household_no").is_in(household_nos)).collect()
-    seconds["facts_links"], t0 = time.perf_counter() - t0, time.perf_counter()
-    findings = screen.screen_persons(persons, month)
-    seconds["screen_persons"] = time.perf_counter() - t0
-    seconds["persons"], seconds["read"] = persons.height, everyone.height
-    return findings, seconds
-
-
-# ------------------------------------------------------------------------------------------
 # The baseline: the same screening in pandas, as an analyst would write it without Polars.
 # Read each feed, aggregate it per person, merge everything onto the register, find each
 # person's relatives, then decide households and members and list the findings.
-
-
-def check_batch(store: Path, register: pl.LazyFrame, household_nos: list[str]):
-    """The households as declared with nothing but their members (every income and asset is
-    then found by the departments), checked by ``verify.verify_frames``."""
-    from safetynet.batch.verify import verify_frames
-    from safetynet.policy.frames import HOUSEHOLD_SCHEMA, MEMBER_SCHEMA
-
-    people = (
-        register.filter(pl.col("household_no").is_in(household_nos))
-        .select("household_no", "area_code", "hukou", "relation", "id_number")
-        .collect()
-        .sort("household_no", maintain_order=True)
-    )
-    numbers = {h: i for i, h in enumerate(dict.fromkeys(people["household_no"]))}
-    first = people.group_by("household_no", maintain_order=True).first()
-    households = pl.DataFrame(
-        {"household_id": [numbers[h] for h in first["household_no"]], "area": first["area_code"].str.slice(0, 6),
-         "hukou": first["hukou"], "month": [MONTH] * first.height}
-    ).cast(HOUSEHOLD_SCHEMA)  # fmt: skip
-    members = people.select(
-        pl.col("household_no").replace_strict(numbers, return_dtype=pl.Int64).alias("household_id"),
-        pl.int_range(pl.len(), dtype=pl.Int32).over("household_no").alias("member_no"),
-        "id_number", pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d").alias("birth_date"), "relation",
-    )  # fmt: skip
-    empty = {c: pl.lit(None, t) if c in ("disability_grade", "disability_kind") else pl.lit(0 if t.is_integer() else
-             False, t) for c, t in MEMBER_SCHEMA.items() if c not in members.columns}  # fmt: skip
-    members = members.with_columns(v.alias(c) for c, v in empty.items()).select(list(MEMBER_SCHEMA))
-    impact, lines, _ = verify_frames(households, members.cast(MEMBER_SCHEMA), store, MONTH)
-    return impact, lines
 
 
 def pandas_screen(store: Path, month: date):
@@ -607,9 +603,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=3_000_000)
     parser.add_argument("--store", type=Path, help="a city to reuse, or where to generate one (then kept)")
-    parser.add_argument("--sample", type=int, default=100_000, help="households of the baseline's sample city")
-    parser.add_argument("--batch", type=int, default=10_000, help="households screened as one batch")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the batch (best shown)")
+    parser.add_argument("--rounds", type=int, default=3, help="reads and screenings, one after the other")
+    parser.add_argument("--sample", type=int, default=100_000, help="households of the pandas baseline's sample")
+    parser.add_argument("--no-duckdb", action="store_true", help="leave out the DuckDB baseline on the full city")
     parser.add_argument("--keep", action="store_true", help="keep the generated temporary cities")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -618,13 +614,14 @@ def main() -> int:
         args.result.write_text(json.dumps(CHILDREN[args.child](args)))
         return 0
 
+    import duckdb
     import pandas as pd
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"machine: {os.cpu_count()} cores, {gb(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES'))} RAM, "
-        f"Python {platform.python_version()}, Polars {pl.__version__}, pandas {pd.__version__}; load average {load} "
-        "(other processes on the machine make timings noisy)"
+        f"Python {platform.python_version()}, Polars {pl.__version__}, pandas {pd.__version__}, DuckDB "
+        f"{duckdb.__version__}; load average {load} (other processes on the machine make timings noisy)"
     )
     print(f"code: {code_state()}")
     # Generated cities go into a temporary folder, deleted at the end unless --keep; a city in
@@ -641,6 +638,10 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def figure(f: dict) -> str:
+    return f"{f['seconds']:.2f} s ({f['cpu']:.1f} s CPU)"
+
+
 def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
     ensure_store(store, args.households, work, "city")
     rows = count_rows(store)
@@ -655,23 +656,48 @@ def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
         f"{planted.height:,} planted cases"
     )
 
-    # 1. The full city, in a fresh process.
-    say("full city: screen_store in a fresh process")
-    full = in_fresh_process("screen", store, work)
+    # 1. The imports' share: the month's facts made from scratch.
+    say("the imports' share: the month's facts made from scratch, in a fresh process")
+    facts = in_fresh_process("facts", store, work)
+    steps = sorted(facts["steps"].items(), key=lambda kv: -kv[1][0])
+    print(
+        f"imports' share: the month's facts made from the store's deliveries in {figure(facts)}, peak "
+        f"{gb(facts['peak'])}; each delivery's share (the register places everyone, then each item): "
+        + ", ".join(f"{k} {v[0]:.2f}" for k, v in steps)
+    )
+
+    # 2. The screening against the read of its input, in one fresh process.
+    say(f"full city: the read of the screening's input, then screen_store, {args.rounds} times in a fresh process")
+    full = in_fresh_process("screen", store, work, "--rounds", str(args.rounds))
     findings = full.pop("findings")
-    seconds = full["seconds"]
+    reads, screens = full["reads"], full["screens"]
+    ratios = [s["seconds"] / r["seconds"] for r, s in zip(reads, screens, strict=True)]
+    best_read = min(reads, key=lambda f: f["seconds"])
+    best_screen = min(screens, key=lambda f: f["seconds"])
+    ratio = best_screen["seconds"] / best_read["seconds"]
     print(
-        f"full city: {seconds:.2f} s (target under 10 s; {full['cpu']:.1f} s of CPU on {os.cpu_count()} cores), "
-        f"{residents / seconds:,.0f} residents/s, {feed_rows / seconds:,.0f} feed rows/s"
+        f"read of the screening's input (the month's facts: {len(screen.READ) + 1} files, "
+        f"{best_read['rows']:,} rows, {best_read['values']:,} values): " + ", ".join(figure(r) for r in reads)
     )
-    what = (
-        "high-water mark of RSS reset (/proc/self/clear_refs) just before screen_store"
-        if full["resettable"]
-        else "the process's ru_maxrss"
+    print("screening (screen_store): " + ", ".join(figure(s) for s in screens))
+    print(
+        "ratio screening / read: each round "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f"; best against best {ratio:.2f} (target at most {TARGET_RATIO:.0f}: "
+        f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); by CPU "
+        f"{best_screen['cpu'] / best_read['cpu']:.2f}"
+    )
+    peak = max(s["peak"] for s in screens)
+    what = "high-water mark of RSS reset just before each screening" if screens[0]["resettable"] else "ru_maxrss"
+    print(
+        f"peak memory of the screening: {gb(peak)} (target at most {gb(TARGET_PEAK)}: "
+        f"{'met' if peak <= TARGET_PEAK else 'NOT met'}; {what}; the process's after imports "
+        f"{gb(full['start_rss'])}, its ru_maxrss {gb(full['maxrss'])})"
     )
     print(
-        f"  peak memory: {gb(full['peak'])} (target under 6 GB): {what}, in a fresh process whose RSS was "
-        f"{gb(full['start_rss'])} after imports; the process's ru_maxrss {gb(full['maxrss'])}"
+        f"the imports' share against the screening: {facts['seconds']:.1f} s once a month (spread over the "
+        f"deliveries) against {best_screen['seconds']:.2f} s a screening; from the raw deliveries to the "
+        f"findings {facts['seconds'] + best_screen['seconds']:.1f} s"
     )
     by_kind = findings.group_by("kind").len().sort("kind")
     planted_by_kind = planted.group_by("kind").len()
@@ -685,87 +711,29 @@ def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
         f"-> {'OK' if found == total and outside == 0 else 'MISMATCH'}"
     )
 
-    # Polars' collect() runs the streaming engine unless told otherwise: the same run with the
-    # in-memory engine wherever the code leaves the choice to Polars.
-    say("full city: screen_store again, in a fresh process with POLARS_ENGINE_AFFINITY=in-memory")
-    again = in_fresh_process("screen", store, work, env={"POLARS_ENGINE_AFFINITY": "in-memory"})
-    same = finding_keys(again.pop("findings")).join(finding_keys(findings), on=["kind", "household_no", "id_number"])
-    print(
-        f"  with the in-memory engine: {again['seconds']:.2f} s ({again['cpu']:.1f} s CPU), peak {gb(again['peak'])}; "
-        f"the same findings: {same.height:,}/{findings.height:,}"
-    )
-
-    # 2. The three stages one by one, in another fresh process.
-    say("full city: the three stages one by one, in a fresh process")
+    # 3. The stages one by one.
+    say("full city: the screening's stages one by one, in a fresh process")
     st = in_fresh_process("stages", store, work)
-    stage_names = ("person_facts", "with_links", "screen_persons")
-    staged, staged_cpu = (sum(st[name][k] for name in stage_names) for k in ("seconds", "cpu"))
+    names = ("read", "flags", "fold", "could_find", "as_linked", "screen_persons")
+    what = {
+        "read": "the month's facts read", "flags": "each person as a relative (obligor, official)",
+        "fold": "each person's relatives folded", "could_find": "households the rules could find in",
+        "as_linked": "those households' rows taken", "screen_persons": "the rules and the findings",
+    }  # fmt: skip
     print(
-        f"stages: {staged:.2f} s ({staged_cpu:.1f} s CPU) in all, collected one after the other; peak = RSS "
-        f"high-water mark during the stage, including what earlier stages still hold (after imports "
-        f"{gb(st['start_rss'])})"
+        f"stages: {sum(st[n]['seconds'] for n in names):.2f} s ({sum(st[n]['cpu'] for n in names):.1f} s CPU) "
+        f"one after the other; the rules ran on {st['chosen']:,} of {st['households']:,} households "
+        f"({st['chosen_persons']:,} of {st['persons']:,} residents)"
     )
-    for name in stage_names:
-        s = st[name]
-        print(
-            f"  {name:15} {s['seconds']:6.2f} s ({s['cpu']:5.1f} s CPU)  peak {gb(s['peak'])}, RSS after "
-            f"{gb(s['rss_after'])}; out {s['rows']:,} rows x {s['columns']} columns ({gb(s['size'])})"
-        )
-    items = sorted(st["items"].items(), key=lambda kv: -kv[1])
-    print(
-        f"  each item's aggregation alone ({sum(st['items'].values()):.2f} s, {st['items_cpu']:.1f} s CPU in all): "
-        + ", ".join(f"{k} {v:.2f}" for k, v in items)
-    )
+    for n in names:
+        print(f"  {n:15} {figure(st[n]):26} peak {gb(st[n]['peak'])}  {what[n]}")
 
-    # 3. A batch of households: their members and relatives read from the store.
-    all_households = register.select(pl.col("household_no").unique()).collect()["household_no"].sort().to_list()
-    n_batch = min(args.batch, len(all_households))
-    chosen = sorted(random.Random(7).sample(all_households, n_batch))
-    say(f"batch: {n_batch:,} households chosen at random, screened {args.repeat} times")
-    runs = []
-    for _ in range(args.repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        batch_findings, steps = screen_households(store, MONTH, chosen)
-        runs.append((time.perf_counter() - t0, time.process_time() - c0, steps))
-    best, best_cpu, steps = min(runs, key=lambda run: run[0])
-    in_batch = planted.filter(pl.col("household_no").is_in(chosen))
-    b_found, b_total, _ = check_planted(batch_findings, in_batch)
-    b_outside = batch_findings.filter(~pl.col("household_no").is_in(chosen)).height
-    full_in_batch = finding_keys(findings.filter(pl.col("household_no").is_in(chosen)))
-    same = finding_keys(batch_findings).join(full_in_batch, on=["kind", "household_no", "id_number"]).height
-    print(
-        f"batch of {n_batch:,} households ({steps['persons']:,} residents; {steps['read']:,} persons read with their "
-        f"relatives): {best:.2f} s best of {args.repeat} ({best_cpu:.1f} s CPU; first run {runs[0][0]:.2f} s; target "
-        f"under 1 s): finding members and relatives in the register {steps['lookup']:.2f} s, person_facts(keys=...) "
-        f"+ with_links {steps['facts_links']:.2f} s, screen_persons {steps['screen_persons']:.2f} s"
-    )
-    print(
-        f"  {batch_findings.height:,} findings, the same as the full run's for these households: "
-        f"{same:,}/{full_in_batch.height:,}; planted found {b_found}/{b_total}; outside the batch {b_outside}"
-    )
-
-    # 3b. The same households checked as the verification centre checks them (declared against
-    # found, the decision impact): what the window's pre-check does for one household.
-    check_runs = []
-    for _ in range(args.repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        impact, lines = check_batch(store, register, chosen)
-        check_runs.append((time.perf_counter() - t0, time.process_time() - c0))
-    check_best, check_cpu = min(check_runs)
-    one_runs = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        check_batch(store, register, chosen[:1])
-        one_runs.append(time.perf_counter() - t0)
-    print(
-        f"check of the same {n_batch:,} households (verify_frames: declared against found, per item): "
-        f"{check_best:.2f} s best of {args.repeat} ({check_cpu:.1f} s CPU; target under 1 s); "
-        f"{lines.height:,} report lines; impacts " + ", ".join(f"{k} {v:,}" for k, v in
-                                                           impact.group_by("impact").len().sort("impact").iter_rows())
-        + f"; one household {min(one_runs) * 1000:.0f} ms"
-    )  # fmt: skip
-
-    # 4. The baseline: pandas on a sample city, and ours on the same sample.
+    # 4. The baselines: DuckDB on the full city; pandas and DuckDB on a sample; ours from the raw rows.
+    if not args.no_duckdb:
+        say("full city: ours from the raw deliveries, then DuckDB, each in a fresh process")
+        raw = in_fresh_process("raw", store, work)
+        duck = in_fresh_process("duckdb", store, work)
+        compare_baseline("DuckDB", duck, raw, best_screen, findings)
     if args.sample >= households:
         sample_store = store
     else:
@@ -773,46 +741,51 @@ def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
         temporary.append(sample_store)
         ensure_store(sample_store, args.sample, work, "sample")
     sample_residents = count_rows(sample_store)["household_registration"]
-    sample_planted = pl.read_parquet(sample_store / "planted.parquet")
-    say("sample: ours (screen_store) in a fresh process")
-    ours = in_fresh_process("screen", sample_store, work)
-    say("sample: the pandas baseline in a fresh process")
+    say("sample: ours from the raw deliveries, pandas, DuckDB, each in a fresh process")
+    ours = in_fresh_process("raw", sample_store, work)
     base = in_fresh_process("baseline", sample_store, work)
-    ours_keys, base_keys = finding_keys(ours["findings"]), finding_keys(base["findings"])
-    print(
-        f"sample: {sample_residents:,} residents; ours {ours['seconds']:.2f} s ({ours['cpu']:.1f} s CPU, peak "
-        f"{gb(ours['peak'])}), pandas {base['seconds']:.2f} s ({base['cpu']:.1f} s CPU, peak {gb(base['peak'])}): "
-        f"ours {base['seconds'] / ours['seconds']:.1f}x faster on the sample"
-    )
-    counts = (
-        ours_keys.group_by("kind").len("ours")
-        .join(base_keys.group_by("kind").len("pandas"), on="kind", how="full", coalesce=True)
-        .join(ours_keys.join(base_keys, on=["kind", "household_no", "id_number"]).group_by("kind").len("both"),
-              on="kind", how="left")
-        .fill_null(0).sort("kind")
-    )  # fmt: skip
-    print("  findings on the sample: kind, ours, pandas, the same in both")
-    for kind, n_ours, n_base, n_both in counts.select("kind", "ours", "pandas", "both").iter_rows():
-        print(f"    {kind:18} {n_ours:8,} {n_base:8,} {n_both:8,}")
-    print(
-        f"    {'all':18} {ours_keys.height:8,} {base_keys.height:8,} {counts['both'].sum():8,}"
-        f"   (planted found: ours {check_planted(ours['findings'], sample_planted)[0]}, "
-        f"pandas {check_planted(base['findings'], sample_planted)[0]} of {sample_planted.height})"
-    )
+    duck_sample = in_fresh_process("duckdb", sample_store, work)
+    print(f"sample: {sample_residents:,} residents")
+    compare_baseline("pandas", base, ours, None, ours["findings"])
+    compare_baseline("DuckDB", duck_sample, ours, None, ours["findings"])
     scale = residents / sample_residents
     projected = base["seconds"] * scale
     print(
-        f"baseline: pandas scaled linearly to {residents:,} residents ({scale:.1f}x the sample) would take "
-        f"{projected:,.1f} s and about {gb(base['peak'] * scale)}; ours took {seconds:.2f} s: "
-        f"{projected / seconds:.1f}x faster"
+        f"  pandas scaled linearly to {residents:,} residents ({scale:.1f}x the sample): {projected:,.1f} s and "
+        f"about {gb(base['peak'] * scale)}"
     )
     print(
-        f"targets: full city {seconds:.2f} s (< 10 s: {'met' if seconds < 10 else 'NOT met'}), "
-        f"peak {gb(full['peak'])} (< 6 GB: {'met' if full['peak'] < 6 * GB else 'NOT met'}); "
-        f"{n_batch:,} households screened {best:.2f} s, checked {check_best:.2f} s "
-        f"(< 1 s: {'met' if best < 1 else 'NOT met'} / {'met' if check_best < 1 else 'NOT met'})"
+        f"targets: screening / read {ratio:.2f} (at most {TARGET_RATIO:.0f}: "
+        f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}), peak {gb(peak)} (at most {gb(TARGET_PEAK)}: "
+        f"{'met' if peak <= TARGET_PEAK else 'NOT met'}), findings "
+        f"{'OK' if found == total and outside == 0 else 'MISMATCH'}"
     )
     return 0
+
+
+def compare_baseline(name: str, theirs: dict, raw: dict, screening: dict | None, ours: pl.DataFrame) -> None:
+    """A baseline's time, memory and findings beside ours (from the raw rows, and the screening alone)."""
+    from duckdb_screen import compare
+
+    keys = finding_keys(theirs["findings"]).join(finding_keys(ours), on=["kind", "household_no", "id_number"])
+    if set(screen.FINDING_SCHEMA) <= set(theirs["findings"].columns):
+        same, only_ours, only_theirs = compare(ours, theirs["findings"].cast(screen.FINDING_SCHEMA))
+        columns = f"; the same in every column {same:,} (only ours {only_ours:,}, only {name}'s {only_theirs:,})"
+    else:  # the pandas baseline words its evidence apart
+        columns = ""
+    alone = (
+        f"; against the screening alone ({screening['seconds']:.2f} s) {theirs['seconds'] / screening['seconds']:.1f}x"
+        if screening
+        else ""
+    )
+    print(
+        f"  {name}: {figure(theirs)}, peak {gb(theirs['peak'])}; ours from the raw deliveries {figure(raw)}, peak "
+        f"{gb(raw['peak'])}: {name} takes {theirs['seconds'] / raw['seconds']:.1f}x ours{alone}"
+    )
+    print(
+        f"    findings: ours {ours.height:,}, {name} {theirs['findings'].height:,}; the same (kind, household, "
+        f"person) {keys.height:,}{columns}"
+    )
 
 
 if __name__ == "__main__":

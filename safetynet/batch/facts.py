@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from safetynet.batch.feeds import scan_item
 from safetynet.policy.areas import all_areas
 from safetynet.policy.months import add_months
 from safetynet.policy.parameters import value
+from safetynet.policy.rules import age_at_month
 
 # Polars' in-memory engine: faster and leaner than its streaming default for these plans
 # (benchmarks/screen.py measured both on the whole city).
@@ -123,6 +125,23 @@ def birth_date(person_key: pl.Expr) -> pl.Expr:
     """The birth date in an ID number's key (digits 7-14), by arithmetic rather than parsing."""
     ymd = (person_key // 1000) % 100_000_000
     return pl.date(ymd // 10000, (ymd // 100) % 100, ymd % 100)
+
+
+def age_at(birth: pl.Expr, month: date) -> pl.Expr:
+    """The age on the first of ``month`` of a person born on ``birth`` (a date): the policy's one
+    definition (``rules.age_at_month``) worked out once for every day from 1800 on and looked up
+    by the day, which for millions of persons is far cheaper than taking each date apart."""
+    first, ages = _ages(month)
+    at = birth.cast(pl.Int32) - first
+    return pl.lit(ages).gather(pl.when((at >= 0) & (at < ages.len())).then(at)).alias("age")
+
+
+@lru_cache(maxsize=16)
+def _ages(month: date) -> tuple[int, pl.Series]:
+    """(the first day, as days since 1970-01-01; the age of someone born on each day from it on)."""
+    days = pl.DataFrame({"birth_date": pl.date_range(date(1800, 1, 1), date(month.year + 100, 12, 31), eager=True)})
+    ages = days.with_columns(pl.lit(month).alias("month")).select(age_at_month()).to_series()
+    return int(days.get_column("birth_date").cast(pl.Int32)[0]), ages
 
 
 def item_facts(code: str, rows: pl.LazyFrame, month: date, known_on: date | None = None) -> pl.LazyFrame:

@@ -320,15 +320,22 @@ def partition_dir(store: Path, item: Item, delivered: date) -> Path:
 
 
 def write_delivery(store: Path, delivery: Delivery) -> tuple[Path, bool]:
-    """Write the good rows into the store, and the rejection report beside it. Returns the part's
-    path and whether it was already there (the same delivery imported again changes nothing)."""
+    """Write the good rows into the store, and the rejection report beside it, and bring the
+    month's facts the screening reads up to date (``month_facts.after_delivery``). Returns the
+    part's path and whether it was already there (the same delivery imported again changes
+    nothing)."""
     target = partition_dir(store, delivery.item, delivery.delivered) / delivery.part_name
     existed = target.exists()
+    if existed:  # the part is named by the file's content: the same file, already in the store
+        return target, True
     rows = in_store_order(delivery.item, delivery.rows)
-    _atomic_write(target, lambda p: rows.write_parquet(p, statistics=True, metadata=_order_note(delivery.item)))
+    atomic_write(target, lambda p: rows.write_parquet(p, statistics=True, metadata=_order_note(delivery.item)))
     if delivery.rejections.height:
         report = rejection_path(store, delivery)
-        _atomic_write(report, lambda p: delivery.rejections.write_csv(p))
+        atomic_write(report, lambda p: delivery.rejections.write_csv(p))
+    from safetynet.batch import month_facts  # it reads the store through this module
+
+    month_facts.after_delivery(store, delivery.item.code, delivery.delivered)
     return target, existed
 
 
@@ -336,7 +343,7 @@ def rejection_path(store: Path, delivery: Delivery) -> Path:
     return store / "_rejections" / delivery.item.code / f"{delivery.delivered:%Y-%m-%d}-{delivery.sha256[:16]}.csv"
 
 
-def _atomic_write(target: Path, write) -> None:
+def atomic_write(target: Path, write) -> None:
     """Write beside the target and rename: a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
@@ -355,7 +362,7 @@ def write_item(store: Path, item_code: str, delivered: date, rows: pl.DataFrame,
     target = partition_dir(store, item, delivered) / f"{part}.parquet"
     frame = rows.with_columns(_keys(item)).select(list(store_schema(item))).cast(store_schema(item))
     frame = in_store_order(item, frame)
-    _atomic_write(target, lambda p: frame.write_parquet(p, statistics=True, metadata=_order_note(item)))
+    atomic_write(target, lambda p: frame.write_parquet(p, statistics=True, metadata=_order_note(item)))
     return target
 
 
@@ -373,23 +380,33 @@ def _order_note(item: Item) -> dict[str, str]:
     return {} if item.kind == "register" else {ORDER_NOTE: "person_key"}
 
 
+def delivery_files(store: Path, item_code: str, as_of: date) -> list[Path]:
+    """The files of an item a read on ``as_of`` takes, in the order read: every delivery on or
+    before that day (only the latest for a register), each delivery's parts by name."""
+    item = ITEMS[item_code]
+    base = store / f"department={item.department}" / f"item={item.code}"
+    try:
+        names = os.listdir(base)
+    except OSError:  # no delivery of the item yet
+        return []
+    deliveries = sorted(
+        d for d in (n.removeprefix("delivery=") for n in names if n.startswith("delivery=")) if d <= f"{as_of:%Y-%m-%d}"
+    )
+    if item.kind == "register":
+        deliveries = deliveries[-1:]
+    return [f for d in deliveries for f in sorted((base / f"delivery={d}").glob("*.parquet"))]
+
+
 def scan_item(store: Path, item_code: str, as_of: date) -> pl.LazyFrame:
     """The rows of an item known on ``as_of``, one version of each: the latest register; events
     deduplicated; a monthly key's (a person's month) and a snapshot key's (an institution's
     statement) latest delivery."""
     item = ITEMS[item_code]
     schema = store_schema(item)
-    base = store / f"department={item.department}" / f"item={item.code}"
-    deliveries = sorted(
-        d for d in (p.name.removeprefix("delivery=") for p in base.glob("delivery=*")) if d <= f"{as_of:%Y-%m-%d}"
-    )
-    if not deliveries:
-        return pl.LazyFrame(schema=schema)
-    if item.kind == "register":
-        deliveries = deliveries[-1:]
-    files = [str(f) for d in deliveries for f in sorted((base / f"delivery={d}").glob("*.parquet"))]
+    files = [str(f) for f in delivery_files(store, item_code, as_of)]
     if not files:
         return pl.LazyFrame(schema=schema)
+    deliveries = sorted({Path(f).parent.name for f in files})
     frames = [
         pl.scan_parquet(f, schema=schema).with_columns(pl.lit(date.fromisoformat(Path(f).parent.name[9:])).alias("_d"))
         for f in files

@@ -21,23 +21,24 @@ person covered by dibao (or living in a household that is) is not reported as mi
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, KeyIndex, as_of, birth_date, gather_by_key, person_facts
+from safetynet.batch import month_facts
+from safetynet.batch.facts import ENGINE, OFFICIAL_ROLES, age_at, as_of, birth_date, gather_by_key
+from safetynet.batch.month_facts import RegisterIndex
 from safetynet.policy.areas import all_areas
 from safetynet.policy.assessment import assess_frames
 from safetynet.policy.errors import PolicyError
-from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA
+from safetynet.policy.frames import INCOME_COLUMNS, MEMBER_SCHEMA, parameter_frame
 from safetynet.policy.idnumber import check_digit_expr
 from safetynet.policy.money import fmt_expr
 from safetynet.policy.obligors import able_obligor, income_line_fen, obligor_link
-from safetynet.policy.rules import age_at_month
+from safetynet.policy.parameters import excludable_kinds
 
 FINDING_KINDS: dict[str, tuple[str, str]] = {
     "missed_dibao": ("漏保：符合低保条件未纳入", "missed: qualifies for dibao, not covered"),
@@ -64,7 +65,7 @@ FINDING_SCHEMA = {
 }
 LINK_COLUMNS = {"able_obligor": pl.Boolean, "official_relative_id": pl.String, "official_relative_role": pl.String}
 PAIR_FACTS = (
-    "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
+    "birth_date", "deceased", "covered_dibao", "covered_tekun", "disability_grade", "disability_kind", "payroll_role",
     "own_income_fen", "income_line_fen",
 )  # fmt: skip
 # An obligor's own income: everything the departments report that is paid to the person.
@@ -94,34 +95,63 @@ def relative_facts(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     """What the obligor rule reads of each person as someone's relative, keyed ``other_key``:
     the person's own income and the income line of their area and hukou."""
     own = pl.sum_horizontal(OWN_INCOME).alias("own_income_fen")
-    area = pl.col("area_code").str.slice(0, 6).alias("_area")
-    return (
-        persons.with_columns(own, area)
-        .join(
-            _income_lines(month),
-            left_on=["_area", "hukou"],
-            right_on=["area", "hukou"],
-            how="left",
-            maintain_order="left",
-        )
-        .select(pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS))
+    return persons.with_columns(own, income_line(month, county_of(persons))).select(
+        pl.col("person_key").alias("other_key"), *(pl.col(c).alias(f"other_{c}") for c in PAIR_FACTS)
     )
+
+
+def county_of(persons: pl.LazyFrame | pl.DataFrame) -> pl.Expr:
+    """The area's first six digits as a number (null if they are not digits): a ``county``
+    column where the frame has one (the month's facts), else read off ``area_code``."""
+    if "county" in persons.collect_schema():
+        return pl.col("county")
+    return pl.col("area_code").str.slice(0, 6).cast(pl.Int32, strict=False)
+
+
+def income_line(month: date, county: pl.Expr) -> pl.Expr:
+    """``income_line_fen`` of each person's area (``county``: its code's first six digits) and
+    hukou; null for an area outside the city."""
+    first, lines = _income_lines(month)
+    at = (county - first) * 2 + (pl.col("hukou") != "urban").cast(pl.Int32)
+    return pl.lit(lines).gather(pl.when((at >= 0) & (at < lines.len())).then(at)).alias("income_line_fen")
+
+
+@lru_cache(maxsize=16)
+def _income_lines(month: date) -> tuple[int, pl.Series]:
+    """(the first area number, the income line of each area number from it on, urban then rural:
+    null for a number that is no area of the city), looked up by position."""
+    codes = {int(a.code): a.code for a in all_areas()}
+    first, last = min(codes), max(codes)
+    lines = [
+        income_line_fen(codes[n], hukou, month) if n in codes else None
+        for n in range(first, last + 1)
+        for hukou in ("urban", "rural")
+    ]
+    return first, pl.Series("income_line_fen", lines, dtype=pl.Int64)
 
 
 def pair_facts(pairs: pl.LazyFrame, persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     """Each pair with the relative's facts (a relative outside the register: none known)."""
     pairs_frame, table = pl.collect_all([pairs, relative_facts(persons, month)], engine=ENGINE)
-    return pairs_frame.hstack(gather_by_key(pairs_frame.get_column("other_key"), table, "other_key")).lazy()
+    found = pairs_frame.hstack(gather_by_key(pairs_frame.get_column("other_key"), table, "other_key"))
+    return outsiders_born(found.lazy())
+
+
+def outsiders_born(pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """The birth date of a relative outside the register, read from their ID number as the
+    register's are (``facts.register_frame``): their age still counts."""
+    return pairs.with_columns(pl.col("other_birth_date").fill_null(birth_date(pl.col("other_key"))))
 
 
 def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
     """Per pair: is the relative an obligor able to support, an official (a caseworker or cadre)?
 
     A spouse and parents are obligors; children once adult (Civil Code Arts. 1059, 1067). The
-    relative's age is read from their ID number, so one outside the register still counts.
+    relative's age is read from their birth date, which every pair has: the register's, or one
+    outside it read from their ID number (``outsiders_born``), so that their age still counts.
     """
     o = pairs.lazy().with_columns(
-        birth_date(pl.col("other_key")).alias("other_birth"), pl.lit(month).alias("month"),
+        age_at(pl.col("other_birth_date"), month),
         pl.col("other_deceased").fill_null(False).alias("deceased"),
         pl.col("other_covered_dibao").fill_null(False).alias("covered_dibao"),
         pl.col("other_covered_tekun").fill_null(False).alias("covered_tekun"),
@@ -129,7 +159,7 @@ def link_flags(pairs: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
         pl.col("other_disability_kind").alias("disability_kind"),
         pl.col("other_own_income_fen").alias("own_income_fen"),
         pl.col("other_income_line_fen").alias("income_line_fen"),
-    ).with_columns(age_at_month("other_birth").alias("age"))  # fmt: skip
+    )  # fmt: skip
     obligor = obligor_link(pl.col("link"), pl.col("age"))
     official = pl.col("other_payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased")
     return o.select(
@@ -145,15 +175,6 @@ def id_number_of(key: pl.Expr) -> pl.Expr:
     """The ID number a key stands for: its 17 digits and their check digit."""
     first17 = key.cast(pl.String).str.zfill(17)
     return first17 + check_digit_expr(first17)
-
-
-def _income_lines(month: date) -> pl.LazyFrame:
-    """The obligor income line of every area (by its village codes' first six digits) and hukou."""
-    rows = [(a.code, h, income_line_fen(a.code, h, month)) for a in all_areas() for h in ("urban", "rural")]
-    lines = pl.DataFrame(
-        rows, schema={"area": pl.String, "hukou": pl.String, "income_line_fen": pl.Int64}, orient="row"
-    )
-    return lines.lazy()
 
 
 def link_summary(flags: pl.LazyFrame) -> pl.LazyFrame:
@@ -204,61 +225,57 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     as a relative, then each person looks up their spouse and parents, and each parent folds
     their children. A relative outside the register is not shown to be unable, nor an official."""
     people, flags = pl.collect_all([persons, person_flags(persons, month)], engine=ENGINE)
-    # one sort of the keys serves both looking the relatives up and each parent's children
-    in_key_order = people.get_column("person_key").arg_sort()
-    index = KeyIndex(flags.drop("able_as_child"), order=in_key_order)
+    index = RegisterIndex(people.get_column("person_key"))
+    rows = {link: index.rows(people.get_column(f"{link}_key")) for link in RELATIVE_LINKS}
+    return people.hstack(fold_links(flags, rows)).lazy()
 
-    def relative(link: str) -> pl.DataFrame:
-        keys = people.get_column(f"{link}_key")
-        return index.gather(keys).with_columns(
-            # a relative named but not in the register counts as able (nothing shows otherwise)
-            pl.col("able_as_spouse_or_parent").fill_null(pl.lit(keys.is_not_null())).alias("able")
-        )
 
-    def children() -> pl.DataFrame:
-        """Each parent's children, folded: any adult child able; the official with the lowest key."""
-        with_own = people.select("father_key", "mother_key").hstack(
-            flags.select("able_as_child", "official_key", "official_role")
-        )
-        kids = pl.concat([
-            with_own.filter(pl.col(c).is_not_null()).select(pl.col(c).alias("parent_key"), "able_as_child",
-                                                            "official_key", "official_role")
-            for c in ("father_key", "mother_key")
-        ])  # fmt: skip
-        able_child = kids.group_by("parent_key").agg(pl.col("able_as_child").any().alias("able"))
-        official_child = (
-            kids.filter(pl.col("official_key").is_not_null())
-            .sort("parent_key", "official_key")
-            .group_by("parent_key", maintain_order=True)
-            .agg(pl.col("official_key").first(), pl.col("official_role").first())
-        )
-        folded = able_child.join(official_child, on="parent_key", how="left")
-        return KeyIndex(folded, "parent_key").gather(people.get_column("person_key"), order=in_key_order)
+RELATIVE_LINKS = ("spouse", "father", "mother")
 
-    # the four lookups are independent: one per thread
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        futures = {link: pool.submit(relative, link) for link in ("spouse", "father", "mother")}
-        futures["children"] = pool.submit(children)
-        looked = {link: future.result() for link, future in futures.items()}
-    able = pl.Series("able_obligor", np.logical_or.reduce([f.get_column("able").fill_null(False).to_numpy()
-                                                           for f in looked.values()]))  # fmt: skip
-    # the official among the relatives: worked out only for the few who have one
-    keys = pl.DataFrame({k: f.get_column("official_key") for k, f in looked.items()})
-    some = keys.select(pl.any_horizontal(pl.all().is_not_null())).to_series().arg_true()
-    keys = keys.gather(some)
-    roles = pl.DataFrame({k: f.get_column("official_role").gather(some) for k, f in looked.items()})
-    lowest = keys.select(pl.min_horizontal(pl.all())).to_series()
-    role = roles.select(
-        pl.coalesce(pl.when(pl.lit(keys.get_column(k)) == pl.lit(lowest)).then(pl.col(k)) for k in looked)
-    ).to_series()
-    numbers = pl.DataFrame({"k": lowest}).select(id_number_of(pl.col("k"))).to_series()
+
+def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> list[pl.Series]:
+    """``able_obligor``, ``official_relative_id`` and ``official_relative_role`` of each person,
+    from everyone's ``person_flags`` (one row per person, in the persons' order) and the rows of
+    each person's spouse, father and mother among them (``rows``: null for none, -1 for a relative
+    not in the register). A parent's children are the persons whose father or mother row it is."""
+    n = flags.height
+    at = {link: r.fill_null(-2).to_numpy() for link, r in rows.items()}  # -2: nobody named
+    able_as_relative = flags.get_column("able_as_spouse_or_parent").to_numpy()
+    able_as_child = flags.get_column("able_as_child").to_numpy()
+    official = flags.get_column("official_key").is_not_null().to_numpy()
+    able = np.zeros(n, dtype=bool)
+    for r in at.values():
+        # a relative named but not in the register counts as able (nothing shows otherwise)
+        able |= np.where(r >= 0, able_as_relative[np.maximum(r, 0)], r == -1)
+    for link in ("father", "mother"):  # each parent with an adult child able
+        r = at[link]
+        able[r[(r >= 0) & able_as_child]] = True
+    # the official among the relatives with the lowest key: worked out only for the few who have one
+    pairs = []
+    for link, r in at.items():
+        who = np.flatnonzero((r >= 0) & official[np.maximum(r, 0)])
+        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": RELATIVE_LINKS.index(link)}))
+    for link in ("father", "mother"):
+        r = at[link]
+        child = np.flatnonzero((r >= 0) & official)
+        pairs.append(pl.DataFrame({"person": r[child], "relative": child, "order": len(RELATIVE_LINKS)}))
+    schema = {"person": pl.Int64, "relative": pl.Int64, "order": pl.Int32}
+    found = pl.concat([p.cast(schema) for p in pairs]).with_columns(
+        pl.lit(flags.get_column("official_key")).gather(pl.col("relative")).alias("key"),
+        pl.lit(flags.get_column("official_role")).gather(pl.col("relative")).alias("role"),
+    )
+    # ties (one official as two relatives) go to spouse, father, mother, then the children
+    lowest = found.sort("person", "key", "order").group_by("person", maintain_order=True).first()
+    people = lowest.get_column("person")
 
     def spread(values: pl.Series, name: str) -> pl.Series:  # a fresh column each: scatter writes in place
-        return pl.repeat(None, people.height, dtype=pl.String, eager=True).scatter(some, values).alias(name)
+        return pl.repeat(None, n, dtype=pl.String, eager=True).scatter(people, values.cast(pl.String)).alias(name)
 
-    return people.with_columns(
-        able, spread(numbers, "official_relative_id"), spread(role, "official_relative_role")
-    ).lazy()
+    return [
+        pl.Series("able_obligor", able),
+        spread(lowest.select(id_number_of(pl.col("key"))).to_series(), "official_relative_id"),
+        spread(lowest.get_column("role"), "official_relative_role"),
+    ]
 
 
 INCOME_SOURCES = "income_tax,pensions,unemployment"
@@ -474,21 +491,110 @@ def screen_store_counted(
     store: Path, month: date, progress=None, known_on: date | None = None, area_prefix: str = ""
 ) -> tuple[pl.DataFrame, int]:
     """The whole city, reporting each stage (``progress(label)``); the findings and the persons
-    screened (in ``area_prefix``). Facts and relatives are worked out for everyone at once (a
-    relative may live in any household); the rules then run a slice of households at a time,
-    which bounds memory."""
+    screened (in ``area_prefix``).
+
+    The engine reads the month's facts kept at import (``month_facts``; whatever is not current
+    is made again first), works out everyone's obligors (a relative may live in any household),
+    keeps the households where the rules could find something (``could_find``) and runs the rules
+    on those, a slice of households at a time, which bounds memory."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
-    facts = person_facts(store, month, known_on=known_on).collect(engine=ENGINE)
-    if facts.height == 0:
+    cutoff = known_on or as_of(month)
+    persons, households, _ = month_facts.read(store, month, cutoff, columns=READ)
+    if persons.height == 0:
         # departments' data without the register: nobody to screen, say so rather than fail in a join
-        raise PolicyError("no_register", cutoff=f"{known_on or as_of(month):%Y-%m-%d}", month=f"{month:%Y-%m}")
+        raise PolicyError("no_register", cutoff=f"{cutoff:%Y-%m-%d}", month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
-    persons = in_households(with_links(facts.lazy(), month).collect(engine=ENGINE)).drop("household_id")
-    del facts
+    flags = person_flags(persons.lazy(), month).collect(engine=ENGINE)
+    links = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
+    del flags
     step("按户适用政策规则")
-    findings = [screen_persons(chunk, month) for chunk in household_chunks(persons)]
+    chosen = could_find(persons, links[0], month)
+    rows = pl.Series(chosen[persons.get_column("household").to_numpy()]).arg_true()
+    linked = as_linked(persons.gather(rows), households, [link.gather(rows) for link in links])
+    findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
-    screened = persons.height if not area_prefix else persons["area_code"].str.starts_with(area_prefix).sum()
+    screened = (
+        persons.height
+        if not area_prefix
+        else persons.get_column("area_code").cast(pl.String).str.starts_with(area_prefix).sum()
+    )
     return out.sort("kind", "household_no", "id_number"), screened
+
+
+# What the screening reads of the month's facts: the register's columns and the facts, the
+# spouse as a row (``month_facts``).
+READ = {
+    "register": [
+        "person_key", "household", "area_code", "county", "birth_date", "hukou", "relation", "father_row", "mother_row",
+    ],
+    **{code: [c for c in columns if c != "spouse_key"] for code, columns in month_facts.KEPT_ITEMS.items()},
+}
+READ["marriage"] = ["spouse_row"]
+
+
+def as_linked(persons: pl.DataFrame, households: pl.Series, links: list[pl.Series]) -> pl.DataFrame:
+    """Rows of the month's facts as ``screen_persons`` takes them (``with_links``' columns)."""
+    facts = [c for c in month_facts.KEPT if c in persons.columns]
+    return persons.select(
+        "person_key",
+        households.gather(persons.get_column("household")).alias("household_no"),
+        pl.col("area_code").cast(pl.String),
+        pl.col("hukou").cast(pl.String),
+        pl.col("relation").cast(pl.String),
+        "birth_date",
+        *facts,
+    ).hstack(links)
+
+
+def could_find(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
+    """For each household (``household``: 0, 1, ... in the persons' order), whether the rules
+    could find anything in it; the rules run only where they could. A household where they could
+    not is one with
+
+    - nobody covered: the findings about those on the rolls (错保 and the anomaly rules) need
+      someone covered, and the others need someone not covered who qualifies: for dibao, the
+      household eligible or an edge family (``missed_dibao``, ``edge_family``); for tekun, a
+      member eligible (``missed_tekun``);
+    - a counted income at or above the highest line any area's household of its size meets
+      (``dibao``: eligible below the standard, an edge family below the factor times it, both
+      times the members): counted income is all income less the kinds the month's parameters
+      exclude (``rules.counted_income``), so at least the kinds no period excludes;
+    - every living member with an obligor able to support, or an own income of the kinds tekun
+      never excludes at or above the highest standard (``tekun``: eligible only without an able
+      obligor and with an own counted income below the standard).
+
+    The living members of the city's areas are those the rules count (``screen_persons``).
+    ``able``: each person's ``able_obligor``. ``tests/batch/test_screen.py`` runs the rules on every
+    household and checks that this holds."""
+    codes = [int(a.code) for a in all_areas()]
+    if persons.height == 0:
+        return np.zeros(0, dtype=bool)
+    household = persons.get_column("household")
+    starts = np.flatnonzero(np.diff(household.to_numpy(), prepend=-1))  # each household's first row
+    params = parameter_frame(
+        pl.DataFrame({"area": [a.code for a in all_areas() for _ in (0, 1)], "hukou": ["urban", "rural"] * len(codes),
+                      "month": [month] * 2 * len(codes)})  # fmt: skip
+    )
+    standard, num, den = (params.get_column(c).to_numpy() for c in ("dibao_standard_fen", "edge_factor_num",
+                                                                    "edge_factor_den"))  # fmt: skip
+    dibao_line, tekun_line = max(standard.max(), ((num * standard + den - 1) // den).max()), standard.max()
+
+    def counted_at_least(programme: str) -> pl.Expr:
+        excludable = excludable_kinds(f"{programme}_income_exclusions")
+        never = [c for c in INCOME_COLUMNS if c in persons.columns and c[7:-4] not in excludable]
+        return pl.sum_horizontal(pl.lit(0, pl.Int64), *never)
+
+    living = ~pl.col("deceased") & county_of(persons).is_in(codes).fill_null(False)
+    per_person = persons.select(
+        living.cast(pl.Int64).alias("members"),
+        pl.when(living).then(counted_at_least("dibao")).otherwise(0).alias("income"),
+        (pl.col("covered_dibao") | pl.col("covered_tekun")).alias("on_rolls"),
+        (living & ~pl.lit(able) & (counted_at_least("tekun") < tekun_line)).alias("alone"),
+    )
+    members, income = (np.add.reduceat(per_person.get_column(c).to_numpy(), starts) for c in ("members", "income"))
+    could = income < dibao_line * members
+    for reason in ("on_rolls", "alone"):
+        could[household.filter(per_person.get_column(reason)).to_numpy()] = True
+    return could

@@ -186,7 +186,7 @@ def _relative_facts(persons: pl.DataFrame, month: date) -> pl.DataFrame:
 
 
 def _link_flags(pairs: pl.DataFrame, month: date) -> pl.DataFrame:
-    return screen.link_flags(pairs, month).collect()
+    return screen.link_flags(screen.outsiders_born(pairs.lazy()), month).collect()
 
 
 def _link_summary(flags: pl.DataFrame) -> pl.DataFrame:
