@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from safetynet.discovery import demo as discovery_demo
+from safetynet.funerals import demo as funerals_demo
 from safetynet.registry.models import Household
 from safetynet.site import demo
+from safetynet.web import clock
 
 
 class Command(BaseCommand):
@@ -19,8 +22,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"正在生成演示数据：{households} 户……（{connection.vendor}）")
             counts = demo.seed(households=households, seed=seed, progress=True)
+            self.stdout.write(f"主动发现任务：{discovery_demo.seed(clock.today())} 件")  # issue 12
+            self.stdout.write(f"殡葬费用减免：{funerals_demo.seed(clock.today())} 条（殡仪馆账号 "
+                              + "、".join(f"funeral_home_{code}" for code, _n in funerals_demo.HOMES.values()) + "）")
             self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
             logins = demo.demo_logins()  # the seed made them
+            logins += __import__("safetynet.charity.demo", fromlist=["seed"]).seed(seed=seed)  # issue 12: charity
         self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, role, area in logins:
             self.stdout.write(f"  {username:20s} {role:10s} {area}")
