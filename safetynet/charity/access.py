@@ -99,3 +99,12 @@ def require_supermarket_writer(user, supermarket: Supermarket, action: str) -> N
     bureau = staff is not None and staff.role in BUREAU_WRITERS and supermarket.area_id.startswith(staff.area_id)
     if not (own or bureau):
         raise Forbidden(staff.get_role_display() if staff else "—", action)
+
+
+def may(check, user, record) -> bool:
+    """Whether ``check`` (a ``require_*_writer``) lets ``user`` write ``record``: the page's buttons."""
+    try:
+        check(user, record, "")
+    except Forbidden:
+        return False
+    return True

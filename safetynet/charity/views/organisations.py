@@ -39,6 +39,7 @@ def organisation(request, org_id: int):
         "org": org, "projects": access.projects_for(request.user).filter(organisation=org).select_related("area"),
         "gifts": selectors.gifts_with_balance(org), "supermarkets": org.supermarkets.all(),
         "applications": Application.objects.filter(organisation=org).select_related("round", "project"),
+        "writer": access.may(access.require_organisation_writer, request.user, org),
     })  # fmt: skip
 
 
@@ -64,7 +65,9 @@ def project(request, project_id: int):
     _readable(request)
     p = access.get_or_404(access.projects_for(request.user).select_related("organisation", "area"), pk=project_id)
     deliveries = paginate(request, p.deliveries.select_related("household__village", "person"))
-    return render(request, "charity/project.html", {"project": p, "page": deliveries})
+    return render(request, "charity/project.html", {
+        "project": p, "page": deliveries,
+        "writer": access.may(access.require_organisation_writer, request.user, p.organisation)})
 
 
 @login_required

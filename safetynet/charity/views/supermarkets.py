@@ -53,7 +53,9 @@ def supermarket(request, market_id: int):
                       area_code=market.area_id, full_id=False, count=len(households))
     enrolled = Enrolment.objects.filter(supermarket=market).select_related("household__village").count()
     return render(request, "charity/supermarket.html", {"market": market, "s": s, "month": month,
-                                                        "month_error": error, "enrolled": enrolled})
+                                                        "month_error": error, "enrolled": enrolled,
+                                                        "writer": access.may(access.require_supermarket_writer,
+                                                                             request.user, market)})
 
 
 @login_required
