@@ -160,3 +160,15 @@ def test_a_delivery_names_the_wrong_recipient_row(orgs, records, rolled, city):
     assert a.post(f"/charity/projects/{pa.pk}/deliveries/new/", form).status_code == 302
     d = pa.deliveries.get()
     assert d.household_id == rolled.pk and d.value_fen == 8000 and d.staff_times == 2
+
+
+def test_the_pages_in_english(orgs, records):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(orgs["staff_a"])
+    client.cookies["django_language"] = "en"
+    org = orgs["a"]
+    page = client.get(f"/charity/organisations/{org.pk}/statement/?month=2024-03").content.decode()
+    assert "Monthly donations statement" in page and "Opening balance (yuan)" in page
+    form = client.get(f"/charity/organisations/{org.pk}/receive/").content.decode()
+    assert "Restricted purpose" in form and "Donor" in form
+    assert "Charity projects and social work" in client.get("/charity/figures/").content.decode()
