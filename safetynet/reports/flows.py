@@ -42,10 +42,19 @@ def _month_lines(scope: Scope, values_of) -> list[Line]:
 
 def paid_lines(scope: Scope):
     """Payroll lines that paid, in the scope's payroll months: an approved or locked payroll, the
-    line not cancelled, not failed at the bank."""
-    return (Payment.objects.filter(case__area_code__startswith=scope.prefix, run__status__in=PAID_RUNS,
+    line not cancelled, not failed at the bank. The area is the payroll's township (its lines'
+    cases are the township's)."""
+    return (Payment.objects.filter(run__township__code__startswith=scope.prefix, run__status__in=PAID_RUNS,
                                    cancelled=False, month__gte=scope.start, month__lte=scope.end)
             .exclude(bank_status="failed"))  # fmt: skip
+
+
+def _line_area(scope: Scope):
+    """A paid line's area one level down: from its payroll's township (no join to the cases), or
+    for a township's villages, from its case."""
+    if scope.key_length <= 9:
+        return Substr("run__township_id", 1, scope.key_length)
+    return Substr("case__area_code", 1, scope.key_length)
 
 
 def _fund_columns() -> list[Column]:
@@ -58,7 +67,7 @@ def _fund_columns() -> list[Column]:
 def _fund_rows(scope: Scope) -> list[dict]:
     return list(
         paid_lines(scope)
-        .values("month", "programme", "kind", area=Substr("case__area_code", 1, scope.key_length))
+        .values("month", "programme", "kind", area=_line_area(scope))
         .annotate(fen=Sum("amount_fen"))
         .order_by()
     )
@@ -110,7 +119,7 @@ def price_subsidy(scope: Scope) -> tuple[Table, Table]:
     line's decision recorded them) and amounts, per month and per area (one query)."""
     rows = (
         paid_lines(scope).filter(kind=Payment.Kind.PRICE_SUBSIDY)
-        .values("month", area=Substr("case__area_code", 1, scope.key_length))
+        .values("month", area=_line_area(scope))
         .annotate(lines=Count("id"), persons=Sum(Coalesce("decision__persons_covered", "case__persons_covered")),
                   fen=Sum("amount_fen"))
         .order_by()
