@@ -96,6 +96,28 @@ def create_organisation(request, payload: OrganisationIn):
     return Status(201, org_out(o))
 
 
+@router.get("/bases", summary="社会组织孵化基地（及入驻的组织数）")
+def list_bases(request):
+    _readable(request)
+    orgs = access.organisations_for(request.user)
+    return [{"id": b.pk, "name": b.name, "area": b.area_id, "opened_on": b.opened_on.isoformat(),
+             "organisations": orgs.filter(incubation_base=b).count()} for b in IncubationBase.objects.all()]
+
+
+class BaseIn(Schema):
+    name: text(100)
+    area: text(12)
+    opened_on: Day
+
+
+@router.post("/bases", response={201: dict}, summary="登记社会组织孵化基地（民政部门）")
+def create_base(request, payload: BaseIn):
+    _readable(request)
+    b = organisations.register_base(request.user, name=payload.name, area_code=payload.area,
+                                    opened_on=payload.opened_on)
+    return Status(201, {"id": b.pk, "name": b.name, "area": b.area_id})
+
+
 @router.get("/projects", summary="可查看的救助项目")
 def list_projects(request):
     _readable(request)
