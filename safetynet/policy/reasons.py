@@ -196,8 +196,8 @@ REASONS: dict[str, dict] = {
         },
     },
     "tekun.orphan_support": {
-        "zh": "已纳入孤儿或事实无人抚养儿童保障范围，不认定为特困人员",
-        "en": "supported as an orphan or de-facto unsupported child: not tekun",
+        "zh": "未满 18 周岁，已纳入孤儿或事实无人抚养儿童保障范围，不认定为特困人员",
+        "en": "a minor supported as an orphan or de-facto unsupported child: not tekun",
         "basis": cite("特困-2021", "第九条"),
     },
     "tekun.care_self_care": {

@@ -3,6 +3,9 @@
 Three conditions, all needed (特困 Art. 4): unable to work, no means of living, no able obligor.
 The amount is the basic living standard (tier and hukou) plus the care standard of the person's
 self-care level, which follows from how many of the six daily activities are not achieved.
+
+A person supported as an orphan or de-facto unsupported child is not tekun only while a minor
+(特困-2021 Art. 9 speaks of minors): from 18 the orphan support no longer bars tekun.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from safetynet.policy.rules import age_at_month, all_of, assets_within, counted_
 
 # 特困 Art. 5: disabilities that mean no capacity to work, as kind -> highest qualifying grade.
 UNABLE_DISABILITY_GRADES = {"intellectual": 3, "mental": 3, "physical": 2, "visual": 1}
+# 民法典 Art. 17: under 18 is a minor; 特困-2021 Art. 9 bars only minors in orphan support.
+ADULT_AGE = 18
 # 特困-2021 Arts. 20-23: daily activities not achieved -> level.
 PARTIAL_FROM, COMPLETE_FROM = 1, 4
 CARE_LEVEL = pl.Enum(["self_care", "partial", "complete"])
 
 # reason code -> (decision column, value that gives it), in reading order.
 REASON_COLUMNS: dict[str, tuple[str, object]] = {
-    "tekun.orphan_support": ("orphan_support", True),
+    "tekun.orphan_support": ("minor_in_orphan_support", True),
     "tekun.unable_elderly": ("unable_by_age", True),
     "tekun.unable_minor": ("unable_as_minor", True),
     "tekun.unable_disability": ("unable_by_disability", True),
@@ -61,6 +66,7 @@ def member_columns() -> list[list[pl.Expr]]:
         counted_income("tekun"),
         (age >= pl.col("tekun_elderly_age")).alias("unable_by_age"),
         (age < pl.col("tekun_minor_age")).alias("unable_as_minor"),
+        (pl.col("orphan_support") & (age < ADULT_AGE)).alias("minor_in_orphan_support"),
         ((age >= pl.col("tekun_minor_age")) & pl.col("student") & pl.col("supported_as_minor")).alias(
             "unable_as_student"
         ),
@@ -90,7 +96,7 @@ def member_columns() -> list[list[pl.Expr]]:
             pl.col("unable_to_work")
             & pl.col("no_means_of_living")
             & ~pl.col("able_obligor")
-            & ~pl.col("orphan_support")
+            & ~pl.col("minor_in_orphan_support")
         ).alias("tekun_eligible")
     ]
     eligible, level = pl.col("tekun_eligible"), pl.col("assessed_care_level")
