@@ -320,3 +320,27 @@ def test_the_dashboard_in_english(city, town):
     assert "按人计占比" not in html and "尚无数据" not in html
     body = c.get("/api/v1/reports/dashboard", {"as_of": "2024-05-31"}).json()
     assert body["sections"][0]["title"] == "Beneficiaries"
+
+
+def test_a_graduated_exit_covers_while_its_paid_months_last(city, town):
+    from safetynet.registry import services as registry
+
+    case = town["poor"]
+    head = case.household.members.get(relation="head")
+    registry.add_income(city["clerk"], head, kind="wage", monthly_fen=500000, since=date(2024, 5, 1),
+                        source="务工收入申报")  # fmt: skip
+    case = services.start_graduated_exit(city["approver"], case, version=case.version, on=date(2024, 5, 10), months=3)
+    assert case.entitlement_until == date(2024, 9, 1)  # June, July, August paid
+
+    def covered(day: date) -> bool:
+        cov = figures.coverage(figures.scope_of(A, day))
+        listed = {c.pk for c in coverage.covered_cases(A, day)}
+        assert (case.pk in listed) is bool(cov.total(area=A + "002").households), day
+        return case.pk in listed
+
+    assert covered(date(2024, 5, 31)) and covered(date(2024, 8, 31))
+    assert not covered(date(2024, 9, 1))  # still in graduated exit: its paid months are over
+    services.end_graduated_exit(city["approver"], case, version=case.version, on=date(2024, 9, 5))
+    assert not covered(date(2024, 9, 10)) and covered(date(2024, 8, 31))
+    trend = figures.coverage_trend(figures.coverage(figures.scope_of(A, date(2024, 10, 1), start=date(2024, 5, 1))))
+    assert [line.values["dibao_households"] for line in trend.lines] == [3, 2, 2, 2, 1, 1]
