@@ -18,6 +18,10 @@ class Programme(models.TextChoices):
     DIBAO = "dibao", _("最低生活保障")
     TEKUN = "tekun", _("特困人员救助供养")
     TEMPORARY = "temporary", _("临时救助")
+    # Children's allowances (儿童-2019) and education aid (seed), declared on the frame (issue 11).
+    ORPHAN = "orphan", _("孤儿基本生活保障")
+    UNSUPPORTED_CHILD = "unsupported_child", _("事实无人抚养儿童基本生活补贴")
+    EDUCATION_AID = "education_aid", _("教育救助（助学）")
 
 
 class State(models.TextChoices):
@@ -68,7 +72,7 @@ OPEN_STATES = ("precheck", "accepted", "investigated", "notice", "review", "endi
 
 
 class Case(models.Model):
-    programme = models.CharField("救助项目", max_length=12, choices=Programme.choices)
+    programme = models.CharField("救助项目", max_length=20, choices=Programme.choices)
     household = models.ForeignKey(Household, models.PROTECT, related_name="cases", verbose_name="家庭")
     applicant = models.ForeignKey(Person, models.PROTECT, related_name="cases", verbose_name="申请人")
     area_code = models.CharField("村居代码", max_length=12, db_index=True)

@@ -19,7 +19,7 @@ from safetynet.registry.models import Area, Person
 
 class Entitlement(models.Model):
     case = models.ForeignKey(Case, models.PROTECT, related_name="entitlements")
-    programme = models.CharField(max_length=12)
+    programme = models.CharField(max_length=20)
     recipient = models.ForeignKey(Person, models.PROTECT, related_name="entitlements", verbose_name=_("领取人"))
     area_code = models.CharField(max_length=12, db_index=True)
     starts = models.DateField(_("起始月份"))
@@ -45,7 +45,7 @@ class PayrollRun(models.Model):
 
     month = models.DateField(_("发放月份"))
     township = models.ForeignKey(Area, models.PROTECT, related_name="payroll_runs", verbose_name=_("乡镇（街道）"))
-    programme = models.CharField(_("救助项目"), max_length=12)
+    programme = models.CharField(_("救助项目"), max_length=20)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # When the month's run was first computed: a payroll computed since may have counted its lines.
     created_at = models.DateTimeField(default=timezone.now)
@@ -82,7 +82,7 @@ class Payment(models.Model):
     run = models.ForeignKey(PayrollRun, models.PROTECT, related_name="payments")
     case = models.ForeignKey(Case, models.PROTECT, related_name="payments")
     recipient = models.ForeignKey(Person, models.PROTECT, related_name="payments")
-    programme = models.CharField(max_length=12)
+    programme = models.CharField(max_length=20)
     month = models.DateField(_("发放月份"))
     for_month = models.DateField(_("所属月份"))
     kind = models.CharField(max_length=16, choices=Kind.choices)

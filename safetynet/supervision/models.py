@@ -157,7 +157,7 @@ class LedgerItem(models.Model):
     area = models.ForeignKey("registry.Area", models.PROTECT, verbose_name="所属区划")
     household_no = models.CharField("户号", max_length=32)
     id_number = models.CharField("公民身份号码", max_length=18, blank=True)
-    programme = models.CharField("项目", max_length=8, blank=True)
+    programme = models.CharField("项目", max_length=20, blank=True)
     month = models.DateField("筛查月份")
     evidence = models.TextField("依据")
     sources = models.CharField("数据来源", max_length=300)
