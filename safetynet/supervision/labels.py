@@ -18,8 +18,8 @@ ACTIONS = {
     "case.give_termination_notice": "发布终止公示", "case.object": "登记公示异议",
     "case.record_home_visit": "登记入户调查", "case.refuse": "不予确认", "case.reprice": "标准调整重新核定",
     "case.resume": "恢复保障", "case.start_graduated_exit": "启动渐退", "case.start_precheck": "发起核对",
-    "case.start_review": "启动复核", "case.suspend": "暂停保障", "case.terminate": "终止保障",
-    "case.withdraw": "撤回申请",
+    "case.start_review": "启动复核", "case.suspend": "暂停保障", "case.take_over": "接收原系统保障对象",
+    "case.terminate": "终止保障", "case.withdraw": "撤回申请",
     "charity.apply": "申报公益创投", "charity.base_register": "登记社会组织孵化基地",
     "charity.decide": "决定公益创投资助", "charity.delivery_record": "登记项目服务",
     "charity.organisation_register": "登记社会组织", "charity.project_create": "登记救助项目",
@@ -69,7 +69,7 @@ OBJECTS = {
     "fund": "备用金", "fund_entry": "备用金账目", "holiday_arrangement": "节假日安排",
     "household": "家庭", "job": "后台任务", "ledger": "问题台账", "ledger_item": "台账事项", "letter": "文书",
     "parameter_value": "本地参数", "payroll": "发放名册", "person": "人员", "price_index": "价格指数",
-    "referral": "转介", "reprice": "标准调整", "user": "用户",
+    "referral": "转介", "reprice": "标准调整", "roll": "原系统保障名册", "user": "用户",
 }  # fmt: skip
 
 PURPOSES = {"view": "查看", "list": "列表", "search": "检索", "export": "导出"}
