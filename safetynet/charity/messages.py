@@ -36,12 +36,13 @@ MESSAGES.update({
     },
     "charity_amount_positive": {"zh": "金额应大于 0", "en": "the amount must be more than 0"},
     "charity_not_on_rolls": {
-        "zh": "身份证号 {id_number} 所在家庭目前不是低保、特困或临时救助对象（不在救助名单中）",
-        "en": "the household of ID number {id_number} is not on the rolls of dibao, tekun or temporary help",
+        # the same words as an unknown number: a social organisation learns no more than "not on the rolls"
+        "zh": "身份证号 {id_number} 不在低保、特困、临时救助对象名单中",
+        "en": "ID number {id_number} is not on the rolls of dibao, tekun or temporary help",
     },
     "charity_person_unknown": {
-        "zh": "身份证号 {id_number} 不在救助对象名单中",
-        "en": "ID number {id_number} is not on the rolls",
+        "zh": "身份证号 {id_number} 不在低保、特困、临时救助对象名单中",
+        "en": "ID number {id_number} is not on the rolls of dibao, tekun or temporary help",
     },
     "charity_id_number": {"zh": "身份证号码有误：{detail}", "en": "wrong ID number: {detail}"},
     "charity_edge_document": {

@@ -52,7 +52,11 @@ def test_a_household_not_on_the_rolls_is_refused(orgs, market, unrolled, rolled)
     with pytest.raises(InputError) as refused:
         supermarkets.enrol(staff, market, id_number=number, on=ON)
     assert refused.value.errors[0].path == "id_number"
-    assert "不是低保、特困或临时救助对象" in refused.value.errors[0].message("zh")
+    assert "不在低保、特困、临时救助对象名单中" in refused.value.errors[0].message("zh")
+    with pytest.raises(InputError) as unknown:  # a number not in the registry: the same words
+        supermarkets.enrol(staff, market, id_number="370811199001010014", on=ON)
+    assert unknown.value.errors[0].message("zh") == refused.value.errors[0].message("zh").replace(
+        number, "370811199001010014")
     with pytest.raises(InputError) as not_enrolled:
         supermarkets.give(staff, market, id_number=number, on=ON, item="大米 5kg", quantity=1, points=10)
     assert "未在任城区慈善超市登记" in not_enrolled.value.errors[0].message("zh")
@@ -62,7 +66,7 @@ def test_a_household_not_on_the_rolls_is_refused(orgs, market, unrolled, rolled)
     rolled.cases.update(state="terminated")
     with pytest.raises(InputError) as ended:
         supermarkets.give(staff, market, id_number=head.id_number, on=ON, item="大米 5kg", quantity=1, points=10)
-    assert "不在救助名单中" in ended.value.errors[0].message("zh")
+    assert "不在低保、特困、临时救助对象名单中" in ended.value.errors[0].message("zh")
     # a temporary help case within the year puts the household back on the rolls
     on_rolls(rolled, programme="temporary", state="paid")
     supermarkets.give(staff, market, id_number=head.id_number, on=ON, item="大米 5kg", quantity=1, points=10)
