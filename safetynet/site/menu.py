@@ -23,6 +23,8 @@ FUNDS = ("clerk", "approver", "county", "county_approver", "city", "auditor")  #
 # referrals.selectors.READERS, and the departments' liaisons for their own referrals
 REFERRALS = ("clerk", "approver", "county", "county_approver", "city", "department", "auditor")
 CHARITY = ("county", "city", "auditor", "organisation")
+DISCOVERY = ("clerk", "approver", "county", "county_approver", "city", "auditor")  # discovery.selectors.READERS
+FUNERALS = ("county", "city", "auditor")  # funerals.selectors.BUREAU (a funeral home's staff: its own list)
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,22 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("notice-index", _("公示"), CASEWORK),
         Item("notice-roster", _("季度公示名册"), ("county", "city", "auditor")),  # notices.publication.ROSTER_ROLES
         Item("referral-list", _("转介"), REFERRALS),
+        Item("discovery-list", _("主动发现"), DISCOVERY),
     )),
     (_("发放与统计"), (
         # payments: the approver and the city compute, the county and the auditor read
         Item("payroll-index", _("发放"), ("approver", "county", "city", "auditor")),
         Item("reports", _("统计"), CASEWORK),
         Item("reports-temporary", _("临时救助与转介统计"), (*CASEWORK, "county_approver")),  # reports.temporary.READERS
+        Item("discovery-figures", _("主动发现统计"), DISCOVERY),
         Item("funds", _("备用金"), FUNDS),
     )),
     (_("社会力量"), (
         # charity.access.READERS: the bureau, the auditor, an organisation's own staff (its records)
         Item("charity", _("社会组织与慈善"), CHARITY),
         Item("charity-figures", _("社会力量统计"), CHARITY),
+        Item("funeral-list", _("殡葬费用减免"), (*FUNERALS, "funeral_home")),
+        Item("funeral-figures", _("殡葬减免统计"), FUNERALS),
     )),
     (_("核查监督"), (
         Item("verification-deliveries", _("部门数据"), ("verifier", "city", "auditor")),  # CENTRE_ROLES

@@ -32,6 +32,7 @@ def city(db):
         "medical": demo.make_staff("medical", "department", "370811", department="medical"),
         # a social organisation's staff (its unified social credit code, check character included)
         "organisation": demo.make_staff("organisation", "organisation", "3708", unit="53370800MJF300100R"),
+        "funeral_home": demo.make_staff("funeral_home", "funeral_home", "370811", unit="FH-TEST"),  # its home's code
     }
 
 

@@ -92,31 +92,35 @@ def menu_of(client: Client) -> list[str]:
 
 EXPECTED_MENUS = {
     "clerk": ["desk", "my-tasks", "household-new", "household-search", "deadlines", "temporary-list", "notice-index",
-              "referral-list", "reports", "reports-temporary", "funds", "verification-runs", "verification-ledger"],
-    "approver": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index",
-                 "referral-list", "payroll-index", "reports", "reports-temporary", "funds", "verification-ledger"],
+              "referral-list", "discovery-list", "reports", "reports-temporary", "discovery-figures", "funds",
+              "verification-runs", "verification-ledger"],
+    "approver": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index", "referral-list",
+                 "discovery-list", "payroll-index", "reports", "reports-temporary", "discovery-figures", "funds",
+                 "verification-ledger"],
     "county": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index", "notice-roster",
-               "referral-list",
-               "payroll-index", "reports", "reports-temporary", "funds", "charity", "charity-figures",
-               "verification-runs", "verification-ledger", "verification-reports"],
+               "referral-list", "discovery-list", "payroll-index", "reports", "reports-temporary", "discovery-figures",
+               "funds", "charity", "charity-figures", "funeral-list", "funeral-figures", "verification-runs",
+               "verification-ledger", "verification-reports"],
     "city_admin": ["desk", "my-tasks", "household-search", "deadlines", "temporary-list", "notice-index",
-                   "notice-roster", "referral-list", "payroll-index", "reports", "reports-temporary", "funds",
-                   "charity", "charity-figures", "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
+                   "notice-roster", "referral-list", "discovery-list", "payroll-index", "reports", "reports-temporary",
+                   "discovery-figures", "funds", "charity", "charity-figures", "funeral-list", "funeral-figures",
+                   "verification-deliveries", "verification-runs", "verification-ledger", "verification-reports",
                    "audit-trail", "admin-calendar", "admin-parameters"],
     "verifier": ["desk", "household-search", "verification-deliveries", "verification-runs", "verification-ledger",
                  "verification-reports"],
     "auditor": ["desk", "household-search", "deadlines", "temporary-list", "notice-index", "notice-roster",
-                "referral-list",
-                "payroll-index", "reports", "reports-temporary", "funds", "charity", "charity-figures",
-                "verification-deliveries",
+                "referral-list", "discovery-list", "payroll-index", "reports", "reports-temporary", "discovery-figures",
+                "funds", "charity", "charity-figures", "funeral-list", "funeral-figures", "verification-deliveries",
                 "verification-runs", "verification-ledger", "verification-reports", "audit-trail"],
     # The county bureau's approver of temporary assistance above the township's limit.
-    "county_approver": ["desk", "my-tasks", "household-search", "temporary-list", "referral-list",
-                        "reports-temporary", "funds"],
+    "county_approver": ["desk", "my-tasks", "household-search", "temporary-list", "referral-list", "discovery-list",
+                        "reports-temporary", "discovery-figures", "funds"],
     # Another department's liaison: its referrals, nothing of the registry.
     "medical": ["referral-list"],
     # A social organisation's staff: its own records and figures (issue 12).
     "organisation": ["charity", "charity-figures"],
+    # A funeral home's staff: its own home's records (issue 12).
+    "funeral_home": ["funeral-list"],
 }  # fmt: skip
 
 
