@@ -88,6 +88,44 @@ def test_parameters_in_force_lists_what_is_not_yet_known():
     rows = {r["name"]: r for r in in_force("370830", date(2021, 1, 1))}
     assert rows["dibao_standard"]["value"]["urban"] == Decimal("590.00")
     # Every time limit has a value from the seed's period (POLICY.md §3): the 2021 value, to confirm.
-    for limit in ("investigation_start_limit", "verification_time_limit", "refusal_notice_limit",
-                  "tekun_reassessment_limit"):
+    for limit in (
+        "investigation_start_limit",
+        "verification_time_limit",
+        "refusal_notice_limit",
+        "tekun_reassessment_limit",
+    ):
         assert rows[limit]["value"] and rows[limit]["confirmed"] is False, limit
+
+
+# The documents the repository holds or quotes (POLICY.md's list of sources and the seed).
+HELD_SOURCES = ("seed", "sources/000_8a7d024908f0948a.txt", "低保-2012", "低保-2021", "特困-2021", "暂行办法",
+                "意见-2020", "临救-2018", "通知-2020", "价格-2016", "临救-2014", "儿童-2019", "放假办法", "复议法",
+                "诉讼法", "民发〔2012〕220", "民发〔2021〕57", "我市社会救助标准再次提高")  # fmt: skip
+# Documents named in references that the repository does not hold: never the basis of a confirmed value.
+NOT_HELD = ("特困人员认定办法（2016）",)
+
+
+def test_a_value_is_confirmed_only_when_its_reference_is_a_held_source():
+    for param in parameters().values():
+        for entry in param.entries:
+            if not entry.confirmed or entry.entered:
+                continue
+            where = f"{param.name} {entry.effective}"
+            assert any(s in entry.reference for s in HELD_SOURCES), f"{where}: confirmed without a held source"
+            assert not any(s in entry.reference for s in NOT_HELD), f"{where}: confirmed on a document not held"
+
+
+def test_tekun_before_2021_rests_on_documents_not_held():
+    for name in ("tekun_income_exclusions", "tekun_elderly_age", "tekun_minor_age"):
+        assert not parameters()[name].entry_at(date(2020, 1, 1)).confirmed, name
+    assert parameters()["tekun_elderly_age"].entry_at(date(2021, 7, 1)).confirmed
+
+
+def test_one_income_reading_for_dibao_and_tekun():
+    """Scholarships, bravery and family-planning awards: not counted for either (a reading, flagged)."""
+    for on in (date(2020, 9, 1), date(2022, 1, 1)):
+        dibao = set(value("dibao_income_exclusions", "370811", on))
+        tekun = set(value("tekun_income_exclusions", "370811", on))
+        for kind in ("scholarship", "heroism_award", "family_planning_award"):
+            assert kind in dibao and kind in tekun, (kind, on)
+    assert not parameters()["tekun_income_exclusions"].entry_at(date(2022, 1, 1)).confirmed

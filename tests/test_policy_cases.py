@@ -7,6 +7,9 @@ out. Only what a case states is checked; reasons are compared as the list of the
 A case with ``programme: temporary`` is run through ``assess_temporary`` (临时救助): its input is
 the household and an ``event`` (dates as YAML writes them, an event's ``person`` as the member's
 position), and its expectations name the keys of that answer (``amount``, ``approval``…).
+``programme: children`` (孤儿、事实无人抚养儿童) and ``programme: education_aid`` (助学) are run through
+``assess_child`` and ``assess_aid``: their input is one child's or one student's fields, and their
+expectations name the keys of those answers.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ import pytest
 import yaml
 
 from safetynet.policy.assessment import assess
+from safetynet.policy.children import assess_child
+from safetynet.policy.education_aid import assess_aid
 from safetynet.policy.errors import InputError
 from safetynet.policy.household import load_json
 from safetynet.policy.temporary import assess_temporary
 from tests.conftest import member_id
 
 CASES_DIR = Path(__file__).parent / "policy_cases"
+# programme -> the one-person decision its cases run through (input dict, lang) -> answer.
+PERSON_PROGRAMMES = {"children": assess_child, "education_aid": assess_aid}
 
 
 def _cases():
@@ -71,6 +78,11 @@ def _check(actual: dict, expected: dict, where: str) -> None:
 def test_policy_case(case: dict) -> None:
     expect = case["expect"]
     try:
+        if case.get("programme") in PERSON_PROGRAMMES:
+            inp = {k: v.isoformat() if isinstance(v, date) else v for k, v in case["input"].items()}
+            result = PERSON_PROGRAMMES[case["programme"]](inp, lang=case.get("lang", "zh"))
+            _check(result, expect, case["programme"])
+            return
         payload = load_json(case["input_text"]) if "input_text" in case else _input(case)
         if case.get("programme") == "temporary":
             result = assess_temporary(payload, lang=case.get("lang", "zh"), month=case.get("month_option"))
