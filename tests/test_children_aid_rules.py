@@ -1,0 +1,68 @@
+"""Children's allowance and education aid: the Polars plan and the compiled rows decide alike,
+and the categories follow 儿童-2019 for every pair of parent states."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import polars as pl
+
+from safetynet.policy import children, education_aid
+
+
+def _children_rows() -> list[dict]:
+    rows = []
+    for father, mother in itertools.product(children.PARENT_STATES, repeat=2):
+        for born, study, placement in itertools.product(
+            (date(2010, 1, 1), date(2004, 9, 1), date(2003, 1, 1)), (False, True), children.PLACEMENTS
+        ):
+            rows.append({"month": date(2022, 9, 1), "born": born, "father": father, "mother": mother,
+                         "placement": placement, "full_time_study": study,
+                         "concentrated_fen": 150000, "dispersed_fen": 110000})  # fmt: skip
+    return rows
+
+
+def test_children_rows_equal_the_polars_plan():
+    rows = _children_rows()
+    frame = children.assess_children_frame(pl.DataFrame(rows)).to_dicts()
+    for want, row in zip(frame, rows, strict=True):
+        got = children.decide_row(row)
+        for key in ("category", "eligible", "amount_fen", "paid_placement", "age"):
+            assert got[key] == want[key], (row, key, got[key], want[key])
+
+
+def test_categories_for_every_pair_of_parent_states():
+    absent, conditions = set(children.ABSENT), set(children.CONDITIONS)
+    for row in _children_rows():
+        got = children.decide_row(row)["category"]
+        f, m = row["father"], row["mother"]
+        if f in absent and m in absent:
+            assert got == "orphan"
+        elif f in absent | conditions and m in absent | conditions:
+            assert got == "unsupported_child"
+        else:  # a parent present and able: neither
+            assert got is None
+
+
+def test_aid_rows_equal_the_polars_plan():
+    rows = []
+    for family, orphan, level, study_year, enrolled, aided, age in itertools.product(
+        education_aid.FAMILIES, (False, True), education_aid.LEVELS, (1, 2, 4), (True, False), (False, True), (17, 19)
+    ):
+        rows.append({"age": age, "family": family, "orphan": orphan, "level": level, "study_year": study_year,
+                     "enrolled": enrolled, "aided_this_school_year": aided, "families_ok": family != "none",
+                     "orphan_fen": 1000000, "entrant_bachelor_fen": 500000, "entrant_vocational_fen": 300000,
+                     "enrolled_fen": 100000})  # fmt: skip
+    frame = education_aid.assess_aid_frame(pl.DataFrame(rows)).to_dicts()
+    for want, row in zip(frame, rows, strict=True):
+        got = education_aid.decide_row(row)
+        for key in ("kind", "eligible", "amount_fen", "paid_kind"):
+            assert got[key] == want[key], (row, key, got[key], want[key])
+    paid = [r for r in frame if r["eligible"]]
+    assert paid and not any(r["aided_this_school_year"] for r in paid)  # once per school year
+
+
+def test_school_year_begins_on_the_first_of_september():
+    assert education_aid.school_year_of(date(2023, 8, 31), "370811") == 2022
+    assert education_aid.school_year_of(date(2023, 9, 1), "370811") == 2023
