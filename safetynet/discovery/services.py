@@ -34,6 +34,7 @@ from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
 from safetynet.web import clock
 from safetynet.web.errors import Conflict
+from safetynet.web.inputs import day_or_error
 
 ACTION_NAMES = {
     "record": "登记主动发现线索", "identify": "关联登记家庭", "visit": "登记入户走访", "close": "办结主动发现任务",
@@ -117,8 +118,12 @@ def record_lead(actor, *, source: str, area_code: str, situation: str, reported_
     phone = _text(phone, "phone", 20, errors)
     id_number = _text(id_number, "id_number", 18, errors).upper()
     person = _person(area.code[:9], id_number, errors) if id_number else None
+    if isinstance(reported_at, datetime) and timezone.is_naive(reported_at):
+        reported_at = timezone.make_aware(reported_at)  # a time without its zone is the office's
     if not isinstance(reported_at, datetime):
         errors.append(FieldError("reported_at", "date_format", value=str(reported_at)[:40]))
+    elif e := day_or_error(timezone.localtime(reported_at).date(), "reported_at"):
+        errors.append(e)
     elif reported_at > now() + timedelta(minutes=1):
         errors.append(FieldError("reported_at", "discovery_reported_future",
                                  at=f"{timezone.localtime(reported_at):%Y-%m-%d %H:%M}"))  # fmt: skip
