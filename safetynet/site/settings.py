@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "safetynet.charity",
     "safetynet.discovery",
     "safetynet.funerals",
+    "safetynet.care",
+    "safetynet.children",
 ]
 
 MIDDLEWARE = [
