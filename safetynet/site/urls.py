@@ -33,6 +33,7 @@ for prefix, router in [
     ("/charity", "safetynet.charity.api.router"),
     ("/", "safetynet.discovery.api.router"),
     ("/", "safetynet.funerals.api.router"),
+    ("/care", "safetynet.care.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
     api.add_router(prefix, router)
@@ -88,6 +89,7 @@ urlpatterns = [
     path("charity/", include("safetynet.charity.urls")),
     path("discovery/", include("safetynet.discovery.urls")),
     path("funerals/", include("safetynet.funerals.urls")),
+    path("care/", include("safetynet.care.urls")),
     # One way in: the admin site logs in through the same page (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
