@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "safetynet.discovery",
     "safetynet.funerals",
     "safetynet.care",
-    "safetynet.children",
 ]
 
 MIDDLEWARE = [
