@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "safetynet.discovery",
     "safetynet.funerals",
     "safetynet.care",
+    "safetynet.children",
 ]
 
 MIDDLEWARE = [
