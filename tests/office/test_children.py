@@ -1,0 +1,130 @@
+"""Children's allowances (孤儿、事实无人抚养儿童) and education aid (助学) on the programme frame:
+applied for at the township window, the county approves a child's allowance, the payroll pays
+the allowance monthly and a student's aid once per school year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from safetynet.cases import programmes
+from safetynet.cases import services as cases
+from safetynet.children import services
+from safetynet.children.models import AidApplication, ParentState
+from safetynet.payments import services as payments
+from safetynet.policy.children import PARENT_STATES
+from safetynet.policy.errors import InputError
+from safetynet.registry.models import Area
+from safetynet.supervision.models import AuditEvent
+
+TOWNSHIP = "370811001"
+
+
+def step(actor, case, name, on, **fields):
+    return cases.take_step(actor, case, name, version=case.version, on=on, **fields)
+
+
+def codes(exc) -> list[str]:
+    return [e.code for e in exc.value.errors]
+
+
+def member_born(household, born: date):
+    person = household.members.order_by("pk").last()
+    person.birth_date = born
+    person.save()
+    return person
+
+
+@pytest.fixture
+def township(city):
+    return Area.objects.get(code=TOWNSHIP)
+
+
+def test_the_programmes_are_declared_on_the_frame():
+    orphan, unsupported, aid = (programmes.get(c) for c in ("orphan", "unsupported_child", "education_aid"))
+    assert (orphan.unit, orphan.schedule, orphan.opens_with) == ("person", "monthly", ("apply_child",))
+    assert unsupported.steps == orphan.steps and "county_approve_child" in orphan.steps
+    assert orphan.deciders(None, 0, date(2024, 3, 1)) == ("county_approver",)
+    assert (aid.unit, aid.schedule, aid.opens_with) == ("person", "one_off", ("apply_aid",))
+    assert programmes.opened_by("apply_aid") == [aid]
+    assert set(ParentState.values) == set(PARENT_STATES)
+
+
+def _child_case(city, household, *, father="dead", mother="imprisoned", born=date(2014, 5, 1)):
+    child = member_born(household, born)
+    return services.apply_child(city["clerk"], household=household, applicant=child, father=father, mother=mother,
+                                documents="父亲死亡证明；母亲刑事判决书", on=date(2024, 3, 4))
+
+
+def test_a_child_applies_at_the_township_and_the_county_approves(city, poor_household):
+    case = _child_case(city, poor_household)
+    assert (case.programme, case.state) == ("unsupported_child", "accepted")
+    case = cases.record_home_visit(city["clerk"], case, version=case.version, on=date(2024, 3, 5),
+                                   investigators=["张调查", "李调查"], family_signed=True, findings="由祖母照料")
+    with pytest.raises(PermissionDenied):  # the township does not approve a child's allowance
+        step(city["approver"], case, "county_approve_child", date(2024, 3, 6))
+    case = step(city["approver"], case, "submit_child", date(2024, 3, 6), opinion="情况属实")
+    assert case.state == "county"
+    case = step(city["county_approver"], case, "county_approve_child", date(2024, 3, 7), opinion="同意")
+    assert (case.state, case.monthly_amount_fen) == ("approved", 110_000)
+    assert (case.entitlement_from, case.entitlement_until) == (date(2024, 4, 1), date(2032, 5, 1))
+    assert AuditEvent.objects.filter(action="children.apply", object_id=str(case.pk)).exists()
+
+
+def test_a_child_with_a_parent_able_to_support_is_refused_at_the_window(city, poor_household):
+    with pytest.raises(InputError) as exc:
+        _child_case(city, poor_household, father="imprisoned", mother="present")
+    assert codes(exc) == ["child_not_eligible"]
+
+
+def test_an_orphan_of_17_is_paid_until_the_month_of_18(city, poor_household):
+    case = _child_case(city, poor_household, father="dead", mother="dead", born=date(2006, 9, 2))
+    assert case.programme == "orphan"
+    case = cases.record_home_visit(city["clerk"], case, version=case.version, on=date(2024, 3, 5),
+                                   investigators=["张调查", "李调查"], family_signed=True, findings="父母双亡")
+    case = step(city["approver"], case, "submit_child", date(2024, 3, 6), opinion="属实")
+    case = step(city["county_approver"], case, "county_approve_child", date(2024, 3, 7))
+    assert case.entitlement_until == date(2024, 10, 1)  # 17 on 2024-09-01, 18 on 2024-10-01
+
+
+def _aid(city, student, *, on=date(2024, 3, 4), **fields):
+    data = {"level": "bachelor", "admission_year": 2022, "family": "dibao", "school": "济宁学院",
+            "proof": "在校证明 2024-001"} | fields  # fmt: skip
+    return services.apply_aid(city["clerk"], student=student, on=on, **data)
+
+
+def test_a_students_aid_is_paid_once_and_a_second_application_for_the_school_year_is_refused(
+    city, poor_household, township
+):
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = _aid(city, student)
+    assert (case.programme, case.state, case.assessment["kind"]) == ("education_aid", "accepted", "enrolled")
+    case = step(city["approver"], case, "grant_aid", date(2024, 3, 5), opinion="同意")
+    assert (case.state, case.monthly_amount_fen) == ("granted", 100_000)
+    with pytest.raises(InputError) as exc:
+        _aid(city, student, on=date(2024, 3, 6))
+    assert codes(exc) == ["aid_once_per_school_year"]
+    run = payments.approve_payroll(city["approver"], payments.run_payroll(
+        city["city_admin"], month=date(2024, 3, 1), township=township, programme="education_aid"))
+    assert [(p.recipient_id, p.amount_fen) for p in run.payments.all()] == [(student.pk, 100_000)]
+    april = payments.run_payroll(city["city_admin"], month=date(2024, 4, 1), township=township,
+                                 programme="education_aid")
+    assert not april.payments.filter(case=case).exists()
+
+
+def test_a_refused_aid_frees_the_school_year(city, poor_household):
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = _aid(city, student)
+    step(city["approver"], case, "refuse_aid", date(2024, 3, 5), reasons="非在校生")
+    assert not AidApplication.objects.get(case=case).live
+    again = _aid(city, student, on=date(2024, 3, 6))
+    assert again.aid.school_year == 2023
+
+
+def test_an_entrant_before_term_applies_for_the_year_of_admission(city, poor_household):
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = _aid(city, student, admission_year=2024, proof="录取通知书 0001", on=date(2024, 3, 4))
+    assert (case.aid.school_year, case.assessment["kind"], case.assessment["amount"]) == (2024, "entrant_bachelor",
+                                                                                        "5000.00")
