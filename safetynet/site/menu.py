@@ -49,6 +49,7 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("notice-roster", _("季度公示名册"), ("county", "city", "auditor")),  # notices.publication.ROSTER_ROLES
         Item("referral-list", _("转介"), REFERRALS),
         Item("discovery-list", _("主动发现"), DISCOVERY),
+        Item("care-index", _("特困供养服务"), CASEWORK),  # care.views.READERS
     )),
     (_("发放与统计"), (
         # payments: the approver and the city compute, the county and the auditor read
