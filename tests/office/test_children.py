@@ -128,3 +128,17 @@ def test_an_entrant_before_term_applies_for_the_year_of_admission(city, poor_hou
     case = _aid(city, student, admission_year=2024, proof="录取通知书 0001", on=date(2024, 3, 4))
     assert (case.aid.school_year, case.assessment["kind"], case.assessment["amount"]) == (2024, "entrant_bachelor",
                                                                                         "5000.00")
+
+
+@pytest.mark.skipif(not hasattr(payments, "ENTITLEMENT_STARTS"), reason="the payroll's hook (requests-J.md)")
+def test_the_payroll_pays_a_childs_allowance_monthly(city, poor_household, township):
+    case = _child_case(city, poor_household, father="dead", mother="dead", born=date(2014, 5, 1))
+    case = cases.record_home_visit(city["clerk"], case, version=case.version, on=date(2024, 3, 5),
+                                   investigators=["张调查", "李调查"], family_signed=True, findings="父母双亡")
+    case = step(city["approver"], case, "submit_child", date(2024, 3, 6), opinion="属实")
+    case = step(city["county_approver"], case, "county_approve_child", date(2024, 3, 7))
+    march = payments.run_payroll(city["city_admin"], month=date(2024, 3, 1), township=township, programme="orphan")
+    assert not march.payments.filter(case=case).exists()  # from the month after the approval
+    april = payments.run_payroll(city["city_admin"], month=date(2024, 4, 1), township=township, programme="orphan")
+    assert [(p.recipient_id, p.amount_fen) for p in april.payments.filter(case=case)] == [
+        (case.applicant_id, 110_000)]
