@@ -144,17 +144,20 @@ def child_screen(args) -> dict:
 
 
 def child_stages(args) -> dict:
-    """The screening's stages one after the other (as ``screen_store_counted`` runs them)."""
+    """The screening's stages one after the other (``screen_store_counted`` runs the first two
+    side by side)."""
     out = {"start_rss": rss_bytes("VmRSS")}
     (persons, households, _), out["read"] = measured(lambda: month_facts.read(args.store, MONTH, columns=screen.READ))
+    starts = households.get_column("first_row").to_numpy()
+    first, out["on_rolls_or_poor"] = measured(screen.on_rolls_or_poor, persons, starts, MONTH)
     flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=ENGINE))
     rows = {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS}
     links, out["fold"] = measured(screen.fold_links, flags, rows)
-    chosen, out["could_find"] = measured(screen.could_find, persons, links[0], MONTH)
+    chosen, out["alone"] = measured(lambda: first | screen.alone(persons, links[0], MONTH))
 
     def candidates():
-        at = pl.Series(chosen[persons.get_column("household").to_numpy()]).arg_true()
-        return screen.as_linked(persons.gather(at), households, [link.gather(at) for link in links])
+        mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
+        return screen.as_linked(persons.filter(mask), households, [link.filter(mask) for link in links])
 
     linked, out["as_linked"] = measured(candidates)
     findings, out["screen_persons"] = measured(
@@ -714,10 +717,12 @@ def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
     # 3. The stages one by one.
     say("full city: the screening's stages one by one, in a fresh process")
     st = in_fresh_process("stages", store, work)
-    names = ("read", "flags", "fold", "could_find", "as_linked", "screen_persons")
+    names = ("read", "on_rolls_or_poor", "flags", "fold", "alone", "as_linked", "screen_persons")
     what = {
-        "read": "the month's facts read", "flags": "each person as a relative (obligor, official)",
-        "fold": "each person's relatives folded", "could_find": "households the rules could find in",
+        "read": "the month's facts read",
+        "on_rolls_or_poor": "households with someone covered, or under the highest dibao line",
+        "flags": "each person as a relative (obligor, official)", "fold": "each person's relatives folded",
+        "alone": "households with someone without an able obligor, under the highest standard",
         "as_linked": "those households' rows taken", "screen_persons": "the rules and the findings",
     }  # fmt: skip
     print(

@@ -12,7 +12,7 @@ delivered, and the screening reads the result:
   number), ``birth_date`` (from the ID number), ``hukou``, ``relation``, and each person's father
   and mother as row numbers (``father_row``, ``mother_row``: null for none, -1 for a parent not
   in the register);
-  ``households.parquet``: each household's number, in the same order;
+  ``households.parquet``: each household's number and first row, in the same order;
 - ``item=<code>.parquet`` for each item whose facts the screening reads (``KEPT``): those facts
   for each row of the register, the empty value where the department has no record (no deposit
   record is no deposit), and for marriage the spouse's row (``spouse_row``, as the parents').
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 FOLDER = "_screening"
 REGISTER = "household_registration"
 SIGNATURE = "safetynet_inputs"  # the Parquet metadata key naming what a file was made from
-FORMAT = 1  # raise when the files' columns change: sets made before are then made again
+FORMAT = 2  # raise when the files' columns change: sets made before are then made again
 
 # The facts the screening reads (``screen.screen_store``); an item none of whose facts it reads is
 # not kept (social insurance and the housing fund are reported by the checks, not screened).
@@ -175,7 +175,7 @@ def build_register(store: Path, cutoff: date, target: Path, signature: str) -> R
         index.rows(rows.get_column("father_key")).alias("father_row"),
         index.rows(rows.get_column("mother_key")).alias("mother_row"),
     )
-    households = rows.filter(starts).select("household_no")
+    households = rows.select("household_no", pl.int_range(pl.len(), dtype=ROWS).alias("first_row")).filter(starts)
     _write(target / "households.parquet", households, signature)
     _write(target / "keys.parquet", pl.DataFrame({"person_key": index.sorted_keys, "row": index.order}), signature)
     _write(target / "register.parquet", register, signature)
@@ -240,10 +240,10 @@ def scans(target: Path, columns: dict[str, list[str]] | None = None) -> list[pl.
 
 def read(
     store: Path, month: date, cutoff: date | None = None, columns: dict[str, list[str]] | None = None
-) -> tuple[pl.DataFrame, pl.Series, list[str]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """The set's persons (the register's columns and every kept fact, or the ``columns`` asked of
-    each file: ``{"register": [...], "marriage": [...]}``), its households' numbers, and the items
-    made again first because they were not current."""
+    each file: ``{"register": [...], "marriage": [...]}``), its households (number, first row),
+    and the items made again first because they were not current."""
     made: list[str] = []
     for _ in range(3):  # a delivery imported while reading: read again
         target, again = ensure(store, month, cutoff)
@@ -252,7 +252,7 @@ def read(
         frames = pl.collect_all(scans(target, columns), engine=ENGINE)
         if _signatures(target) == before:
             persons = pl.concat(frames[:-1], how="horizontal")
-            return persons, frames[-1].get_column("household_no"), made
+            return persons, frames[-1], made
     raise RuntimeError("the month's facts kept changing while they were read")
 
 

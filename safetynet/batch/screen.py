@@ -21,6 +21,7 @@ person covered by dibao (or living in a household that is) is not reported as mi
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -240,25 +241,26 @@ def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> list[pl.Serie
     not in the register). A parent's children are the persons whose father or mother row it is."""
     n = flags.height
     at = {link: r.fill_null(-2).to_numpy() for link, r in rows.items()}  # -2: nobody named
-    able_as_relative = flags.get_column("able_as_spouse_or_parent").to_numpy()
     able_as_child = flags.get_column("able_as_child").to_numpy()
     official = flags.get_column("official_key").is_not_null().to_numpy()
+    # each person as a relative in one byte: 1 able as a spouse or parent, 2 an official, and
+    # 1 for a relative named but not in the register (nothing shows they cannot support)
+    code = flags.get_column("able_as_spouse_or_parent").to_numpy().astype(np.int8) | (official.astype(np.int8) << 1)
+    code = np.append(code, np.int8(1))  # row -1: not in the register
     able = np.zeros(n, dtype=bool)
-    for r in at.values():
-        # a relative named but not in the register counts as able (nothing shows otherwise)
-        able |= np.where(r >= 0, able_as_relative[np.maximum(r, 0)], r == -1)
-    for link in ("father", "mother"):  # each parent with an adult child able
+    pairs = []
+    for index, r in enumerate(at.values()):
+        relative = code[np.maximum(r, -1)]
+        relative[r == -2] = 0
+        able |= (relative & 1).astype(bool)
+        who = np.flatnonzero(relative & 2)
+        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": index}))
+    for link in ("father", "mother"):  # each parent with an adult child able, or an official one
         r = at[link]
         able[r[(r >= 0) & able_as_child]] = True
-    # the official among the relatives with the lowest key: worked out only for the few who have one
-    pairs = []
-    for link, r in at.items():
-        who = np.flatnonzero((r >= 0) & official[np.maximum(r, 0)])
-        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": RELATIVE_LINKS.index(link)}))
-    for link in ("father", "mother"):
-        r = at[link]
         child = np.flatnonzero((r >= 0) & official)
         pairs.append(pl.DataFrame({"person": r[child], "relative": child, "order": len(RELATIVE_LINKS)}))
+    # the official among the relatives with the lowest key: worked out only for the few who have one
     schema = {"person": pl.Int64, "relative": pl.Int64, "order": pl.Int32}
     found = pl.concat([p.cast(schema) for p in pairs]).with_columns(
         pl.lit(flags.get_column("official_key")).gather(pl.col("relative")).alias("key"),
@@ -337,7 +339,9 @@ def screen_persons(persons: pl.DataFrame, month: date) -> pl.DataFrame:
     # Both results come back in the order they went in: household, then member.
     hh = households.hstack(hh_result.drop("household_id", "area", "hukou", "month"))
     m = living.hstack(m_result.select("tekun_eligible", "tekun_income_fen", "dibao_standard_fen", "age")).join(
-        households.select("household_id", "household_covered_dibao"), on="household_id", how="left",
+        households.select("household_id", "household_covered_dibao"),
+        on="household_id",
+        how="left",
         maintain_order="left",
     )
     all_tekun = m.group_by("household_id", maintain_order=True).agg(
@@ -505,13 +509,15 @@ def screen_store_counted(
         # departments' data without the register: nobody to screen, say so rather than fail in a join
         raise PolicyError("no_register", cutoff=f"{cutoff:%Y-%m-%d}", month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
-    flags = person_flags(persons.lazy(), month).collect(engine=ENGINE)
-    links = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
-    del flags
-    step("按户适用政策规则")
-    chosen = could_find(persons, links[0], month)
-    rows = pl.Series(chosen[persons.get_column("household").to_numpy()]).arg_true()
-    linked = as_linked(persons.gather(rows), households, [link.gather(rows) for link in links])
+    with ThreadPoolExecutor(max_workers=1) as pool:  # what needs no obligor, beside the obligors
+        first = pool.submit(on_rolls_or_poor, persons, households.get_column("first_row").to_numpy(), month)
+        flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)
+        links = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
+        del flags
+        step("按户适用政策规则")
+        chosen = first.result() | alone(persons, links[0], month)  # ``could_find``
+    mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
+    linked = as_linked(persons.filter(mask), households, [link.filter(mask) for link in links])
     findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
@@ -523,23 +529,35 @@ def screen_store_counted(
     return out.sort("kind", "household_no", "id_number"), screened
 
 
+# Polars' streaming engine for the queries over everyone's rows of the month's facts (read in
+# many chunks): more than twice as fast there as the in-memory one (benchmarks/screen.py).
+EVERYONE = "streaming"
+
 # What the screening reads of the month's facts: the register's columns and the facts, the
 # spouse as a row (``month_facts``).
 READ = {
     "register": [
-        "person_key", "household", "area_code", "county", "birth_date", "hukou", "relation", "father_row", "mother_row",
+        "person_key",
+        "household",
+        "area_code",
+        "county",
+        "birth_date",
+        "hukou",
+        "relation",
+        "father_row",
+        "mother_row",
     ],
     **{code: [c for c in columns if c != "spouse_key"] for code, columns in month_facts.KEPT_ITEMS.items()},
 }
 READ["marriage"] = ["spouse_row"]
 
 
-def as_linked(persons: pl.DataFrame, households: pl.Series, links: list[pl.Series]) -> pl.DataFrame:
+def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Series]) -> pl.DataFrame:
     """Rows of the month's facts as ``screen_persons`` takes them (``with_links``' columns)."""
     facts = [c for c in month_facts.KEPT if c in persons.columns]
     return persons.select(
         "person_key",
-        households.gather(persons.get_column("household")).alias("household_no"),
+        households.get_column("household_no").gather(persons.get_column("household")).alias("household_no"),
         pl.col("area_code").cast(pl.String),
         pl.col("hukou").cast(pl.String),
         pl.col("relation").cast(pl.String),
@@ -566,35 +584,68 @@ def could_find(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarra
       obligor and with an own counted income below the standard).
 
     The living members of the city's areas are those the rules count (``screen_persons``).
-    ``able``: each person's ``able_obligor``. ``tests/batch/test_screen.py`` runs the rules on every
-    household and checks that this holds."""
-    codes = [int(a.code) for a in all_areas()]
-    if persons.height == 0:
-        return np.zeros(0, dtype=bool)
-    household = persons.get_column("household")
-    starts = np.flatnonzero(np.diff(household.to_numpy(), prepend=-1))  # each household's first row
+    ``able``: each person's ``able_obligor``. The first two conditions need no obligor, so the
+    engine works them out while the obligors are (``on_rolls_or_poor``, ``alone``).
+    ``tests/batch/test_month_facts.py`` runs the rules on every household of a poorer city and
+    checks that the findings are the same."""
+    starts = np.flatnonzero(np.diff(persons.get_column("household").to_numpy(), prepend=-1))
+    return on_rolls_or_poor(persons, starts, month) | alone(persons, able, month)
+
+
+def _lines(month: date) -> tuple[int, int]:
+    """The highest line of dibao (the standard, or the edge family's factor times it) and of
+    tekun (the standard) over the city's areas and both hukou, in fen per person."""
+    codes = [a.code for a in all_areas()]
     params = parameter_frame(
-        pl.DataFrame({"area": [a.code for a in all_areas() for _ in (0, 1)], "hukou": ["urban", "rural"] * len(codes),
-                      "month": [month] * 2 * len(codes)})  # fmt: skip
+        pl.DataFrame(
+            {
+                "area": codes * 2,
+                "hukou": ["urban"] * len(codes) + ["rural"] * len(codes),
+                "month": [month] * 2 * len(codes),
+            }
+        )  # fmt: skip
     )
-    standard, num, den = (params.get_column(c).to_numpy() for c in ("dibao_standard_fen", "edge_factor_num",
-                                                                    "edge_factor_den"))  # fmt: skip
-    dibao_line, tekun_line = max(standard.max(), ((num * standard + den - 1) // den).max()), standard.max()
+    standard, num, den = (params.get_column(c) for c in ("dibao_standard_fen", "edge_factor_num", "edge_factor_den"))
+    return max(standard.max(), ((num * standard + den - 1) // den).max()), standard.max()
 
-    def counted_at_least(programme: str) -> pl.Expr:
-        excludable = excludable_kinds(f"{programme}_income_exclusions")
-        never = [c for c in INCOME_COLUMNS if c in persons.columns and c[7:-4] not in excludable]
-        return pl.sum_horizontal(pl.lit(0, pl.Int64), *never)
 
-    living = ~pl.col("deceased") & county_of(persons).is_in(codes).fill_null(False)
-    per_person = persons.select(
-        living.cast(pl.Int64).alias("members"),
-        pl.when(living).then(counted_at_least("dibao")).otherwise(0).alias("income"),
-        (pl.col("covered_dibao") | pl.col("covered_tekun")).alias("on_rolls"),
-        (living & ~pl.lit(able) & (counted_at_least("tekun") < tekun_line)).alias("alone"),
+def _counted_at_least(persons: pl.DataFrame, programme: str) -> pl.Expr:
+    """An own income no month's parameters exclude any of: the kinds never excluded."""
+    excludable = excludable_kinds(f"{programme}_income_exclusions")
+    never = [c for c in INCOME_COLUMNS if c in persons.columns and c[len("income_") : -len("_fen")] not in excludable]
+    return pl.sum_horizontal(pl.lit(0, pl.Int64), *never)
+
+
+def _living(persons: pl.DataFrame) -> pl.Expr:
+    """The members the rules count: living, registered in the city's areas."""
+    return ~pl.col("deceased") & county_of(persons).is_in([int(a.code) for a in all_areas()]).fill_null(False)
+
+
+def on_rolls_or_poor(persons: pl.DataFrame, starts: np.ndarray, month: date) -> np.ndarray:
+    """``could_find``'s first two reasons, by household (``starts``: each one's first row):
+    someone covered, or a counted income under the highest line."""
+    dibao_line, _ = _lines(month)
+    living = _living(persons)
+    # the household's income under the line times its living members: the sum of each member's
+    # income less the line, under nought (one sum instead of two)
+    short = persons.lazy().select(pl.when(living).then(_counted_at_least(persons, "dibao") - dibao_line).otherwise(0))
+    short = short.collect(engine=EVERYONE).to_series().to_numpy()
+    could = np.add.reduceat(short, starts) < 0 if len(starts) else np.zeros(0, dtype=bool)
+    covered = persons.get_column("covered_dibao") | persons.get_column("covered_tekun")
+    could[persons.get_column("household").filter(covered).to_numpy()] = True
+    return could
+
+
+def alone(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
+    """``could_find``'s third reason, by household: a living member without an able obligor and
+    with an own income under the highest standard."""
+    n_households = int(persons.get_column("household")[-1]) + 1 if persons.height else 0
+    _, tekun_line = _lines(month)
+    who = persons.lazy().select(
+        pl.col("household").filter(
+            _living(persons) & ~pl.lit(able) & (_counted_at_least(persons, "tekun") < tekun_line)
+        )
     )
-    members, income = (np.add.reduceat(per_person.get_column(c).to_numpy(), starts) for c in ("members", "income"))
-    could = income < dibao_line * members
-    for reason in ("on_rolls", "alone"):
-        could[household.filter(per_person.get_column(reason)).to_numpy()] = True
+    could = np.zeros(n_households, dtype=bool)
+    could[who.collect(engine=EVERYONE).to_series().to_numpy()] = True
     return could

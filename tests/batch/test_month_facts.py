@@ -52,7 +52,7 @@ def kept(store, month: date = MONTH) -> pl.DataFrame:
         return pl.when(pl.col(rows) >= 0).then(pl.lit(keys).gather(pl.col(rows).clip(0)))
 
     return persons.with_columns(
-        households.gather(persons.get_column("household")).alias("household_no"),
+        households.get_column("household_no").gather(persons.get_column("household")).alias("household_no"),
         pl.col("area_code", "hukou", "relation").cast(pl.String),
         key_of("father_row").alias("father_key"),
         key_of("mother_row").alias("mother_key"),
