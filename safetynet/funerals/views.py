@@ -110,11 +110,11 @@ def new_claim(request):
     if _role(request.user) != "funeral_home":
         raise PermissionDenied(_("只有殡仪馆工作人员可以登记殡葬费用减免"))
     form = forms.ClaimForm(request.POST or None)
-    home = None
+    home, home_error = None, ""
     try:
         home = services.home_of(request.user)
-    except PolicyError as exc:
-        form.add_error(None, exc.message(current_lang()))
+    except PolicyError as exc:  # the account's home is not on the register: said above the form
+        home_error = exc.message(current_lang())
     if request.method == "POST" and home is not None:
         if form.is_valid():
             d = form.cleaned_data
@@ -130,8 +130,9 @@ def new_claim(request):
                 else:
                     messages.error(request, claim.reason)
                 return redirect("funeral-claim", claim.pk)
-        return render(request, "funerals/new.html", {"form": form, "home": home, "services": SERVICES}, status=422)
-    return render(request, "funerals/new.html", {"form": form, "home": home, "services": SERVICES})
+        return render(request, "funerals/new.html", {"form": form, "home": home}, status=422)
+    return render(request, "funerals/new.html", {"form": form, "home": home, "home_error": home_error},
+                  status=422 if request.method == "POST" else 200)
 
 
 @login_required
