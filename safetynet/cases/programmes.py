@@ -62,6 +62,10 @@ class Declaration:
     # The part of a stored answer that concerns the case (the household's dibao, the applicant's tekun).
     part: Callable[[Case, dict], dict | None]
     money_steps: frozenset[str]  # after these, payments.sync_entitlements rebuilds what is owed
+    # Its own steps that decide the monthly amount (``data["monthly_amount_fen"]``) and start what
+    # is owed from ``entitlement_from`` at once, with no notice to close (the county's approval of a
+    # child's allowance). Dibao and tekun start with ``close_notice`` after ``approve``.
+    starts_entitlement: frozenset[str] = frozenset()
     # Who may decide the case for an amount (roles): the township, or the county above a limit.
     deciders: Callable[[Case, int, date], tuple[str, ...]] = _township_approver
     review_months: Callable[[Case], int] | None = None  # periodic review; None: no review

@@ -75,11 +75,15 @@ def _monthly(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]
     def apply(effective: date, fen: int | None, event, reason: str) -> None:
         breaks[:] = [b for b in breaks if b[0] < effective] + [(effective, fen, event, reason)]
 
+    starts = programmes.get(case.programme).starts_entitlement
     # Sorted here, not by the database, so that a prefetched timeline serves a whole batch.
     for event in sorted(case.events.all(), key=lambda e: (e.at, e.id)):
         data = event.data or {}
         if event.transition == "approve":
             amount = data.get("monthly_amount_fen")
+        elif event.transition in starts:
+            amount = data.get("monthly_amount_fen")
+            apply(case.entitlement_from, amount, event, "审核确认")
         elif event.transition == "close_notice":
             apply(case.entitlement_from, amount, event, "审核确认")
         elif event.transition in ("continue_after_review", "reprice"):
