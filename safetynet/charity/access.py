@@ -36,6 +36,12 @@ def is_bureau(user) -> bool:
     return staff is not None and staff.role != "organisation"
 
 
+def is_bureau_writer(user) -> bool:
+    """The city's or a county's staff: they register, run the rounds and decide."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in BUREAU_WRITERS
+
+
 def organisations_for(user) -> QuerySet[Organisation]:
     staff = _staff(user)
     if staff is None:

@@ -199,3 +199,49 @@ class GiveForm(ServiceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today_initial(self, "on")
+
+
+class BaseForm(ServiceForm):
+    name = forms.CharField(label=_("孵化基地名称"), max_length=100)
+    area = forms.CharField(label=_("所在区划代码"), max_length=12)
+    opened_on = forms.DateField(label=_("建成日期"), widget=DATE)
+
+
+class RoundForm(ServiceForm):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    budget = yuan_field(_("资助总额（元）"))
+    closes_on = forms.DateField(label=_("申报截止"), widget=DATE)
+
+    def clean_budget(self):
+        return clean_yuan(self, "budget")
+
+
+class ApplicationForm(ServiceForm):
+    organisation = forms.ModelChoiceField(label=_("社会组织"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("项目名称"), max_length=100)
+    requested = yuan_field(_("申请金额（元）"))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations is not None and organisations.count() == 1:
+            self.initial.setdefault("organisation", organisations.first())
+
+    def clean_requested(self):
+        return clean_yuan(self, "requested")
+
+
+class ScoreForm(ServiceForm):
+    points = forms.IntegerField(label=_("评分（0–100）"), min_value=0, max_value=100)
+
+
+class DecisionForm(ServiceForm):
+    funded = yuan_field(_("资助金额（元，0 为不予资助）"))
+    area = forms.CharField(label=_("服务区域代码"), max_length=12)
+    target_group = forms.CharField(label=_("服务对象"), max_length=100, required=False)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+
+    def clean_funded(self):
+        return clean_yuan(self, "funded")

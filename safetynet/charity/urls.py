@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safetynet.charity.views import desk, donations, organisations, supermarkets
+from safetynet.charity.views import desk, donations, organisations, rounds, supermarkets
 
 urlpatterns = [
     path("", desk.desk, name="charity"),
@@ -20,6 +20,11 @@ urlpatterns = [
     path("projects/<int:project_id>/", organisations.project, name="charity-project"),
     path("projects/<int:project_id>/deliveries/new/", organisations.delivery_new, name="charity-delivery-new"),
     path("rounds/", organisations.rounds, name="charity-rounds"),
+    path("rounds/new/", rounds.round_new, name="charity-round-new"),
+    path("rounds/<int:round_id>/apply/", rounds.apply, name="charity-apply"),
+    path("applications/<int:application_id>/score/", rounds.score, name="charity-score"),
+    path("applications/<int:application_id>/decide/", rounds.decide, name="charity-decide"),
+    path("bases/new/", rounds.base_new, name="charity-base-new"),
     path("supermarkets/new/", supermarkets.supermarket_new, name="charity-supermarket-new"),
     path("supermarkets/<int:market_id>/", supermarkets.supermarket, name="charity-supermarket"),
     path("supermarkets/<int:market_id>/statement.xlsx", supermarkets.supermarket_xlsx,

@@ -73,3 +73,39 @@ def test_incubation_bases_are_registered_by_the_bureau(city, orgs):
     assert post(client_for(city["county"]), "/api/v1/charity/bases", body).status_code == 201
     bad = post(client_for(city["county"]), "/api/v1/charity/bases", {**body, "area": "999999"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == "area"
+
+
+def test_a_round_on_the_pages(city, orgs):
+    from datetime import date
+
+    from safetynet.charity.models import Round
+
+    bureau, a = client_for(city["city_admin"]), client_for(orgs["staff_a"])
+    assert 'id="round-new"' in bureau.get("/charity/rounds/").content.decode()
+    assert 'id="round-new"' not in a.get("/charity/rounds/").content.decode()
+    made = bureau.post("/charity/rounds/new/", {"name": "福彩帮", "year": "2099", "budget": "500.00",
+                                                "closes_on": "2099-12-31"})
+    assert made.status_code == 302
+    rnd = Round.objects.get()
+    assert rnd.budget_fen == 50_000 and rnd.closes_on == date(2099, 12, 31)
+    page = a.get(f"/charity/rounds/{rnd.pk}/apply/").content.decode()
+    assert "任城区阳光社工服务中心" not in page  # only its own organisation to choose
+    bad = a.post(f"/charity/rounds/{rnd.pk}/apply/", {"organisation": orgs["a"].pk, "title": "助餐",
+                                                       "requested": "abc"}).content.decode()
+    assert 'id="requested-error"' in bad and 'value="助餐"' in bad
+    assert a.post(f"/charity/rounds/{rnd.pk}/apply/", {"organisation": orgs["a"].pk, "title": "助餐",
+                                                        "requested": "400.00"}).status_code == 302
+    app = Application.objects.get()
+    assert bureau.post(f"/charity/applications/{app.pk}/score/", {"points": "91"}).status_code == 302
+    decision = {"funded": "600.00", "area": "3708", "starts_on": "2099-01-01", "ends_on": "2099-12-31",
+                "step": "confirmed"}
+    over = bureau.post(f"/charity/applications/{app.pk}/decide/", decision).content.decode()
+    assert 'id="funded-error"' in over and "资助总额 500.00 元" in over
+    confirm = bureau.post(f"/charity/applications/{app.pk}/decide/", {**decision, "funded": "400.00",
+                                                                       "step": ""}).content.decode()
+    assert 'id="confirm-form"' in confirm
+    assert bureau.post(f"/charity/applications/{app.pk}/decide/", {**decision, "funded": "400.00"}).status_code == 302
+    app.refresh_from_db()
+    assert app.status == "funded" and app.project.budget_fen == 40_000
+    assert a.post(f"/charity/applications/{app.pk}/score/", {"points": "99"}).status_code == 200  # refused on the form
+    assert app.scores.get().points == 91

@@ -97,6 +97,7 @@ def rounds(request):
     _readable(request)
     apps = Application.objects.filter(organisation__in=access.organisations_for(request.user))
     return render(request, "charity/rounds.html", {
+        "bureau": access.is_bureau_writer(request.user),
         "rounds": [(r, apps.filter(round=r).select_related("organisation", "project").prefetch_related("scores"))
                    for r in Round.objects.all()],
     })  # fmt: skip
