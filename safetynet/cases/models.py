@@ -167,6 +167,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # "The case as of a day" reads each case's last step on or before it; "decisions within
+        # the time limit" reads the decisions of a period (reports.figures).
+        indexes = [models.Index(fields=["case", "on", "id"], name="caseevent_case_on"),
+                   models.Index(fields=["transition", "on"], name="caseevent_transition_on")]
 
     @property
     def opinion(self) -> str:
