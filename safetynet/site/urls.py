@@ -34,6 +34,7 @@ for prefix, router in [
     ("/", "safetynet.discovery.api.router"),
     ("/", "safetynet.funerals.api.router"),
     ("/care", "safetynet.care.api.router"),
+    ("/children", "safetynet.children.api.router"),
     ("/", "safetynet.site.tokens_api.router"),
 ]:
     api.add_router(prefix, router)

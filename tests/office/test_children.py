@@ -142,3 +142,32 @@ def test_the_payroll_pays_a_childs_allowance_monthly(city, poor_household, towns
     april = payments.run_payroll(city["city_admin"], month=date(2024, 4, 1), township=township, programme="orphan")
     assert [(p.recipient_id, p.amount_fen) for p in april.payments.filter(case=case)] == [
         (case.applicant_id, 110_000)]
+
+
+def test_the_figures_count_students_and_aid_paid_by_kind_in_the_users_area(city, poor_household, township, client):
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = step(city["approver"], _aid(city, student), "grant_aid", date(2024, 3, 5))
+    payments.approve_payroll(city["approver"], payments.run_payroll(
+        city["city_admin"], month=date(2024, 3, 1), township=township, programme="education_aid"))
+    child = poor_household.members.order_by("pk").first()
+    child.birth_date = date(2014, 5, 1)
+    child.save()
+    child_case = services.apply_child(city["clerk"], household=poor_household, applicant=child, father="dead",
+                                      mother="dead", placement="concentrated", documents="死亡证明",
+                                      on=date(2024, 3, 4))
+    child_case = cases.record_home_visit(city["clerk"], child_case, version=child_case.version, on=date(2024, 3, 5),
+                                         investigators=["张调查", "李调查"], family_signed=True, findings="父母双亡")
+    child_case = step(city["approver"], child_case, "submit_child", date(2024, 3, 6), opinion="属实")
+    step(city["county_approver"], child_case, "county_approve_child", date(2024, 3, 7))
+    client.force_login(city["county"])
+    body = client.get("/api/v1/children/figures?year=2024").json()
+    enrolled = next(r for r in body["aid"] if r["kind"] == "enrolled")
+    assert (enrolled["granted_students"], enrolled["paid_students"], enrolled["paid"]) == (1, 1, "1000.00")
+    assert case.aid.kind == "enrolled"
+    orphans = next(r for r in body["children"] if r["programme"] == "orphan")
+    assert (orphans["supported"], orphans["concentrated"], orphans["dispersed"]) == (1, 1, 0)
+    client.force_login(city["other_approver"])  # another township sees none of it
+    other = client.get("/api/v1/children/figures?year=2024").json()
+    assert all(r["paid_students"] == 0 for r in other["aid"])
+    assert all(r["supported"] == 0 for r in other["children"])
+    assert client.get("/api/v1/children/figures?year=1999").status_code == 422
