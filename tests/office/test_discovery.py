@@ -68,6 +68,10 @@ def test_a_hotline_call_is_due_in_working_days_and_overdue_on_the_countys_list(c
     services.visit(city["clerk"], old, on=date.today(), note="已入户，老人需要照料")
     old.refresh_from_db()
     assert old.state == "visited" and not old.overdue_at(timezone.now()) and old.in_time is False
+    # every write in the audit trail, each task's own
+    assert [e.action for e in AuditEvent.objects.filter(object_type="discovery_task", object_id=str(old.pk))
+            .order_by("id")] == ["discovery.record", "discovery.visit"]  # fmt: skip
+    assert AuditEvent.objects.filter(action="discovery.record").count() == 4
     book = load_workbook(io.BytesIO(client_for(city["county"]).get("/discovery/tasks.xlsx").content))
     assert book.active.max_row == 5 and book.active["B2"].value == "热线求助"
 
