@@ -17,17 +17,20 @@ from datetime import date
 
 from safetynet.cases import programmes
 from safetynet.cases.models import Case
-from safetynet.children import rules, services
+from safetynet.children import forms, rules, schemas, services
 
-# (name, from states, to state, roles, service)
+_OPINION = (forms.OpinionForm, schemas.OpinionIn)
+_OPTIONAL = (forms.OptionalOpinionForm, schemas.OptionalOpinionIn)
+_REASONS = (forms.ReasonsForm, schemas.ReasonsIn)
+# (name, from states, to state, roles, service, (form, schema))
 CHILD_STEPS = (
-    ("submit_child", ("investigated",), "county", ("approver",), services.submit_child),
-    ("county_approve_child", ("county",), "approved", ("county_approver",), services.county_approve_child),
-    ("county_refuse_child", ("county",), "refused", ("county_approver",), services.county_refuse_child),
+    ("submit_child", ("investigated",), "county", ("approver",), services.submit_child, _OPINION),
+    ("county_approve_child", ("county",), "approved", ("county_approver",), services.county_approve_child, _OPTIONAL),
+    ("county_refuse_child", ("county",), "refused", ("county_approver",), services.county_refuse_child, _REASONS),
 )
 AID_STEPS = (
-    ("grant_aid", ("accepted",), "granted", ("approver",), services.grant_aid),
-    ("refuse_aid", ("accepted",), "refused", ("approver",), services.refuse_aid),
+    ("grant_aid", ("accepted",), "granted", ("approver",), services.grant_aid, _OPTIONAL),
+    ("refuse_aid", ("accepted",), "refused", ("approver",), services.refuse_aid, _REASONS),
 )
 CHILD_SHARED = ("record_home_visit", "withdraw", "suspend", "resume", "give_termination_notice", "terminate")
 AID_SHARED = ("withdraw",)
@@ -83,8 +86,9 @@ EDUCATION_AID = programmes.Declaration(
 
 
 def register() -> None:
-    for name, from_states, to_state, roles, service in (*CHILD_STEPS, *AID_STEPS):
+    for name, from_states, to_state, roles, service, (form_class, schema) in (*CHILD_STEPS, *AID_STEPS):
         programmes.register_step(name, from_states=from_states, to_state=to_state, roles=roles, service=service,
-                                 label=services.ACTION_NAMES[name])  # fmt: skip
+                                 label=services.ACTION_NAMES[name], form_class=form_class, schema=schema,
+                                 inline_errors=True)  # fmt: skip
     for declaration in (ORPHAN, UNSUPPORTED_CHILD, EDUCATION_AID):
         programmes.register(declaration)

@@ -171,3 +171,28 @@ def test_the_figures_count_students_and_aid_paid_by_kind_in_the_users_area(city,
     assert all(r["paid_students"] == 0 for r in other["aid"])
     assert all(r["supported"] == 0 for r in other["children"])
     assert client.get("/api/v1/children/figures?year=1999").status_code == 422
+
+
+def test_the_window_applies_through_the_api_and_a_second_aid_for_the_year_is_a_422(city, poor_household, client):
+    student = member_born(poor_household, date(2005, 3, 1))
+    client.force_login(city["clerk"])
+    body = {"student_id": student.pk, "level": "bachelor", "admission_year": 2022, "family": "dibao",
+            "school": "济宁学院", "proof": "在校证明 2024-001", "on": "2024-03-04"}  # fmt: skip
+    first = client.post("/api/v1/children/aid", body, content_type="application/json")
+    assert first.status_code == 201 and first.json()["assessment"]["amount"] == "1000.00"
+    again = client.post("/api/v1/children/aid", body, content_type="application/json")
+    assert again.status_code == 422
+    assert [(e["loc"], e["type"]) for e in again.json()["detail"]] == [("school_year", "aid_once_per_school_year")]
+    client.force_login(city["approver"])
+    case = first.json()
+    step_ = client.post(f"/api/v1/cases/{case['id']}/steps/grant_aid", {"version": case["version"], "on": "2024-03-05"},
+                        content_type="application/json")
+    assert step_.status_code == 200, step_.content
+    assert step_.json()["state"] == "granted"
+    client.force_login(city["other_clerk"])  # another township's window cannot reach this student
+    assert client.post("/api/v1/children/aid", body, content_type="application/json").status_code == 404
+    child = {"household_id": poor_household.pk, "applicant_id": student.pk, "father": "dead", "mother": "dead",
+             "documents": "死亡证明", "on": "2024-03-04"}  # fmt: skip
+    client.force_login(city["clerk"])
+    bad = client.post("/api/v1/children/applications", child | {"father": "gone"}, content_type="application/json")
+    assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["father"]
