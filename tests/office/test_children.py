@@ -196,3 +196,14 @@ def test_the_window_applies_through_the_api_and_a_second_aid_for_the_year_is_a_4
     client.force_login(city["clerk"])
     bad = client.post("/api/v1/children/applications", child | {"father": "gone"}, content_type="application/json")
     assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["father"]
+
+
+def test_the_steps_and_fields_read_in_english_from_the_apps_catalogue():
+    from django.utils import translation
+
+    from safetynet.children.models import AidApplication as Aid
+
+    with translation.override("en"):
+        assert str(services.ACTION_NAMES["county_approve_child"]) == "County approves the child's allowance"
+        assert str(Aid._meta.get_field("proof").verbose_name) == "Admission notice or proof of enrolment"
+        assert str(ParentState("imprisoned").label) == "serving a prison sentence"
