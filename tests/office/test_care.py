@@ -309,3 +309,20 @@ def test_lists_page_excel_and_api_are_scoped(city, tekun, settings):
     bad = client_for(city["clerk"]).post(f"/api/v1/care/cases/{tekun.pk}/visits", {"visitor": "甲"},
                                          content_type="application/json")  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_the_demo_has_a_home_with_residents_carers_an_overdue_visit_and_a_level_change(db):
+    from safetynet.care import demo as care_demo
+    from safetynet.care.models import Assessment, Institution
+    from safetynet.site import demo as site_demo
+    from safetynet.web import clock
+
+    site_demo.seed(households=14)
+    today = clock.today()
+    care_demo.seed(today)
+    assert Institution.objects.count() >= 2
+    assert Placement.objects.filter(mode="concentrated").exists() or selectors.support_modes("3708")["complete"] == 0
+    rows = selectors.home_care("3708", today)
+    assert any(r["visit_overdue"] for r in rows) and any(not r["no_agreement"] for r in rows)
+    assert Assessment.objects.filter(decision__isnull=False).exists()
+    assert selectors.not_recorded("3708", today - timedelta(days=60)) == []

@@ -1,0 +1,116 @@
+"""The demo's tekun in practice: a township home for the aged (敬老院) in each demo county with its
+residents (the persons who cannot care for themselves first), the others supported at home with
+a caregiver and a care agreement (one without either, one agreement ending soon), visits (one
+overdue), a third-party assessment of each and one that changes the level (the case re-decided
+from the next month). ``seed_demo`` calls ``seed`` after the cases exist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+
+from safetynet.care import selectors, services
+from safetynet.care.models import ACTIVITIES, Institution, Placement
+from safetynet.cases import services as cases
+from safetynet.cases.backdating import replaying
+from safetynet.policy import idnumber
+from safetynet.registry import services as registry
+from safetynet.registry.models import Area
+from safetynet.site.demo import DEMO_TOWNSHIPS
+
+
+def _achieved(unmet: int) -> dict:
+    return {k: i >= unmet for i, k in enumerate(ACTIVITIES)}
+
+
+# Persons alone in each demo township, by daily activities not achieved: tekun cases of every level.
+PERSONS_ADL = (6, 5, 4, 4, 2, 0, 0, 1)
+
+
+def _tekun_persons(township: Area, today) -> None:
+    """Single elderly persons with no able obligor, taken through the case services to approval."""
+    users = get_user_model().objects
+    clerk, approver = (users.get(username=f"{r}_{township.code}") for r in ("clerk", "approver"))
+    village = Area.objects.filter(parent=township).order_by("code").first()
+    opened = today - timedelta(days=100)
+    for i, adl in enumerate(PERSONS_ADL):
+        number = idnumber.generate(township.code[:6], opened.replace(year=1940 + i, day=1), 480 + i, "male")
+        household = registry.create_household(clerk, village=village, hukou="rural", address=f"{village.name}敬老{i}号",
+                                              members=[{"id_number": number, "name": f"孤老{township.code[-3:]}{i}",
+                                                        "relation": "head", "able_obligor": False,
+                                                        "adl_unmet": adl}])  # fmt: skip
+        head = household.members.get()
+        cases.record_authorization(clerk, id_number=number, signed_on=opened, document=f"TK{head.pk:08d}", person=head)
+        c = cases.start_precheck(clerk, household=household, programme="tekun", applicant=head, on=opened)
+        c = cases.accept(clerk, c, version=c.version, on=opened + timedelta(days=1))
+        c = cases.record_home_visit(clerk, c, version=c.version, on=opened + timedelta(days=2),
+                                    investigators=["调查员甲", "调查员乙"], family_signed=True,
+                                    findings="独居，无劳动能力，无法定义务人")  # fmt: skip
+        c = cases.approve(approver, c, version=c.version, on=opened + timedelta(days=5))
+        cases.close_notice(approver, c, version=c.version, on=c.notice_ends_on)
+
+
+def seed(today) -> int:
+    with replaying():
+        return _seed(today)
+
+
+def _seed(today) -> int:
+    users = get_user_model().objects
+    for code in DEMO_TOWNSHIPS:
+        _tekun_persons(Area.objects.get(code=code), today)
+    for county in Area.objects.filter(code__in={t[:6] for t in DEMO_TOWNSHIPS}):
+        bureau = users.get(username=f"county_{county.code}")
+        township = Area.objects.filter(parent=county, level=Area.Level.TOWNSHIP).order_by("code").first()
+        name = f"{township.name if township else county.name}敬老院"
+        home = Institution.objects.filter(county=county, name=name).first() or services.register_institution(
+            bureau, name=name, county=county.code, township=township.code if township else "", capacity=3)
+        cases = selectors.not_recorded(county.code, today)
+        cases.sort(key=lambda c: (-c.applicant.adl_unmet, c.pk))
+        at_home = 0
+        for case in cases:
+            start = max(case.approved_on, today - timedelta(days=60))
+            concentrated = case.applicant.adl_unmet >= 4 and services.residents(home, start) < home.capacity
+            services.place(bureau, case, mode="concentrated" if concentrated else "dispersed",
+                           institution=home if concentrated else None, on=start)  # fmt: skip
+            services.record_assessment(bureau, case, achieved=_achieved(case.applicant.adl_unmet),
+                                       assessor_kind="third_party", assessor="济宁市康养服务评估中心",
+                                       assessed_on=start)  # fmt: skip
+            if concentrated:
+                continue
+            at_home += 1
+            if at_home == 3:  # the third at home: neither caregiver nor agreement yet
+                continue
+            carer = services.add_caregiver(
+                bureau, case, name=f"照料人{case.pk}", relation="邻居", phone=f"1390000{case.pk % 10000:04d}",
+                id_number=idnumber.generate(county.code, start.replace(year=start.year - 45), case.pk % 500, "female"),
+                since=start,
+            )
+            ends = today + timedelta(days=20) if at_home == 2 else today + timedelta(days=300)  # the second: ending
+            services.record_agreement(bureau, case, caregiver=carer, number=f"WT{county.code}-{case.pk:05d}",
+                                      parties=f"乡镇人民政府、{case.applicant.name}、{carer.name}", starts_on=start,
+                                      ends_on=ends, duties="日常起居照料、代购生活用品、就医陪护、安全看护",
+                                      allowance_to="caregiver")  # fmt: skip
+            if at_home != 1 or start > today - timedelta(days=31):  # the first not visited since: overdue
+                services.record_visit(bureau, case, visited_on=today - timedelta(days=7), visitor="村民政协理员",
+                                      findings="居住安全，饮食正常，照料到位")  # fmt: skip
+    _one_level_change(today)
+    return Placement.objects.count()
+
+
+def _one_level_change(today) -> None:
+    """A person at home whose self-care worsened: reported, reassessed by the township approver,
+    the case re-decided (the care standard of the new level from the next month)."""
+    users = get_user_model().objects
+    for row in selectors.home_care("", today):
+        case = row["case"]
+        approver = users.filter(username=f"approver_{case.area_code[:9]}").first()
+        if approver is None or case.state != "approved" or case.applicant.adl_unmet >= 4:
+            continue
+        services.report_change(approver, case, reason="change", reported_on=today - timedelta(days=3),
+                               note="照料护理人报告：跌倒后行动不便")  # fmt: skip
+        services.record_assessment(approver, case, achieved=_achieved(4), assessor_kind="third_party",
+                                   assessor="济宁市康养服务评估中心",
+                                   assessed_on=today - timedelta(days=1))  # fmt: skip
+        return
