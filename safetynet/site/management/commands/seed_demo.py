@@ -25,6 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"主动发现任务：{discovery_demo.seed(clock.today())} 件")  # issue 12
             self.stdout.write(f"殡葬费用减免：{funerals_demo.seed(clock.today())} 条（殡仪馆账号 "
                               + "、".join(f"funeral_home_{code}" for code, _n in funerals_demo.HOMES.values()) + "）")
+            __import__("safetynet.care.demo", fromlist=["seed"]).seed(clock.today())  # issue 11: tekun care
             self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
             logins = demo.demo_logins()  # the seed made them
             logins += __import__("safetynet.charity.demo", fromlist=["seed"]).seed(seed=seed)  # issue 12: charity
