@@ -385,12 +385,14 @@ def average_standard(declaration: programmes.Declaration, hukou: str, scope: Sco
     if not declaration.standards:
         return None
     try:
-        values = [Decimal(str(value(declaration.standards[0], county, scope.as_of, hukou=hukou)))
-                  for county in scope.counties]  # fmt: skip
+        values = [value(declaration.standards[0], county, scope.as_of, hukou=hukou) for county in scope.counties]
     except PolicyError:
         return None
-    if not values:
+    # A standard set by something else than the hukou (children's allowances by placement) is not
+    # one standard a person: no average of it here.
+    if not values or not all(isinstance(v, Decimal | int) for v in values):
         return None
+    values = [Decimal(v) for v in values]
     return (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
