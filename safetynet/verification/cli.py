@@ -5,9 +5,11 @@
     safetynet verify --household ID | --township CODE | --day YYYY-MM-DD [--month YYYY-MM] --user USER
     safetynet screen --out DIR [--month YYYY-MM] [--store DIR] [--user USER]
     safetynet generate --households N --out DIR [--month YYYY-MM] [--seed N]
+    safetynet generate --scenario jining-2020 [--payroll city|wenshang] [--seed N] [--json]
 
 ``screen`` and ``generate`` need no database: they read and write Parquet. With ``--user``,
-``screen`` also files its findings in the problem ledger under that user's area.
+``screen`` also files its findings in the problem ledger under that user's area. ``generate
+--scenario`` writes a scenario into the office's database instead (``safetynet.scenario``).
 """
 
 from __future__ import annotations
@@ -204,6 +206,12 @@ def cmd_generate(args) -> int:
 
     from safetynet.batch.generate import generate_city
 
+    if args.scenario:
+        from safetynet.scenario import cli as scenario_cli
+
+        return scenario_cli.run(args)
+    if args.households is None or args.out is None:
+        return _fail("--households 与 --out 为必填（或以 --scenario 生成写入数据库的情景）")
     if args.households < 1:
         return _fail("--households: 应为正整数")
     bar = tqdm(total=9, desc="生成", unit="步", file=sys.stderr)
@@ -258,12 +266,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", help="核对人员或市级工作人员：发现写入其辖区的问题台账")
     p.set_defaults(func=cmd_screen)
 
-    p = sub.add_parser("generate", help="生成合成的济宁市人口与 19 项部门数据",
-                       description="全市规模约 300 万户、800 余万人；含已知的预置漏保、错保与异常案例（planted.parquet）。")  # fmt: skip
-    p.add_argument("--households", type=int, required=True, help="户数（全市约 3000000）")
-    p.add_argument("--out", required=True, help="输出目录（部门数据目录的格式）")
+    p = sub.add_parser("generate", help="生成合成的济宁市人口与 19 项部门数据，或写入数据库的情景（--scenario）",
+                       description="全市规模约 300 万户、800 余万人；含已知的预置漏保、错保与异常案例（planted.parquet）。"
+                                   "--scenario jining-2020：在系统数据库中生成 2020 年的济宁市并重演 7—12 月（见 README）。")  # fmt: skip
+    p.add_argument("--households", type=int, help="户数（全市约 3000000）；不与 --scenario 同用")
+    p.add_argument("--out", help="输出目录（部门数据目录的格式）；不与 --scenario 同用")
     p.add_argument("--month", help="筛查月份 YYYY-MM；缺省 2026-11", default="2026-11")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--townships", type=int, default=12, help="每县乡镇数")
     p.add_argument("--villages", type=int, default=20, help="每乡镇村居数")
+    from safetynet.scenario.cli import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=cmd_generate)
