@@ -200,10 +200,12 @@ def moves() -> list[Move]:
         for m in (*WENSHANG_MONTH, *WENSHANG_SOME_MONTHS.get(month, ())):
             out.append(Move(month, m.day, m.county, m.kind, m.programme, m.hukou, m.poor, m.size, m.outcome))
         for i, county in enumerate(c for c in counties if c != WENSHANG):
+            # every other month an application, in the others a tekun death (both ways the city moves)
             day = 2 + (i % 10)
-            out.append(Move(month, day, county, "apply", size=1 + (month + i) % 3))
             if (month + i) % 2:
                 out.append(Move(month, day + 5, county, "exit", programme="tekun", outcome="died"))
+            else:
+                out.append(Move(month, day, county, "apply", size=1 + (month + i) % 3))
     return sorted(out, key=lambda m: (m.month, m.day, m.county))
 
 

@@ -304,6 +304,20 @@ def take_over(actor, households: pl.DataFrame, members: pl.DataFrame, *, on: dat
 
 
 def _take_over(actor, households: pl.DataFrame, members: pl.DataFrame, *, on: date, source: str, step) -> dict:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Each row's foreign keys checked as it is copied, not queued (a million deferred
+            # checks) for the end of the transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    try:
+        return _load(actor, households, members, on=on, source=source, step=step)
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _load(actor, households: pl.DataFrame, members: pl.DataFrame, *, on: date, source: str, step) -> dict:
     month = on.replace(day=1)
     step("测算")
     answers = _answers(households, members, month)
