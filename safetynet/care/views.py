@@ -17,6 +17,7 @@ from safetynet.care import forms, selectors, services
 from safetynet.care.models import ACTIVITIES, Agreement, Assessment, Caregiver, Move, Visit
 from safetynet.cases.models import Case
 from safetynet.cases.selectors import case_for
+from safetynet.payments.models import Entitlement
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, scope_prefix, staff_of
@@ -214,6 +215,8 @@ def case_page(request, case_id: int):
         "visits": Visit.objects.filter(case=case).order_by("-visited_on", "-id"),
         "assessments": Assessment.objects.filter(case=case).order_by("-assessed_on", "-id"),
         "activities": ACTIVITIES,
+        # what the payroll pays from which month (a changed level: the new amount from the next month)
+        "entitlements": Entitlement.objects.filter(case=case).order_by("starts"),
     })  # fmt: skip
 
 

@@ -195,6 +195,8 @@ def test_an_assessment_that_changes_the_level_changes_next_months_payment(city, 
     assert selectors.reassessments_due("370811").count() == 0
 
     settings.SAFETYNET_TODAY = date(2024, 5, 6)
+    page = client_for(city["approver"]).get(f"/care/cases/{tekun.pk}/").content.decode()
+    assert 'data-from="2024-05"' in page and "已重新核定" in page
     may = payroll.run_payroll(city["city_admin"], month=date(2024, 5, 1), township=township, programme="tekun")
     assert [p.amount_fen for p in may.payments.filter(case=tekun)] == [tekun.monthly_amount_fen]
     assert may.payments.get(case=tekun).for_month == date(2024, 5, 1)
