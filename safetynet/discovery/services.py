@@ -28,7 +28,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.referrals.models import Referral
-from safetynet.registry.models import Area, Person
+from safetynet.registry.models import Area, Household, Person
 from safetynet.registry.selectors import acting_user, require_role
 from safetynet.supervision.models import LedgerItem
 from safetynet.supervision.services import record
@@ -48,6 +48,7 @@ RECORDERS = {
 }
 TOWNSHIP = ("clerk", "approver")  # the township visits and closes
 MISSED = ("missed_dibao", "missed_tekun")  # the screening's findings of missed coverage (batch.screen)
+BATCH = 2000  # rows a query names at once (SQLite's variables)
 TEXT_MAX = 2000
 
 
@@ -260,18 +261,15 @@ def temporary_help(actor, task: DiscoveryTask, **report) -> Case:
     return case
 
 
-def _ledger_task(item: LedgerItem) -> DiscoveryTask:
-    person = Person.objects.select_related("household").filter(id_number=item.id_number).first() \
-        if item.id_number else None  # fmt: skip
+def _ledger_task(item: LedgerItem, persons: dict[str, Person], households: dict[str, list]) -> DiscoveryTask:
+    person = persons.get(item.id_number) if item.id_number else None
     household = person.household if person else None
     if household is None and item.household_no:
-        from safetynet.registry.models import Household
-
-        household = Household.objects.filter(household_no=item.household_no,
-                                             village__code__startswith=item.area_id).first()  # fmt: skip
+        household = next((h for h in households.get(item.household_no, ()) if h.village_id.startswith(item.area_id)),
+                         None)  # fmt: skip
     where = household.village_id if household else item.area_id
-    reported = timezone.make_aware(datetime.combine(item.found_by.finished_at.date() if item.found_by and
-                                                    item.found_by.finished_at else clock.today(), time(9)))  # fmt: skip
+    day = item.found_by.finished_at if item.found_by and item.found_by.finished_at else None
+    reported = timezone.make_aware(datetime.combine(timezone.localtime(day).date() if day else clock.today(), time(9)))
     return DiscoveryTask(
         source=Source.SCREENING, area_code=where, household=household, person=person,
         name=person.name if person else "", id_number=item.id_number, situation=item.evidence[:TEXT_MAX],
@@ -282,17 +280,38 @@ def _ledger_task(item: LedgerItem) -> DiscoveryTask:
 def from_ledger(actor=None, items=None) -> int:
     """筛查发现的漏保转为任务: every open missed-coverage item of the problem ledger (or of
     ``items``) without a task gets one, in its township's queue; never twice for one item (the
-    one-to-one link, and the row lock on the item). Returns how many were made."""
+    one-to-one link, and the row lock on the item). The tasks and their timelines are written in
+    bulk, one audit record per township naming its tasks and items (a city's screening finds
+    hundreds). Returns how many were made."""
     rows = LedgerItem.objects.filter(kind__in=MISSED, status=LedgerItem.Status.OPEN, discovery_task__isnull=True,
                                      area__level__in=(Area.Level.TOWNSHIP, Area.Level.VILLAGE))  # fmt: skip
     if items is not None:
         rows = rows.filter(pk__in=[i.pk for i in items])
-    made = 0
     with transaction.atomic():
-        for item in rows.select_related("found_by").select_for_update(of=("self",)).order_by("pk"):
-            task = _ledger_task(item)
-            task.save()
-            record(actor, "discovery.screening", **_event(actor, task, "screening", "", note=item.evidence[:TEXT_MAX],
-                   data={"ledger_item": item.pk, "kind": item.kind, "month": item.month.isoformat()}))  # fmt: skip
-            made += 1
-    return made
+        found = list(rows.select_related("found_by").select_for_update(of=("self",)).order_by("pk"))
+        # the persons and households found, read a batch at a time (a screening finds hundreds)
+        persons: dict[str, Person] = {}
+        households: dict[str, list] = {}
+        for at in range(0, len(found), BATCH):
+            batch = found[at:at + BATCH]
+            persons |= {p.id_number: p for p in Person.objects.select_related("household").filter(
+                id_number__in=[i.id_number for i in batch if i.id_number])}
+            for h in Household.objects.filter(household_no__in=[i.household_no for i in batch if i.household_no]):
+                households.setdefault(h.household_no, []).append(h)
+        tasks = DiscoveryTask.objects.bulk_create([_ledger_task(item, persons, households) for item in found],
+                                                  batch_size=BATCH)
+        user = acting_user(actor)
+        TaskEvent.objects.bulk_create([
+            TaskEvent(task_id=t.pk, actor=user, action="screening", to_state=t.state, note=t.situation,
+                      data={"ledger_item": t.ledger_item_id, "kind": t.ledger_item.kind,
+                            "month": t.ledger_item.month.isoformat()})
+            for t in tasks
+        ], batch_size=BATCH)  # fmt: skip
+        townships: dict[str, list[DiscoveryTask]] = {}
+        for t in tasks:
+            townships.setdefault(t.area_code[:9], []).append(t)
+        for code, made in sorted(townships.items()):
+            record(actor, "discovery.screening", object_type="discovery_task", object_id=made[0].pk, area_code=code,
+                   details={"source": "screening", "to": "open", "tasks": [t.pk for t in made],
+                            "ledger_items": [t.ledger_item_id for t in made]})  # fmt: skip
+    return len(tasks)
