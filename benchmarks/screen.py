@@ -150,14 +150,15 @@ def child_stages(args) -> dict:
     (persons, households, _), out["read"] = measured(lambda: month_facts.read(args.store, MONTH, columns=screen.READ))
     starts = households.get_column("first_row").to_numpy()
     first, out["on_rolls_or_poor"] = measured(screen.on_rolls_or_poor, persons, starts, MONTH)
-    flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=ENGINE))
+    flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=screen.EVERYONE))
     rows = {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS}
-    links, out["fold"] = measured(screen.fold_links, flags, rows)
-    chosen, out["alone"] = measured(lambda: first | screen.alone(persons, links[0], MONTH))
+    (able, officials), out["fold"] = measured(screen.fold_links, flags, rows)
+    chosen, out["alone"] = measured(lambda: first | screen.alone(persons, able, MONTH))
 
     def candidates():
         mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
-        return screen.as_linked(persons.filter(mask), households, [link.filter(mask) for link in links])
+        taken = [able.filter(mask), *screen.spread_officials(officials, int(mask.sum()), mask.arg_true())]
+        return screen.as_linked(persons.filter(mask), households, taken)
 
     linked, out["as_linked"] = measured(candidates)
     findings, out["screen_persons"] = measured(

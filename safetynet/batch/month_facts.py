@@ -10,8 +10,8 @@ delivered, and the screening reads the result:
   it was not delivered so), one row per resident: ``person_key``, ``household`` (the households
   numbered 0, 1, ... in that order), ``area_code`` and ``county`` (its first six digits as a
   number), ``birth_date`` (from the ID number), ``hukou``, ``relation``, and each person's father
-  and mother as row numbers (``father_row``, ``mother_row``: null for none, -1 for a parent not
-  in the register);
+  and mother as row numbers (``father_row``, ``mother_row``: -1 for a parent not in the
+  register, -2 for none named);
   ``households.parquet``: each household's number and first row, in the same order;
 - ``item=<code>.parquet`` for each item whose facts the screening reads (``KEPT``): those facts
   for each row of the register, the empty value where the department has no record (no deposit
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 FOLDER = "_screening"
 REGISTER = "household_registration"
 SIGNATURE = "safetynet_inputs"  # the Parquet metadata key naming what a file was made from
-FORMAT = 2  # raise when the files' columns change: sets made before are then made again
+FORMAT = 3  # raise when the files' columns change: sets made before are then made again
 
 # The facts the screening reads (``screen.screen_store``); an item none of whose facts it reads is
 # not kept (social insurance and the housing fund are reported by the checks, not screened).
@@ -105,19 +105,14 @@ class RegisterIndex:
         self.sorted_keys = keys.gather(self.order)
 
     def rows(self, keys: pl.Series) -> pl.Series:
-        """Each key's row (its first, if the register holds it twice): null for a null key, -1
-        for a key not in the register."""
+        """Each key's row (its first, if the register holds it twice): -1 for a key not in the
+        register, -2 for no key (a number for both, so that the rows index arrays as they are)."""
         if self.size == 0:
-            return pl.select(pl.when(pl.lit(keys).is_not_null()).then(-1)).to_series().cast(ROWS)
+            return pl.select(pl.when(pl.lit(keys).is_not_null()).then(-1).otherwise(-2)).to_series().cast(ROWS)
         at = self.sorted_keys.search_sorted(keys.fill_null(0), side="left").clip(0, self.size - 1)
-        hit = self.sorted_keys.gather(at) == keys
-        return (
-            pl.select(
-                pl.when(pl.lit(hit)).then(pl.lit(self.order.gather(at))).when(pl.lit(keys).is_not_null()).then(-1)
-            )
-            .to_series()
-            .cast(ROWS)
-        )
+        hit = (self.sorted_keys.gather(at) == keys).fill_null(False)
+        row = pl.when(pl.lit(hit)).then(pl.lit(self.order.gather(at)))
+        return pl.select(row.when(pl.lit(keys).is_not_null()).then(-1).otherwise(-2)).to_series().cast(ROWS)
 
     def aligned(self, facts: pl.DataFrame) -> pl.DataFrame:
         """``facts`` (one row per key) on the register's rows, the empty value where it has none."""

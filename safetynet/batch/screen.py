@@ -228,55 +228,81 @@ def with_links(persons: pl.LazyFrame, month: date) -> pl.LazyFrame:
     people, flags = pl.collect_all([persons, person_flags(persons, month)], engine=ENGINE)
     index = RegisterIndex(people.get_column("person_key"))
     rows = {link: index.rows(people.get_column(f"{link}_key")) for link in RELATIVE_LINKS}
-    return people.hstack(fold_links(flags, rows)).lazy()
+    able, officials = fold_links(flags, rows)
+    return people.hstack([able, *spread_officials(officials, people.height)]).lazy()
 
 
 RELATIVE_LINKS = ("spouse", "father", "mother")
 
 
-def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> list[pl.Series]:
-    """``able_obligor``, ``official_relative_id`` and ``official_relative_role`` of each person,
-    from everyone's ``person_flags`` (one row per person, in the persons' order) and the rows of
-    each person's spouse, father and mother among them (``rows``: null for none, -1 for a relative
-    not in the register). A parent's children are the persons whose father or mother row it is."""
+def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> tuple[pl.Series, pl.DataFrame]:
+    """``able_obligor`` of each person, and for the few with a caseworker or village cadre among
+    their relatives the one with the lowest key (``person``: their row; ``official_relative_id``,
+    ``official_relative_role``: ``spread_officials`` puts them on the rows), from everyone's
+    ``person_flags`` (one row per person, in the persons' order) and the rows of each person's
+    spouse, father and mother among them (``rows``: -1 for a relative not in the register, -2
+    for none named, as ``month_facts`` keeps them). A parent's children are the persons whose
+    father or mother row it is."""
     n = flags.height
-    at = {link: r.fill_null(-2).to_numpy() for link, r in rows.items()}  # -2: nobody named
-    able_as_child = flags.get_column("able_as_child").to_numpy()
-    official = flags.get_column("official_key").is_not_null().to_numpy()
-    # each person as a relative in one byte: 1 able as a spouse or parent, 2 an official, and
-    # 1 for a relative named but not in the register (nothing shows they cannot support)
-    code = flags.get_column("able_as_spouse_or_parent").to_numpy().astype(np.int8) | (official.astype(np.int8) << 1)
-    code = np.append(code, np.int8(1))  # row -1: not in the register
-    able = np.zeros(n, dtype=bool)
+    at = {link: r.to_numpy() for link, r in rows.items()}
+    # each person as a relative in one byte: 1 able as a spouse or parent, 2 an official; then
+    # nobody (row -2: 0) and a relative outside the register (row -1: 1, nothing shows they
+    # cannot support), read by those negative rows from the end
+    able_as_relative = _bools(flags.get_column("able_as_spouse_or_parent"), True).view(np.int8)
+    official = flags.get_column("official_key").is_not_null().to_numpy().view(np.int8)
+    code = np.append(able_as_relative | (official << 1), np.array([0, 1], dtype=np.int8))
+    found = np.zeros(n, dtype=np.int8)  # 1: some relative able; 2: some relative an official
+    for r in at.values():
+        found |= code[r]
+    able = (found & 1).astype(bool)
+    able_as_child = _bools(flags.get_column("able_as_child"), False)
+    officials = np.flatnonzero(code[:n] & 2)
+    with_official = np.flatnonzero(found & 2)
     pairs = []
-    for index, r in enumerate(at.values()):
-        relative = code[np.maximum(r, -1)]
-        relative[r == -2] = 0
-        able |= (relative & 1).astype(bool)
-        who = np.flatnonzero(relative & 2)
-        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": index}))
-    for link in ("father", "mother"):  # each parent with an adult child able, or an official one
-        r = at[link]
-        able[r[(r >= 0) & able_as_child]] = True
-        child = np.flatnonzero((r >= 0) & official)
-        pairs.append(pl.DataFrame({"person": r[child], "relative": child, "order": len(RELATIVE_LINKS)}))
+    for order, (link, r) in enumerate(at.items()):
+        who = with_official[(code[r[with_official]] & 2) > 0]
+        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": order}))
+        if link in ("father", "mother"):  # each parent with an adult child able, or an official one
+            able[r[(r >= 0) & able_as_child]] = True
+            parent = r[officials]
+            kept = parent >= 0
+            pairs.append(pl.DataFrame({"person": parent[kept], "relative": officials[kept], "order": len(at)}))
     # the official among the relatives with the lowest key: worked out only for the few who have one
     schema = {"person": pl.Int64, "relative": pl.Int64, "order": pl.Int32}
-    found = pl.concat([p.cast(schema) for p in pairs]).with_columns(
-        pl.lit(flags.get_column("official_key")).gather(pl.col("relative")).alias("key"),
-        pl.lit(flags.get_column("official_role")).gather(pl.col("relative")).alias("role"),
+    found = pl.concat([p.cast(schema) for p in pairs])
+    relative = found.get_column("relative")
+    found = found.with_columns(
+        flags.get_column("official_key").gather(relative).alias("key"),
+        flags.get_column("official_role").gather(relative).alias("role"),
     )
     # ties (one official as two relatives) go to spouse, father, mother, then the children
     lowest = found.sort("person", "key", "order").group_by("person", maintain_order=True).first()
-    people = lowest.get_column("person")
+    officials = lowest.select(
+        "person",
+        id_number_of(pl.col("key")).alias("official_relative_id"),
+        pl.col("role").cast(pl.String).alias("official_relative_role"),
+    )
+    return pl.Series("able_obligor", able), officials
 
-    def spread(values: pl.Series, name: str) -> pl.Series:  # a fresh column each: scatter writes in place
-        return pl.repeat(None, n, dtype=pl.String, eager=True).scatter(people, values.cast(pl.String)).alias(name)
 
+def _bools(column: pl.Series, unknown: bool) -> np.ndarray:
+    """A Boolean column as NumPy, ``unknown`` where it is null (an age outside the lookup's
+    years, say: as before the lookup, a relative not shown unable counts as able)."""
+    return (column.fill_null(unknown) if column.null_count() else column).to_numpy()
+
+
+def spread_officials(officials: pl.DataFrame, n: int, rows: pl.Series | None = None) -> list[pl.Series]:
+    """``fold_links``' officials as two columns of ``n`` rows (the persons' rows; or, with ``rows``,
+    the rows of those persons taken, in order, ``n`` of them), null where none."""
+    at = officials.get_column("person")
+    if rows is not None:  # each person's place among the rows taken (in order), if taken
+        taken = rows.to_numpy()
+        where = np.searchsorted(taken, at.to_numpy()).clip(0, max(len(taken) - 1, 0))
+        kept = (taken[where] == at.to_numpy()) if len(taken) else np.zeros(at.len(), dtype=bool)
+        officials, at = officials.filter(pl.Series(kept)), pl.Series(where[kept])
     return [
-        pl.Series("able_obligor", able),
-        spread(lowest.select(id_number_of(pl.col("key"))).to_series(), "official_relative_id"),
-        spread(lowest.get_column("role"), "official_relative_role"),
+        pl.repeat(None, n, dtype=pl.String, eager=True).scatter(at, officials.get_column(c)).alias(c)
+        for c in ("official_relative_id", "official_relative_role")
     ]
 
 
@@ -512,12 +538,14 @@ def screen_store_counted(
     with ThreadPoolExecutor(max_workers=1) as pool:  # what needs no obligor, beside the obligors
         first = pool.submit(on_rolls_or_poor, persons, households.get_column("first_row").to_numpy(), month)
         flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)
-        links = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
+        able, officials = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
         del flags
         step("按户适用政策规则")
-        chosen = first.result() | alone(persons, links[0], month)  # ``could_find``
+        chosen = first.result() | alone(persons, able, month)  # ``could_find``
     mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
-    linked = as_linked(persons.filter(mask), households, [link.filter(mask) for link in links])
+    rows = mask.arg_true()
+    taken = [able.filter(mask), *spread_officials(officials, rows.len(), rows)]
+    linked = as_linked(persons.filter(mask), households, taken)
     findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)

@@ -64,13 +64,13 @@ def assert_same_facts(store) -> None:
     columns = ["person_key", "household_no", "area_code", "hukou", "relation", "birth_date", *month_facts.KEPT]
     assert ours.height == theirs.height > 0
     assert ours.select(columns).equals(theirs.select(columns))
-    # a parent outside the register is -1 in the kept rows; both name them the same way otherwise
+    # a parent outside the register is -1 in the kept rows, none -2; both name them the same way
     known = theirs.get_column("person_key").implode()
     for parent in ("father_key", "mother_key"):
         inside = theirs.select(pl.when(pl.col(parent).is_in(known)).then(pl.col(parent))).to_series()
         assert ours.get_column(parent).equals(inside)
     spouse_row = ours.get_column("spouse_row")
-    assert (spouse_row.is_null() == theirs.get_column("spouse_key").is_null()).all()
+    assert ((spouse_row == -2) == theirs.get_column("spouse_key").is_null()).all()
 
 
 def test_facts_kept_delivery_by_delivery_equal_the_facts_of_all_rows(city, tmp_path):
