@@ -43,8 +43,8 @@ def dashboard(scope: Scope) -> Dashboard:
         Section("registered-poor", _("建档立卡贫困人口"), [figures.registered_poor(cov)]),
         Section("concentration", _("特困人员集中供养"), [concentration.table] if concentration.available else [],
                 empty="" if concentration.available else _(
-                    "尚无数据：特困人员的供养方式（集中供养、分散供养）尚未登记。登记后，本图表显示统计日期在保的生活不能自理"
-                    "特困人员中集中供养的人数和比例。")),
+                    "尚无数据：统计日期前本区域尚未登记特困人员的供养方式（集中供养、分散供养）。登记后，本图表显示统计日期"
+                    "在保的生活不能自理特困人员中集中供养的人数和比例。")),
         Section("temporary", _("临时救助"), list(flows.temporary_assistance(scope)),
                 links=[(_("临时救助与转介统计"), "reports-temporary")]),
         Section("decisions", _("审核确认时效"), [flows.decisions(scope)]),

@@ -24,13 +24,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, F
+from django.apps import apps
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import programmes
-from safetynet.cases.models import Case
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import parse_month
 from safetynet.policy.parameters import value
@@ -417,17 +416,28 @@ def averages(cov: Coverage) -> Table:
 
 # ---- tekun: concentrated support --------------------------------------------------------------------
 
-SUPPORT_MODE_FIELD = "support_mode"  # DESIGN.md names: concentrated 集中, dispersed 分散
+# POLICY.md §10: "tekun unable to care for themselves in concentrated support" is a tekun figure.
+CONCENTRATION_PROGRAMME = "tekun"
 SUPPORT_MODES = {"concentrated": _("集中供养"), "dispersed": _("分散供养")}
+NOT_RECORDED = "not_recorded"
 
 
-def support_mode_recorded() -> bool:
-    """Whether cases record their support mode yet (another issue adds the field)."""
+def _placements():
+    """Where the support mode is recorded: the care app's placements (``care.Placement``: mode,
+    from ``started_on`` until ``ended_on``), or None while no app records it."""
     try:
-        Case._meta.get_field(SUPPORT_MODE_FIELD)
-    except FieldDoesNotExist:
+        return apps.get_model("care", "Placement")
+    except LookupError:
+        return None
+
+
+def support_mode_recorded(prefix: str = "", as_of: date | None = None) -> bool:
+    """Whether the support mode is recorded at all (in the area, by the day, when given)."""
+    placements = _placements()
+    if placements is None:
         return False
-    return True
+    rows = placements.objects.filter(area_code__startswith=prefix)
+    return rows.filter(started_on__lte=as_of).exists() if as_of else rows.exists()
 
 
 @dataclass
@@ -437,28 +447,40 @@ class Concentration:
 
 
 def concentration(scope: Scope) -> Concentration:
-    """Of the persons covered on the as-of day who cannot care for themselves (完全丧失生活自理能力:
-    four or more of the six daily activities not achieved, ``policy.tekun``) and whose support
-    mode is recorded, those in concentrated support (汶上县: 209 persons, 66 %). Until the support
-    mode is recorded on cases, an empty state: nothing is guessed."""
-    if not support_mode_recorded():
+    """Of the tekun persons covered on the as-of day (``coverage``) who cannot care for themselves
+    (完全丧失生活自理能力: four or more of the six daily activities not achieved, ``policy.tekun``),
+    those whose placement in force that day is concentrated (汶上县: 209 persons, 66 %); the rate
+    is over all of them, those whose mode is not recorded included (shown apart). Until a support
+    mode is recorded in the area by that day, an empty state: nothing is guessed. One query."""
+    placements = _placements()
+    if placements is None or not support_mode_recorded(scope.prefix, scope.as_of):
         return Concentration(False)
+    in_force = (placements.objects.filter(case=OuterRef("pk"), started_on__lte=scope.as_of)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=scope.as_of))
+                .order_by("-started_on", "-id"))  # fmt: skip
     rows = (
         covered.covered_cases(scope.prefix, scope.as_of)
-        .filter(applicant__adl_unmet__gte=COMPLETE_FROM, **{f"{SUPPORT_MODE_FIELD}__in": tuple(SUPPORT_MODES)})
-        .values(area=Substr("area_code", 1, scope.key_length), mode=F(SUPPORT_MODE_FIELD))
+        .filter(programme=CONCENTRATION_PROGRAMME, applicant__adl_unmet__gte=COMPLETE_FROM)
+        .annotate(mode=Subquery(in_force.values("mode")[:1]))
+        .values("mode", place=Substr("area_code", 1, scope.key_length))
         .annotate(n=Count("id")).order_by()
     )  # fmt: skip
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
-        counts[r["area"]][r["mode"]] = r["n"]
+        counts[r["place"]][r["mode"] or NOT_RECORDED] = r["n"]
 
     def values(code: str) -> dict:
         c = counts.get(code, {})
-        return {"unable": sum(c.values()), "concentrated": c.get("concentrated", 0)}
+        return {"unable": sum(c.values()), "concentrated": c.get("concentrated", 0),
+                "dispersed": c.get("dispersed", 0), NOT_RECORDED: c.get(NOT_RECORDED, 0)}  # fmt: skip
 
     table = Table("concentration", _("特困人员中生活不能自理人员集中供养率"), _("区划"), [
         Column("unable", _("生活不能自理人数")), Column("concentrated", _("其中集中供养")),
+        Column("dispersed", _("分散供养")), Column(NOT_RECORDED, _("供养方式未登记")),
         Column("rate", _("集中供养率（%）"), "percent", derive=share("concentrated", "unable")),
-    ], _area_lines(scope, values), chart=Chart("bar", horizontal=True, series=("unable", "concentrated")))
+    ], _area_lines(scope, values), chart=Chart("bar", horizontal=True, series=("concentrated", "dispersed",
+                                                                               NOT_RECORDED),
+                                               stacks=dict.fromkeys(("concentrated", "dispersed", NOT_RECORDED), "m")),
+        note=_("统计日期在保的特困人员中完全丧失生活自理能力（六项日常生活活动中四项以上不能完成）的人数，及其当日"
+               "供养方式；集中供养率 = 集中供养人数 ÷ 生活不能自理人数（供养方式未登记的计入分母）。"))  # fmt: skip
     return Concentration(True, table)

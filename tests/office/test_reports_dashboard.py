@@ -218,7 +218,7 @@ def test_funds_by_month_and_area_and_the_excel_totals_row_is_the_sum(city, town)
 
 
 def test_concentrated_support_shows_an_empty_state_until_the_support_mode_is_recorded(city, town):
-    assert not figures.support_mode_recorded()
+    assert not figures.support_mode_recorded("3708")
     assert figures.concentration(figures.scope_of("3708", date(2024, 5, 31))).available is False
     page = client_for(city["city_admin"]).get("/reports/")
     html = page.content.decode()
@@ -314,7 +314,7 @@ def test_the_dashboard_in_english(city, town):
     c.cookies["django_language"] = "en"
     html = c.get("/reports/", {"as_of": "2024-05-31"}).content.decode()
     for text in ("Beneficiaries by area (households, persons)", "Share by persons (%)", "Share by households (%)",
-                 "Average standard (yuan per person a month)", "No data yet: the support mode of tekun persons",
+                 "Average standard (yuan per person a month)", "No data yet: no support mode of tekun persons",
                  "Export to Excel", "Funds paid by month", "Enrolled after a missed-coverage finding"):
         assert text in html, text
     assert "按人计占比" not in html and "尚无数据" not in html
@@ -344,3 +344,27 @@ def test_a_graduated_exit_covers_while_its_paid_months_last(city, town):
     assert not covered(date(2024, 9, 10)) and covered(date(2024, 8, 31))
     trend = figures.coverage_trend(figures.coverage(figures.scope_of(A, date(2024, 10, 1), start=date(2024, 5, 1))))
     assert [line.values["dibao_households"] for line in trend.lines] == [3, 2, 2, 2, 1, 1]
+
+
+def test_concentrated_support_from_the_placements_in_force_on_the_day(city, town):
+    from safetynet.care import services as care
+
+    tekun = town["tekun"]
+    tekun.applicant.adl_unmet = 5  # complete loss of self-care
+    tekun.applicant.save(update_fields=["adl_unmet"])
+    home = care.register_institution(city["city_admin"], name="任城区第二敬老院", county=RENCHENG, capacity=20)
+    care.place(city["other_clerk"], tekun, mode="concentrated", institution=home, on=date(2024, 4, 20))
+    care.place(city["other_clerk"], tekun, mode="dispersed", on=date(2024, 5, 10))
+
+    def line(day: date) -> dict | None:
+        result = figures.concentration(figures.scope_of(RENCHENG, day))
+        if not result.available:
+            return None
+        return next(x for x in result.table.lines if x.code == B).values
+
+    assert line(date(2024, 4, 15)) is None  # nothing recorded yet by that day: the empty state
+    assert (line(date(2024, 4, 30))["concentrated"], str(line(date(2024, 4, 30))["rate"])) == (1, "100.00")
+    may = line(date(2024, 5, 31))
+    assert (may["unable"], may["concentrated"], may["dispersed"], str(may["rate"])) == (1, 0, 1, "0.00")
+    html = client_for(city["county"]).get("/reports/", {"as_of": "2024-04-30"}).content.decode()
+    assert 'id="table-concentration"' in html and 'id="empty-concentration"' not in html
