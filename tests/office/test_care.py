@@ -328,3 +328,14 @@ def test_the_demo_has_a_home_with_residents_carers_an_overdue_visit_and_a_level_
     assert any(r["visit_overdue"] for r in rows) and any(not r["no_agreement"] for r in rows)
     assert Assessment.objects.filter(decision__isnull=False).exists()
     assert selectors.not_recorded("3708", today - timedelta(days=60)) == []
+
+
+def test_the_care_pages_in_english(city, tekun):
+    c = client_for(city["clerk"])
+    c.cookies["django_language"] = "en"
+    body = c.get(f"/care/cases/{tekun.pk}/").content.decode()
+    assert "Support mode not recorded" in body and "Record a change of self-care" in body
+    r = c.post(f"/care/cases/{tekun.pk}/", {"kind": "visit", "visit-visited_on": "2024-03-20", "visit-visitor": "甲",
+                                            "visit-findings": "好"})  # fmt: skip
+    assert "supported at home only" in r.content.decode()
+    assert "Tekun persons" in c.get("/care/").content.decode()
