@@ -207,3 +207,20 @@ def test_the_steps_and_fields_read_in_english_from_the_apps_catalogue():
         assert str(services.ACTION_NAMES["county_approve_child"]) == "County approves the child's allowance"
         assert str(Aid._meta.get_field("proof").verbose_name) == "Admission notice or proof of enrolment"
         assert str(ParentState("imprisoned").label) == "serving a prison sentence"
+
+
+def test_the_demo_shows_children_approved_by_the_county_and_students_aided_once(db):
+    from safetynet.cases.models import Case
+    from safetynet.children import demo as children_demo
+    from safetynet.site import demo
+
+    for county in ("370830", "370811"):
+        demo.build_areas(counties=[county], townships=1, villages=1)
+        demo.make_staff(f"county_approver_{county}", "county_approver", county)
+    for code in demo.DEMO_TOWNSHIPS:
+        demo.make_staff(f"clerk_{code}", "clerk", code)
+        demo.make_staff(f"approver_{code}", "approver", code)
+    assert children_demo.seed(date(2024, 3, 4)) == 10
+    states = {(c.programme, c.state) for c in Case.objects.all()}
+    assert states == {("orphan", "approved"), ("unsupported_child", "approved"), ("education_aid", "granted")}
+    assert AidApplication.objects.filter(live=True).count() == 4  # the second applications were refused

@@ -1,0 +1,86 @@
+"""The demo's children and students: in each demo township an orphan raised in an institution,
+an orphan living with relatives and a de-facto unsupported child (father in prison, mother
+dead), applied for at the window, checked by the township and approved by the county; a student
+of a dibao family with the year's aid granted (a second application for the same school year
+refused at the window) and an orphan at university with the orphan aid. ``seed_demo`` calls
+``seed`` after the cases exist (requests-J.md)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+
+from safetynet.cases import services as cases
+from safetynet.cases.backdating import replaying
+from safetynet.children import services
+from safetynet.policy import idnumber
+from safetynet.policy.education_aid import school_year_of
+from safetynet.policy.errors import InputError
+from safetynet.registry import services as registry
+from safetynet.registry.models import Area
+from safetynet.site.demo import DEMO_TOWNSHIPS
+
+# (name suffix, born years before today, father, mother, placement)
+CHILDREN = (
+    ("孤儿甲", 9, "dead", "dead", "concentrated"),
+    ("孤儿乙", 12, "dead", "missing", "dispersed"),
+    ("事实无人抚养", 7, "imprisoned", "dead", "dispersed"),
+)
+
+
+def _person(clerk, village: Area, name: str, born: date, serial: int, address: str):
+    number = idnumber.generate(village.code[:6], born, serial, "female")
+    household = registry.create_household(clerk, village=village, hukou="rural", address=address,
+                                          members=[{"id_number": number, "name": name, "relation": "head",
+                                                    "able_obligor": False}])  # fmt: skip
+    return household, household.members.get()
+
+
+def _seed(today: date) -> int:
+    users = get_user_model().objects
+    made = 0
+    for code in DEMO_TOWNSHIPS:
+        township = Area.objects.get(code=code)
+        clerk, approver = (users.get(username=f"{r}_{code}") for r in ("clerk", "approver"))
+        county = users.get(username=f"county_approver_{code[:6]}")
+        village = Area.objects.filter(parent=township).order_by("code").first()
+        opened = today - timedelta(days=60)
+        for i, (name, age, father, mother, placement) in enumerate(CHILDREN):
+            born = opened.replace(year=opened.year - age, day=1)
+            household, child = _person(clerk, village, f"{name}{code[-3:]}", born, 430 + i, f"{village.name}儿童{i}号")
+            case = services.apply_child(clerk, household=household, applicant=child, father=father, mother=mother,
+                                        placement=placement, documents="父母死亡证明、判决书（演示）", on=opened)
+            case = cases.record_home_visit(clerk, case, version=case.version, on=opened + timedelta(days=2),
+                                           investigators=["调查员甲", "调查员乙"], family_signed=True,
+                                           findings="由祖父母照料（演示）")  # fmt: skip
+            case = cases.take_step(approver, case, "submit_child", version=case.version,
+                                   on=opened + timedelta(days=5), opinion="情况属实，报县级审批")
+            cases.take_step(county, case, "county_approve_child", version=case.version,
+                            on=opened + timedelta(days=9), opinion="同意")
+            made += 1
+        # Students: a dibao family's second-year student, and an orphan at university.
+        applied = today - timedelta(days=20)
+        year = school_year_of(applied, code[:6])
+        for i, (name, orphan, family) in enumerate((("大学生", False, "dibao"), ("孤儿大学生", True, "none"))):
+            born = date(year - 20, 3, 1)
+            address = f"{village.name}学生{i}号"
+            _household, student = _person(clerk, village, f"{name}{code[-3:]}", born, 450 + i, address)
+            case = services.apply_aid(clerk, student=student, level="bachelor", admission_year=year - 1,
+                                      family=family, orphan=orphan, school="济宁学院（演示）",
+                                      proof=f"在校证明 {code}-{i}", on=applied)  # fmt: skip
+            cases.take_step(approver, case, "grant_aid", version=case.version, on=applied + timedelta(days=3),
+                            opinion="同意")
+            made += 1
+            try:  # the same school year again: refused at the window
+                services.apply_aid(clerk, student=student, level="bachelor", admission_year=year - 1,
+                                   family=family, orphan=orphan, school="济宁学院（演示）", proof="重复申请",
+                                   on=applied + timedelta(days=4))  # fmt: skip
+            except InputError:
+                pass
+    return made
+
+
+def seed(today: date) -> int:
+    with replaying():
+        return _seed(today)
