@@ -97,6 +97,11 @@ MESSAGES.update({
         "zh": "该单人户已作出处理（转为特困或自愿保留低保）",
         "en": "the household has been dealt with already (moved to tekun or kept on dibao by choice)",
     },
+    "care_level_decider": {
+        "zh": "评估结果为“{level}”，生活自理能力等级改变，须重新核定保障金：请由乡镇审核确认人员登记",
+        "en": "the assessment gives \"{level}\", a change of level that re-decides the amount: "
+              "the township approver records it",
+    },
     "care_move_done": {
         "zh": "该转移已完成",
         "en": "the move is complete already",

@@ -36,6 +36,7 @@ from safetynet.care.models import (
     Caregiver,
     DibaoChoice,
     Institution,
+    Level,
     Mode,
     Move,
     Placement,
@@ -44,14 +45,14 @@ from safetynet.care.models import (
     Visit,
 )
 from safetynet.cases import services as cases
-from safetynet.cases.models import Case, CaseEvent
+from safetynet.cases.models import TRANSITIONS, Case, CaseEvent
 from safetynet.policy import idnumber
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.parameters import value
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry import services as registry
 from safetynet.registry.models import Area
-from safetynet.registry.selectors import acting_user, require_role
+from safetynet.registry.selectors import acting_user, require_role, staff_of
 from safetynet.supervision.services import record
 from safetynet.web import clock
 from safetynet.web.inputs import day_or_error
@@ -362,6 +363,9 @@ def record_assessment(actor, case: Case, *, achieved: dict, assessor_kind: str, 
     unmet, level = score(achieved)
     previous = care_level(person.adl_unmet)
     decision = None
+    deciders = TRANSITIONS["continue_after_review"][2]
+    if level != previous and getattr(staff_of(actor), "role", None) not in deciders:
+        raise InputError([FieldError("case", "care_level_decider", level=str(Level(level).label))])
     if unmet != person.adl_unmet:
         registry.change_person(actor, person, {"adl_unmet": unmet}, effective_on=assessed_on,
                                source=f"生活自理能力评估（{assessor}，{assessed_on:%Y-%m-%d}）")  # fmt: skip

@@ -339,3 +339,16 @@ def test_the_care_pages_in_english(city, tekun):
                                             "visit-findings": "好"})  # fmt: skip
     assert "supported at home only" in r.content.decode()
     assert "Tekun persons" in c.get("/care/").content.decode()
+
+
+def test_a_clerks_assessment_that_changes_the_level_is_refused_and_nothing_written(city, tekun):
+    from safetynet.care.models import Assessment
+
+    c = client_for(city["clerk"])
+    data = {"kind": "assess", "assess-assessor_kind": "township", "assess-assessor": "唐口街道",
+            "assess-assessed_on": "2024-03-20", **{f"assess-item_{k}": "no" for k in ALL}}  # fmt: skip
+    r = c.post(f"/care/cases/{tekun.pk}/", data)
+    assert "须重新核定保障金：请由乡镇审核确认人员登记" in r.content.decode()
+    assert 'value="唐口街道"' in r.content.decode()  # nothing typed lost
+    tekun.refresh_from_db()
+    assert tekun.applicant.adl_unmet == 0 and tekun.state == "approved" and not Assessment.objects.exists()
