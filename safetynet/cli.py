@@ -1,6 +1,6 @@
 """The ``safetynet`` command.
 
-    safetynet assess FILE|- [--programme dibao|tekun|temporary] [--month YYYY-MM] [--lang zh|en]
+    safetynet assess FILE|- [--programme dibao|tekun|temporary|children|education_aid] [--month YYYY-MM] [--lang zh|en]
     safetynet policy show --area CODE --month YYYY-MM [--json]
     safetynet policy areas
     safetynet calendar add-working-days DATE N
@@ -184,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--programme",
         choices=PROGRAMMES,
-        help="救助项目：dibao、tekun（低保与特困一并测算，默认）或 temporary（临时救助，输入另含 event）",
+        help="救助项目：dibao、tekun（低保与特困一并测算，默认）、temporary（临时救助，输入另含 event）、"
+        "children（孤儿、事实无人抚养儿童：一名儿童的出生日期与父母情形）或 education_aid（助学：一名学生）",
     )
     p.set_defaults(func=cmd_assess)
 

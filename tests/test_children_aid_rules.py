@@ -66,3 +66,19 @@ def test_aid_rows_equal_the_polars_plan():
 def test_school_year_begins_on_the_first_of_september():
     assert education_aid.school_year_of(date(2023, 8, 31), "370811") == 2022
     assert education_aid.school_year_of(date(2023, 9, 1), "370811") == 2023
+
+
+def test_the_cli_decides_a_child_and_a_student_and_exits_2_on_bad_input():
+    import json
+
+    from tests.test_interfaces import run_cli
+
+    child = {"area": "370811", "month": "2024-03", "born": "2014-05-01", "father": "dead", "mother": "imprisoned"}
+    out = run_cli("assess", "--programme", "children", "-", stdin=json.dumps(child))
+    assert out.returncode == 0 and json.loads(out.stdout)["monthly_amount"] == "1100.00"
+    student = {"programme": "education_aid", "area": "370811", "applied_on": "2024-03-04", "born": "2005-03-01",
+               "family": "dibao", "level": "bachelor", "admission_year": 2024}  # fmt: skip
+    out = run_cli("assess", "-", stdin=json.dumps(student))
+    assert out.returncode == 0 and json.loads(out.stdout)["amount"] == "5000.00"
+    bad = run_cli("assess", "--programme", "children", "-", stdin=json.dumps({"area": "370811", "month": "2024-03"}))
+    assert bad.returncode == 2 and "father" in bad.stderr + bad.stdout and "Traceback" not in bad.stderr

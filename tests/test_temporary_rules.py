@@ -304,7 +304,7 @@ def test_openapi_documents_the_programme_the_event_and_the_temporary_answer(clie
     spec = client.get("/api/v1/openapi.json").json()
     operation = spec["paths"]["/api/v1/assessments"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert body["properties"]["programme"]["enum"] == ["dibao", "tekun", "temporary"]
+    assert body["properties"]["programme"]["enum"] == ["dibao", "tekun", "temporary", "children", "education_aid"]
     assert body["properties"]["event"]["properties"]["kind"]["enum"] == ["emergency", "spending"]
     assert body["properties"]["members"]["items"]["properties"]["able_obligor"]["default"] is True
     assert "TemporaryAssessment" in json.dumps(operation["responses"]["200"])

@@ -619,7 +619,16 @@ def assess_temporary(payload: Any, lang: str = "zh", month: str | None = None) -
         raise InputError([FieldError("--month" if month else "month", exc.code, **exc.params)]) from None
 
 
-PROGRAMMES = ("dibao", "tekun", PROGRAMME)
+# One person's fields (policy.children, policy.education_aid), not a household: their own answers.
+PERSON_PROGRAMMES = ("children", "education_aid")
+PROGRAMMES = ("dibao", "tekun", PROGRAMME, *PERSON_PROGRAMMES)
+
+
+def _person_programme(code: str):
+    from safetynet.policy.children import assess_child
+    from safetynet.policy.education_aid import assess_aid
+
+    return {"children": assess_child, "education_aid": assess_aid}[code]
 
 
 def assess_programme(payload: Any, programme: str | None = None, lang: str = "zh", month: str | None = None) -> dict:
@@ -629,6 +638,12 @@ def assess_programme(payload: Any, programme: str | None = None, lang: str = "zh
     declared = payload.get("programme") if isinstance(payload, dict) else None
     if (programme or declared) == PROGRAMME:
         return assess_temporary(payload, lang, month)
+    if (programme or declared) in PERSON_PROGRAMMES:
+        if programme and declared is not None and declared != programme:
+            raise InputError([FieldError("programme", "choice", value=declared, choices=programme)])
+        if month and isinstance(payload, dict) and programme == "children":
+            payload = {**payload, "month": month}
+        return _person_programme(programme or declared)(payload, lang)
     if isinstance(payload, dict) and "programme" in payload:
         if declared not in PROGRAMMES or (programme and declared != programme):
             allowed = programme or ", ".join(PROGRAMMES)
