@@ -352,3 +352,38 @@ def test_a_clerks_assessment_that_changes_the_level_is_refused_and_nothing_writt
     assert 'value="唐口街道"' in r.content.decode()  # nothing typed lost
     tekun.refresh_from_db()
     assert tekun.applicant.adl_unmet == 0 and tekun.state == "approved" and not Assessment.objects.exists()
+
+
+def test_the_singles_page_records_the_choice_and_the_move_asks_first(city):
+    dibao = _single_dibao(city, 23)
+    c = client_for(city["approver"])
+    assert f"/care/singles/{dibao.pk}/" in c.get("/care/").content.decode()
+    page = c.get(f"/care/singles/{dibao.pk}/").content.decode()
+    assert page.count("data-confirm") == 1  # the move asks first; the signed choice is a record
+    r = c.post(f"/care/singles/{dibao.pk}/", {"kind": "choice", "choice-signed_on": "2024-03-20",
+                                              "choice-document": ""})  # fmt: skip
+    assert "error-summary" in r.content.decode()
+    r = c.post(f"/care/singles/{dibao.pk}/", {"kind": "choice", "choice-signed_on": "2024-03-20",
+                                              "choice-document": "ZY-2024-009"})  # fmt: skip
+    assert r.status_code == 302
+    assert f"/care/singles/{dibao.pk}/" not in c.get("/care/").content.decode()
+    assert "ZY-2024-009" in c.get(f"/care/singles/{dibao.pk}/").content.decode()
+    assert client_for(city["other_approver"]).get(f"/care/singles/{dibao.pk}/").status_code == 404
+
+
+def test_the_api_refuses_an_admission_beyond_the_beds_naming_the_field(city, tekun, home):
+    household, _ = _alone(city, 31)
+    other = _approved(city, household)
+    c = client_for(city["clerk"])
+    ok = c.post(f"/api/v1/care/cases/{tekun.pk}/placement",
+                {"mode": "concentrated", "institution": home.pk, "on": "2024-03-20"}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["kind"] == "admission"
+    full = c.post(f"/api/v1/care/cases/{other.pk}/placement",
+                  {"mode": "concentrated", "institution": home.pk, "on": "2024-03-20"}, content_type="application/json")
+    assert full.status_code == 422
+    assert "床位已满" in str(full.json()) and "institution" in str(full.json())
+    assert client_for(city["wenshang_clerk"]).post(
+        f"/api/v1/care/cases/{other.pk}/placement", {"mode": "dispersed", "on": "2024-03-20"},
+        content_type="application/json").status_code == 404
+    homes = client_for(city["county"]).get("/api/v1/care/institutions").json()
+    assert homes == [{"id": home.pk, "name": "唐口街道敬老院", "county": "370811", "capacity": 1, "residents": 1}]
