@@ -82,3 +82,17 @@ def test_the_cli_decides_a_child_and_a_student_and_exits_2_on_bad_input():
     assert out.returncode == 0 and json.loads(out.stdout)["amount"] == "5000.00"
     bad = run_cli("assess", "--programme", "children", "-", stdin=json.dumps({"area": "370811", "month": "2024-03"}))
     assert bad.returncode == 2 and "father" in bad.stderr + bad.stdout and "Traceback" not in bad.stderr
+
+
+def test_the_api_decides_a_child_and_a_student(client):
+    child = {"programme": "children", "area": "370811", "month": "2024-03", "born": "2014-05-01", "father": "dead",
+             "mother": "dead", "placement": "concentrated"}  # fmt: skip
+    answer = client.post("/api/v1/assessments", child, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["category"] == "orphan"
+    assert answer.json()["monthly_amount"] == "1500.00"
+    student = {"programme": "education_aid", "area": "370811", "applied_on": "2024-03-04", "born": "2003-03-01",
+               "orphan": True, "level": "master", "admission_year": 2023}  # fmt: skip
+    answer = client.post("/api/v1/assessments", student, content_type="application/json")
+    assert answer.status_code == 200 and (answer.json()["kind"], answer.json()["amount"]) == ("orphan", "10000.00")
+    bad = client.post("/api/v1/assessments", child | {"mother": "gone"}, content_type="application/json")
+    assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["mother"]

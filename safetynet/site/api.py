@@ -101,9 +101,36 @@ class TemporaryAssessment(Schema):
     reasons: list[Reason]
 
 
+class ChildAssessment(Schema):
+    """An orphan's or de-facto unsupported child's basic living allowance (儿童-2019)."""
+
+    programme: Literal["orphan", "unsupported_child"] | None
+    category: Literal["orphan", "unsupported_child"] | None
+    eligible: bool
+    age: int
+    placement: str
+    standard: str
+    monthly_amount: str
+    confirmed: bool
+    reasons: list[Reason]
+
+
+class AidAssessment(Schema):
+    """A student's education aid for one school year (seed)."""
+
+    programme: Literal["education_aid"]
+    eligible: bool
+    kind: str | None
+    amount: str
+    school_year: int
+    school_year_label: str
+    study_year: int
+    reasons: list[Reason]
+
+
 @router.post(
     "/assessments",
-    response={200: Assessment | TemporaryAssessment, 422: Errors},
+    response={200: Assessment | TemporaryAssessment | ChildAssessment | AidAssessment, 422: Errors},
     summary="测算一户的低保与特困认定，或一次临时救助",
     description='Decide one household for dibao and tekun in a month; with `"programme": "temporary"` and an '
     "`event`, the temporary assistance for that event instead. Same input and output as `safetynet assess "
