@@ -69,7 +69,7 @@ def institution_for(user, pk) -> Institution:
 def residents_by_institution(institutions, as_of: date | None = None) -> dict[int, int]:
     as_of = as_of or clock.today()
     rows = (Placement.objects.filter(institution__in=institutions, started_on__lte=as_of)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of)).exclude(case__entitlement_until__lte=as_of)
             .values_list("institution_id", flat=True))  # fmt: skip
     return dict(Counter(rows))
 

@@ -101,8 +101,10 @@ def _tekun_case(case: Case) -> Case:
 def residents(institution: Institution, on: date | None = None) -> int:
     """Persons placed in the institution on ``on`` (today): counted from the placements."""
     on = on or clock.today()
+    # a person whose support has ended (the case terminated) no longer holds a bed
     return (Placement.objects.filter(institution=institution, started_on__lte=on)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on)).count())  # fmt: skip
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+            .exclude(case__entitlement_until__lte=on).count())  # fmt: skip
 
 
 def register_institution(actor, *, name: str, county: str, capacity, township: str = "") -> Institution:
