@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from safetynet.care import selectors, services
@@ -52,7 +52,7 @@ def figures(request, as_of: Day | None = None):
 
 @router.get("/lists", response=dict,
             summary="清单：供养方式未登记、分散供养照料需处理、待重新评估、符合特困条件的低保单人户")  # fmt: skip
-def lists(request, days: int = Field(30, ge=1, le=366)):
+def lists(request, days: int = Query(30, ge=1, le=366)):
     prefix = _prefix(request)
     return {
         "not_recorded": [_person(c) for c in selectors.not_recorded(prefix)],
