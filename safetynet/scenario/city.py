@@ -122,15 +122,22 @@ def build(seed: int = 2020) -> Roll:
     # The old system's decisions: from 2014 to mid-June 2020 (the notice closes by the 30th).
     first, last = np.datetime64("2014-01-06"), np.datetime64("2020-06-19")
     approved = first + rng.integers(0, int((last - first).astype(int)), n).astype("timedelta64[D]")
-    # Per-capita income: 0 to 80 % of the standard, 40 % on average (the benefit 60 %).
     standard = np.zeros(n, dtype=np.int64)
     for code in np.unique(county):
         for hukou in ("urban", "rural"):
             standard[(county == code) & (hh["hukou"].to_numpy() == hukou)] = to_fen(
                 value("dibao_standard", code, plan.START, hukou=hukou))
-    per_capita = (rng.integers(0, 2 * int(plan.INCOME_SHARE * 100) + 1, n) * standard // 100) // 100 * 100
     single = hh["single"].to_numpy()
     size = hh["size"].to_numpy()
+    # Drawn 0 to 80 % of the standard, then scaled in each county and hukou so that the persons'
+    # mean is 40 % exactly (to the yuan): the benefit then averages 60 % of the standard.
+    drawn = rng.uniform(0, 2 * plan.INCOME_SHARE, n)
+    group = ("county", "hukou", "programme", "single")
+    weights = pl.DataFrame({"county": county, "hukou": hh["hukou"], "programme": hh["programme"], "single": single,
+                            "x": drawn * size, "size": size})
+    scale = weights.select((plan.INCOME_SHARE * pl.col("size").sum().over(group) / pl.col("x").sum().over(group))
+                           .alias("scale"))["scale"].to_numpy()  # fmt: skip
+    per_capita = (np.minimum(drawn * scale, 0.95) * standard).round(-2).astype(np.int64)
     income = np.where(single, (standard * size * 6 // 5) // 100 * 100, per_capita * size)  # edge: 1.2 × standard
     tekun = hh["programme"].to_numpy() == "tekun"
     income = np.where(tekun, 0, income)

@@ -313,8 +313,9 @@ class Replay:
 
         yield day - timedelta(days=6)
         verifier = self.office.verifiers[plan.WENSHANG]
-        self.missed = deliveries.import_wenshang(verifier, day - timedelta(days=6), self.household_of_move,
-                                                 self.store or Path(tempfile.mkdtemp()))  # fmt: skip
+        with tempfile.TemporaryDirectory() as folder:  # the files as delivered; the store keeps what is imported
+            self.missed = deliveries.import_wenshang(verifier, day - timedelta(days=6), self.household_of_move,
+                                                     self.store or Path(folder))  # fmt: skip
         yield day
         from safetynet.verification import services as verification
 
