@@ -1,5 +1,5 @@
 """The dashboard of an area as of a day: every figure, in sections, each a table with its totals
-and its chart (``figures``, ``flows``). About twenty grouped queries whatever the number of cases."""
+and its chart (``figures``, ``flows``). Sixteen grouped queries, whatever the number of cases."""
 
 from __future__ import annotations
 
