@@ -148,8 +148,7 @@ def child_stages(args) -> dict:
     side by side)."""
     out = {"start_rss": rss_bytes("VmRSS")}
     (persons, households, _), out["read"] = measured(lambda: month_facts.read(args.store, MONTH, columns=screen.READ))
-    starts = households.get_column("first_row").to_numpy()
-    first, out["on_rolls_or_poor"] = measured(screen.on_rolls_or_poor, persons, starts, MONTH)
+    first, out["on_rolls_or_poor"] = measured(screen.on_rolls_or_poor, households, MONTH)
     flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=screen.EVERYONE))
     rows = {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS}
     (able, officials), out["fold"] = measured(screen.fold_links, flags, rows)
@@ -680,7 +679,7 @@ def run(args, store: Path, work: Path, temporary: list[Path]) -> int:
     best_read = min(reads, key=lambda f: f["seconds"])
     best_screen = min(screens, key=lambda f: f["seconds"])
     print(
-        f"read of the screening's input (the month's facts: {len(screen.READ) + 1} files, "
+        f"read of the screening's input (the month's facts: {len(screen.READ) + 2} files, "
         f"{best_read['rows']:,} rows, {best_read['values']:,} values): " + ", ".join(figure(r) for r in reads)
     )
     print("screening (screen_store): " + ", ".join(figure(s) for s in screens))

@@ -13,6 +13,8 @@ delivered, and the screening reads the result:
   and mother as row numbers (``father_row``, ``mother_row``: -1 for a parent not in the
   register, -2 for none named);
   ``households.parquet``: each household's number and first row, in the same order;
+  ``sums.parquet``: each household's living members (``living``), their incomes of each kind
+  summed, and whether anyone in it is covered (``on_rolls``);
 - ``item=<code>.parquet`` for each item whose facts the screening reads (``KEPT``): those facts
   for each row of the register, the empty value where the department has no record (no deposit
   record is no deposit), and for marriage the spouse's row (``spouse_row``, as the parents').
@@ -41,6 +43,7 @@ import polars as pl
 from safetynet.batch.facts import ENGINE, FACT_COLUMNS, ITEM_FACTS, as_of, birth_date, item_facts
 from safetynet.batch.feed_items import ITEMS, RELATIONS
 from safetynet.batch.feeds import atomic_write, delivery_files, scan_item
+from safetynet.policy.areas import all_areas
 from safetynet.policy.months import add_months
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ log = logging.getLogger(__name__)
 FOLDER = "_screening"
 REGISTER = "household_registration"
 SIGNATURE = "safetynet_inputs"  # the Parquet metadata key naming what a file was made from
-FORMAT = 3  # raise when the files' columns change: sets made before are then made again
+FORMAT = 5  # raise when the files' columns change: sets made before are then made again
 
 # The facts the screening reads (``screen.screen_store``); an item none of whose facts it reads is
 # not kept (social insurance and the housing fund are reported by the checks, not screened).
@@ -62,6 +65,10 @@ KEPT = (
 KEPT_ITEMS: dict[str, tuple[str, ...]] = {
     code: tuple(c for c in columns if c in KEPT) for code, columns in ITEM_FACTS.items() if set(columns) & set(KEPT)
 }
+# Each household's sums over its living members, kept beside it (``sums.parquet``), and the
+# items they come from: the register, deaths (who is living), the incomes, coverage.
+SUMS_FROM = ("deaths", "income_tax", "pensions", "unemployment", "assistance")
+INCOMES = tuple(c for code in SUMS_FROM for c in KEPT_ITEMS[code] if c.startswith("income_"))
 # Values the importer allows only from a list, kept as codes (read back without any text).
 HUKOU = pl.Enum(list(ITEMS[REGISTER].columns["hukou"]))
 RELATION = pl.Enum(list(RELATIONS))
@@ -92,8 +99,13 @@ def _signed(path: Path) -> str | None:
         return None
 
 
+# Rows per row group, the same in every file: the files of a set read back as columns cut at the
+# same rows, which Polars then works on together without copying them into line first.
+ROW_GROUP = 1 << 18
+
+
 def _write(path: Path, frame: pl.DataFrame, signature: str) -> None:
-    atomic_write(path, lambda p: frame.write_parquet(p, metadata={SIGNATURE: signature}))
+    atomic_write(path, lambda p: frame.write_parquet(p, row_group_size=ROW_GROUP, metadata={SIGNATURE: signature}))
 
 
 class RegisterIndex:
@@ -193,9 +205,35 @@ def build_item(store: Path, month: date, cutoff: date, code: str, target: Path, 
     _write(target / f"item={code}.parquet", aligned, signature)
 
 
+def living() -> pl.Expr:
+    """The residents the rules count (``screen.screen_persons``): living, and registered in one
+    of the city's areas (a household's members elsewhere are not the city's to screen)."""
+    return ~pl.col("deceased") & pl.col("county").is_in([int(a.code) for a in all_areas()]).fill_null(False)
+
+
+def build_sums(target: Path, signature: str) -> None:
+    """Each household's living members, their incomes of each kind summed, and whether anyone in
+    it (living or not) is covered: data summed by household, the rules' parameters not read."""
+    first = pl.read_parquet(target / "households.parquet", columns=["first_row"]).to_series().to_numpy()
+    frames = [pl.read_parquet(target / "register.parquet", columns=["county"])]
+    frames += [pl.read_parquet(target / f"item={code}.parquet") for code in SUMS_FROM]
+    persons = pl.concat(frames, how="horizontal")
+    per_person = persons.select(
+        living().cast(pl.Int64).alias("members"),
+        *(pl.when(living()).then(pl.col(c)).otherwise(0).alias(c) for c in INCOMES),
+        (pl.col("covered_dibao") | pl.col("covered_tekun")).cast(pl.Int64).alias("on_rolls"),
+    )
+    if len(first):
+        sums = {c: np.add.reduceat(per_person.get_column(c).to_numpy(), first) for c in per_person.columns}
+    else:
+        sums = {c: np.zeros(0, dtype=np.int64) for c in per_person.columns}
+    out = pl.DataFrame(sums).with_columns(pl.col("members").cast(pl.Int32), pl.col("on_rolls") > 0)
+    _write(target / "sums.parquet", out, signature)
+
+
 def ensure(store: Path, month: date, cutoff: date | None = None, progress=None) -> tuple[Path, list[str]]:
     """The set for ``month`` read to ``cutoff``, every file current; returns its folder and the
-    items made again (the register first, if it was)."""
+    items made again (the register first, if it was; "sums" last, if they were)."""
     cutoff = cutoff or as_of(month)
     target = folder(store, month, cutoff)
     target.mkdir(parents=True, exist_ok=True)
@@ -207,38 +245,46 @@ def ensure(store: Path, month: date, cutoff: date | None = None, progress=None) 
     if any(_signed(target / name) != register_sig for name in register_files):
         index = build_register(store, cutoff, target, register_sig)
         made.append(REGISTER)
+    signatures = {}
     for code in KEPT_ITEMS:
-        signature = _signature(register_sig, inputs(store, code, cutoff))
+        signature = signatures[code] = _signature(register_sig, inputs(store, code, cutoff))
         if _signed(target / f"item={code}.parquet") != signature:
             if progress:
                 progress(code)
             index = index or _index(target)
             build_item(store, month, cutoff, code, target, index, signature)
             made.append(code)
+    sums_sig = _signature(register_sig, *(signatures[code] for code in SUMS_FROM))
+    if _signed(target / "sums.parquet") != sums_sig:
+        if progress:
+            progress("sums")
+        build_sums(target, sums_sig)
+        made.append("sums")
     return target, made
 
 
 def _signatures(target: Path) -> dict[str, str | None]:
-    names = ["register.parquet", "households.parquet", *(f"item={c}.parquet" for c in KEPT_ITEMS)]
+    names = ["register.parquet", "households.parquet", "sums.parquet", *(f"item={c}.parquet" for c in KEPT_ITEMS)]
     return {name: _signed(target / name) for name in names}
 
 
 def scans(target: Path, columns: dict[str, list[str]] | None = None) -> list[pl.LazyFrame]:
     """The set's files as ``read`` reads them: the register, each kept item (the ``columns``
-    asked of each, by default all), the households' numbers last."""
+    asked of each, by default all), then the households and their sums."""
     wanted = columns or {}
     out = [pl.scan_parquet(target / "register.parquet").select(wanted.get("register", pl.all()))]
     for code in KEPT_ITEMS:
         out.append(pl.scan_parquet(target / f"item={code}.parquet").select(wanted.get(code, pl.all())))
-    return [*out, pl.scan_parquet(target / "households.parquet")]
+    households = [pl.scan_parquet(target / f"{name}.parquet") for name in ("households", "sums")]
+    return [*out, *households]
 
 
 def read(
     store: Path, month: date, cutoff: date | None = None, columns: dict[str, list[str]] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """The set's persons (the register's columns and every kept fact, or the ``columns`` asked of
-    each file: ``{"register": [...], "marriage": [...]}``), its households (number, first row),
-    and the items made again first because they were not current."""
+    each file: ``{"register": [...], "marriage": [...]}``), its households (number, first row, and
+    ``sums.parquet``'s sums), and the items made again first because they were not current."""
     made: list[str] = []
     for _ in range(3):  # a delivery imported while reading: read again
         target, again = ensure(store, month, cutoff)
@@ -246,8 +292,8 @@ def read(
         before = _signatures(target)
         frames = pl.collect_all(scans(target, columns), engine=ENGINE)
         if _signatures(target) == before:
-            persons = pl.concat(frames[:-1], how="horizontal")
-            return persons, frames[-1], made
+            persons = pl.concat(frames[:-2], how="horizontal")
+            return persons, pl.concat(frames[-2:], how="horizontal"), made
     raise RuntimeError("the month's facts kept changing while they were read")
 
 

@@ -22,6 +22,7 @@ person covered by dibao (or living in a household that is) is not reported as mi
 from __future__ import annotations
 
 import functools
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
@@ -536,7 +537,8 @@ def screen_store_counted(
     The engine reads the month's facts kept at import (``month_facts``; whatever is not current
     is made again first), works out everyone's obligors (a relative may live in any household),
     keeps the households where the rules could find something (``could_find``) and runs the rules
-    on those, a slice of households at a time, which bounds memory."""
+    on those, a slice of households at a time on each core (a slice is at most ``CHUNK_PERSONS``
+    residents, which bounds memory)."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
     cutoff = known_on or as_of(month)
@@ -546,7 +548,7 @@ def screen_store_counted(
         raise PolicyError("no_register", cutoff=f"{cutoff:%Y-%m-%d}", month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
     with ThreadPoolExecutor(max_workers=1) as pool:  # what needs no obligor, beside the obligors
-        first = pool.submit(on_rolls_or_poor, persons, households.get_column("first_row").to_numpy(), month)
+        first = pool.submit(on_rolls_or_poor, households, month)
         flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)
         able, officials = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
         del flags
@@ -556,7 +558,11 @@ def screen_store_counted(
     rows = mask.arg_true()
     taken = [able.filter(mask), *spread_officials(officials, rows.len(), rows)]
     linked = as_linked(persons.filter(mask), households, taken)
-    findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
+    # slices of households, one per core (at most CHUNK_PERSONS each): the rules on both cores
+    workers = os.cpu_count() or 1
+    slices = household_chunks(linked, min(CHUNK_PERSONS, linked.height // workers + 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        findings = list(pool.map(functools.partial(screen_persons, month=month), slices))
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     screened = (
@@ -604,7 +610,7 @@ def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Se
     ).hstack(links)
 
 
-def could_find(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
+def could_find(persons: pl.DataFrame, households: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
     """For each household (``household``: 0, 1, ... in the persons' order), whether the rules
     could find anything in it; the rules run only where they could. A household where they could
     not is one with
@@ -621,13 +627,13 @@ def could_find(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarra
       never excludes at or above the highest standard (``tekun``: eligible only without an able
       obligor and with an own counted income below the standard).
 
-    The living members of the city's areas are those the rules count (``screen_persons``).
-    ``able``: each person's ``able_obligor``. The first two conditions need no obligor, so the
-    engine works them out while the obligors are (``on_rolls_or_poor``, ``alone``).
-    ``tests/batch/test_month_facts.py`` runs the rules on every household of a poorer city and
-    checks that the findings are the same."""
-    starts = np.flatnonzero(np.diff(persons.get_column("household").to_numpy(), prepend=-1))
-    return on_rolls_or_poor(persons, starts, month) | alone(persons, able, month)
+    The living members of the city's areas are those the rules count (``month_facts.living``).
+    ``persons`` and ``households`` as ``month_facts.read`` gives them (the first two conditions
+    read the households' sums kept at import); ``able``: each person's ``able_obligor``. The first
+    two need no obligor, so the engine works them out while the obligors are
+    (``on_rolls_or_poor``, ``alone``). ``tests/batch/test_month_facts.py`` runs the rules on every
+    household of a poorer city and checks that the findings are the same."""
+    return on_rolls_or_poor(households, month) | alone(persons, able, month)
 
 
 def _lines(month: date) -> tuple[int, int]:
@@ -654,24 +660,17 @@ def _counted_at_least(persons: pl.DataFrame, programme: str) -> pl.Expr:
     return pl.sum_horizontal(pl.lit(0, pl.Int64), *never)
 
 
-def _living(persons: pl.DataFrame) -> pl.Expr:
-    """The members the rules count: living, registered in the city's areas."""
-    return ~pl.col("deceased") & county_of(persons).is_in([int(a.code) for a in all_areas()]).fill_null(False)
-
-
-def on_rolls_or_poor(persons: pl.DataFrame, starts: np.ndarray, month: date) -> np.ndarray:
-    """``could_find``'s first two reasons, by household (``starts``: each one's first row):
-    someone covered, or a counted income under the highest line."""
+def on_rolls_or_poor(households: pl.DataFrame, month: date) -> np.ndarray:
+    """``could_find``'s first two reasons, from each household's sums (``month_facts``): someone
+    covered, or a counted income under the highest line."""
     dibao_line, _ = _lines(month)
-    living = _living(persons)
-    # the household's income under the line times its living members: the sum of each member's
-    # income less the line, under nought (one sum instead of two)
-    short = persons.lazy().select(pl.when(living).then(_counted_at_least(persons, "dibao") - dibao_line).otherwise(0))
-    short = short.collect(engine=EVERYONE).to_series().to_numpy()
-    could = np.add.reduceat(short, starts) < 0 if len(starts) else np.zeros(0, dtype=bool)
-    covered = persons.get_column("covered_dibao") | persons.get_column("covered_tekun")
-    could[persons.get_column("household").filter(covered).to_numpy()] = True
-    return could
+    excludable = excludable_kinds("dibao_income_exclusions")
+    never = [c for c in month_facts.INCOMES if c[len("income_") : -len("_fen")] not in excludable]
+    short = households.select(
+        (pl.sum_horizontal(pl.lit(0, pl.Int64), *never) < pl.col("members").cast(pl.Int64) * dibao_line)
+        | pl.col("on_rolls")
+    )
+    return short.to_series().to_numpy().copy()
 
 
 def alone(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
@@ -681,7 +680,7 @@ def alone(persons: pl.DataFrame, able: pl.Series, month: date) -> np.ndarray:
     _, tekun_line = _lines(month)
     who = persons.lazy().select(
         pl.col("household").filter(
-            _living(persons) & ~pl.lit(able) & (_counted_at_least(persons, "tekun") < tekun_line)
+            month_facts.living() & ~pl.lit(able) & (_counted_at_least(persons, "tekun") < tekun_line)
         )
     )
     could = np.zeros(n_households, dtype=bool)

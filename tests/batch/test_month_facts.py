@@ -15,6 +15,7 @@ from safetynet.batch import feeds, month_facts, screen
 from safetynet.batch.facts import as_of, person_facts
 from safetynet.batch.feed_items import ITEMS
 from safetynet.batch.generate import generate_city
+from safetynet.policy.areas import all_areas
 
 MONTH = date(2026, 11, 1)
 DELIVERED = as_of(MONTH)
@@ -45,7 +46,7 @@ def raw_facts(store, month: date = MONTH) -> pl.DataFrame:
 
 def kept(store, month: date = MONTH) -> pl.DataFrame:
     """What the screening reads, with the register's columns given back as the raw rows have them."""
-    persons, households, made = month_facts.read(store, month)
+    persons, households, _ = month_facts.read(store, month)
     keys = persons.get_column("person_key")
 
     def key_of(rows: str) -> pl.Expr:
@@ -71,6 +72,15 @@ def assert_same_facts(store) -> None:
         assert ours.get_column(parent).equals(inside)
     spouse_row = ours.get_column("spouse_row")
     assert ((spouse_row == -2) == theirs.get_column("spouse_key").is_null()).all()
+    # each household's sums: its living members in the city's areas, their incomes, anyone covered
+    _, households, _ = month_facts.read(store, MONTH)
+    counted = ~pl.col("deceased") & pl.col("area_code").str.slice(0, 6).is_in([a.code for a in all_areas()])
+    sums = theirs.group_by("household_no", maintain_order=True).agg(
+        counted.sum().cast(pl.Int32).alias("members"),
+        *(pl.col(c).filter(counted).sum().alias(c) for c in month_facts.INCOMES),
+        (pl.col("covered_dibao") | pl.col("covered_tekun")).any().alias("on_rolls"),
+    )
+    assert households.select(sums.columns).equals(sums)
 
 
 def test_facts_kept_delivery_by_delivery_equal_the_facts_of_all_rows(city, tmp_path):
@@ -108,7 +118,7 @@ def test_facts_not_made_at_import_are_made_before_they_are_read(city, tmp_path):
     store = tmp_path / "copy"
     shutil.copytree(city, store, ignore=shutil.ignore_patterns(month_facts.FOLDER))
     _, made = month_facts.ensure(store, MONTH)
-    assert made[0] == REGISTER and set(made) == {REGISTER, *month_facts.KEPT_ITEMS}
+    assert made[0] == REGISTER and set(made) == {REGISTER, *month_facts.KEPT_ITEMS, "sums"}
     assert_same_facts(store)
     # deposits rewritten in place: that item's facts are made again, the others are not
     deposits = feeds.read_store_item(store, "deposits", DELIVERED)
