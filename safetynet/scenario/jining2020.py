@@ -58,7 +58,8 @@ def _office() -> replay.Office:
 def run(*, seed: int = 2020, payroll: str = "wenshang", store: Path | None = None,
         progress: Callable[[str], None] | None = None) -> dict:
     """Build and replay; ``payroll``: the townships whose payroll runs every month, 汶上县's
-    (``wenshang``) or the whole city's (``city``)."""
+    (``wenshang``) or the whole city's (``city``); ``store``: where the November deliveries are
+    written before they are imported (a temporary folder when not given)."""
     if payroll not in PAYROLL_SCOPES:
         raise ValueError(payroll)
     if n := Household.objects.count():
@@ -85,7 +86,7 @@ def run(*, seed: int = 2020, payroll: str = "wenshang", store: Path | None = Non
         lap("take_over")
         townships = list(Area.objects.filter(level=Area.Level.TOWNSHIP, **(
             {"code__startswith": plan.WENSHANG} if payroll == "wenshang" else {})).order_by("code"))
-        replayer = replay.Replay(office, roll_.moves, payroll_townships=townships, seed=seed, store=store)
+        replayer = replay.Replay(office, roll_.moves, payroll_townships=townships, store=store)
         report = replayer.run(at, plan.moves(), progress=lambda month: lap(f"month_{month}"))
     seconds["total"] = round(time.perf_counter() - started, 1)
     return {

@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import polars as pl
 from django.conf import settings
 
 from safetynet.cases import services as cases
@@ -99,7 +98,7 @@ def working_day(day: date) -> date:
 
 class Replay:
     def __init__(self, office: Office, household_of_move: dict[int, str], *, payroll_townships: list[Area],
-                 seed: int = 2020, store: Path | None = None):  # fmt: skip
+                 store: Path | None = None):  # fmt: skip
         self.office, self.household_of_move = office, household_of_move
         self.payroll_townships = payroll_townships
         self.report = Report()
@@ -108,7 +107,6 @@ class Replay:
         self._made = 0
         self._villages: dict[tuple[str, str], list[str]] = {}
         self.missed: dict[str, str] = {}  # the screening's planted households: what -> household_no
-        self.seed = seed
 
     # ---- people ------------------------------------------------------------------------------
 
@@ -358,5 +356,3 @@ def _in_date_order(paths: list[Iterator[date]], at: Callable[[date], date]) -> N
         at(on)
         advance(i, path)
 
-
-__all__ = ["Office", "Replay", "Report", "simulated_clock", "pl"]

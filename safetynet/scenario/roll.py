@@ -6,19 +6,20 @@ The old system exports its covered households as two tables (``HOUSEHOLD_COLUMNS
 member with the facts the rules read and one monthly income. ``take_over`` checks every row
 (nothing is written if one is wrong; the errors name the table, the row and the field), assesses
 every household with the policy floor for the month of the take-over (one vectorised plan for the
-city: the same rules as a single case), and writes in one transaction, in batches:
+city: the same rules as a single case), and writes in one transaction, in bulk (COPY on
+PostgreSQL, one prepared INSERT over the rows on SQLite):
 
 - the households, their members and incomes, as the registry holds them;
 - one case per household (dibao) or per person (tekun), approved, with its history: the old
   system's decision (``approve``, ``close_notice``, dated then, amount not carried over) and the
   amount under the standards in force from the take-over (``reprice``, dated the take-over day),
   so a figure "as of" any day reads the right state;
-- the entitlements from those decisions (``payments.sync_entitlements``), paid from the month of
-  the take-over (the old system paid the months before);
+- the entitlements from those decisions (payments' one definition, ``entitlement_periods``),
+  paid from the month of the take-over (the old system paid the months before);
 - one audit record per county (``case.take_over``) with its counts and the cases' id range.
 
 Each case's stored assessment is the policy floor's answer for that month without the sentences
-(``taken_over``: true); the case page and a later review recompute them.
+(``taken_over``: true); the next review stores the full answer with its sentences.
 """
 
 from __future__ import annotations
