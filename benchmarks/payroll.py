@@ -173,6 +173,19 @@ def run(args) -> int:
     print(f"payroll: {lines:,} lines for {args.beneficiaries:,} beneficiaries (March, and February's back pay for "
           f"1 in 100), {fmt(total)} yuan, computed and written in {batch:.2f} s, {lines / batch:,.0f} lines/s")
 
+    # What was written is what is owed: a line per case for March, February's for the late ones,
+    # the amounts of their entitlements, and no line twice.
+    from django.db.models import Count, Q, Sum
+
+    owed = Entitlement.objects.aggregate(
+        cases=Count("id"), late=Count("id", filter=Q(starts=date(2024, 2, 1))),
+        fen=Sum("monthly_amount_fen"), late_fen=Sum("monthly_amount_fen", filter=Q(starts=date(2024, 2, 1))))
+    written = Payment.objects.aggregate(lines=Count("id"), fen=Sum("amount_fen"))
+    distinct = Payment.objects.values("case_id", "for_month", "kind").distinct().count()
+    expected = (owed["cases"] + owed["late"], owed["fen"] + (owed["late_fen"] or 0))
+    correct = (lines, total) == (written["lines"], written["fen"]) == expected and distinct == lines
+    print(f"check: {'the lines are what is owed, each once' if correct else f'WRONG: {written} for {expected}'}")
+
     bare, floor = write_baselines(services)
     print(f"bare write of the same {lines:,} rows into a table with no index, key or check: {bare:.2f} s")
     print(f"the same rows into payments_payment, every constraint kept (the database's floor): {floor:.2f} s "
@@ -193,7 +206,7 @@ def run(args) -> int:
     projected = per_row * lines
     print(f"baseline: one ORM create per line takes {per_row * 1e3:.2f} ms; for {lines:,} lines "
           f"{projected:.1f} s, the batch is {projected / batch:.1f}× faster")
-    return 0
+    return 0 if correct else 1
 
 
 if __name__ == "__main__":
