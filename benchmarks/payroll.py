@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -48,7 +49,8 @@ def main() -> int:
         os.environ["DATABASE_URL"] = args.database_url.rsplit("/", 1)[0] + "/" + database
     else:
         os.environ.pop("DATABASE_URL", None)
-        os.environ["SAFETYNET_DATA_DIR"] = tempfile.mkdtemp(prefix="payroll-bench-")
+        folder = tempfile.mkdtemp(prefix="payroll-bench-")
+        os.environ["SAFETYNET_DATA_DIR"] = folder
     os.environ["DJANGO_SETTINGS_MODULE"] = "safetynet.site.settings"
     import django
 
@@ -56,6 +58,11 @@ def main() -> int:
     try:
         return run(args)
     finally:
+        if not database:
+            from django.db import connections
+
+            connections.close_all()
+            shutil.rmtree(folder, ignore_errors=True)  # the city's SQLite file: hundreds of MB
         if database:
             from django.db import connections
 
