@@ -66,6 +66,9 @@ class Declaration:
     # is owed from ``entitlement_from`` at once, with no notice to close (the county's approval of a
     # child's allowance). Dibao and tekun start with ``close_notice`` after ``approve``.
     starts_entitlement: frozenset[str] = frozenset()
+    # Its beneficiaries are posted on the public rosters and standing lists (POLICY.md §3). Not a
+    # child's: 未成年人保护法 (2020) Art. 4 protects a minor's privacy and personal information.
+    published: bool = True
     # Who may decide the case for an amount (roles): the township, or the county above a limit.
     deciders: Callable[[Case, int, date], tuple[str, ...]] = _township_approver
     review_months: Callable[[Case], int] | None = None  # periodic review; None: no review

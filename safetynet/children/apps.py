@@ -11,13 +11,6 @@ class ChildrenConfig(AppConfig):
         from safetynet.children import declaration, services
 
         declaration.register()
-        # The county's approval starts a child's monthly allowance at once (no public notice);
-        # the payroll's hook for it (requests-J.md) is used once it exists.
-        from safetynet.payments import services as payments
-
-        starts = getattr(payments, "ENTITLEMENT_STARTS", None)
-        if starts is not None:
-            starts.add("county_approve_child")
         # The timeline's names of the opening steps (not transitions).
         for name in ("apply_child", "apply_aid"):
             case_services.ACTION_NAMES.setdefault(name, services.ACTION_NAMES[name])

@@ -71,6 +71,9 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
         review_months=lambda case: 12, authorizations="none", price_linked=False,
         decisions={"county_approve_child": "approval", "county_refuse_child": "refusal", "terminate": "termination"},
         standards=("children_allowance",), basis=_child_basis, computation=_child_computation,
+        # The county's approval starts the monthly allowance at once: no public notice to close.
+        starts_entitlement=frozenset({"county_approve_child"}),
+        published=False,  # a minor's name is never on a public roster (未成年人保护法 Art. 4)
     )  # fmt: skip
 
 

@@ -102,8 +102,9 @@ class Quarter:
 
 
 def monthly_programmes() -> list[str]:
-    """The programmes with standing beneficiaries: those paid every month (the frame's schedule)."""
-    return [d.code for d in programmes.all() if d.schedule == "monthly"]
+    """The programmes with standing beneficiaries posted in public: those paid every month (the
+    frame's schedule) whose declaration publishes them (never a child's)."""
+    return [d.code for d in programmes.all() if d.schedule == "monthly" and d.published]
 
 
 def _paid_in(start: date, end: date) -> Q:

@@ -125,8 +125,9 @@ class PasswordChangeMiddleware:
 # What another department's liaison may open: its referrals (pages and API), its account, the
 # language switch and the public pages. Everything else of the office is refused (意见-2020:
 # 协同办理 shares a referral's facts, not the office's files).
-LIAISON_PATHS = ("/referrals/", "/api/v1/referrals", "/accounts/", "/i18n/", "/public/", "/static/")
-_OWN = ("/accounts/", "/i18n/", "/public/", "/static/")
+# The API's description is no secret: whoever may call a route may read how.
+_OWN = ("/accounts/", "/i18n/", "/public/", "/static/", "/api/v1/docs", "/api/v1/openapi.json")
+LIAISON_PATHS = ("/referrals/", "/api/v1/referrals", *_OWN)
 
 # The staff of bodies outside the office (another department, a social organisation, a funeral
 # home) work on their own records only: the paths they may open, where their desk is, and what

@@ -130,7 +130,6 @@ def test_an_entrant_before_term_applies_for_the_year_of_admission(city, poor_hou
                                                                                         "5000.00")
 
 
-@pytest.mark.skipif(not hasattr(payments, "ENTITLEMENT_STARTS"), reason="the payroll's hook (requests-J.md)")
 def test_the_payroll_pays_a_childs_allowance_monthly(city, poor_household, township):
     case = _child_case(city, poor_household, father="dead", mother="dead", born=date(2014, 5, 1))
     case = cases.record_home_visit(city["clerk"], case, version=case.version, on=date(2024, 3, 5),
@@ -224,3 +223,11 @@ def test_the_demo_shows_children_approved_by_the_county_and_students_aided_once(
     states = {(c.programme, c.state) for c in Case.objects.all()}
     assert states == {("orphan", "approved"), ("unsupported_child", "approved"), ("education_aid", "granted")}
     assert AidApplication.objects.filter(live=True).count() == 4  # the second applications were refused
+
+
+def test_a_childs_name_is_never_on_a_public_roster():
+    from safetynet.notices import publication
+
+    published = publication.monthly_programmes()
+    assert "dibao" in published and "tekun" in published
+    assert "orphan" not in published and "unsupported_child" not in published
