@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from safetynet.care import demo as care_demo
+from safetynet.charity import demo as charity_demo
+from safetynet.children import demo as children_demo
 from safetynet.discovery import demo as discovery_demo
 from safetynet.funerals import demo as funerals_demo
 from safetynet.registry.models import Household
@@ -25,10 +28,11 @@ class Command(BaseCommand):
             self.stdout.write(f"主动发现任务：{discovery_demo.seed(clock.today())} 件")  # issue 12
             self.stdout.write(f"殡葬费用减免：{funerals_demo.seed(clock.today())} 条（殡仪馆账号 "
                               + "、".join(f"funeral_home_{code}" for code, _n in funerals_demo.HOMES.values()) + "）")
-            __import__("safetynet.care.demo", fromlist=["seed"]).seed(clock.today())  # issue 11: tekun care
+            care_demo.seed(clock.today())  # tekun in practice: homes, placements, care at home
+            self.stdout.write(f"儿童保障与助学：{children_demo.seed(clock.today())} 件")
             self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
             logins = demo.demo_logins()  # the seed made them
-            logins += __import__("safetynet.charity.demo", fromlist=["seed"]).seed(seed=seed)  # issue 12: charity
+            logins += charity_demo.seed(seed=seed)  # the social forces: organisations, donations, supermarkets
         self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, role, area in logins:
             self.stdout.write(f"  {username:20s} {role:10s} {area}")
