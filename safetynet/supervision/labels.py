@@ -117,3 +117,16 @@ def object_choices() -> list[tuple[str, str]]:
 
 def purpose_choices() -> list[tuple[str, str]]:
     return [(code, purpose(code)) for code in PURPOSES]
+
+
+def details(value):
+    """An event's details as recorded, with the programme and state codes in its values in words
+    (the record itself keeps the codes: what was signed is never rewritten)."""
+    from safetynet.cases.models import Programme, State
+
+    words = {**dict(State.choices), **dict(Programme.choices)}
+    if isinstance(value, dict):
+        return {k: details(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [details(v) for v in value]
+    return str(words[value]) if isinstance(value, str) and value in words else value

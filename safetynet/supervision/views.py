@@ -89,7 +89,7 @@ def trail(request):
         messages.warning(request, f"{e}（已忽略此筛选条件）")
     page = _page(request, selectors.audit_events(args.pop("area_codes"), **args))
     for e in page.object_list:
-        e.details_text = json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else ""
+        e.details_text = json.dumps(labels.details(e.details), ensure_ascii=False, sort_keys=True) if e.details else ""
         e.action_label, e.object_label = labels.action(e.action), labels.object_type(e.object_type)
     return render(request, "supervision/trail.html", {
         "page": page, "chosen": chosen, "query": urlencode({k: v for k, v in chosen.items() if v}),

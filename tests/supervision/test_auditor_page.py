@@ -181,3 +181,14 @@ def test_an_english_page_keeps_the_codes_instead_of_chinese_words(client, staff)
     client.cookies["django_language"] = "en"
     page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "作废发放名册" not in page and ">payroll.cancel<" in page and "（全部操作）" not in page
+
+
+@pytest.mark.django_db
+def test_the_details_name_programmes_and_states_in_words(client, staff):
+    services.record(staff["clerk"], "case.approve", object_type="case", object_id=5, area_code=f"{COUNTY}001001",
+                    details={"programme": "dibao", "from": "investigated", "to": "notice", "note": "dibao 以外的字"})
+    client.force_login(staff["auditor"])
+    row = client.get("/audit/").content.decode().split('id="event-')[1].split("</tr>")[0]
+    assert "最低生活保障" in row and "已入户调查" in row and "公示中" in row
+    assert '"dibao"' not in row and "dibao 以外的字" in row  # a free text is shown as written
+    assert AuditEvent.objects.get(object_id=5).details["programme"] == "dibao"  # the record keeps its codes
