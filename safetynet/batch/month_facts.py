@@ -263,20 +263,27 @@ def ensure(store: Path, month: date, cutoff: date | None = None, progress=None) 
     return target, made
 
 
+def signatures(target: Path) -> dict[str, str | None]:
+    """What each file of a set says it was made from: read before and after reading the files, to
+    know that none changed in between."""
+    return _signatures(target)
+
+
 def _signatures(target: Path) -> dict[str, str | None]:
     names = ["register.parquet", "households.parquet", "sums.parquet", *(f"item={c}.parquet" for c in KEPT_ITEMS)]
     return {name: _signed(target / name) for name in names}
 
 
-def scans(target: Path, columns: dict[str, list[str]] | None = None) -> list[pl.LazyFrame]:
+def scans(target: Path, columns: dict[str, list[str]] | None = None, households: bool = True) -> list[pl.LazyFrame]:
     """The set's files as ``read`` reads them: the register, each kept item (the ``columns``
-    asked of each, by default all), then the households and their sums."""
-    wanted = columns or {}
-    out = [pl.scan_parquet(target / "register.parquet").select(wanted.get("register", pl.all()))]
-    for code in KEPT_ITEMS:
-        out.append(pl.scan_parquet(target / f"item={code}.parquet").select(wanted.get(code, pl.all())))
-    households = [pl.scan_parquet(target / f"{name}.parquet") for name in ("households", "sums")]
-    return [*out, *households]
+    asked of each, by default all; a file none of whose columns is asked is left out), then the
+    households and their sums (unless ``households`` is false)."""
+    wanted = columns or {name: [pl.all()] for name in ("register", *KEPT_ITEMS)}
+    out = [pl.scan_parquet(target / "register.parquet").select(wanted["register"])] if "register" in wanted else []
+    out += [pl.scan_parquet(target / f"item={c}.parquet").select(wanted[c]) for c in KEPT_ITEMS if c in wanted]
+    if households:
+        out += [pl.scan_parquet(target / f"{name}.parquet") for name in ("households", "sums")]
+    return out
 
 
 def read(

@@ -538,26 +538,43 @@ def screen_store_counted(
     is made again first), works out everyone's obligors (a relative may live in any household),
     keeps the households where the rules could find something (``could_find``) and runs the rules
     on those, a slice of households at a time on each core (a slice is at most ``CHUNK_PERSONS``
-    residents, which bounds memory)."""
+    residents, which bounds memory). What only the rules read (``LATER``: assets, evidence) is
+    read while the obligors are worked out."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
     cutoff = known_on or as_of(month)
-    persons, households, _ = month_facts.read(store, month, cutoff, columns=READ)
+    for _ in range(3):  # a delivery imported while the facts were read: read them again
+        target, _ = month_facts.ensure(store, month, cutoff)
+        before = month_facts.signatures(target)
+        found = _screen_facts(target, month, step, area_prefix)
+        if month_facts.signatures(target) == before:
+            return found
+    raise RuntimeError("the month's facts kept changing while they were read")
+
+
+def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl.DataFrame, int]:
+    first = pl.collect_all(month_facts.scans(target, FIRST), engine=ENGINE)
+    persons, households = pl.concat(first[:-2], how="horizontal"), pl.concat(first[-2:], how="horizontal")
     if persons.height == 0:
         # departments' data without the register: nobody to screen, say so rather than fail in a join
-        raise PolicyError("no_register", cutoff=f"{cutoff:%Y-%m-%d}", month=f"{month:%Y-%m}")
+        raise PolicyError("no_register", cutoff=target.name.removeprefix("cutoff="), month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
-    with ThreadPoolExecutor(max_workers=1) as pool:  # what needs no obligor, beside the obligors
-        first = pool.submit(on_rolls_or_poor, households, month)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # what only the rules read, and the households on the rolls or under the line, beside the obligors
+        later = pool.submit(pl.collect_all, month_facts.scans(target, LATER, households=False), engine=ENGINE)
+        on_rolls = pool.submit(on_rolls_or_poor, households, month)
         flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)
         able, officials = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
         del flags
         step("按户适用政策规则")
-        chosen = first.result() | alone(persons, able, month)  # ``could_find``
+        chosen = on_rolls.result() | alone(persons, able, month)  # ``could_find``
+        rest = pl.concat(later.result(), how="horizontal")
     mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
     rows = mask.arg_true()
     taken = [able.filter(mask), *spread_officials(officials, rows.len(), rows)]
-    linked = as_linked(persons.filter(mask), households, taken)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a filter runs on one core: the two reads' apart
+        kept = list(pool.map(lambda frame: frame.filter(mask), (persons, rest)))
+    linked = as_linked(kept[0].hstack(kept[1]), households, taken)
     # slices of households, one per core (at most CHUNK_PERSONS each): the rules on both cores
     workers = os.cpu_count() or 1
     slices = household_chunks(linked, min(CHUNK_PERSONS, linked.height // workers + 1))
@@ -565,11 +582,8 @@ def screen_store_counted(
         findings = list(pool.map(functools.partial(screen_persons, month=month), slices))
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
-    screened = (
-        persons.height
-        if not area_prefix
-        else persons.get_column("area_code").cast(pl.String).str.starts_with(area_prefix).sum()
-    )
+    area = rest.get_column("area_code")
+    screened = area.len() if not area_prefix else int(area.cat.starts_with(area_prefix).sum())
     return out.sort("kind", "household_no", "id_number"), screened
 
 
@@ -577,23 +591,26 @@ def screen_store_counted(
 # many chunks): more than twice as fast there as the in-memory one (benchmarks/screen.py).
 EVERYONE = "streaming"
 
-# What the screening reads of the month's facts: the register's columns and the facts, the
-# spouse as a row (``month_facts``).
-READ = {
-    "register": [
-        "person_key",
-        "household",
-        "area_code",
-        "county",
-        "birth_date",
-        "hukou",
-        "relation",
-        "father_row",
-        "mother_row",
-    ],
-    **{code: [c for c in columns if c != "spouse_key"] for code, columns in month_facts.KEPT_ITEMS.items()},
+# What the screening reads of the month's facts (``month_facts``), in two reads: first what the
+# obligors and ``could_find`` need of everyone (the spouse as a row), then (``LATER``, read while
+# those are worked out) what only the rules read, for the households they run on.
+FIRST = {
+    "register": ["person_key", "household", "county", "birth_date", "hukou", "father_row", "mother_row"],
+    "deaths": ["deceased"],
+    "marriage": ["spouse_row"],
+    "income_tax": ["income_wage_fen"],
+    "pensions": ["income_pension_fen", "income_pension_basic_fen"],
+    "unemployment": ["income_unemployment_benefit_fen"],
+    "public_payroll": ["payroll_role"],
+    "disability": ["disability_kind", "disability_grade"],
+    "assistance": ["covered_dibao", "covered_tekun"],
 }
-READ["marriage"] = ["spouse_row"]
+LATER = {
+    name: [c for c in columns if c not in FIRST.get(name, ()) and c != "spouse_key"]
+    for name, columns in {"register": ["area_code", "relation"], **month_facts.KEPT_ITEMS}.items()
+}
+LATER = {name: columns for name, columns in LATER.items() if columns}
+READ = {name: FIRST.get(name, []) + LATER.get(name, []) for name in {**FIRST, **LATER}}
 
 
 def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Series]) -> pl.DataFrame:
