@@ -22,7 +22,6 @@ person covered by dibao (or living in a household that is) is not reported as mi
 from __future__ import annotations
 
 import functools
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
@@ -398,7 +397,7 @@ def _findings(hh: pl.DataFrame | None, m: pl.DataFrame | None, p: pl.DataFrame, 
     return _anomaly_findings(hh, p, found, month)
 
 
-def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
+def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.LazyFrame]:
     per_capita = fmt_expr(pl.col("income_fen") // pl.col("members"))
     income_line = (
         pl.lit("核实家庭月收入 ") + fmt_expr(pl.col("income_fen")) + "元，" + pl.col("members").cast(pl.String) + "人，人均 "
@@ -412,17 +411,17 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     )  # fmt: skip
     household_finding = [pl.col("household_no"), pl.lit(None, pl.String).alias("id_number"), pl.col("area_code")]
     found = [
-        hh.filter(pl.col("dibao_eligible") & ~pl.col("household_any_covered") & ~pl.col("all_tekun")).select(
+        hh.lazy().filter(pl.col("dibao_eligible") & ~pl.col("household_any_covered") & ~pl.col("all_tekun")).select(
             pl.lit("missed_dibao").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
             (income_line + assets_line + "：符合低保条件").alias("evidence"),
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
         ),
-        hh.filter(pl.col("edge_family") & ~pl.col("dibao_eligible") & ~pl.col("household_covered_dibao")).select(
+        hh.lazy().filter(pl.col("edge_family") & ~pl.col("dibao_eligible") & ~pl.col("household_covered_dibao")).select(
             pl.lit("edge_family").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
             (income_line + "，低于 " + fmt_expr(pl.col("edge_line_fen")) + "元（边缘家庭线）" + assets_line).alias("evidence"),
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
         ),
-        hh.filter(pl.col("household_covered_dibao") & ~pl.col("dibao_eligible")).select(
+        hh.lazy().filter(pl.col("household_covered_dibao") & ~pl.col("dibao_eligible")).select(
             pl.lit("wrong_dibao").alias("kind"), *household_finding, pl.lit("dibao").alias("programme"),
             (income_line + assets_line + "：不再符合低保条件").alias("evidence"),
             pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},assistance").alias("sources"),
@@ -434,14 +433,14 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     )  # fmt: skip
     tekun_sources = pl.lit(f"{INCOME_SOURCES},{ASSET_SOURCES},disability,marriage,household_registration,assistance")
     found += [
-        m.filter(
+        m.lazy().filter(
             pl.col("tekun_eligible") & ~pl.col("covered_tekun") & ~pl.col("covered_dibao")
             & ~pl.col("household_covered_dibao")
         ).select(
             pl.lit("missed_tekun").alias("kind"), *_person(), pl.lit("tekun").alias("programme"),
             (own_income + "：符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
         ),
-        m.filter(pl.col("covered_tekun") & ~pl.col("tekun_eligible")).select(
+        m.lazy().filter(pl.col("covered_tekun") & ~pl.col("tekun_eligible")).select(
             pl.lit("wrong_tekun").alias("kind"), *_person(), pl.lit("tekun").alias("programme"),
             (own_income + "：不再符合特困条件").alias("evidence"), tekun_sources.alias("sources"),
         ),
@@ -449,7 +448,7 @@ def _rule_findings(hh: pl.DataFrame, m: pl.DataFrame) -> list[pl.DataFrame]:
     return found
 
 
-def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.DataFrame], month: date) -> pl.DataFrame:
+def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.LazyFrame], month: date) -> pl.DataFrame:
     """The anomaly rules: every member of a covered household, and every covered person."""
     covered_households = (
         pl.Series([], dtype=pl.Int64) if hh is None else hh.filter(pl.col("household_covered_dibao"))["household_id"]
@@ -491,7 +490,9 @@ def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.D
     ]  # fmt: skip
     for kind, condition, evidence, sources in rules:
         found.append(
-            on_rolls.filter(condition).select(
+            on_rolls.lazy()
+            .filter(condition)
+            .select(
                 pl.lit(kind).alias("kind"),
                 *_person(),
                 programme,
@@ -499,11 +500,13 @@ def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.D
                 pl.lit(sources).alias("sources"),
             )
         )
+    # every rule's findings in one query: Polars runs the rules side by side
     out = pl.concat([f.cast({k: v for k, v in FINDING_SCHEMA.items() if k != "month"}) for f in found])
     return (
         out.with_columns(pl.lit(month).alias("month"))
         .select(list(FINDING_SCHEMA))
         .sort("kind", "household_no", "id_number")
+        .collect(engine=ENGINE)
     )
 
 
@@ -537,9 +540,9 @@ def screen_store_counted(
     The engine reads the month's facts kept at import (``month_facts``; whatever is not current
     is made again first), works out everyone's obligors (a relative may live in any household),
     keeps the households where the rules could find something (``could_find``) and runs the rules
-    on those, a slice of households at a time on each core (a slice is at most ``CHUNK_PERSONS``
-    residents, which bounds memory). What only the rules read (``LATER``: assets, evidence) is
-    read while the obligors are worked out."""
+    on those, a slice of households at a time (at most ``CHUNK_PERSONS`` residents, which bounds
+    memory). What only the rules read (``LATER``: assets, evidence) is read while the obligors
+    are worked out."""
     step = progress or (lambda label: None)
     step("部门数据汇总到人")
     cutoff = known_on or as_of(month)
@@ -560,10 +563,10 @@ def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl
         raise PolicyError("no_register", cutoff=target.name.removeprefix("cutoff="), month=f"{month:%Y-%m}")
     step("义务人与亲属关联")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        # what only the rules read, and the households on the rolls or under the line, beside the obligors
-        later = pool.submit(pl.collect_all, month_facts.scans(target, LATER, households=False), engine=ENGINE)
         on_rolls = pool.submit(on_rolls_or_poor, households, month)
-        flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)
+        flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)  # on both cores
+        # the fold runs mostly on one core: what only the rules read is read beside it
+        later = pool.submit(pl.collect_all, month_facts.scans(target, LATER, households=False), engine=ENGINE)
         able, officials = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
         del flags
         step("按户适用政策规则")
@@ -575,11 +578,7 @@ def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl
     with ThreadPoolExecutor(max_workers=2) as pool:  # a filter runs on one core: the two reads' apart
         kept = list(pool.map(lambda frame: frame.filter(mask), (persons, rest)))
     linked = as_linked(kept[0].hstack(kept[1]), households, taken)
-    # slices of households, one per core (at most CHUNK_PERSONS each): the rules on both cores
-    workers = os.cpu_count() or 1
-    slices = household_chunks(linked, min(CHUNK_PERSONS, linked.height // workers + 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        findings = list(pool.map(functools.partial(screen_persons, month=month), slices))
+    findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     area = rest.get_column("area_code")
