@@ -1,7 +1,9 @@
 """Jining 2020 replayed: the city, its rolls taken over on 2020-07-01, July to December through
 the services (``safetynet generate --scenario jining-2020``; README, "Jining 2020 replayed").
 
-``run`` needs an office without households (a fresh database): it builds the townships and
+``run`` needs a demo or debugging office (``SAFETYNET_DEMO=1``: it writes synthetic people and
+acts at a simulated date, which a production office refuses) without households (a fresh
+database): it builds the townships and
 villages, the staff, the rolls (``city``, ``roll.take_over``), then replays the months
 (``replay``) with the office's clock at each act's day, in one transaction. Returns what it did
 and how long each part took.
@@ -13,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from safetynet.policy.errors import MESSAGES, PolicyError
@@ -26,6 +29,12 @@ SOURCE = "原低保、特困信息系统 2020-06-30 在册名单"
 PAYROLL_SCOPES = ("wenshang", "city")
 
 MESSAGES.update({
+    "scenario_not_demo": {
+        "zh": "情景只能在演示或调试环境中生成（SAFETYNET_DEMO=1 或 SAFETYNET_DEBUG=1）："
+              "它写入合成的人员，并以模拟日期办理",
+        "en": "a scenario is built only in a demo or debugging office (SAFETYNET_DEMO=1 or SAFETYNET_DEBUG=1): it "
+              "writes synthetic people and acts at a simulated date",
+    },
     "scenario_not_empty": {
         "zh": "情景只能在空的系统中生成：数据库中已有 {households} 户家庭（请使用新的数据库或 SAFETYNET_DATA_DIR）",
         "en": "a scenario is built only in an empty office: the database holds {households} households "
@@ -62,6 +71,8 @@ def run(*, seed: int = 2020, payroll: str = "wenshang", store: Path | None = Non
     written before they are imported (a temporary folder when not given)."""
     if payroll not in PAYROLL_SCOPES:
         raise ValueError(payroll)
+    if not (settings.SAFETYNET_DEMO or settings.DEBUG):  # as the clock's own guard (site.settings)
+        raise PolicyError("scenario_not_demo")
     if n := Household.objects.count():
         raise PolicyError("scenario_not_empty", households=n)
     step = progress or (lambda label: None)

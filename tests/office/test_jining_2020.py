@@ -42,6 +42,7 @@ def replayed(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(
         FEED_STORE=folder / "feeds", UPLOAD_DIR=folder / "uploads", SAFETYNET_AUDIT_KEY="",
         SAFETYNET_AUDIT_KEY_FILE=folder / "audit.key", SAFETYNET_AUDIT_CHECKPOINTS=folder / "checkpoints.jsonl",
+        SAFETYNET_DEMO=True,
     ):  # fmt: skip
         with transaction.atomic():
             report = jining2020.run(store=folder / "deliveries")
@@ -185,9 +186,13 @@ def test_the_screening_found_what_was_planted_and_a_missed_household_was_enrolle
     assert sum(line.values["persons"] for line in table.lines) == 2
 
 
-def test_the_command_builds_only_in_an_empty_office(replayed, db, capsys):
+def test_the_command_builds_only_in_an_empty_demo_office(replayed, db, capsys, settings):
     from safetynet.cli import main
 
+    settings.SAFETYNET_DEMO = False
+    assert main(["generate", "--scenario", "jining-2020", "--payroll", "wenshang"]) == 2
+    assert "情景只能在演示或调试环境中生成" in capsys.readouterr().err
+    settings.SAFETYNET_DEMO = True
     assert main(["generate", "--scenario", "jining-2020", "--payroll", "wenshang"]) == 2
     assert "情景只能在空的系统中生成" in capsys.readouterr().err
     assert main(["generate", "--scenario", "jining-2020", "--out", "x"]) == 2
