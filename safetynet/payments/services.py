@@ -326,7 +326,9 @@ def _frame(sql: str, params: list, schema: dict) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    frame = pl.DataFrame(rows, schema=list(schema), orient="row")
+    # Every row read for the types: a column whose first hundred rows are null (an entitlement's
+    # end) would else be taken as null and refuse the first date after them.
+    frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
     # SQLite hands dates back as text: cast to the schema's types.
     return frame.with_columns(
         pl.col(c).str.to_date() if frame.schema[c] == pl.String and t == pl.Date else pl.col(c).cast(t)
