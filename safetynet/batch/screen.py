@@ -22,6 +22,7 @@ person covered by dibao (or living in a household that is) is not reported as mi
 from __future__ import annotations
 
 import functools
+import operator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
@@ -244,39 +245,41 @@ def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> tuple[pl.Seri
     spouse, father and mother among them (``rows``: -1 for a relative not in the register, -2
     for none named, as ``month_facts`` keeps them). A parent's children are the persons whose
     father or mother row it is."""
-    n = flags.height
-    at = {link: r.to_numpy() for link, r in rows.items()}
     # each person as a relative in one byte: 1 able as a spouse or parent, 2 an official; then
     # nobody (row -2: 0) and a relative outside the register (row -1: 1, nothing shows they
     # cannot support), read by those negative rows from the end
     able_as_relative = _bools(flags.get_column("able_as_spouse_or_parent"), True).view(np.int8)
     official = flags.get_column("official_key").is_not_null().to_numpy().view(np.int8)
-    code = np.append(able_as_relative | (official << 1), np.array([0, 1], dtype=np.int8))
-    able_as_child = _bools(flags.get_column("able_as_child"), False)
-    parents = [r for link, r in at.items() if link in ("father", "mother")]
-
-    def parents_of_able_children(r: np.ndarray) -> np.ndarray:
-        return r[(r >= 0) & able_as_child]
-
-    # the lookups by row are independent and NumPy lets go of the interpreter while it gathers:
-    # one thread each (a third of the time on two cores)
-    with ThreadPoolExecutor(max_workers=len(at)) as pool:
-        relatives = list(pool.map(code.__getitem__, at.values()))
-        with_able_child = list(pool.map(parents_of_able_children, parents))
-    found = functools.reduce(np.bitwise_or, relatives)  # 1: some relative able; 2: some relative an official
-    able = (found & 1).astype(bool)
-    for r in with_able_child:  # each parent with an adult child able
-        able[r] = True
-    officials = np.flatnonzero(code[:n] & 2)
-    with_official = np.flatnonzero(found & 2)
+    code = pl.Series(np.append(able_as_relative | (official << 1), np.array([0, 1], dtype=np.int8)))
+    able_as_child = pl.Series(_bools(flags.get_column("able_as_child"), False))
+    relatives = pl.DataFrame(rows)
+    found = functools.reduce(operator.or_, (pl.lit(code).gather(pl.col(link)) for link in rows))
+    parents = [link for link in rows if link in ("father", "mother")]
+    looked = pl.collect_all(
+        [
+            relatives.lazy().select(((found & 1) > 0).alias("able"), ((found & 2) > 0).alias("official")),
+            # each parent with an adult child able
+            *(relatives.lazy().select(pl.col(p).filter((pl.col(p) >= 0) & pl.lit(able_as_child))) for p in parents),
+        ],
+        engine=EVERYONE,
+    )
+    able = looked[0].get_column("able").to_numpy().copy()
+    for with_able_child in looked[1:]:
+        able[with_able_child.to_series().to_numpy()] = True
+    # the officials, few: who has one, as which relative
+    code = code.to_numpy()
+    with_official = looked[0].get_column("official").arg_true()
+    of_them = relatives.gather(with_official)
+    officials = np.flatnonzero(official)
     pairs = []
-    for order, (link, r) in enumerate(at.items()):
-        who = with_official[(relatives[order][with_official] & 2) > 0]
-        pairs.append(pl.DataFrame({"person": who, "relative": r[who], "order": order}))
-        if link in ("father", "mother"):  # each parent with an official child
-            parent = r[officials]
+    for order, link in enumerate(rows):
+        r = of_them.get_column(link).to_numpy()
+        who = (code[r] & 2) > 0
+        pairs.append(pl.DataFrame({"person": with_official.to_numpy()[who], "relative": r[who], "order": order}))
+        if link in parents:  # each parent with an official child
+            parent = rows[link].gather(officials).to_numpy()
             kept = parent >= 0
-            pairs.append(pl.DataFrame({"person": parent[kept], "relative": officials[kept], "order": len(at)}))
+            pairs.append(pl.DataFrame({"person": parent[kept], "relative": officials[kept], "order": len(rows)}))
     # the official among the relatives with the lowest key: worked out only for the few who have one
     schema = {"person": pl.Int64, "relative": pl.Int64, "order": pl.Int32}
     found = pl.concat([p.cast(schema) for p in pairs])
