@@ -8,7 +8,7 @@ from safetynet.policy.errors import MESSAGES
 MESSAGES.update({
     "charity_restricted": {
         "zh": "捐赠票据 {receipt} 是定向捐赠，限定用于“{restricted}”，不能用于“{purpose}”",
-        "en": "the gift of receipt {receipt} is restricted to '{restricted}': it cannot be spent on '{purpose}'",
+        "en": "the gift of receipt {receipt} is restricted to '{restricted_en}': it cannot be spent on '{purpose_en}'",
     },
     "charity_insufficient": {
         "zh": "捐赠票据 {receipt} 余额 {balance} 元，不足以支出 {amount} 元",

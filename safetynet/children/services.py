@@ -63,7 +63,7 @@ def _text(path: str, value, errors: list[FieldError], *, required: bool = False,
     if required and not text:
         errors.append(FieldError(path, "required"))
     elif len(text) > max_length:
-        errors.append(FieldError(path, "text_too_long", limit=max_length))
+        errors.append(FieldError(path, "too_long", max=max_length, length=len(text)))
     return text
 
 

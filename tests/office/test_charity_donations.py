@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from safetynet.charity import selectors
 from safetynet.charity.models import DonationEntry, Project
@@ -41,11 +42,13 @@ def test_a_restricted_gift_is_refused_for_another_purpose_naming_it(orgs):
     staff, org = orgs["staff_a"], orgs["a"]
     gift = donations.receive(staff, org, donor="某企业", on=ON, amount_fen=100_000, purpose="study")
     project = _project(org)
-    with pytest.raises(InputError) as refused:
+    # refused while an English page is being served: each language's message names the purposes in it
+    with translation.override("en"), pytest.raises(InputError) as refused:
         donations.spend(staff, org, receipt=gift.receipt, on=ON, amount_fen=10_000, purpose="medical", project=project)
     error = refused.value.errors[0]
     assert error.path == "purpose"
     assert "限定用于“助学”" in error.message("zh") and "不能用于“助医”" in error.message("zh")
+    assert "'Education'" in error.message("en") and "'Medical care'" in error.message("en")
     assert not DonationEntry.objects.filter(kind="spent").exists()
     spent = donations.spend(staff, org, receipt=gift.receipt, on=ON, amount_fen=10_000, purpose="study",
                             project=project)

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import translation
 
 from safetynet.charity import access
 from safetynet.charity.models import DonationEntry, Organisation, Project, Supermarket
@@ -104,8 +105,13 @@ def spend(actor, organisation: Organisation, *, receipt: str, on: date, amount_f
     _lock(organisation)
     donation = find_receipt(organisation, receipt)
     if donation.purpose != UNRESTRICTED and purpose != donation.purpose:
-        raise InputError([FieldError("purpose", "charity_restricted", receipt=donation.receipt,
-                                     restricted=Purpose(donation.purpose).label, purpose=Purpose(purpose).label)])
+        # The purposes in both languages, whichever the request speaks: the message is chosen later.
+        with translation.override("zh-hans"):
+            zh = str(Purpose(donation.purpose).label), str(Purpose(purpose).label)
+        with translation.override("en"):
+            en = str(Purpose(donation.purpose).label), str(Purpose(purpose).label)
+        raise InputError([FieldError("purpose", "charity_restricted", receipt=donation.receipt, restricted=zh[0],
+                                     purpose=zh[1], restricted_en=en[0], purpose_en=en[1])])
     left = remaining_fen(donation)
     if left < amount_fen:
         raise InputError([FieldError("amount", "charity_insufficient", receipt=donation.receipt, balance=fmt(left),
