@@ -24,7 +24,6 @@ from typing import Any
 import polars as pl
 
 from safetynet.policy import rowplan
-from safetynet.policy.areas import get_area
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import _Collector, parse_month
 from safetynet.policy.money import fmt, to_fen
@@ -203,38 +202,19 @@ def standards_fen(area: str, month: date) -> dict[str, int]:
     return {f"{p}_fen": to_fen(value("children_allowance", area, month, placement=p)) for p in PLACEMENTS}
 
 
-def _date(c: _Collector, raw: Any, path: str) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    if not isinstance(raw, str):
-        c.add(path, "required" if raw is None else "type_string")
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        c.add(path, "date_format", value=raw)
-        return None
 
 
 def parse_child(data: Any) -> dict:
     """The input checked: every problem at once as an InputError naming its field."""
     c = _Collector()
     raw = c.obj(data, "", FIELDS) or {}
-    area = raw.get("area")
-    if area is None:
-        c.add("area", "required")
-    else:
-        try:
-            get_area(str(area))
-        except PolicyError:
-            c.add("area", "choice", value=area, choices="370811 … 370883")
-            area = None
+    area = c.area(raw.get("area"))
     try:
         month = parse_month(raw.get("month"))
     except PolicyError:
         c.add("month", "month_format", value=raw.get("month"))
         month = None
-    born = _date(c, raw.get("born"), "born")
+    born = c.day(raw.get("born"), "born")
     placement = c.choice(raw.get("placement", "dispersed"), "placement", PLACEMENTS)
     study = c.boolean(raw, "full_time_study", "", False)
     father = c.choice(raw.get("father"), "father", PARENT_STATES)

@@ -23,7 +23,6 @@ from typing import Any
 import polars as pl
 
 from safetynet.policy import rowplan
-from safetynet.policy.areas import get_area
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.household import _Collector
 from safetynet.policy.money import fmt, to_fen
@@ -195,33 +194,14 @@ def decide_row(row: dict) -> dict:
     return row
 
 
-def _date(c: _Collector, raw: Any, path: str) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    if not isinstance(raw, str):
-        c.add(path, "required" if raw is None else "type_string")
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        c.add(path, "date_format", value=raw)
-        return None
 
 
 def parse_application(data: Any) -> dict:
     c = _Collector()
     raw = c.obj(data, "", FIELDS) or {}
-    area = raw.get("area")
-    if area is None:
-        c.add("area", "required")
-    else:
-        try:
-            get_area(str(area))
-        except PolicyError:
-            c.add("area", "choice", value=area, choices="370811 … 370883")
-            area = None
-    applied_on = _date(c, raw.get("applied_on"), "applied_on")
-    born = _date(c, raw.get("born"), "born")
+    area = c.area(raw.get("area"))
+    applied_on = c.day(raw.get("applied_on"), "applied_on")
+    born = c.day(raw.get("born"), "born")
     family = c.choice(raw.get("family", "none"), "family", FAMILIES)
     orphan = c.boolean(raw, "orphan", "", False)
     level = c.choice(raw.get("level"), "level", LEVELS)

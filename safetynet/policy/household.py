@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from safetynet.policy import idnumber
-from safetynet.policy.areas import all_areas
+from safetynet.policy.areas import all_areas, get_area
 from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.money import MAX_MONEY_FEN, to_fen
 from safetynet.policy.money import MONEY_TEXT as _MONEY
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 HUKOU = ("urban", "rural")
 RELATIONS = ("head", "spouse", "child", "parent", "other")
@@ -183,6 +185,40 @@ class _Collector:
             self.add(path, "money_range", value=text, limit=f"{MAX_MONEY_FEN // 100:,}")
             return None
         return fen
+
+    def day(self, raw: Any, path: str) -> date | None:
+        """A date as YYYY-MM-DD (or a ``date``): exactly ten characters, no year before 1900."""
+        if isinstance(raw, date):
+            return raw
+        if raw is None:
+            self.add(path, "required")
+            return None
+        if not isinstance(raw, str):
+            self.add(path, "type_string")
+            return None
+        try:
+            if not _DAY.match(raw):
+                raise ValueError(raw)
+            day = date.fromisoformat(raw)
+        except ValueError:
+            self.add(path, "date_format", value=raw)
+            return None
+        if day.year < 1900:
+            self.add(path, "date_format", value=raw)
+            return None
+        return day
+
+    def area(self, raw: Any, path: str = "area") -> str | None:
+        """A county-level area code the policy knows."""
+        if raw is None:
+            self.add(path, "required")
+            return None
+        try:
+            get_area(str(raw))
+        except PolicyError:
+            self.add(path, "choice", value=raw, choices="370811 … 370883")
+            return None
+        return str(raw)
 
     def items(self, data: dict, key: str, path: str) -> list:
         value = data.get(key)

@@ -24,7 +24,6 @@ nothing is divided.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -88,7 +87,6 @@ EVENT_FIELDS = (
     "kind", "cause", "occurred_on", *SPENDING_FIELDS, "from_elsewhere", *UNEMPLOYED_FIELDS, "person", "note",
 )  # fmt: skip
 MAX_MONTHS_WITHOUT_INCOME = 120
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -113,24 +111,6 @@ class Event:
 # Input
 
 
-def _date(c: _Collector, raw: Any, path: str) -> date | None:
-    if raw is None:
-        c.add(path, "required")
-        return None
-    if not isinstance(raw, str):
-        c.add(path, "type_string")
-        return None
-    try:
-        if not _DATE.match(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
-    except ValueError:
-        c.add(path, "date_format", value=raw)
-        return None
-    if day.year < 1900:
-        c.add(path, "date_format", value=raw)
-        return None
-    return day
 
 
 def _month_of(raw: dict, month_override: str | None) -> date | None:
@@ -155,7 +135,7 @@ def _event(c: _Collector, raw: Any, month: date | None) -> dict | None:
         return None
     kind = c.choice(data.get("kind"), "event.kind", KINDS)
     cause = c.choice(data.get("cause"), "event.cause", CAUSES[kind] if kind else ALL_CAUSES)
-    occurred = _date(c, data.get("occurred_on"), "event.occurred_on")
+    occurred = c.day(data.get("occurred_on"), "event.occurred_on")
     if occurred and month and occurred >= add_months(month, 1):
         c.add("event.occurred_on", "event_after_month", occurred_on=occurred.isoformat(), month=f"{month:%Y-%m}")
     out: dict = {"kind": kind, "cause": cause, "occurred_on": occurred}
