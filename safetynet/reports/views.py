@@ -126,6 +126,7 @@ def index(request):
     return render(request, "reports/dashboard.html", {
         "filter": f, "scope": scope, "board": board, "charts": _charts(board), "trail": _trail(request, scope),
         "query": _scope_query(scope), "detail_filter": detail_filter, "funds": funds,
+        "export_url": reverse("reports-dashboard-xlsx"),
         "oversight": selectors.decision_oversight(scope.prefix, scope.start, scope.end, as_of=scope.as_of,
                                                   key_length=scope.key_length),
     })  # fmt: skip

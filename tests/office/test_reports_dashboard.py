@@ -368,3 +368,14 @@ def test_concentrated_support_from_the_placements_in_force_on_the_day(city, town
     assert (may["unable"], may["concentrated"], may["dispersed"], str(may["rate"])) == (1, 0, 1, "0.00")
     html = client_for(city["county"]).get("/reports/", {"as_of": "2024-04-30"}).content.decode()
     assert 'id="table-concentration"' in html and 'id="empty-concentration"' not in html
+
+
+def test_the_export_of_every_chart_downloads_a_workbook(city):
+    c = Client()
+    c.force_login(city["county"])
+    page = c.get("/reports/").content.decode()
+    href = page.split('id="export" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert href.startswith("/reports/dashboard.xlsx?")
+    answer = c.get(href)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(answer.content)).sheetnames

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -63,3 +65,15 @@ def label(value, kind: str) -> str:
     """A stored code in words (``{{ run.programme|label:"programme" }}``): a page never shows
     ``dibao`` or ``regular`` where a value was read without its model's display method."""
     return str(_choices(kind).get(value, value))
+
+
+_REPO_POINTERS = re.compile(r"[，；,;]?\s*(?:见\s*)?(?:sources/\S+?\.txt|POLICY\.md\s*§\s*[\d.]+)")
+_SEED = re.compile(r"\bseed\b\s*[：:]?\s*")
+
+
+@register.filter
+def public_reference(reference: str) -> str:
+    """A parameter's reference as the public reads it: the document, not the repository's pointers
+    to where the project keeps it (``sources/…``, ``POLICY.md §…``); the seed by its name."""
+    text = _REPO_POINTERS.sub("", str(reference or ""))
+    return _SEED.sub("济宁市民政局 2020 年社会救助工作材料：", text).strip(" ，；,;")
