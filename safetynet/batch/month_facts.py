@@ -17,7 +17,8 @@ delivered, and the screening reads the result:
   summed, and whether anyone in it is covered (``on_rolls``);
 - ``item=<code>.parquet`` for each item whose facts the screening reads (``KEPT``): those facts
   for each row of the register, the empty value where the department has no record (no deposit
-  record is no deposit), and for marriage the spouse's row (``spouse_row``, as the parents').
+  record is no deposit; a role or a kind of disability as a code, ``CODED``), and for marriage
+  the spouse's row (``spouse_row``, as the parents').
 
 A set answers for one month read to one day (``cutoff``; by default the last day before the
 month, ``facts.as_of``) and lives in ``store/_screening/month=YYYY-MM/cutoff=YYYY-MM-DD/``. Each
@@ -41,7 +42,7 @@ import numpy as np
 import polars as pl
 
 from safetynet.batch.facts import ENGINE, FACT_COLUMNS, ITEM_FACTS, as_of, birth_date, item_facts
-from safetynet.batch.feed_items import ITEMS, RELATIONS
+from safetynet.batch.feed_items import DISABILITY_KINDS, ITEMS, RELATIONS
 from safetynet.batch.feeds import atomic_write, delivery_files, scan_item
 from safetynet.policy.areas import all_areas
 from safetynet.policy.months import add_months
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 FOLDER = "_screening"
 REGISTER = "household_registration"
 SIGNATURE = "safetynet_inputs"  # the Parquet metadata key naming what a file was made from
-FORMAT = 5  # raise when the files' columns change: sets made before are then made again
+FORMAT = 6  # raise when the files' columns change: sets made before are then made again
 
 # The facts the screening reads (``screen.screen_store``); an item none of whose facts it reads is
 # not kept (social insurance and the housing fund are reported by the checks, not screened).
@@ -72,6 +73,10 @@ INCOMES = tuple(c for code in SUMS_FROM for c in KEPT_ITEMS[code] if c.startswit
 # Values the importer allows only from a list, kept as codes (read back without any text).
 HUKOU = pl.Enum(list(ITEMS[REGISTER].columns["hukou"]))
 RELATION = pl.Enum(list(RELATIONS))
+CODED = {
+    "payroll_role": pl.Enum(list(ITEMS["public_payroll"].columns["role"])),
+    "disability_kind": pl.Enum(list(DISABILITY_KINDS)),
+}
 ROWS = pl.Int32  # a row of the register (more than two thousand million residents is not a city)
 
 
@@ -200,6 +205,9 @@ def build_item(store: Path, month: date, cutoff: date, code: str, target: Path, 
     rows = scan_item(store, code, cutoff)
     facts = item_facts(code, rows, month, cutoff).select("person_key", *KEPT_ITEMS[code]).collect(engine=ENGINE)
     aligned = index.aligned(facts.sort("person_key"))
+    aligned = aligned.with_columns(
+        _codes(aligned.get_column(c), enum) for c, enum in CODED.items() if c in aligned.columns
+    )
     if code == "marriage":
         aligned = aligned.with_columns(index.rows(aligned.get_column("spouse_key")).alias("spouse_row"))
     _write(target / f"item={code}.parquet", aligned, signature)

@@ -462,9 +462,9 @@ def _anomaly_findings(hh: pl.DataFrame | None, p: pl.DataFrame, found: list[pl.L
     programme = pl.when(pl.col("covered_tekun")).then(pl.lit("tekun")).otherwise(pl.lit("dibao")).alias("programme")
     official_in_household = (
         on_rolls.filter(pl.col("payroll_role").is_in(OFFICIAL_ROLES) & ~pl.col("deceased"))
-        .group_by("household_no").agg(pl.col("person_key").min().alias("hh_official_key"), pl.col("payroll_role").sort_by("person_key").first().alias("hh_official_role"))
+        .group_by("household_id").agg(pl.col("person_key").min().alias("hh_official_key"), pl.col("payroll_role").sort_by("person_key").first().alias("hh_official_role"))
     )  # fmt: skip
-    on_rolls = on_rolls.join(official_in_household, on="household_no", how="left", maintain_order="left").with_columns(
+    on_rolls = on_rolls.join(official_in_household, on="household_id", how="left", maintain_order="left").with_columns(
         pl.coalesce(
             pl.when(pl.col("hh_official_key") != pl.col("person_key")).then(id_number_of(pl.col("hh_official_key"))),
             pl.col("official_relative_id"),
@@ -575,11 +575,18 @@ def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl
         step("按户适用政策规则")
         chosen = on_rolls.result() | alone(persons, able, month)  # ``could_find``
         rest = pl.concat(later.result(), how="horizontal")
-    mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
+    # the chosen households' rows, from where each household starts
+    first_row = households.get_column("first_row").to_numpy()
+    ends = np.append(first_row[1:], persons.height)
+    chosen_rows = np.zeros(persons.height + 1, dtype=np.int8)
+    np.add.at(chosen_rows, first_row[chosen], 1)
+    np.add.at(chosen_rows, ends[chosen], -1)
+    mask = pl.Series(np.cumsum(chosen_rows[:-1], dtype=np.int8) > 0)
     rows = mask.arg_true()
     taken = [able.filter(mask), *spread_officials(officials, rows.len(), rows)]
+    needed = [c for c in persons.columns if c not in ("county", "father_row", "mother_row", "spouse_row")]
     with ThreadPoolExecutor(max_workers=2) as pool:  # a filter runs on one core: the two reads' apart
-        kept = list(pool.map(lambda frame: frame.filter(mask), (persons, rest)))
+        kept = list(pool.map(lambda frame: frame.filter(mask), (persons.select(needed), rest)))
     linked = as_linked(kept[0].hstack(kept[1]), households, taken)
     findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
@@ -625,7 +632,7 @@ def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Se
         pl.col("hukou").cast(pl.String),
         pl.col("relation").cast(pl.String),
         "birth_date",
-        *facts,
+        *(pl.col(c).cast(pl.String) if c in month_facts.CODED else pl.col(c) for c in facts),
     ).hstack(links)
 
 

@@ -168,3 +168,19 @@ def test_poorer_households_are_all_screened(city, tmp_path):
     missed = everyone.filter(pl.col("kind").is_in(["missed_dibao", "edge_family", "missed_tekun"]))
     assert missed.height > 100  # the poorer city is full of cases to find
     assert ours.equals(everyone)
+    assert set(everyone["household_no"]) <= chosen(store)
+
+
+def chosen(store) -> set[str]:
+    """The households ``could_find`` sends to the rules."""
+    persons, households, _ = month_facts.read(store, MONTH)
+    flags = screen.person_flags(persons.lazy(), MONTH).collect()
+    able, _ = screen.fold_links(flags, {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS})
+    return set(households.filter(pl.Series(screen.could_find(persons, households, able, MONTH)))["household_no"])
+
+
+def test_the_rules_run_on_few_households_and_every_one_with_a_finding(city):
+    found = set(screen.screen_store(city, MONTH)["household_no"])
+    sent = chosen(city)
+    assert found <= sent
+    assert len(sent) < 1500 / 10  # those on the rolls, the planted cases, few others
