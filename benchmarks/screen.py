@@ -144,22 +144,31 @@ def child_screen(args) -> dict:
 
 
 def child_stages(args) -> dict:
-    """The screening's stages one after the other (``screen_store_counted`` runs the first two
-    side by side)."""
+    """The screening's stages one after the other (``screen_store_counted`` runs some of them side
+    by side)."""
     out = {"start_rss": rss_bytes("VmRSS")}
-    (persons, households, _), out["read"] = measured(lambda: month_facts.read(args.store, MONTH, columns=screen.READ))
+    target, _ = month_facts.ensure(args.store, MONTH)
+
+    def read():
+        first = pl.collect_all(month_facts.scans(target, screen.FIRST), engine=ENGINE)
+        later = pl.collect_all(month_facts.scans(target, screen.LATER, households=False), engine=ENGINE)
+        return (
+            pl.concat(first[:-2], how="horizontal"),
+            pl.concat(first[-2:], how="horizontal"),
+            pl.concat(later, how="horizontal"),
+        )
+
+    (persons, households, rest), out["read"] = measured(read)
     first, out["on_rolls_or_poor"] = measured(screen.on_rolls_or_poor, households, MONTH)
-    flags, out["flags"] = measured(lambda: screen.person_flags(persons.lazy(), MONTH).collect(engine=screen.EVERYONE))
+    flags, out["flags"] = measured(
+        lambda: (
+            screen.person_flags(persons.lazy(), MONTH).with_columns(screen.AS_RELATIVE).collect(engine=screen.EVERYONE)
+        )
+    )
     rows = {link: persons.get_column(f"{link}_row") for link in screen.RELATIVE_LINKS}
     (able, officials), out["fold"] = measured(screen.fold_links, flags, rows)
     chosen, out["alone"] = measured(lambda: first | screen.alone(persons, able, MONTH))
-
-    def candidates():
-        mask = pl.Series(chosen[persons.get_column("household").to_numpy()])
-        taken = [able.filter(mask), *screen.spread_officials(officials, int(mask.sum()), mask.arg_true())]
-        return screen.as_linked(persons.filter(mask), households, taken)
-
-    linked, out["as_linked"] = measured(candidates)
+    linked, out["as_linked"] = measured(screen.chosen_rows, persons, rest, households, able, officials, chosen)
     findings, out["screen_persons"] = measured(
         lambda: [screen.screen_persons(c, MONTH) for c in screen.household_chunks(linked)]
     )

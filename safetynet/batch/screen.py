@@ -248,12 +248,11 @@ def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> tuple[pl.Seri
     # each person as a relative in one byte: 1 able as a spouse or parent, 2 an official; then
     # nobody (row -2: 0) and a relative outside the register (row -1: 1, nothing shows they
     # cannot support), read by those negative rows from the end
-    able_as_relative = _bools(flags.get_column("able_as_spouse_or_parent"), True).view(np.int8)
-    official = flags.get_column("official_key").is_not_null().to_numpy().view(np.int8)
-    code = pl.Series(np.append(able_as_relative | (official << 1), np.array([0, 1], dtype=np.int8)))
-    able_as_child = pl.Series(_bools(flags.get_column("able_as_child"), False))
+    code = flags.get_column("as_relative") if "as_relative" in flags.columns else flags.select(AS_RELATIVE).to_series()
+    code = pl.concat([code, pl.Series([0, 1], dtype=pl.Int8)], rechunk=True)
     relatives = pl.DataFrame(rows)
     found = functools.reduce(operator.or_, (pl.lit(code).gather(pl.col(link)) for link in rows))
+    able_as_child = flags.get_column("able_as_child").fill_null(False)
     parents = [link for link in rows if link in ("father", "mother")]
     looked = pl.collect_all(
         [
@@ -263,23 +262,24 @@ def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> tuple[pl.Seri
         ],
         engine=EVERYONE,
     )
-    able = looked[0].get_column("able").to_numpy().copy()
+    able = looked[0].get_column("able").rechunk()
     for with_able_child in looked[1:]:
-        able[with_able_child.to_series().to_numpy()] = True
+        able.scatter(with_able_child.to_series(), True)
     # the officials, few: who has one, as which relative
-    code = code.to_numpy()
     with_official = looked[0].get_column("official").arg_true()
     of_them = relatives.gather(with_official)
-    officials = np.flatnonzero(official)
+    officials = flags.get_column("official_key").is_not_null().arg_true()
     pairs = []
     for order, link in enumerate(rows):
-        r = of_them.get_column(link).to_numpy()
-        who = (code[r] & 2) > 0
-        pairs.append(pl.DataFrame({"person": with_official.to_numpy()[who], "relative": r[who], "order": order}))
+        r = of_them.get_column(link)
+        who = (code.gather(r) & 2) > 0
+        pairs.append(pl.DataFrame({"person": with_official.filter(who), "relative": r.filter(who), "order": order}))
         if link in parents:  # each parent with an official child
-            parent = rows[link].gather(officials).to_numpy()
+            parent = rows[link].gather(officials)
             kept = parent >= 0
-            pairs.append(pl.DataFrame({"person": parent[kept], "relative": officials[kept], "order": len(rows)}))
+            pairs.append(
+                pl.DataFrame({"person": parent.filter(kept), "relative": officials.filter(kept), "order": len(rows)})
+            )
     # the official among the relatives with the lowest key: worked out only for the few who have one
     schema = {"person": pl.Int64, "relative": pl.Int64, "order": pl.Int32}
     found = pl.concat([p.cast(schema) for p in pairs])
@@ -295,13 +295,14 @@ def fold_links(flags: pl.DataFrame, rows: dict[str, pl.Series]) -> tuple[pl.Seri
         id_number_of(pl.col("key")).alias("official_relative_id"),
         pl.col("role").cast(pl.String).alias("official_relative_role"),
     )
-    return pl.Series("able_obligor", able), officials
+    return able.alias("able_obligor"), officials
 
 
-def _bools(column: pl.Series, unknown: bool) -> np.ndarray:
-    """A Boolean column as NumPy, ``unknown`` where it is null (an age outside the lookup's
-    years, say: as before the lookup, a relative not shown unable counts as able)."""
-    return (column.fill_null(unknown) if column.null_count() else column).to_numpy()
+# ``fold_links``' byte for each person as a relative, from ``person_flags`` (null: not shown unable)
+AS_RELATIVE = (
+    pl.col("able_as_spouse_or_parent").fill_null(True).cast(pl.Int8)
+    | (pl.col("official_key").is_not_null().cast(pl.Int8) * 2)
+).alias("as_relative")
 
 
 def spread_officials(officials: pl.DataFrame, n: int, rows: pl.Series | None = None) -> list[pl.Series]:
@@ -567,7 +568,7 @@ def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl
     step("义务人与亲属关联")
     with ThreadPoolExecutor(max_workers=2) as pool:
         on_rolls = pool.submit(on_rolls_or_poor, households, month)
-        flags = person_flags(persons.lazy(), month).collect(engine=EVERYONE)  # on both cores
+        flags = person_flags(persons.lazy(), month).with_columns(AS_RELATIVE).collect(engine=EVERYONE)
         # the fold runs mostly on one core: what only the rules read is read beside it
         later = pool.submit(pl.collect_all, month_facts.scans(target, LATER, households=False), engine=ENGINE)
         able, officials = fold_links(flags, {link: persons.get_column(f"{link}_row") for link in RELATIVE_LINKS})
@@ -575,19 +576,7 @@ def _screen_facts(target: Path, month: date, step, area_prefix: str) -> tuple[pl
         step("按户适用政策规则")
         chosen = on_rolls.result() | alone(persons, able, month)  # ``could_find``
         rest = pl.concat(later.result(), how="horizontal")
-    # the chosen households' rows, from where each household starts
-    first_row = households.get_column("first_row").to_numpy()
-    ends = np.append(first_row[1:], persons.height)
-    chosen_rows = np.zeros(persons.height + 1, dtype=np.int8)
-    np.add.at(chosen_rows, first_row[chosen], 1)
-    np.add.at(chosen_rows, ends[chosen], -1)
-    mask = pl.Series(np.cumsum(chosen_rows[:-1], dtype=np.int8) > 0)
-    rows = mask.arg_true()
-    taken = [able.filter(mask), *spread_officials(officials, rows.len(), rows)]
-    needed = [c for c in persons.columns if c not in ("county", "father_row", "mother_row", "spouse_row")]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # a filter runs on one core: the two reads' apart
-        kept = list(pool.map(lambda frame: frame.filter(mask), (persons.select(needed), rest)))
-    linked = as_linked(kept[0].hstack(kept[1]), households, taken)
+    linked = chosen_rows(persons, rest, households, able, officials, chosen)
     findings = [screen_persons(chunk, month) for chunk in household_chunks(linked)]
     step("完成")
     out = pl.concat(findings) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
@@ -622,8 +611,30 @@ LATER = {name: columns for name, columns in LATER.items() if columns}
 READ = {name: FIRST.get(name, []) + LATER.get(name, []) for name in {**FIRST, **LATER}}
 
 
+def chosen_rows(
+    persons: pl.DataFrame,
+    rest: pl.DataFrame,
+    households: pl.DataFrame,
+    able: pl.Series,
+    officials: pl.DataFrame,
+    chosen: np.ndarray,
+) -> pl.DataFrame:
+    """The rows of the chosen households (``chosen``: by household) as ``screen_persons`` takes
+    them, from the two reads of the month's facts and ``fold_links``' answers; taken in one query
+    by household, their places worked out from where each household starts and its size."""
+    first_row = households.get_column("first_row").to_numpy()
+    size = np.diff(first_row, append=persons.height)
+    start, count = first_row[chosen], size[chosen]
+    rows = np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
+    needed = [c for c in persons.columns if c not in ("county", "father_row", "mother_row", "spouse_row")]
+    frame = pl.concat([persons.select(needed), rest], how="horizontal").with_columns(able)
+    taken = frame.lazy().filter(pl.lit(pl.Series(chosen)).gather(pl.col("household"))).collect(engine=EVERYONE)
+    return as_linked(taken, households, spread_officials(officials, len(rows), pl.Series(rows)))
+
+
 def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Series]) -> pl.DataFrame:
-    """Rows of the month's facts as ``screen_persons`` takes them (``with_links``' columns)."""
+    """Rows of the month's facts (with ``able_obligor``) as ``screen_persons`` takes them
+    (``with_links``' columns; ``links``: the officials among the relatives)."""
     facts = [c for c in month_facts.KEPT if c in persons.columns]
     return persons.select(
         "person_key",
@@ -633,6 +644,7 @@ def as_linked(persons: pl.DataFrame, households: pl.DataFrame, links: list[pl.Se
         pl.col("relation").cast(pl.String),
         "birth_date",
         *(pl.col(c).cast(pl.String) if c in month_facts.CODED else pl.col(c) for c in facts),
+        "able_obligor",
     ).hstack(links)
 
 
