@@ -1,6 +1,6 @@
 """Benchmark: screening the whole population (漏保, 错保 and the anomaly rules), against reading its input.
 
-    python benchmarks/screen.py [--households 3000000] [--store DIR] [--rounds 3] [--sample 100000] [--keep]
+    python benchmarks/screen.py [--households N] [--store DIR] [--rounds 5] [--sample N] [--no-duckdb] [--keep]
 
 Builds a synthetic Jining with ``generate_city`` (or reuses the one in ``--store`` if it holds a
 ``planted.parquet``). The screening reads the month's facts kept at import (``month_facts``), so:
@@ -615,7 +615,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=3_000_000)
     parser.add_argument("--store", type=Path, help="a city to reuse, or where to generate one (then kept)")
-    parser.add_argument("--rounds", type=int, default=3, help="reads and screenings, one after the other")
+    parser.add_argument("--rounds", type=int, default=5, help="reads and screenings, one after the other")
     parser.add_argument("--sample", type=int, default=100_000, help="households of the pandas baseline's sample")
     parser.add_argument("--no-duckdb", action="store_true", help="leave out the DuckDB baseline on the full city")
     parser.add_argument("--keep", action="store_true", help="keep the generated temporary cities")
