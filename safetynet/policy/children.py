@@ -176,9 +176,7 @@ def columns() -> list[list[pl.Expr]]:
 
 def assess_children_frame(children: pl.DataFrame) -> pl.DataFrame:
     """Decide a batch of children at once (one row each, the columns of ``columns``)."""
-    for layer in columns():
-        children = children.with_columns(*layer)
-    return children
+    return rowplan.run_frame(columns(), children)
 
 
 @cache
@@ -187,15 +185,8 @@ def _row_plan() -> tuple:
 
 
 def decide_row(row: dict) -> dict:
-    """The same rules on one child's row (a dict), through the compiled expressions."""
-    row = dict(row)
-    try:
-        plan = _row_plan()
-    except rowplan.Unsupported:
-        return assess_children_frame(pl.DataFrame([row])).row(0, named=True)
-    for layer in plan:
-        rowplan.run_layer(layer, row)
-    return row
+    """The same rules on one row, through the compiled expressions."""
+    return rowplan.run_row(columns, _row_plan, row)
 
 
 def standards_fen(area: str, month: date) -> dict[str, int]:

@@ -173,9 +173,7 @@ def columns() -> list[list[pl.Expr]]:
 
 
 def assess_aid_frame(applications: pl.DataFrame) -> pl.DataFrame:
-    for layer in columns():
-        applications = applications.with_columns(*layer)
-    return applications
+    return rowplan.run_frame(columns(), applications)
 
 
 @cache
@@ -184,14 +182,8 @@ def _row_plan() -> tuple:
 
 
 def decide_row(row: dict) -> dict:
-    row = dict(row)
-    try:
-        plan = _row_plan()
-    except rowplan.Unsupported:
-        return assess_aid_frame(pl.DataFrame([row])).row(0, named=True)
-    for layer in plan:
-        rowplan.run_layer(layer, row)
-    return row
+    """The same rules on one row, through the compiled expressions."""
+    return rowplan.run_row(columns, _row_plan, row)
 
 
 

@@ -234,3 +234,23 @@ def _function(function: Any, inputs: list) -> RowFn:
 
         return temporal
     raise Unsupported(f"function {function}")
+
+
+def run_frame(layers: list[list[pl.Expr]], frame: pl.DataFrame) -> pl.DataFrame:
+    """Layered rules on a batch: each layer a ``with_columns`` of the one before."""
+    for layer in layers:
+        frame = frame.with_columns(*layer)
+    return frame
+
+
+def run_row(layers: Callable[[], list[list[pl.Expr]]], compiled: Callable[[], tuple], row: Row) -> Row:
+    """The same layered rules on one row through their compiled plan (``compiled``: the layers
+    compiled once, cached by the caller); Polars on a one-row frame where an operation is unknown."""
+    row = dict(row)
+    try:
+        plan = compiled()
+    except Unsupported:
+        return run_frame(layers(), pl.DataFrame([row])).row(0, named=True)
+    for layer in plan:
+        run_layer(layer, row)
+    return row
