@@ -269,7 +269,7 @@ def _write_lines(rows: pl.DataFrame, table: str = "payments_payment") -> None:
 def _price_subsidy(lines: pl.DataFrame, month: date, programme: str) -> pl.DataFrame:
     """Price-subsidy lines of the month, when the city's price indices trigger the linkage: every
     person covered by a case paid this month gets the local standard × the rise (POLICY.md §7)."""
-    if not programmes.get(programme).price_linked:
+    if not price_subsidy.covers(programme, month):
         return pl.DataFrame()
     index = PriceIndex.objects.filter(month=month).first()
     found = index and price_subsidy.trigger(month, index.cpi_yoy, index.food_cpi_yoy)

@@ -25,6 +25,12 @@ class Trigger:
     text: str  # the rule as a sentence, shown with every subsidy line
 
 
+def covers(programme: str, month: date) -> bool:
+    """Whether ``programme``'s recipients get the price subsidy in ``month``: dibao and tekun
+    (价格-2016), orphans and de-facto unsupported children from 2021 (POLICY.md §7)."""
+    return programme in value("price_subsidy_programmes", CITY_AREA, month)
+
+
 def trigger(month: date, cpi_yoy: Decimal, food_cpi_yoy: Decimal) -> Trigger | None:
     """The rise that applies in ``month``, or None when neither index reaches its trigger."""
     limits = value("price_subsidy_triggers", CITY_AREA, month)
