@@ -64,14 +64,44 @@ class CloseForm(forms.Form):
             (r.pk, f"#{r.pk} {r.get_department_display()} {r.sent_on:%Y-%m-%d}") for r in referrals]
 
 
+APPLICATIONS = (("dibao", _("最低生活保障")), ("tekun", _("特困人员救助供养")))
+
+
+def members_of(household) -> list:
+    return [p for p in household.members.all() if p.left_on is None] if household else []
+
+
+def default_person(task):
+    """Who a step from the task is for, unless the clerk chooses another: the task's person while
+    still a member, else the head of the household, else its only member."""
+    members = members_of(task.household)
+    if task.person_id and any(p.pk == task.person_id for p in members):
+        return task.person_id
+    head = next((p.pk for p in members if p.relation == "head"), None)
+    return head or (members[0].pk if len(members) == 1 else None)
+
+
 class ApplyForm(forms.Form):
-    programme = forms.ChoiceField(label=_("申请项目"),
-                                  choices=[("dibao", _("最低生活保障")), ("tekun", _("特困人员救助供养"))])  # fmt: skip
+    programme = forms.ChoiceField(label=_("申请项目"), error_messages={"required": _("请选择申请项目")})
     applicant = forms.TypedChoiceField(label=_("申请人"), coerce=int, error_messages={"required": _("请选择申请人")})
     on = forms.DateField(label=_("日期"), widget=DATE, error_messages=DATE_ERRORS)
 
-    def __init__(self, *args, household=None, **kwargs):
+    def __init__(self, *args, household=None, closed=(), **kwargs):
+        """``closed``: the programmes the household already has a live case of (one per household)."""
         super().__init__(*args, **kwargs)
-        members = [p for p in household.members.all() if p.left_on is None] if household else []
+        self.fields["programme"].choices = [(code, label) for code, label in APPLICATIONS if code not in closed]
         self.fields["applicant"].choices = [("", "—")] + [(p.pk, f"{p.name}（{p.get_relation_display()}）")
-                                                          for p in members]  # fmt: skip
+                                                          for p in members_of(household)]  # fmt: skip
+
+
+class LinkForm(forms.Form):
+    case = forms.TypedChoiceField(label=_("在办案件"), coerce=int, error_messages={"required": _("请选择在办案件")})
+    note = forms.CharField(label=_("处置说明（可不填）"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = [(c.pk, f"{c.get_programme_display()} #{c.pk}（{c.get_state_display()}，"
+                                              f"{c.applicant.name}）") for c in cases]  # fmt: skip
+        if len(cases) == 1 and not self.is_bound:
+            self.initial.setdefault("case", cases[0].pk)

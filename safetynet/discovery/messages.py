@@ -41,4 +41,12 @@ MESSAGES.update({
         "zh": "办结为“已转介”时请选择该家庭的转介",
         "en": "choose the household's referral for the outcome referred",
     },
+    "discovery_case_not_live": {
+        "zh": "案件 #{case} 不是该家庭可关联的在办案件",
+        "en": "case #{case} is not a live case of this household that the task may name",
+    },
+    "discovery_live_case": {
+        "zh": "该{who}已有{programme}案件 #{case}（{state}），不能再受理{programme}申请：请办结任务并关联该案件",
+        "en": "the {who} already has a {programme} case #{case} ({state}): close the task naming that case",
+    },
 })

@@ -38,6 +38,9 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("已转介")
     APPLICATION = "application", _("已受理申请")
     TEMPORARY = "temporary", _("已给予临时救助")
+    # The household already had a live case that answers the task (an application running, a
+    # case on the rolls): the task closes naming it, no second case is opened.
+    LIVE_CASE = "live_case", _("已有在办案件")
 
 
 OPEN_STATES = ("open", "visited")

@@ -10,6 +10,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 
+from safetynet.cases import programmes
+from safetynet.cases.models import CLOSED_STATES, Case
 from safetynet.discovery.models import OPEN_STATES, DiscoveryTask, Outcome, Source
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import staff_of
@@ -28,7 +30,8 @@ def tasks_for(user) -> QuerySet[DiscoveryTask]:
 
 def task_for(user, task_id) -> DiscoveryTask:
     try:
-        return tasks_for(user).prefetch_related("events__actor").get(pk=task_id)
+        return (tasks_for(user).select_related("recorded_by__staff__area", "closed_by__staff__area", "ledger_item")
+                .prefetch_related("events__actor__staff__area").get(pk=task_id))  # fmt: skip
     except (DiscoveryTask.DoesNotExist, ValueError):
         raise Http404("discovery task") from None
 
@@ -45,6 +48,51 @@ def now() -> datetime:
         local = timezone.localtime(moment)
         return timezone.make_aware(datetime.combine(simulated, local.time()))
     return moment
+
+
+# The programme a screening finding of missed coverage concerns (batch.screen's kinds).
+MISSED_PROGRAMMES = {"missed_dibao": "dibao", "missed_tekun": "tekun"}
+
+
+def concerns(task: DiscoveryTask) -> str:
+    """The programme a screening task says the household (or person) was missed by; "" for a lead."""
+    item = task.ledger_item if task.ledger_item_id else None
+    return MISSED_PROGRAMMES.get(item.kind, item.programme) if item is not None else ""
+
+
+def live_cases(household_ids) -> dict[int, list[Case]]:
+    """The households' live cases (an application running, or a case on the rolls: any state
+    but the closed ones, as the one-live-case constraint counts them), by household."""
+    out: dict[int, list[Case]] = {}
+    ids = list(household_ids)
+    for at in range(0, len(ids), 2000):  # SQLite's variables
+        for case in (Case.objects.filter(household_id__in=ids[at:at + 2000]).exclude(state__in=CLOSED_STATES)
+                     .select_related("applicant").order_by("household_id", "id")):  # fmt: skip
+            out.setdefault(case.household_id, []).append(case)
+    return out
+
+
+def live_case_of(programme: str, cases: list[Case], *, person_id: int | None, id_number: str = "") -> Case | None:
+    """The live case of ``programme`` that the finding is about: the household's for a programme
+    of households (dibao), the person's own for a programme of persons (tekun)."""
+    for case in cases:
+        if case.programme != programme:
+            continue
+        if programmes.get(programme).unit == "household":
+            return case
+        if (person_id and case.applicant_id == person_id) or (id_number and case.applicant.id_number == id_number):
+            return case
+    return None
+
+
+def linkable(task: DiscoveryTask, cases: list[Case]) -> list[Case]:
+    """The live cases a task may close naming: for a screening finding, the case of the programme
+    it concerns (the household's dibao, the person's own tekun); for a lead, any of the household's."""
+    programme = concerns(task)
+    if not programme:
+        return list(cases)
+    case = live_case_of(programme, cases, person_id=task.person_id, id_number=task.id_number)
+    return [case] if case else []
 
 
 def overdue_q(now: datetime) -> Q:

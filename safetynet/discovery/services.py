@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from safetynet.cases import services as case_services
 from safetynet.cases.models import Case
+from safetynet.discovery import selectors
 from safetynet.discovery.models import OPEN_STATES, DiscoveryTask, Outcome, Source, State, TaskEvent
 from safetynet.discovery.selectors import now
 from safetynet.policy import idnumber
@@ -39,6 +40,7 @@ from safetynet.web.inputs import day_or_error
 ACTION_NAMES = {
     "record": "登记主动发现线索", "identify": "关联登记家庭", "visit": "登记入户走访", "close": "办结主动发现任务",
     "apply": "从主动发现任务受理申请", "temporary": "从主动发现任务登记临时救助", "screening": "筛查漏保转为任务",
+    "link": "办结并关联在办案件",
 }  # fmt: skip
 # Who records a lead of each source (the screening's are the system's).
 RECORDERS = {
@@ -249,6 +251,22 @@ def open_application(actor, task: DiscoveryTask, *, programme: str, applicant: P
     return case
 
 
+def link_case(actor, task: DiscoveryTask, *, case: Case, note: str = "") -> DiscoveryTask:
+    """办结并关联在办案件: the household already has a live case that answers the task (for a
+    screening finding, the case of the programme it concerns); the task closes naming it."""
+    errors: list[FieldError] = []
+    note = _text(note, "note", TEXT_MAX, errors)
+    if errors:
+        raise InputError(errors)
+    with transaction.atomic():
+        locked = _with_household(actor, task, "link")
+        allowed = selectors.linkable(locked, selectors.live_cases([locked.household_id]).get(locked.household_id, []))
+        if case.pk not in {c.pk for c in allowed}:
+            raise InputError([FieldError("case", "discovery_case_not_live", case=case.pk)])
+        said = f"{case.get_programme_display()} #{case.pk}（{case.get_state_display()}）"
+        return _close(actor, locked, Outcome.LIVE_CASE, f"{said}：{note}" if note else said, case=case)
+
+
 def temporary_help(actor, task: DiscoveryTask, **report) -> Case:
     """临时救助 from the task: the report (``temporary.services.report``, the 24 hours running
     from the report) and the task closed with the case, in one transaction."""
@@ -277,12 +295,31 @@ def _ledger_task(item: LedgerItem, persons: dict[str, Person], households: dict[
     )  # fmt: skip
 
 
+def _settled_by(item: LedgerItem, task: DiscoveryTask, live: dict[int, list[Case]]) -> Case | None:
+    """The live case of the programme the finding concerns, if the household (or the person, for
+    tekun) has one: an application already running or a case on the rolls is no missed coverage."""
+    if task.household_id is None:
+        return None
+    programme = selectors.MISSED_PROGRAMMES.get(item.kind, item.programme)
+    return selectors.live_case_of(programme, live.get(task.household_id, []), person_id=task.person_id,
+                                  id_number=item.id_number)  # fmt: skip
+
+
+def settled_outcome(case: Case) -> str:
+    """The ledger's 核查结果 of a finding a live case already answers."""
+    return (f"已有{case.get_programme_display()}案件 #{case.pk}（{case.get_state_display()}），"
+            f"非漏保，不再派发主动发现任务")
+
+
 def from_ledger(actor=None, items=None) -> int:
     """筛查发现的漏保转为任务: every open missed-coverage item of the problem ledger (or of
     ``items``) without a task gets one, in its township's queue; never twice for one item (the
-    one-to-one link, and the row lock on the item). The tasks and their timelines are written in
-    bulk, one audit record per township naming its tasks and items (a city's screening finds
-    hundreds). Returns how many were made."""
+    one-to-one link, and the row lock on the item). A finding the household (or the person, for
+    tekun) already has a live case of its programme for is no missed coverage: no task, the
+    item closed (销号) naming the case; a live case of another programme is named on the task's
+    first line. The tasks and their timelines are written in bulk, one audit record per township
+    naming its tasks and items (a city's screening finds hundreds), one per item closed. Returns
+    how many tasks were made."""
     rows = LedgerItem.objects.filter(kind__in=MISSED, status=LedgerItem.Status.OPEN, discovery_task__isnull=True,
                                      area__level__in=(Area.Level.TOWNSHIP, Area.Level.VILLAGE))  # fmt: skip
     if items is not None:
@@ -298,20 +335,38 @@ def from_ledger(actor=None, items=None) -> int:
                 id_number__in=[i.id_number for i in batch if i.id_number])}
             for h in Household.objects.filter(household_no__in=[i.household_no for i in batch if i.household_no]):
                 households.setdefault(h.household_no, []).append(h)
-        tasks = DiscoveryTask.objects.bulk_create([_ledger_task(item, persons, households) for item in found],
-                                                  batch_size=BATCH)
-        user = acting_user(actor)
+        planned = [_ledger_task(item, persons, households) for item in found]
+        live = selectors.live_cases({t.household_id for t in planned if t.household_id})
+        made, settled = [], []
+        for item, task in zip(found, planned, strict=True):
+            case = _settled_by(item, task, live)
+            if case is None:
+                made.append(task)
+            else:
+                settled.append((item, case))
+        today, user = clock.today(), acting_user(actor)
+        for item, case in settled:
+            item.status, item.outcome, item.closed_on, item.closed_by = (
+                LedgerItem.Status.CLOSED, settled_outcome(case), today, user)
+        LedgerItem.objects.bulk_update([i for i, _c in settled], ["status", "outcome", "closed_on", "closed_by"],
+                                       batch_size=BATCH)  # fmt: skip
+        tasks = DiscoveryTask.objects.bulk_create(made, batch_size=BATCH)
         TaskEvent.objects.bulk_create([
             TaskEvent(task_id=t.pk, actor=user, action="screening", to_state=t.state, note=t.situation,
                       data={"ledger_item": t.ledger_item_id, "kind": t.ledger_item.kind,
-                            "month": t.ledger_item.month.isoformat()})
+                            "month": t.ledger_item.month.isoformat(),
+                            "live_cases": [c.pk for c in live.get(t.household_id, [])]})
             for t in tasks
         ], batch_size=BATCH)  # fmt: skip
         townships: dict[str, list[DiscoveryTask]] = {}
         for t in tasks:
             townships.setdefault(t.area_code[:9], []).append(t)
-        for code, made in sorted(townships.items()):
-            record(actor, "discovery.screening", object_type="discovery_task", object_id=made[0].pk, area_code=code,
-                   details={"source": "screening", "to": "open", "tasks": [t.pk for t in made],
-                            "ledger_items": [t.ledger_item_id for t in made]})  # fmt: skip
+        for code, part in sorted(townships.items()):
+            record(actor, "discovery.screening", object_type="discovery_task", object_id=part[0].pk, area_code=code,
+                   details={"source": "screening", "to": "open", "tasks": [t.pk for t in part],
+                            "ledger_items": [t.ledger_item_id for t in part]})  # fmt: skip
+        for item, case in settled:  # as a township's 销号 is recorded, with the case that answers it
+            record(actor, "ledger.close", object_type="ledger_item", object_id=item.pk, area_code=item.area_id,
+                   details={"kind": item.kind, "household_no": item.household_no, "outcome": item.outcome,
+                            "case": case.pk})  # fmt: skip
     return len(tasks)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetynet.cases import programmes
 from safetynet.discovery import forms, selectors, services
 from safetynet.discovery.filters import TaskFilter
 from safetynet.discovery.models import OPEN_STATES, DiscoveryTask, Outcome, Source, State
@@ -134,13 +135,22 @@ def new_task(request):
     return render(request, "discovery/new.html", {"form": form})
 
 
-def _can(user, task: DiscoveryTask) -> dict[str, bool]:
+def _can(user, task: DiscoveryTask, linkable=()) -> dict[str, bool]:
     staff = staff_of(user)
     township = bool(staff and staff.role in services.TOWNSHIP and task.area_code.startswith(staff.area_id))
     live = township and task.state in OPEN_STATES
+    window = live and task.household_id is not None and staff.role == "clerk"
     return {"identify": live and task.household_id is None, "visit": township and task.state == State.OPEN,
-            "close": live, "apply": live and task.household_id is not None and staff.role == "clerk",
-            "temporary": live and task.household_id is not None and staff.role == "clerk"}  # fmt: skip
+            "close": live, "apply": window, "temporary": window,
+            "link": live and task.household_id is not None and bool(linkable)}  # fmt: skip
+
+
+def _live(task: DiscoveryTask) -> tuple[list, list, tuple[str, ...]]:
+    """The household's live cases, those the task may close naming, and the programmes of
+    households it cannot apply for again (a live dibao case is the household's one)."""
+    cases = selectors.live_cases([task.household_id]).get(task.household_id, []) if task.household_id else []
+    closed = tuple(c.programme for c in cases if programmes.get(c.programme).unit == "household")
+    return cases, selectors.linkable(task, cases), closed
 
 
 def _page(request, task: DiscoveryTask, bound: dict | None = None, status: int = 200):
@@ -151,15 +161,22 @@ def _page(request, task: DiscoveryTask, bound: dict | None = None, status: int =
                       object_id=task.pk, area_code=task.area_code, full_id=False)  # fmt: skip
     referrals = list(task.household.referrals.order_by("-sent_on")) if task.household_id else []
     areas = _places([task.area_code])
+    cases, linkable, closed = _live(task)
+    concerns = selectors.concerns(task)
     return render(request, "discovery/task.html", {
-        "task": task, "events": task.events.all(), "can": _can(request.user, task), "role": _role(request.user),
-        "overdue": task.overdue_at(selectors.now()), "township": areas.get(task.area_code[:9]),
+        "task": task, "events": task.events.all(), "can": _can(request.user, task, linkable),
+        "role": _role(request.user), "overdue": task.overdue_at(selectors.now()),
+        "township": areas.get(task.area_code[:9]),
         "village": areas.get(task.area_code) if len(task.area_code) == 12 else None,
+        "live_cases": cases, "linkable": linkable, "concerns": programmes.label(concerns) if concerns else "",
+        "tekun_in_dibao": concerns == "tekun" and any(c.programme == "dibao" for c in cases),
         "identify_form": bound.get("identify") or forms.IdentifyForm(),
         "visit_form": bound.get("visit") or forms.VisitForm(initial={"on": today}),
         "close_form": bound.get("close") or forms.CloseForm(referrals=referrals),
-        "apply_form": bound.get("apply") or forms.ApplyForm(household=task.household, initial={
-            "on": today, "applicant": task.person_id}),
+        "apply_form": bound.get("apply") or forms.ApplyForm(household=task.household, closed=closed, initial={
+            "on": today, "applicant": forms.default_person(task),
+            "programme": concerns if concerns and concerns not in closed else None}),
+        "link_form": bound.get("link") or forms.LinkForm(cases=linkable),
         "actions": services.ACTION_NAMES, "states": dict(State.choices),
     }, status=status)  # fmt: skip
 
@@ -170,7 +187,7 @@ def task_page(request, task_id: int):
 
 
 DONE = {"identify": _("已关联登记家庭"), "visit": _("已登记走访"), "close": _("任务已办结"),
-        "apply": _("已受理申请，任务办结")}  # fmt: skip
+        "apply": _("已受理申请，任务办结"), "link": _("任务已办结，已关联在办案件")}  # fmt: skip
 
 
 @login_required
@@ -182,7 +199,9 @@ def task_step(request, task_id: int, name: str):
     if name == "close":
         form = forms.CloseForm(request.POST, referrals=task.household.referrals.all() if task.household_id else [])
     elif name == "apply":
-        form = forms.ApplyForm(request.POST, household=task.household)
+        form = forms.ApplyForm(request.POST, household=task.household, closed=_live(task)[2])
+    elif name == "link":
+        form = forms.LinkForm(request.POST, cases=_live(task)[1])
     else:
         form = {"identify": forms.IdentifyForm, "visit": forms.VisitForm}[name](request.POST)
     if form.is_valid():
@@ -192,6 +211,9 @@ def task_step(request, task_id: int, name: str):
                 services.identify(request.user, task, id_number=d["id_number"])
             elif name == "visit":
                 services.visit(request.user, task, on=d["on"], note=d["note"])
+            elif name == "link":
+                case = next(c for c in _live(task)[1] if c.pk == d["case"])
+                services.link_case(request.user, task, case=case, note=d["note"])
             elif name == "close":
                 referral = task.household.referrals.filter(pk=d["referral"]).first() if d["referral"] else None
                 services.close(request.user, task, outcome=d["outcome"], note=d["note"], referral=referral)
