@@ -7,7 +7,7 @@ from datetime import date
 
 from safetynet.cases.models import Case
 from safetynet.policy.children import assess_child
-from safetynet.policy.education_aid import assess_aid
+from safetynet.policy.education_aid import assess_aid, instalments
 from safetynet.policy.months import add_months
 from safetynet.policy.parameters import value
 from safetynet.policy.tekun import ADULT_AGE
@@ -65,3 +65,12 @@ def assess_aid_case(case: Case, on: date) -> dict:
     return aid_answer(case.applicant, case.area_code, row.case.opened_on, {
         "level": row.level, "admission_year": row.admission_year, "family": row.family, "orphan": row.orphan,
         "enrolled": row.enrolled, "school_year": row.school_year}, exclude_case=case.pk)  # fmt: skip
+
+
+def aid_instalments(case: Case) -> list[tuple[date, int]]:
+    """The parts a granted aid is paid in (the orphan's aid, quarterly; ``policy.education_aid``),
+    from the granted amount: what the declaration's ``instalments`` gives the payroll."""
+    if case.approved_on is None or not case.monthly_amount_fen:
+        return []
+    row = case.aid
+    return instalments(row.kind, row.school_year, case.area_code[:6], case.monthly_amount_fen)

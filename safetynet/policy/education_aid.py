@@ -117,6 +117,29 @@ def school_year_label(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
+# The orphan's aid is paid "按月或季度" to the student's own card (seed, 福彩圆梦·孤儿助学工程):
+# quarterly here, four parts in the first month of each quarter of the school year, so the money
+# is there before the quarter's costs and 10,000.00 divides to the fen (monthly would not).
+INSTALMENT_KINDS = {"orphan": 4}
+
+
+def instalments(kind: str | None, school_year: int, area: str, amount_fen: int) -> list[tuple[date, int]]:
+    """(first day of the month, fen) of each part of the aid of ``kind`` for ``school_year``; an
+    empty list for a kind paid once. The parts sum to ``amount_fen`` exactly: any remainder of
+    the division is on the last part."""
+    parts = INSTALMENT_KINDS.get(kind or "", 0)
+    if parts < 2 or amount_fen <= 0:
+        return []
+    month, _day = (int(x) for x in value("school_year_start", area, date(school_year, 1, 1)).split("-"))
+    step = 12 // parts
+    share, rest = divmod(amount_fen, parts)
+    out = []
+    for i in range(parts):
+        n = month - 1 + i * step
+        out.append((date(school_year + n // 12, n % 12 + 1, 1), share + (rest if i == parts - 1 else 0)))
+    return out
+
+
 @cache
 def columns() -> list[list[pl.Expr]]:
     """Layers over a frame of applications: ``age`` (at the application), ``family``, ``orphan``,
@@ -271,5 +294,8 @@ def assess_aid(data: Any, lang: str = "zh") -> dict:
         "school_year": app["school_year"],
         "school_year_label": label,
         "study_year": row["study_year"],
+        # The parts the amount is paid in (the orphan's aid, quarterly); empty: paid once.
+        "instalments": [{"month": f"{m:%Y-%m}", "amount": fmt(f)}
+                        for m, f in instalments(row["paid_kind"], app["school_year"], app["area"], row["amount_fen"])],
         "reasons": explain(reason_codes(row, REASON_COLUMNS), lang, facts, app["applied_on"]),
     }
