@@ -6,6 +6,7 @@ from __future__ import annotations
 from safetynet.policy.errors import MESSAGES
 
 MESSAGES.update({
+    "not_for_programme": {"zh": "{programme}的案件没有此项", "en": "a {programme} case has no such field"},
     "opinion_required": {"zh": "请填写审核意见", "en": "write the approver's opinion"},
     "override_opinion_required": {
         "zh": "最近一次核对（{day}，批次 #{run}）结论为“{verdict}”：确认前须写明审核意见，说明不采纳核对结论的理由",

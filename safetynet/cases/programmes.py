@@ -195,6 +195,46 @@ def register_step(
                                    inline_errors=inline_errors)  # fmt: skip
 
 
+# A programme's own part of a shared step (the support mode of a tekun approval, issue 11),
+# registered from its app's ``ready()``: the fields the step's form gains for the programme's
+# cases (``fields(case)``: name -> form field) and its API body (``schema``: a Schema of the same
+# fields, each optional); ``check(actor, case, on, values) -> (recorded, errors)`` before anything
+# is written (``recorded`` goes into the step's event); ``apply(actor, case, event, recorded)`` in
+# the step's transaction, after its event (a refusal there undoes the step).
+@dataclass(frozen=True)
+class StepPart:
+    fields: Callable
+    schema: type
+    check: Callable
+    apply: Callable
+
+
+STEP_PARTS: dict[tuple[str, str], StepPart] = {}
+
+
+def register_step_part(programme: str, step: str, part: StepPart) -> None:
+    from dataclasses import replace
+
+    from safetynet.cases import steps
+
+    STEP_PARTS[(programme, step)] = part
+    shared = steps.STEPS[step]
+    # One API body for the step: the shared one with the part's fields (another programme's case
+    # refuses them when given, ``services.take_step``).
+    body = type(f"{shared.schema.__name__}{programme.title().replace('_', '')}", (shared.schema, part.schema),
+                {"__module__": part.schema.__module__})
+    steps.STEPS[step] = replace(shared, schema=body)
+
+
+def step_part(case: Case, step: str) -> StepPart | None:
+    return STEP_PARTS.get((case.programme, step))
+
+
+def part_fields(step: str) -> set[str]:
+    """The fields every programme's part adds to ``step``."""
+    return {name for (_, s), part in STEP_PARTS.items() if s == step for name in part.schema.model_fields}
+
+
 # ---- dibao and tekun ----------------------------------------------------------------------------
 
 

@@ -129,6 +129,7 @@ def _transition(
     data: dict | None = None,
     change: Callable[[Case], None] | None = None,
     overrides_check: bool = False,
+    after: Callable[[Case, CaseEvent], None] | None = None,
 ) -> Case:
     from_states, to_state, roles = TRANSITIONS[name]
     if errors := [e for e in _day_errors("on", on) if e.code != "date_future"]:
@@ -170,7 +171,7 @@ def _transition(
         locked.version += 1
         locked.persons_covered = programmes.get(locked.programme).persons_covered(locked)
         locked.save()
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=locked,
             on=on,
             actor=acting_user(actor),
@@ -183,6 +184,8 @@ def _transition(
             persons_covered=locked.persons_covered,
             monthly_amount_fen=locked.monthly_amount_fen,
         )
+        if after:
+            after(locked, event)  # what the decision sets going, in its transaction
         record(
             actor,
             f"case.{name}",
@@ -431,11 +434,15 @@ def check_against(case: Case) -> dict | None:
             "day": f"{result.run.requested_at:%Y-%m-%d}"}  # fmt: skip
 
 
-def approve(actor, case: Case, *, version: int, on: date, opinion: str | None = None) -> Case:
+def approve(actor, case: Case, *, version: int, on: date, opinion: str | None = None, part: dict | None = None
+            ) -> Case:  # fmt: skip
     """审核确认: the amount is the policy floor's, for the month of the decision; the result is
     posted in the village for 7 days. The approver's opinion goes into the decision
     (``data["opinion"]`` of its event); against a "not eligible" check it is required and the
-    approval is marked as overriding the check, which the county sees and counts."""
+    approval is marked as overriding the check, which the county sees and counts. ``part``: the
+    programme's own part of its approval (``programmes.StepPart``; tekun's support mode), checked
+    with the opinion, recorded in the decision and applied in its transaction; ``None`` is a
+    caller with none to give (a script), like the opinion."""
     _not_the_visitor(actor, case)
     result = _assess(case, on)
     eligible, amount, reasons = _amount_fen(case, result)
@@ -447,9 +454,11 @@ def approve(actor, case: Case, *, version: int, on: date, opinion: str | None = 
     if against and not (opinion or "").strip():
         raise InputError([FieldError("opinion", "override_opinion_required", day=against["day"], run=against["run"],
                                      verdict=against["verdict"])])  # fmt: skip
-    if errors := _opinion_errors(opinion):
+    own = programmes.step_part(case, "approve") if part is not None else None
+    recorded, part_errors = own.check(actor, case, on, part) if own else ({}, [])
+    if errors := _opinion_errors(opinion) + part_errors:
         raise InputError(errors)
-    data = {"monthly_amount_fen": amount, "opinion": (opinion or "").strip()}
+    data = {"monthly_amount_fen": amount, "opinion": (opinion or "").strip(), **recorded}
     if against:
         data["override"] = against  # run, impact, verdict, day
 
@@ -461,7 +470,8 @@ def approve(actor, case: Case, *, version: int, on: date, opinion: str | None = 
         c.due_on = c.notice_ends_on
 
     return _transition(
-        actor, case, "approve", version=version, on=on, change=change, data=data, overrides_check=bool(against)
+        actor, case, "approve", version=version, on=on, change=change, data=data, overrides_check=bool(against),
+        after=(lambda c, event: own.apply(actor, c, event, recorded)) if own else None,
     )
 
 
@@ -719,6 +729,21 @@ STEP_FUNCTIONS: dict[str, Callable[..., Case]] = {
 }
 
 
+def _with_part(case: Case, name: str, arguments: dict) -> dict:
+    """The fields of a programme's own part of the step (``programmes.StepPart``) gathered as
+    ``part`` for its service; given on another programme's case, they are refused."""
+    names = programmes.part_fields(name)
+    if not names:
+        return arguments
+    values = {k: arguments.pop(k) for k in list(arguments) if k in names}
+    if programmes.step_part(case, name) is not None:
+        return {**arguments, "part": values}
+    if given := [k for k, v in values.items() if v not in (None, "")]:
+        raise InputError([FieldError(k, "not_for_programme", programme=programmes.label(case.programme))
+                          for k in given])  # fmt: skip
+    return arguments
+
+
 class _DryRun(Exception):
     """Raised at the end of a checked step to roll it back."""
 
@@ -727,6 +752,7 @@ def take_step(actor, case: Case, name: str, *, version: int, on: date, backdate_
     """A step as a person asks it: taken now, or, dated more than the allowed working days back,
     filed with its reason for a second approver's confirmation (``BackdatedAct``; no change to
     the case until then). Returns the case, or the waiting act."""
+    arguments = _with_part(case, name, arguments)
     if not is_backdated(on):
         return STEP_FUNCTIONS[name](actor, case, version=version, on=on, **arguments)
     if not (backdate_reason or "").strip():

@@ -53,8 +53,13 @@ class Step:
     def form(self, case, data=None, *, today: date | None = None) -> forms.StepForm:
         """The step's form for ``case``: bound to ``data`` (a POST), or empty with the case's
         version and ``today``."""
+        from safetynet.cases import programmes
+
         initial = {"version": case.version, "on": today}
-        return self.form_class(data, case=case, initial=initial, auto_id=f"{self.name}-%s")
+        form = self.form_class(data, case=case, initial=initial, auto_id=f"{self.name}-%s")
+        if part := programmes.step_part(case, self.name):
+            form.fields.update(part.fields(case))  # its programme's own fields (a tekun approval's support mode)
+        return form
 
     def take(self, actor, case, fields: dict):
         """The step through the services, with the form's or the body's fields: the case, or the
