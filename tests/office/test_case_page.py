@@ -1,0 +1,154 @@
+"""The case page as a newcomer reads it: a case's check read by its own programme (a tekun case by
+the tekun conditions and amount, a dibao case by the dibao computation), staff named by their
+names and never their logins, one 文书 area whose PDFs open in a new tab, and no step offered to
+a role that cannot take it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from safetynet.cases import services as cases
+from safetynet.documents import services as documents
+from safetynet.policy import idnumber
+from safetynet.registry import services as registry
+from safetynet.registry.cards import with_check_digit
+from safetynet.registry.models import Area
+from safetynet.verification import services as verification
+from tests.office.conftest import TODAY
+
+CHECK_MONTH = date(2026, 11, 1)
+DELIVERED = date(2026, 10, 31)
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _alone(city, seed: int, village: str = "370811001001"):
+    """A person alone, born 1943, no income, no obligor able to support: meets both the dibao and
+    the tekun conditions on what was declared."""
+    number = idnumber.generate(village[:6], date(1943, 5, 1), seed, "male")
+    household = registry.create_household(city["clerk"], village=Area.objects.get(code=village), hukou="rural",
+                                          address=f"张庄村{seed}号", members=[{
+                                              "id_number": number, "name": f"张老{seed}", "relation": "head",
+                                              "able_obligor": False, "adl_unmet": 6,
+                                              "bank_card": with_check_digit(f"622848{seed:012d}"),
+                                          }])  # fmt: skip
+    head = household.members.get()
+    cases.record_authorization(city["clerk"], id_number=number, signed_on=TODAY, document=f"SQ{seed}", person=head)
+    return household, head
+
+
+def _checked_case(city, settings, tmp_path, programme: str, seed: int):
+    """A case whose household the departments report holding 250,000 yuan of deposits."""
+    settings.FEED_STORE = tmp_path / "feeds"
+    settings.FEED_STORE.mkdir(exist_ok=True)
+    household, head = _alone(city, seed)
+    case = cases.start_precheck(city["clerk"], household=household, programme=programme, applicant=head, on=TODAY)
+    deposits = tmp_path / f"deposits-{seed}.csv"
+    deposits.write_text(f"id_number,institution,balance,as_of\n{head.id_number},济宁银行,250000.00,2026-10-31\n")
+    verification.import_delivery(city["verifier"], deposits, "deposits", DELIVERED)
+    verification.check_household(city["verifier"], household, month=CHECK_MONTH, programme=programme)
+    return case
+
+
+def _section(page: str, start: str, end: str) -> str:
+    return page[page.index(start):page.index(end, page.index(start))]
+
+
+def test_a_tekun_case_reads_its_check_by_the_tekun_conditions_and_amount(city, settings, tmp_path):
+    case = _checked_case(city, settings, tmp_path, "tekun", 11)
+    page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+    check = _section(page, 'id="checks"', 'id="visits"')
+    # The verdict is the tekun's: on the department data the person's assets exceed the limit.
+    verdict = re.search(r'class="badge[^"]*check-verdict">([^<]+)<', check).group(1)
+    assert verdict == "特困：不再符合条件"
+    reading = _section(check, 'id="check-reading"', "</table>")
+    declared, found = re.findall(r'<td class="check-amount">(.*?)</td>', reading, re.S)
+    assert "基本生活标准" in declared and "照料护理标准" in declared and "完全丧失生活自理能力" in declared
+    assert "不符合条件" in found
+    assert "属无劳动能力" in reading and "义务人" in reading
+    # Nothing of the dibao's computation or amount on a tekun case's check.
+    text = re.sub(r"<[^>]+>", "", check)
+    assert "低保月保障金" not in text and "× 家庭人口" not in text and "低保：" not in text
+
+
+def test_a_dibao_case_reads_the_same_check_by_the_dibao_computation(city, settings, tmp_path):
+    case = _checked_case(city, settings, tmp_path, "dibao", 12)
+    page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+    check = _section(page, 'id="checks"', 'id="visits"')
+    assert re.search(r'check-verdict">([^<]+)<', check).group(1) == "低保：不再符合条件"
+    reading = _section(check, 'id="check-reading"', "</table>")
+    declared, found = re.findall(r'<td class="check-amount">(.*?)</td>', reading, re.S)
+    assert "低保标准" in declared and "家庭人口 1 人" in declared and "不符合条件" in found
+    assert "照料护理标准" not in check
+
+
+def test_a_reading_is_not_shown_for_a_household_changed_since_the_check(city, settings, tmp_path):
+    case = _checked_case(city, settings, tmp_path, "tekun", 13)
+    head = case.household.members.get()
+    registry.add_income(city["clerk"], head, kind="wage", monthly_fen=300000, since=TODAY - timedelta(days=400),
+                        source="工资单")
+    check = _section(_client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode(), 'id="checks"', 'id="visits"')
+    assert "check-stale" in check and 'id="check-reading"' not in check and "check-verdict" not in check
+
+
+def test_staff_are_named_by_their_names_never_their_logins(city, settings, tmp_path):
+    clerk = city["clerk"]
+    clerk.first_name = "王芳"
+    clerk.save()
+    household, head = _alone(city, 14)
+    case = cases.start_precheck(clerk, household=household, programme="dibao", applicant=head, on=TODAY)
+    case = cases.accept(clerk, case, version=case.version, on=TODAY)
+    case = cases.record_home_visit(city["approver"], case, version=case.version, on=TODAY + timedelta(days=1),
+                                   investigators=["甲", "乙"], family_signed=True, findings="属实")  # fmt: skip
+    page = _client(city["county"]).get(f"/cases/{case.pk}/").content.decode()
+    timeline = _section(page, '<ol class="timeline">', "</ol>")
+    assert timeline.count("王芳") == 2  # the pre-check and the acceptance
+    # An account without a name is named by its role and the area it serves.
+    assert "乡镇审核确认人员（" in timeline
+    visit = _section(page, 'id="visits"', "</table>")
+    assert "乡镇审核确认人员（" in visit
+    body = _section(page, "<h1>", 'class="timeline"') + timeline
+    for login in ("clerk", "approver"):
+        assert not re.search(rf"(?<![\w-]){login}(?![\w-])", re.sub(r"<[^>]+>", " ", body)), login
+
+
+def test_one_papers_area_lists_every_paper_and_opens_pdfs_in_a_new_tab(city, settings, tmp_path):
+    household, head = _alone(city, 15)
+    case = cases.start_precheck(city["clerk"], household=household, programme="dibao", applicant=head, on=TODAY)
+    case = cases.accept(city["clerk"], case, version=case.version, on=TODAY)
+    case = cases.record_home_visit(city["clerk"], case, version=case.version, on=TODAY + timedelta(days=1),
+                                   investigators=["甲", "乙"], family_signed=True, findings="属实")  # fmt: skip
+    case = cases.refuse(city["approver"], case, version=case.version, on=TODAY + timedelta(days=2),
+                        reasons="演示：不予确认")  # fmt: skip
+    letter = documents.issue_decision(city["approver"], case)
+    application = documents.issue_application(city["clerk"], case)
+    page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+    # One area: no separate letters button, one heading 文书.
+    assert "case-letters" not in page and f"/cases/{case.pk}/letters/" not in page
+    assert re.findall(r"<h2[^>]*>([^<]*文书[^<]*)</h2>", page) == ["文书"]
+    papers = _section(page, 'id="papers"', 'class="timeline"')
+    for doc in (letter, application):
+        row = _section(papers, f'id="document-{doc.pk}"', "</tr>")
+        assert doc.number in row and 'class="document-code"' in row
+        link = re.search(r'<a [^>]*data-document-pdf[^>]*>', row).group(0)
+        assert 'target="_blank"' in link and 'rel="noopener"' in link
+    forms = re.findall(r"<form [^>]*data-document-kind[^>]*>", papers)
+    assert forms and all('target="_blank"' in f and 'rel="noopener"' in f for f in forms)
+
+
+@pytest.mark.parametrize("who", ["auditor", "county", "verifier"])
+def test_a_role_that_cannot_act_is_offered_no_step_and_no_paper_to_issue(city, who):
+    household, head = _alone(city, 16)
+    case = cases.start_precheck(city["clerk"], household=household, programme="dibao", applicant=head, on=TODAY)
+    page = _client(city[who]).get(f"/cases/{case.pk}/").content.decode()
+    assert "data-step=" not in page and "data-document-kind" not in page and "下一步" not in page
+    clerk = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="accept"' in clerk and 'data-document-kind="application"' in clerk
