@@ -387,7 +387,7 @@ def roster_part_pdf(
             "generated_on": generated_on,
         },
     )
-    return pdf.html_to_pdf(html, stylesheets=_stylesheet() if stylesheets is None else stylesheets)
+    return pdf.html_to_pdf(html, stylesheets=_stylesheet() if stylesheets is None else stylesheets, keep=True)
 
 
 # ---- the village's standing list ------------------------------------------------------------------
@@ -421,10 +421,10 @@ def standing_pdf(standing: StandingList, *, generated_on: date) -> bytes:
     lines = standing.lines()
     html = render_to_string("notices/standing_pdf.html", {
         "standing": standing, "lines": lines, "totals": totals(lines), "generated_on": generated_on})  # fmt: skip
-    return pdf.html_to_pdf(html, stylesheets=_stylesheet())
+    return pdf.html_to_pdf(html, stylesheets=_stylesheet(), keep=True)
 
 
 def explainer_pdf(paper) -> bytes:
     """The policy explainer (``notices.explainer``) as the PDF posted in every village."""
     html = render_to_string("notices/explainer_pdf.html", {"paper": paper})
-    return pdf.html_to_pdf(html, stylesheets=_stylesheet())
+    return pdf.html_to_pdf(html, stylesheets=_stylesheet(), keep=True)

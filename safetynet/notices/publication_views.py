@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 
 from safetynet.notices import explainer as explainers
 from safetynet.notices import publication
-from safetynet.notices.forms import ExplainerForm, RosterForm
+from safetynet.notices.forms import ExplainerForm, RosterForm, VillageSearchForm
 from safetynet.notices.views import public_village, unknown_village
 from safetynet.policy import areas as policy_areas
 from safetynet.policy.errors import PolicyError
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import areas_for, scope_prefix, staff_of
 from safetynet.web import clock
-from safetynet.web.lang import current_lang
 from safetynet.web.lists import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,7 +129,7 @@ def standing(request, code: str):
     """The village's standing list for its bulletin board (长期公示), printable."""
     village = _staff_village(request, code)
     if village is None:
-        return unknown_village(request, code)
+        return unknown_village(request, code, public=False)
     return _standing_page(request, village, public=False)
 
 
@@ -138,7 +137,7 @@ def standing(request, code: str):
 def standing_pdf(request, code: str):
     village = _staff_village(request, code)
     if village is None:
-        return unknown_village(request, code)
+        return unknown_village(request, code, public=False)
     body = publication.standing_pdf(publication.StandingList(village, clock.today()), generated_on=clock.today())
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="standing-{village.code}.pdf"'
@@ -151,6 +150,42 @@ def public_standing(request, code: str):
     if village is None:
         return unknown_village(request, code)
     return _standing_page(request, village, public=True)
+
+
+# ---- finding a village's notice (the public's way in) ----------------------------------------------
+
+FOUND_AT_MOST = 50  # names found by a search: a few screens at most; a longer name narrows it
+
+
+def notice_finder(request):
+    """Where a citizen finds their village's notice without knowing its code: the counties, then
+    the chosen county's townships, then the chosen township's villages, each with its notice and
+    its standing list; or the villages whose name holds the words typed. No login; nothing here
+    but the names of places (the city's own list of them)."""
+    form = VillageSearchForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    counties = list(Area.objects.filter(level=Area.Level.COUNTY).order_by("code"))
+    county = next((c for c in counties if c.code == data.get("county")), None)
+    township = None
+    if data.get("township"):
+        townships = Area.objects.filter(level=Area.Level.TOWNSHIP).select_related("parent")
+        township = townships.filter(code=data["township"]).first()
+        county = township.parent if township else county
+    context = {"form": form, "counties": counties, "county": county, "township": township,
+               "unknown": bool(data.get("county") and county is None or data.get("township") and township is None)}
+    if county is not None:
+        context["townships"] = Area.objects.filter(parent=county, level=Area.Level.TOWNSHIP).order_by("code")
+    if township is not None:
+        context["villages"] = Area.objects.filter(parent=township, level=Area.Level.VILLAGE).order_by("code")
+    words = data.get("q") or ""
+    if words:
+        found = Area.objects.filter(level=Area.Level.VILLAGE).select_related("parent__parent").order_by("code")
+        found = found.filter(code__startswith=words) if words.isdigit() else found.filter(name__contains=words)
+        found = list(found[: FOUND_AT_MOST + 1])
+        context.update(words=words, found=found[:FOUND_AT_MOST], more=len(found) > FOUND_AT_MOST,
+                       at_most=FOUND_AT_MOST)  # fmt: skip
+    return render(request, "notices/finder.html", context, status=404 if context["unknown"] else 200)
 
 
 # ---- the policy explainer -------------------------------------------------------------------------
@@ -176,9 +211,18 @@ def _explainer(request, county: str):
     try:
         paper = explainers.build(area.code, form.cleaned_data["on"])
     except PolicyError as exc:
-        form.add_error("on", exc.message(current_lang()))
+        form.add_error("on", _explainer_refusal(exc))
         return form, None, render(request, "notices/explainer.html", {"form": form, "area": area}, status=400)
     return form, paper, None
+
+
+def _explainer_refusal(exc: PolicyError) -> str:
+    """The day's refusal in the reader's words: the policy floor's message names the parameter by
+    its key (``dibao_standard``), which is no word of the page."""
+    if exc.code == "before_first_value":
+        return _("查看日期（%(day)s）早于本平台收录的最早政策（%(first)s 起施行），请选择 %(first)s 或以后的日期") % {
+            "day": exc.params.get("date"), "first": exc.params.get("first")}
+    return _("这一天的政策参数尚未收录，请选择其他日期")
 
 
 def explainer(request, county: str):

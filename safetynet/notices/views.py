@@ -27,9 +27,10 @@ def public_village(code: str) -> Area | None:
     return Area.objects.filter(code=code[:12], level=Area.Level.VILLAGE).select_related("parent__parent").first()
 
 
-def unknown_village(request, code: str):
-    """A public page of a village code the city does not have: a 404 that says so, in Chinese."""
-    return render(request, "notices/unknown_village.html", {"code": code[:40]}, status=404)
+def unknown_village(request, code: str, *, public: bool = True):
+    """A village code the city does not have (or, on a staff page, not the user's): a plain 404 in
+    Chinese that leads to the finder; it says nothing of jurisdictions."""
+    return render(request, "notices/unknown_village.html", {"code": code[:40], "public": public}, status=404)
 
 
 @login_required

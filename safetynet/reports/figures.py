@@ -305,6 +305,15 @@ def _area_lines(scope: Scope, values_of) -> list[Line]:
     return [Line(a.name, values_of(a.code), code=a.code) for a in scope.children]
 
 
+def when(scope: Scope) -> dict[str, str]:
+    """The day and the period an empty figure's sentence names."""
+    return {"day": scope.as_of.isoformat(), "start": f"{scope.start:%Y-%m}", "end": f"{scope.end:%Y-%m}"}
+
+
+def _nobody_covered(scope: Scope) -> str:
+    return _("尚无数据：%(day)s 本区域没有在保对象（申请经审核确认、公示期满后才计入在保数）。") % when(scope)
+
+
 def coverage_by_area(cov: Coverage) -> Table:
     columns, series, stacks = [], [], {}
     for d in _monthly():
@@ -325,7 +334,8 @@ def coverage_by_area(cov: Coverage) -> Table:
 
     return Table("coverage-area", _("保障对象：按区划（户数、人数）"), _("区划"), columns,
                  _area_lines(cov.scope, values),
-                 chart=Chart("bar", horizontal=True, series=tuple(series), stacks=stacks))  # fmt: skip
+                 chart=Chart("bar", horizontal=True, series=tuple(series), stacks=stacks),
+                 empty=_nobody_covered(cov.scope))  # fmt: skip
 
 
 def coverage_by_programme(cov: Coverage) -> Table:
@@ -337,7 +347,8 @@ def coverage_by_programme(cov: Coverage) -> Table:
                                                                   "persons": cell.persons}, code=f"{d.code}:{hukou}"))
     return Table("coverage-programme", _("保障对象：按项目和城乡"), _("项目"),
                  [Column("households", _("户数")), Column("persons", _("人数"))], lines,
-                 chart=Chart("bar", series=("households", "persons")), link_label=_("名单"))  # fmt: skip
+                 chart=Chart("bar", series=("households", "persons")), link_label=_("名单"),
+                 empty=_nobody_covered(cov.scope))  # fmt: skip
 
 
 def coverage_trend(cov: Coverage) -> Table:
@@ -355,7 +366,9 @@ def coverage_trend(cov: Coverage) -> Table:
         lines.append(Line(f"{day:%Y-%m}", values, code=day.isoformat()))
     return Table("coverage-trend", _("保障对象：逐月走势（各月末）"), _("月份"), columns, lines,
                  chart=Chart("line", series=tuple(series)), totals=False,
-                 note=_("各月末（统计日期所在月为统计日期）在保的户数和人数；时点数，不相加。"))  # fmt: skip
+                 note=_("各月末（统计日期所在月为统计日期）在保的户数和人数；时点数，不相加。"),
+                 empty=_("尚无数据：%(start)s 至 %(end)s 各月末本区域都没有在保对象（申请经审核确认、公示期满后才计入"
+                         "在保数）。") % when(cov.scope))  # fmt: skip
 
 
 def registered_poor(cov: Coverage) -> Table:
@@ -372,10 +385,23 @@ def registered_poor(cov: Coverage) -> Table:
         Column("persons", _("人数")), Column("poor_persons", _("其中建档立卡贫困人口")),
         Column("person_share", _("按人计占比（%）"), "percent", derive=share("poor_persons", "persons")),
     ]
-    return Table("registered-poor", _("建档立卡贫困人口占比"), _("项目"), columns, lines,
-                 chart=Chart("bar", series=("household_share", "person_share")),
-                 note=_("按人计：建档立卡贫困户中被保障的人数占保障人数的比例（汶上县农村低保 11,706 / 18,192 = "
-                        "64.35%）；按户计：建档立卡贫困户数占保障户数的比例（6,396 / 9,802）。"))  # fmt: skip
+    table = Table("registered-poor", _("建档立卡贫困人口占比"), _("项目"), columns, lines,
+                  chart=Chart("bar", series=("household_share", "person_share")),
+                  empty=_("尚无数据：%(day)s 本区域没有在保对象，或在保对象中没有建档立卡贫困户。") % when(cov.scope))
+    table.note = _registered_poor_note(table)
+    return table
+
+
+def _registered_poor_note(table: Table) -> str:
+    """The definitions, and a worked example only from this table's own totals line (never a
+    figure from elsewhere that the table may contradict)."""
+    total = table.total.values
+    if not total["persons"]:
+        return _("按人计：建档立卡贫困户中被保障的人数占保障人数的比例；按户计：建档立卡贫困户数占保障户数的比例。")
+    return _("按人计：建档立卡贫困户中被保障的人数占保障人数的比例（本表合计 %(poor_persons)s / %(persons)s = "
+             "%(person_share)s%%）；按户计：建档立卡贫困户数占保障户数的比例（本表合计 %(poor_households)s / "
+             "%(households)s = %(household_share)s%%）。") % {
+        k: (f"{v:,}" if isinstance(v, int) else str(v)) for k, v in total.items()}
 
 
 def average_standard(declaration: programmes.Declaration, hukou: str, scope: Scope) -> Decimal | None:
@@ -410,6 +436,7 @@ def averages(cov: Coverage) -> Table:
     ]
     return Table("averages", _("平均保障标准和月人均补助水平"), _("项目"), columns, lines,
                  chart=Chart("bar", series=("standard", "benefit")),
+                 empty=_("尚无数据：%(day)s 本区域既没有可用的保障标准，也没有在保对象。") % when(cov.scope),
                  note=_("平均保障标准：统计日期执行的标准（低保为保障标准，特困为基本生活标准）在区域内各县级区划的"
                         "算术平均。月人均补助水平：统计日期在保对象的月保障金之和除以保障人数。"))  # fmt: skip
 
@@ -481,6 +508,7 @@ def concentration(scope: Scope) -> Concentration:
     ], _area_lines(scope, values), chart=Chart("bar", horizontal=True, series=("concentrated", "dispersed",
                                                                                NOT_RECORDED),
                                                stacks=dict.fromkeys(("concentrated", "dispersed", NOT_RECORDED), "m")),
+        empty=_("尚无数据：%(day)s 本区域在保的特困人员中没有经评估完全丧失生活自理能力的。") % when(scope),
         note=_("统计日期在保的特困人员中完全丧失生活自理能力（六项日常生活活动中四项以上不能完成）的人数，及其当日"
                "供养方式；集中供养率 = 集中供养人数 ÷ 生活不能自理人数（供养方式未登记的计入分母）。"))  # fmt: skip
     return Concentration(True, table)

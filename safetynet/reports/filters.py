@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from safetynet.cases import programmes
 from safetynet.registry.filters import AreaFilterSet
 from safetynet.registry.models import Area
+from safetynet.reports.figures import default_period as dashboard_period
 from safetynet.reports.temporary import MAX_MONTHS, areas_of, default_period, months_between
 from safetynet.site.lists import MonthFilter
 from safetynet.web import clock
@@ -30,18 +31,22 @@ class FundsFilter(AreaFilterSet):
 
 class DashboardForm(forms.Form):
     """The dashboard's area, as-of day and period (``figures.scope_for`` checks them; a bad value
-    is said beside its field and its default stands)."""
+    is said beside its field and its default stands). An empty box shows the value that stands
+    for it (today, the twelve months up to it), never a fixed example that goes stale."""
 
     area = forms.ChoiceField(label=_("区划"), required=False)
     as_of = forms.CharField(label=_("统计日期"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"type": "date", "placeholder": "2024-03-31"}))
+                            widget=forms.TextInput(attrs={"type": "date"}))
 
     def __init__(self, data=None, *, user, today: date):
         super().__init__(data)
-        self.fields["from"] = forms.CharField(label=_("自"), required=False, max_length=20,
-                                              widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-01"}))
-        self.fields["to"] = forms.CharField(label=_("至"), required=False, max_length=20,
-                                            widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-12"}))
+        first, last = dashboard_period(today)
+        self.fields["from"] = forms.CharField(label=_("起始月份"), required=False, max_length=20,
+                                              widget=forms.TextInput(attrs={"type": "month"}))
+        self.fields["to"] = forms.CharField(label=_("终止月份"), required=False, max_length=20,
+                                            widget=forms.TextInput(attrs={"type": "month"}))
+        for name, shown in (("as_of", today.isoformat()), ("from", f"{first:%Y-%m}"), ("to", f"{last:%Y-%m}")):
+            self.fields[name].widget.attrs["placeholder"] = shown
         areas = areas_of(user)
         self.fields["area"].choices = [("", _("全部"))] + [
             (a.code, a.name if a.level != Area.Level.TOWNSHIP else f"— {a.name}") for a in areas[1:]
@@ -83,6 +88,13 @@ class FiguresFilter(django_filters.FilterSet):
             self.filters["area"].extra["choices"] = [
                 (a.code, a.name if a.level != Area.Level.TOWNSHIP else f"— {a.name}") for a in areas[1:]
             ]
+        # The boxes hold the period shown; should one be cleared, its placeholder is the default
+        # that stands, and a bad month is told with this period's example (not a fixed one).
+        for name, month in (("from", self.default[0]), ("to", self.default[1])):
+            field = self.form.fields[name]
+            field.widget.attrs["placeholder"] = f"{month:%Y-%m}"
+            field.error_messages = {**field.error_messages,
+                                    "invalid": _("月份格式应为 年-月，如 %(example)s") % {"example": f"{month:%Y-%m}"}}
 
     def keep(self, queryset, name, value):
         return queryset
@@ -98,6 +110,6 @@ class FiguresFilter(django_filters.FilterSet):
         return start, end, cleaned.get("area") or None
 
 
-FiguresFilter.base_filters["from"] = MonthFilter(label=_("自"), method=lambda qs, name, value: qs)
-FiguresFilter.base_filters["to"] = MonthFilter(label=_("至"), method=lambda qs, name, value: qs)
+FiguresFilter.base_filters["from"] = MonthFilter(label=_("起始月份"), method=lambda qs, name, value: qs)
+FiguresFilter.base_filters["to"] = MonthFilter(label=_("终止月份"), method=lambda qs, name, value: qs)
 FiguresFilter.base_filters = {name: FiguresFilter.base_filters[name] for name in ("from", "to", "area")}

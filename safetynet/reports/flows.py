@@ -19,7 +19,7 @@ from safetynet.cases.models import DECISION_TRANSITIONS, Case, CaseEvent
 from safetynet.payments.models import Payment, PayrollRun
 from safetynet.reports import temporary
 from safetynet.reports.coverage import monthly_programmes
-from safetynet.reports.figures import Scope, _area_lines
+from safetynet.reports.figures import Scope, _area_lines, when
 from safetynet.reports.tables import Chart, Column, Line, Table, difference, share
 from safetynet.supervision.models import LedgerItem
 from safetynet.verification.models import CheckRun
@@ -87,14 +87,16 @@ def funds(scope: Scope) -> tuple[Table, Table]:
     columns = _fund_columns()
     keys = [c.key for c in columns]
     series = tuple(d.code for d in programmes.all())
+    no_payroll = _("尚无数据：%(start)s 至 %(end)s 本区域没有已审核（或已锁定）的发放名册，"
+                   "发放名册审核后计入。") % when(scope)
     stacks = dict.fromkeys(series, "paid")
     month_table = Table("funds-month", _("资金发放：按月份"), _("月份"), columns,
                         _month_lines(scope, lambda m: {k: by_month.get(m, {}).get(k, 0) for k in keys}),
-                        chart=Chart("bar", series=series, stacks=stacks),
+                        chart=Chart("bar", series=series, stacks=stacks), empty=no_payroll,
                         note=_("已审核（或已锁定）发放名册中未作废、银行未退回的发放，按名册月份；追回为负数，已从合计中扣减。"))
     area_table = Table("funds-area", _("资金发放：按区划"), _("区划"), columns,
                        _area_lines(scope, lambda code: {k: by_area.get(code, {}).get(k, 0) for k in keys}),
-                       chart=Chart("bar", horizontal=True, series=series, stacks=stacks))
+                       chart=Chart("bar", horizontal=True, series=series, stacks=stacks), empty=no_payroll)
     return month_table, area_table
 
 
@@ -133,14 +135,16 @@ def price_subsidy(scope: Scope) -> tuple[Table, Table]:
             target["fen"] += r["fen"] or 0
     columns = [Column("households", _("户次")), Column("persons", _("人次")), Column("fen", _("金额（元）"), "fen")]
     keys = [c.key for c in columns]
+    none_paid = _("尚无数据：%(start)s 至 %(end)s 本区域已审核的发放名册中没有价格临时补贴"
+                  "（补贴启动后随名册发放）。") % when(scope)
     return (
         Table("price-subsidy-month", _("价格临时补贴：按月份"), _("月份"), columns,
               _month_lines(scope, lambda m: {k: by_month.get(m, {}).get(k, 0) for k in keys}),
-              chart=Chart("bar", series=("persons",)),
+              chart=Chart("bar", series=("persons",)), empty=none_paid,
               note=_("人次：每笔补贴按其依据的决定所保障的人数计（单人户计所保障的成员，不计全户）。")),
         Table("price-subsidy-area", _("价格临时补贴：按区划"), _("区划"), columns,
               _area_lines(scope, lambda code: {k: by_area.get(code, {}).get(k, 0) for k in keys}),
-              chart=Chart("bar", horizontal=True, series=("persons",))),
+              chart=Chart("bar", horizontal=True, series=("persons",)), empty=none_paid),
     )  # fmt: skip
 
 
@@ -160,15 +164,17 @@ def temporary_assistance(scope: Scope) -> tuple[Table, Table]:
         return {"households": tally.households, "persons": tally.persons, "fen": tally.amount_fen}
 
     empty = temporary.Tally()
+    none_paid = _("尚无数据：%(start)s 至 %(end)s 本区域没有支付临时救助资金"
+                  "（备用金支出或名册发放后计入）。") % when(scope)
     area_lines = _area_lines(scope, lambda code: values(by_area.get(code, empty)))
     if scope.key_length > 9:  # a township's own figures: the villages are not where help is counted
         area_lines = [Line(scope.area.name, values(fig.total), code=scope.prefix)]
     return (
         Table("temporary-month", _("临时救助：按月份"), _("月份"), columns,
               _month_lines(scope, lambda m: values(by_month.get(m, empty))),
-              chart=Chart("bar", series=("persons", "households"))),
+              chart=Chart("bar", series=("persons", "households")), empty=none_paid),
         Table("temporary-area", _("临时救助：按区划"), _("区划"), columns, area_lines,
-              chart=Chart("bar", horizontal=True, series=("persons", "households"))),
+              chart=Chart("bar", horizontal=True, series=("persons", "households")), empty=none_paid),
     )  # fmt: skip
 
 
@@ -197,6 +203,7 @@ def decisions(scope: Scope) -> Table:
                                                   "on_time": found.get(code, {}).get("on_time", 0)}),
                  chart=Chart("bar", horizontal=True, series=("on_time", "late"),
                              stacks={"on_time": "d", "late": "d"}),
+                 empty=_("尚无数据：%(start)s 至 %(end)s（截至 %(day)s）本区域没有作出审核确认决定。") % when(scope),
                  note=_("期间内作出的确认或不予确认决定（截至统计日期），及其中在审核确认期限内作出的。"))  # fmt: skip
 
 
@@ -225,7 +232,8 @@ def checks(scope: Scope) -> tuple[Table, Table]:
     return (
         Table("checks-month", _("核对：按月份"), _("月份"), columns,
               _month_lines(scope, lambda m: {k: by_month.get(m, {}).get(k, 0) for k in keys}),
-              chart=Chart("bar", series=("batches", "person_checks"))),
+              chart=Chart("bar", series=("batches", "person_checks")),
+              empty=_("尚无数据：%(start)s 至 %(end)s 本区域没有完成的核对批次。") % when(scope)),
         Table("checks-kind", _("核对：按类型"), _("类型"), columns,
               [Line(str(label), {k: by_kind.get(code, {}).get(k, 0) for k in keys}, code=code)
                for code, label in CheckRun.Kind.choices]),
@@ -264,7 +272,8 @@ def findings(scope: Scope) -> tuple[Table, Table]:
         Table("findings-area", _("筛查问题：按区划"), _("区划"), columns,
               _area_lines(scope, lambda code: {"found": by_area.get(code, {}).get("found", 0),
                                                "closed": by_area.get(code, {}).get("closed", 0)}),
-              chart=Chart("bar", horizontal=True, series=("closed", "open"), stacks={"closed": "f", "open": "f"})),
+              chart=Chart("bar", horizontal=True, series=("closed", "open"), stacks={"closed": "f", "open": "f"}),
+              empty=_("尚无数据：%(start)s 至 %(end)s 本区域的筛查没有发现问题，或尚未开展筛查。") % when(scope)),
     )  # fmt: skip
 
 
@@ -306,5 +315,6 @@ def enrolments_after_finding(scope: Scope) -> Table:
     return Table("enrolments", _("漏保发现后纳入保障"), _("区划"), columns,
                  _area_lines(scope, lambda code: {k: found.get(code, {}).get(k, 0) for k in keys}),
                  chart=Chart("bar", horizontal=True, series=("households", "persons")),
+                 empty=_("尚无数据：%(start)s 至 %(end)s 本区域没有在筛查发现漏保后纳入保障的案件。") % when(scope),
                  note=_("期间内（截至统计日期）确认纳入保障的案件中，此前（同月或更早）筛查发现同一项目、同一户口簿户号"
                         "（特困为同一人）漏保问题的。"))  # fmt: skip

@@ -55,6 +55,9 @@ class Table:
     note: str = ""
     totals: bool = True
     link_label: str = ""  # the lines' link text when it is not the line's label
+    # Said instead of the chart when its series hold nothing but zeros: what is missing, and why
+    # (a chart of bare axes says neither).
+    empty: str = ""
 
     def __post_init__(self) -> None:
         for line in self.lines:
@@ -72,6 +75,17 @@ class Table:
                 values[c.key] = None
         derive(self.columns, values)
         return Line(_("合计"), values)
+
+    @property
+    def charted(self) -> bool:
+        """Whether the chart has something to draw: a value other than zero in one of its series."""
+        if self.chart is None:
+            return False
+        return any(line.values.get(k) not in (None, 0) for line in self.lines for k in self.chart.series)
+
+    @property
+    def empty_text(self) -> str:
+        return str(self.empty) if self.empty else _("尚无数据：本区域在统计期间没有这一项，暂不绘图。")
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

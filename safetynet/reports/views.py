@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases import programmes
 from safetynet.policy.errors import InputError
@@ -93,7 +94,7 @@ def _charts(board: dashboard.Dashboard) -> dict:
     out = {}
     for table in board.tables.values():
         chart = table.chart
-        if chart is None:
+        if not table.charted:  # nothing but zeros: the page says why instead of drawing bare axes
             continue
         out[table.key] = {
             "kind": chart.kind, "horizontal": chart.horizontal, "categories": [str(x.label) for x in table.lines],
@@ -166,6 +167,10 @@ def funds_xlsx(request):
                  f"funds-{scope.start:%Y-%m}-{scope.end:%Y-%m}.xlsx")
 
 
+# The list's query fields as a user would name them (an error never shows the key itself).
+LIST_FIELDS = {"area": _("区划"), "as_of": _("统计日期"), "programme": _("救助项目"), "hukou": _("城乡")}
+
+
 @login_required
 def cases(request):
     """The covered cases behind a figure: an area (down to a village) of the user's, a
@@ -179,7 +184,8 @@ def cases(request):
     except InputError as exc:
         if any(e.path == "area" for e in exc.errors):
             raise Http404("area") from None
-        errors = [{"path": e.path, "message": e.message(current_lang())} for e in exc.errors]
+        errors = [{"path": e.path, "label": LIST_FIELDS.get(e.path, ""), "message": e.message(current_lang())}
+                  for e in exc.errors]
         return render(request, "reports/cases.html", {"errors": errors}, status=422)
     page = paginate(request, figures.listed_cases(chosen))
     return render(request, "reports/cases.html", {"chosen": chosen, "page": page, "hukou": figures.HUKOU,
@@ -220,9 +226,14 @@ def _chart(fig) -> str:
 @login_required
 def temporary_index(request):
     f, fig = _figures(request)
+    chart = _chart(fig)
+    drawn = json.loads(chart)
     return render(request, "reports/temporary.html", {
         "filter": f, "fig": fig, "t": fig.temporary, "s": fig.scope, "total": fig.temporary.total,
-        "wan": fen_to_yuan(fig.temporary.total.amount_fen) / 10000, "chart": _chart(fig),
+        "wan": fen_to_yuan(fig.temporary.total.amount_fen) / 10000, "chart": chart,
+        # a chart of nothing but zeros is not drawn: the page says why instead
+        "months_charted": any(drawn["households"]) or any(drawn["persons"]),
+        "townships_charted": any(Decimal(x) for x in drawn["emergency"] + drawn["spending"]),
         "export_url": reverse("reports-temporary-xlsx"), "page": _query(request),
         "states": temporary.STATE_LABELS,
     })  # fmt: skip
