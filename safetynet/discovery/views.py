@@ -239,7 +239,7 @@ def task_temporary(request, task_id: int):
     if not _can(request.user, task)["temporary"]:
         raise PermissionDenied(_("该任务不能登记临时救助（需窗口经办人员、已关联家庭、任务未办结）"))
     household = task.household
-    initial = {"applicant": task.person_id, "kind": "emergency" if task.emergency else "",
+    initial = {"applicant": forms.default_person(task), "kind": "emergency" if task.emergency else "",
                "reported_at": timezone.localtime(task.reported_at).replace(second=0, microsecond=0),
                "reported_by_name": task.reporter, "reported_by_relation": task.get_source_display(),
                "description": task.situation, "occurred_on": timezone.localtime(task.reported_at).date()}  # fmt: skip

@@ -5,6 +5,9 @@ services, for the page and the API alike."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from safetynet.cases.forms import StepForm
 from safetynet.cases.services import MAX_TEXT
 from safetynet.policy.money import fmt, to_fen
-from safetynet.temporary.models import KIND_CAUSES, Kind, Method
+from safetynet.policy.parameters import value
+from safetynet.policy.temporary import unemployed_periods
+from safetynet.temporary.models import KIND_CAUSES, Cause, Kind, Method
+from safetynet.web import clock
 
 MONEY_ATTRS = {"inputmode": "decimal", "size": 12, "placeholder": "0.00"}
 
@@ -30,7 +36,37 @@ def _text(label, required_message="", *, required: bool = True, rows: int = 3, m
 
 
 def _cause_choices():
-    return [(str(kind.label), [(c.value, c.label) for c in causes]) for kind, causes in KIND_CAUSES.items()]
+    # No cause is chosen for the clerk: an empty first line, not the first cause (火灾).
+    return [("", "—")] + [(str(kind.label), [(c.value, c.label) for c in causes])
+                          for kind, causes in KIND_CAUSES.items()]  # fmt: skip
+
+
+def unemployed_in_force(area_code: str, on: date | None) -> bool:
+    """Whether the 2020 one-off for the uninsured unemployed (a dated rule, 通知-2020) is in force
+    on the event's day: outside it the cause and its two questions are not offered."""
+    return on is not None and bool(value("temporary_unemployed_2020", area_code[:6], on)["in_force"])
+
+
+def unemployed_periods_text() -> str:
+    return "、".join(f"{start:%Y-%m-%d} 至 {until:%Y-%m-%d}" if until else f"{start:%Y-%m-%d} 起"
+                    for start, until in unemployed_periods()) or "—"  # fmt: skip
+
+
+class CauseSelect(forms.Select):
+    """The causes, the 2020 one-off's hidden (and not choosable) while its rule is not in force on
+    the event's day; the page's script shows it again when the day is changed into its period."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unemployed_shown = True
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value == Cause.UNEMPLOYED:
+            option["attrs"]["data-unemployed"] = ""
+            if not self.unemployed_shown:
+                option["attrs"] |= {"hidden": True, "disabled": True}
+        return option
 
 
 class ReportForm(forms.Form):
@@ -40,7 +76,7 @@ class ReportForm(forms.Form):
                                        error_messages={"required": _("请选择救助对象")})
     kind = forms.ChoiceField(label=_("救助类型"), choices=Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": _("请选择救助类型")})
-    cause = forms.ChoiceField(label=_("致困原因"), choices=_cause_choices,
+    cause = forms.ChoiceField(label=_("致困原因"), choices=_cause_choices, widget=CauseSelect,
                               error_messages={"required": _("请选择致困原因")})
     occurred_on = forms.DateField(label=_("发生日期"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -74,6 +110,31 @@ class ReportForm(forms.Form):
                                                           for p in members]  # fmt: skip
         if not self.is_bound:
             self.initial.setdefault("reported_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("occurred_on", clock.today())
+        self.area_code = household.village_id
+        # The 2020 one-off's cause and questions only for an event on a day its rule is in force.
+        self.unemployed_shown = unemployed_in_force(self.area_code, self._event_day())
+        self.fields["cause"].widget.unemployed_shown = self.unemployed_shown
+        self.unemployed_periods = json.dumps([[f"{start:%Y-%m-%d}", f"{until:%Y-%m-%d}" if until else ""]
+                                              for start, until in unemployed_periods()])  # fmt: skip
+
+    def _event_day(self) -> date | None:
+        if not self.is_bound:
+            day = self.initial.get("occurred_on")
+            return day if isinstance(day, date) else None
+        try:
+            return self.fields["occurred_on"].clean(self.data.get(self.add_prefix("occurred_on")))
+        except forms.ValidationError:
+            return None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cause") == Cause.UNEMPLOYED and data.get("occurred_on") and not self.unemployed_shown:
+            self.add_error("cause", _("“%(cause)s”只适用于 %(periods)s 发生的事件") % {
+                "cause": Cause.UNEMPLOYED.label, "periods": unemployed_periods_text()})
+        if data.get("cause") != Cause.UNEMPLOYED:  # the one-off's questions mean nothing for another cause
+            data["months_without_income"] = data["unemployment_insurance"] = None
+        return data
 
 
 def _most(case) -> tuple[int | None, int | None]:
