@@ -83,6 +83,10 @@ class Declaration:
     computation: Callable[[Case, dict], list[str]] = lambda case, part: []
     # A letter's own wording for a kind, where the monthly wording does not fit (one-off payments).
     letter: Callable[[Case, CaseEvent, dict], dict] | None = None
+    # A one-off programme's amount paid in parts (the orphan's school-year aid, quarterly; seed:
+    # 按月或季度): (first day of month, fen) of each part of a granted case, summing to its
+    # amount; an empty list: paid once in ``entitlement_from``.
+    instalments: Callable[[Case], list[tuple[date, int]]] = lambda case: []
     # The persons a decision on the case covers, read from its part of the answer (None: no answer).
     covers: Callable[[dict], int] | None = None
     # Whether a step of its path is worth offering on this case now (e.g. no county referral when

@@ -56,9 +56,15 @@ def _one_off(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]
         return
     steps = programmes.get(case.programme).money_steps
     decisions = sorted((e for e in case.events.all() if e.transition in steps), key=lambda e: (e.at, e.id))
-    if decisions:
-        yield (case.entitlement_from, add_months(case.entitlement_from, 1), case.monthly_amount_fen or 0,
-               decisions[-1], "一次性救助")
+    if not decisions:
+        return
+    parts = programmes.get(case.programme).instalments(case)
+    if parts:  # each part owed in its month; one before the grant is back pay in the grant's payroll
+        for i, (month, fen) in enumerate(parts, 1):
+            yield month, add_months(month, 1), fen, decisions[-1], f"分期发放（第 {i} 期，共 {len(parts)} 期）"
+        return
+    yield (case.entitlement_from, add_months(case.entitlement_from, 1), case.monthly_amount_fen or 0,
+           decisions[-1], "一次性救助")
 
 
 def _monthly(case: Case) -> Iterator[tuple[date, date | None, int, object, str]]:
