@@ -50,12 +50,14 @@ MENU: tuple[tuple[str, tuple[Item, ...]], ...] = (
         Item("referral-list", _("转介"), REFERRALS),
         Item("discovery-list", _("主动发现"), DISCOVERY),
         Item("care-index", _("特困供养服务"), CASEWORK),  # care.views.READERS
+        Item("children-list", _("儿童保障与助学"), (*CASEWORK, "county_approver")),  # children.selectors.READERS
     )),
     (_("发放与统计"), (
         # payments: the approver and the city compute, the county and the auditor read
         Item("payroll-index", _("发放"), ("approver", "county", "city", "auditor")),
         Item("reports", _("统计"), CASEWORK),
         Item("reports-temporary", _("临时救助与转介统计"), (*CASEWORK, "county_approver")),  # reports.temporary.READERS
+        Item("children-figures", _("儿童保障与助学统计"), (*CASEWORK, "county_approver")),  # children.selectors.READERS
         Item("discovery-figures", _("主动发现统计"), DISCOVERY),
         Item("funds", _("备用金"), FUNDS),
     )),

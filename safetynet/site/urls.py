@@ -91,6 +91,7 @@ urlpatterns = [
     path("discovery/", include("safetynet.discovery.urls")),
     path("funerals/", include("safetynet.funerals.urls")),
     path("care/", include("safetynet.care.urls")),
+    path("children/", include("safetynet.children.urls")),
     # One way in: the admin site logs in through the same page (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
