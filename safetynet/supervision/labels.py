@@ -40,6 +40,7 @@ ACTIONS = {
     "case.submit_child": "儿童保障审核后报县级审批", "case.county_approve_child": "县级批准儿童保障",
     "case.county_refuse_child": "县级不予批准儿童保障", "case.grant_aid": "批准助学", "case.refuse_aid": "不予助学",
     "children.apply": "受理儿童保障申请", "children.apply_aid": "受理助学申请",
+    "case.change_support": "变更供养方式（决定）",
     "care.admission": "入住供养服务机构", "care.agreement": "登记委托照料协议", "care.assess": "登记生活自理能力评估",
     "care.caregiver": "登记照料护理人", "care.change_capacity": "调整供养机构床位数",
     "care.complete_move": "单人户转特困完成", "care.dibao_choice": "登记自愿保留低保", "care.dispersed": "登记分散供养",
