@@ -96,3 +96,14 @@ def test_the_api_decides_a_child_and_a_student(client):
     assert answer.status_code == 200 and (answer.json()["kind"], answer.json()["amount"]) == ("orphan", "10000.00")
     bad = client.post("/api/v1/assessments", child | {"mother": "gone"}, content_type="application/json")
     assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["mother"]
+
+
+def test_instalments_sum_to_the_amount_to_the_fen_and_fall_a_quarter_apart():
+    for amount in (1_000_000, 1_000_001, 1_000_003, 999_999, 7, 4):
+        parts = education_aid.instalments("orphan", 2024, "370811", amount)
+        assert sum(fen for _month, fen in parts) == amount
+        assert [m for m, _fen in parts] == [date(2024, 9, 1), date(2024, 12, 1), date(2025, 3, 1), date(2025, 6, 1)]
+        assert max(f for _m, f in parts) - min(f for _m, f in parts) <= 3  # the remainder only, on the last part
+    for kind in ("entrant_bachelor", "entrant_vocational", "enrolled", None):
+        assert education_aid.instalments(kind, 2024, "370811", 500_000) == []
+    assert education_aid.instalments("orphan", 2024, "370811", 0) == []

@@ -7,10 +7,12 @@ class ChildrenConfig(AppConfig):
     verbose_name = "孤儿、事实无人抚养儿童保障与助学"
 
     def ready(self) -> None:
+        from safetynet.cases import programmes
         from safetynet.cases import services as case_services
         from safetynet.children import declaration, services
 
         declaration.register()
+        programmes.register_panel("children/_case_panel.html")
         # The timeline's names of the opening steps (not transitions).
         for name in ("apply_child", "apply_aid"):
             case_services.ACTION_NAMES.setdefault(name, services.ACTION_NAMES[name])

@@ -8,12 +8,13 @@ declarations and their own steps, registered from ``ChildrenConfig.ready()``.
   (``entitlement_until``).
 - ``education_aid`` (seed): person unit (the student, who is paid), ``one_off``: one case per
   student per school year; opens with ``apply_aid``, the township grants (``grant_aid`` →
-  ``granted``, paid in the month's payroll) or refuses (``refuse_aid``).
+  ``granted``, paid in the month's payroll) or refuses (``refuse_aid``). The orphan's aid
+  (10,000 yuan a school year, seed: "按月或季度" to the student's own card) is paid in four
+  quarterly parts (``instalments``), a part before the grant as back pay in the grant's payroll.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from safetynet.cases import programmes
@@ -65,7 +66,7 @@ def _aid_computation(case: Case, part: dict) -> list[str]:
         return []
     lines = [f"{part['school_year_label']} 学年助学 {part['amount']} 元"]
     parts = part.get("instalments") or []
-    if parts and "instalments" in _PARTS:
+    if parts:
         each = "、".join(f"{p['month']} {p['amount']} 元" for p in parts)
         lines.append(f"按季度分 {len(parts)} 期发放至本人银行卡：{each}")
     return lines
@@ -87,17 +88,14 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
 
 ORPHAN = _child("orphan", "孤儿基本生活保障", "孤儿")
 UNSUPPORTED_CHILD = _child("unsupported_child", "事实无人抚养儿童基本生活补贴", "事实无人抚养儿童")
-# The orphan's aid is paid in quarterly parts (seed: 按月或季度) once the frame pays a one-off
-# programme in parts (``Declaration.instalments``, requested in notes/requests-children.md §4);
-# until then the field does not exist and the aid is paid once.
-_PARTS = ({"instalments": rules.aid_instalments}
-          if "instalments" in {f.name for f in dataclasses.fields(programmes.Declaration)} else {})
 EDUCATION_AID = programmes.Declaration(
     code="education_aid", label="教育救助（助学）", short="助学", unit="person", opens_with=("apply_aid",),
     steps=frozenset({name for name, *_rest in AID_STEPS} | set(AID_SHARED)), schedule="one_off",
     assess=rules.assess_aid_case, part=_part, money_steps=AID_MONEY, authorizations="none",
     decisions={"grant_aid": "approval", "refuse_aid": "refusal"}, standards=("education_aid_amount",),
-    basis=_aid_basis, computation=_aid_computation, **_PARTS,
+    basis=_aid_basis, computation=_aid_computation,
+    # The orphan's aid in quarterly parts (seed: 按月或季度; policy.education_aid.instalments).
+    instalments=rules.aid_instalments,
 )  # fmt: skip
 
 

@@ -245,7 +245,8 @@ def apply_aid(
 
 
 def grant_aid(actor, case: Case, *, version: int, on: date, opinion: str = "") -> Case:
-    """批准: the rules' amount, paid once in the month's payroll to the student's own card."""
+    """批准: the rules' amount, to the student's own card: once in the month's payroll, or for the
+    orphan's aid in the quarterly parts of the school year (``rules.aid_instalments``)."""
     cases._not_the_visitor(actor, case)
     errors: list[FieldError] = []
     opinion = _text("opinion", opinion, errors)

@@ -231,3 +231,40 @@ def test_a_childs_name_is_never_on_a_public_roster():
     published = publication.monthly_programmes()
     assert "dibao" in published and "tekun" in published
     assert "orphan" not in published and "unsupported_child" not in published
+
+
+def test_an_orphans_aid_is_paid_in_four_quarterly_parts_summing_to_the_years_10000(city, poor_household, township):
+    """Granted in November: the September part is back pay in November's payroll, then December,
+    March and June; nothing in the months between; 10,000.00 in all, to the student's own card."""
+    student = member_born(poor_household, date(2004, 3, 1))
+    case = _aid(city, student, family="none", orphan=True, admission_year=2023, proof="在校证明 2024-77",
+                on=date(2024, 10, 10))  # fmt: skip
+    assert [(p["month"], p["amount"]) for p in case.assessment["instalments"]] == [
+        ("2024-09", "2500.00"), ("2024-12", "2500.00"), ("2025-03", "2500.00"), ("2025-06", "2500.00")]
+    case = step(city["approver"], case, "grant_aid", date(2024, 11, 5), opinion="同意")
+    assert case.monthly_amount_fen == 1_000_000
+    paid = {}
+    for month in (date(2024, 11, 1), date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1),
+                  date(2025, 4, 1), date(2025, 5, 1), date(2025, 6, 1), date(2025, 7, 1)):
+        run = payments.approve_payroll(city["approver"], payments.run_payroll(
+            city["city_admin"], month=month, township=township, programme="education_aid"))
+        lines = [(p.for_month, p.kind, p.amount_fen, p.recipient_id) for p in run.payments.filter(case=case)]
+        if lines:
+            paid[f"{month:%Y-%m}"] = lines
+    assert paid == {
+        "2024-11": [(date(2024, 9, 1), "back_pay", 250_000, student.pk)],
+        "2024-12": [(date(2024, 12, 1), "regular", 250_000, student.pk)],
+        "2025-03": [(date(2025, 3, 1), "regular", 250_000, student.pk)],
+        "2025-06": [(date(2025, 6, 1), "regular", 250_000, student.pk)],
+    }
+    assert sum(line[2] for lines in paid.values() for line in lines) == 1_000_000
+
+
+def test_a_students_one_off_aid_stays_one_payment(city, poor_household, township):
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = _aid(city, student, admission_year=2024, proof="录取通知书 0001", on=date(2024, 8, 20))
+    assert case.assessment["instalments"] == []
+    step(city["approver"], case, "grant_aid", date(2024, 8, 21))
+    run = payments.run_payroll(city["city_admin"], month=date(2024, 8, 1), township=township,
+                               programme="education_aid")
+    assert [(p.for_month, p.amount_fen) for p in run.payments.filter(case=case)] == [(date(2024, 8, 1), 500_000)]

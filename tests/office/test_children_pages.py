@@ -1,7 +1,7 @@
 """The pages of children's allowances and education aid (/children/): a township clerk opens a
 child's and a student's application from a page (errors beside their fields, nothing typed
 lost), the list of cases of the user's area with its Excel, and the figures of what the payrolls
-paid. Until the site mounts /children/ (requests-children.md §1) this module mounts it itself."""
+paid."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-from django.urls import include, path
 from openpyxl import load_workbook
 
 from safetynet.cases import services as cases
@@ -22,9 +21,6 @@ from safetynet.payments.models import PayrollRun
 from safetynet.registry.models import Area
 from safetynet.supervision.models import AuditEvent
 from safetynet.web import clock
-
-urlpatterns = [path("children/", include("safetynet.children.urls")), path("", include("safetynet.site.urls"))]
-pytestmark = pytest.mark.urls(__name__)
 
 TOWNSHIP = "370811001"
 ENUMS = ("dead", "imprisoned", "present", "dispersed", "concentrated", "bachelor", "dibao", "child_not_eligible",
@@ -94,6 +90,10 @@ def test_a_clerk_opens_a_childs_application_and_lands_on_the_case(city, poor_hou
     assert AuditEvent.objects.filter(action="children.apply", object_id=str(case.pk)).exists()
     landed = client.get(response["Location"])
     assert "事实无人抚养儿童" in text_of(landed) and f"#{case.pk}" in text_of(landed)
+    panel = re.search(r'<section class="panel" id="child-panel">(.*?)</section>', landed.content.decode(), re.S)
+    facts = re.sub(r"<[^>]+>", " ", panel.group(1))
+    for fact in ("死亡", "服刑在押", "机构集中养育", "王祖母", "母亲刑事判决书"):
+        assert fact in facts
 
 
 def test_an_empty_childs_application_says_each_problem_beside_its_field(city, poor_household, client):
