@@ -77,7 +77,7 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
         code=code, label=label, short=short, unit="person", opens_with=("apply_child",),
         steps=frozenset({name for name, *_rest in CHILD_STEPS} | set(CHILD_SHARED)), schedule="monthly",
         assess=rules.assess_child_case, part=_part, money_steps=CHILD_MONEY, deciders=_county,
-        review_months=lambda case: 12, authorizations="none", price_linked=False,
+        review_months=lambda case: 12, authorizations="none",
         decisions={"county_approve_child": "approval", "county_refuse_child": "refusal", "terminate": "termination"},
         standards=("children_allowance",), basis=_child_basis, computation=_child_computation,
         # The county's approval starts the monthly allowance at once: no public notice to close.
