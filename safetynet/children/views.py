@@ -173,8 +173,9 @@ def cases_xlsx(request):
     _f, rows = _rows(request)
     out = []
     for c in rows[:20_000]:
-        amount = fmt(c.monthly_amount_fen) + ("/月" if c.programme != "education_aid" else "") if c.monthly_amount_fen \
-            else ""
+        amount = ""
+        if c.monthly_amount_fen:  # a child's allowance is monthly, a student's aid for the school year
+            amount = fmt(c.monthly_amount_fen) + ("" if c.programme == "education_aid" else "/月")
         village = c.household.village
         out.append([c.pk, programmes.label(c.programme), c.applicant.name, mask_id(c.applicant.id_number),
                     village.parent.name if village.parent else "", village.name, _detail(c), c.get_state_display(),
