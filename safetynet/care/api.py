@@ -14,7 +14,6 @@ from pydantic import ConfigDict
 from safetynet.care import selectors, services
 from safetynet.care.models import ACTIVITIES, Caregiver
 from safetynet.cases.selectors import case_for
-from safetynet.policy.errors import FieldError, InputError
 from safetynet.registry.selectors import scope_prefix, staff_of
 from safetynet.web.inputs import Day, Errors, Id, text
 from safetynet.web.personal import mask_id
@@ -64,27 +63,6 @@ def lists(request, days: int = Query(30, ge=1, le=366)):
                               for d in selectors.reassessments_due(prefix)],
         "singles": [_person(c) for c in selectors.singles(prefix)],
     }  # fmt: skip
-
-
-class PlaceIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    mode: Literal["concentrated", "dispersed"]
-    institution: int | None = None
-    on: Day
-
-
-@router.post("/cases/{case_id}/placement", response={201: dict, 403: Errors, 404: Errors, 422: Errors},
-             summary="登记供养方式（入住、转院、分散供养）")
-def place(request, case_id: Id, payload: PlaceIn):
-    case = _tekun(request, case_id)
-    home = None
-    if payload.institution is not None:
-        home = selectors.institutions_for(case.area_code[:6]).filter(pk=payload.institution).first()
-        if home is None:
-            raise InputError([FieldError("institution", "care_institution_other_county")])
-    p = services.place(request.user, case, mode=payload.mode, institution=home, on=payload.on)
-    return Status(201, {"id": p.pk, "kind": p.kind, "mode": p.mode, "institution": p.institution_id,
-                        "started_on": p.started_on.isoformat()})  # fmt: skip
 
 
 class CaregiverIn(Schema):

@@ -28,16 +28,30 @@ def _achieved(unmet: int) -> dict:
 PERSONS_ADL = (6, 5, 4, 4, 2, 0, 0, 1)
 
 
+def _home(county: Area) -> Institution:
+    users = get_user_model().objects
+    township = Area.objects.filter(parent=county, level=Area.Level.TOWNSHIP).order_by("code").first()
+    name = f"{township.name if township else county.name}敬老院"
+    return Institution.objects.filter(county=county, name=name).first() or services.register_institution(
+        users.get(username=f"county_{county.code}"), name=name, county=county.code,
+        township=township.code if township else "", capacity=4)
+
+
 def _tekun_persons(township: Area, today) -> None:
-    """Single elderly persons with no able obligor, taken through the case services to approval."""
+    """Single elderly persons with no able obligor, taken through the case services to approval;
+    the approval decides the support mode: the home for those who cannot care for themselves while
+    it has beds (one bed kept free for the demo's admission), the others at home."""
     users = get_user_model().objects
     clerk, approver = (users.get(username=f"{r}_{township.code}") for r in ("clerk", "approver"))
     village = Area.objects.filter(parent=township).order_by("code").first()
+    home = _home(township.parent)
     opened = today - timedelta(days=100)
     for i, adl in enumerate(PERSONS_ADL):
         number = idnumber.generate(township.code[:6], opened.replace(year=1940 + i, day=1), 480 + i, "male")
+        # the county's two digits in the name: the city's lists never show two persons alike
+        name = f"孤老{township.code[4:6]}{township.code[-3:]}{i}"
         household = registry.create_household(clerk, village=village, hukou="rural", address=f"{village.name}敬老{i}号",
-                                              members=[{"id_number": number, "name": f"孤老{township.code[-3:]}{i}",
+                                              members=[{"id_number": number, "name": name,
                                                         "relation": "head", "able_obligor": False,
                                                         "adl_unmet": adl}])  # fmt: skip
         head = household.members.get()
@@ -47,7 +61,11 @@ def _tekun_persons(township: Area, today) -> None:
         c = cases.record_home_visit(clerk, c, version=c.version, on=opened + timedelta(days=2),
                                     investigators=["调查员甲", "调查员乙"], family_signed=True,
                                     findings="独居，无劳动能力，无法定义务人")  # fmt: skip
-        c = cases.approve(approver, c, version=c.version, on=opened + timedelta(days=5))
+        on = opened + timedelta(days=5)
+        concentrated = adl >= 4 and services.residents(home, on) < home.capacity - 1
+        c = services.approve_tekun(approver, c, on=on, opinion="符合特困人员救助供养条件，同意",
+                                   support_mode="concentrated" if concentrated else "dispersed",
+                                   institution=home.pk if concentrated else None)  # fmt: skip
         cases.close_notice(approver, c, version=c.version, on=c.notice_ends_on)
 
 
@@ -62,22 +80,14 @@ def _seed(today) -> int:
         _tekun_persons(Area.objects.get(code=code), today)
     for county in Area.objects.filter(code__in={t[:6] for t in DEMO_TOWNSHIPS}):
         bureau = users.get(username=f"county_{county.code}")
-        township = Area.objects.filter(parent=county, level=Area.Level.TOWNSHIP).order_by("code").first()
-        name = f"{township.name if township else county.name}敬老院"
-        home = Institution.objects.filter(county=county, name=name).first() or services.register_institution(
-            bureau, name=name, county=county.code, township=township.code if township else "", capacity=3)
-        cases = selectors.not_recorded(county.code, today)
-        cases.sort(key=lambda c: (-c.applicant.adl_unmet, c.pk))
         at_home = 0
-        for case in cases:
-            start = max(case.approved_on, today - timedelta(days=60))
-            concentrated = case.applicant.adl_unmet >= 4 and services.residents(home, start) < home.capacity
-            services.place(bureau, case, mode="concentrated" if concentrated else "dispersed",
-                           institution=home if concentrated else None, on=start)  # fmt: skip
+        for case in selectors.tekun_cases(county.code, today).filter(applicant__name__startswith="孤老"):
+            placement = services.current_placement(case)
+            start = placement.started_on if placement else max(case.approved_on, today - timedelta(days=60))
             services.record_assessment(bureau, case, achieved=_achieved(case.applicant.adl_unmet),
                                        assessor_kind="third_party", assessor="济宁市康养服务评估中心",
                                        assessed_on=start)  # fmt: skip
-            if concentrated:
+            if placement is None or placement.mode == "concentrated":
                 continue
             at_home += 1
             if at_home == 3:  # the third at home: neither caregiver nor agreement yet
@@ -92,7 +102,7 @@ def _seed(today) -> int:
                                       parties=f"乡镇人民政府、{case.applicant.name}、{carer.name}", starts_on=start,
                                       ends_on=ends, duties="日常起居照料、代购生活用品、就医陪护、安全看护",
                                       allowance_to="caregiver")  # fmt: skip
-            if at_home != 1 or start > today - timedelta(days=31):  # the first not visited since: overdue
+            if at_home != 1:  # the first not visited since support at home began: overdue
                 services.record_visit(bureau, case, visited_on=today - timedelta(days=7), visitor="村民政协理员",
                                       findings="居住安全，饮食正常，照料到位")  # fmt: skip
     _one_level_change(today)
@@ -113,4 +123,10 @@ def _one_level_change(today) -> None:
         services.record_assessment(approver, case, achieved=_achieved(4), assessor_kind="third_party",
                                    assessor="济宁市康养服务评估中心",
                                    assessed_on=today - timedelta(days=1))  # fmt: skip
+        # no longer able to care for themself: admitted to the county's home by a decision
+        case.refresh_from_db()
+        home = _home(Area.objects.get(code=case.area_code[:6]))
+        if services.residents(home, today) < home.capacity:
+            services.change_support(approver, case, version=case.version, on=today, support_mode="concentrated",
+                                    institution=home.pk, reason="经评估完全丧失生活自理能力，本人同意入住敬老院")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safetynet.care.models import ACTIVITIES, AssessorKind, Mode, Reassessment, Recipient
+from safetynet.care.models import ACTIVITIES, AssessorKind, Reassessment, Recipient
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"required": _("请填写日期"), "invalid": _("日期格式应为 YYYY-MM-DD")}
@@ -29,21 +29,6 @@ class InstitutionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", "—")] + [(a.code, a.name) for a in counties]
         self.fields["township"].choices = [("", "—")] + [(a.code, a.name) for a in townships]
-
-
-class PlaceForm(forms.Form):
-    mode = forms.ChoiceField(label=_("供养方式"), choices=Mode.choices, error_messages={"required": _("请选择")})
-    institution = forms.ChoiceField(label=_("供养服务机构（集中供养）"), required=False)
-    on = _date(_("起始日期"))
-
-    def __init__(self, *args, institutions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = [("", "—")] + [(h.pk, h.name) for h in institutions]
-
-
-class LeaveForm(forms.Form):
-    on = _date(_("离开日期"))
-    reason = _text(_("原因"), 200)
 
 
 class CaregiverForm(forms.Form):
@@ -102,9 +87,13 @@ class MoveForm(forms.Form):
                               error_messages={"required": _("请选择特困人员供养申请")})  # fmt: skip
     on = _date(_("决定日期"))
 
-    def __init__(self, *args, tekun_cases=(), **kwargs):
+    def __init__(self, *args, tekun_cases=(), case=None, **kwargs):
+        from safetynet.care.decision import support_fields
+
         super().__init__(*args, **kwargs)
         self.fields["tekun"].choices = [("", "—")] + [(c.pk, f"#{c.pk}") for c in tekun_cases]
+        if case is not None:  # the tekun approval carries the support mode (care.decision)
+            self.fields.update(support_fields(case))
 
 
 class CompleteMoveForm(forms.Form):

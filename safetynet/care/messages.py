@@ -29,8 +29,12 @@ MESSAGES.update({
         "zh": "床位数不能少于在住人数 {residents}",
         "en": "the capacity cannot be below the {residents} residents",
     },
+    "care_mode_required": {
+        "zh": "请选择供养方式：集中供养（并选择有空余床位的供养服务机构）或分散供养",
+        "en": "choose the support mode: concentrated (with an institution that has a free bed) or dispersed",
+    },
     "care_institution_required": {
-        "zh": "集中供养须选择供养服务机构",
+        "zh": "集中供养须选择供养服务机构（本县、有空余床位的）",
         "en": "concentrated support needs an institution",
     },
     "care_institution_not_allowed": {

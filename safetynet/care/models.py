@@ -73,6 +73,10 @@ class Placement(models.Model):
     ended_on = models.DateField("结束日期", null=True, blank=True)
     kind = models.CharField("登记类型", max_length=12)  # admission | transfer | dispersed | ...
     end_reason = models.CharField("结束原因", max_length=200, blank=True)
+    # The decision that set it (the approval, or a change of support mode): the mode is part of
+    # the decision (issue 11); a placement entered before that rule has none.
+    decision = models.ForeignKey("cases.CaseEvent", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="决定")  # fmt: skip
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

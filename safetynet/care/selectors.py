@@ -13,6 +13,7 @@ from django.http import Http404
 from safetynet.care.levels import care_level
 from safetynet.care.models import (
     Agreement,
+    Assessment,
     Caregiver,
     DibaoChoice,
     Institution,
@@ -22,6 +23,7 @@ from safetynet.care.models import (
     Reassessment,
     Visit,
 )
+from safetynet.care.services import in_force
 from safetynet.cases.models import Case
 from safetynet.policy.parameters import value
 from safetynet.registry.selectors import scope_prefix
@@ -36,19 +38,38 @@ def _prefix(user_or_prefix) -> str | None:
 
 
 def tekun_cases(prefix: str | None, as_of: date | None = None) -> QuerySet[Case]:
-    """The tekun cases supported on ``as_of`` (approved on or before it, not ended by it)."""
+    """The tekun persons covered on ``as_of``: the statistics' one definition (``reports.coverage``:
+    the case's last step on or before the day left it 保障中, 复核中, 终止公示中 or 渐退期), so that
+    the care page and the dashboard count the same persons (a suspended case is not covered)."""
+    from safetynet.reports.coverage import covered_cases
+
     if prefix is None:
         return Case.objects.none()
     as_of = as_of or clock.today()
-    return (Case.objects.filter(programme="tekun", area_code__startswith=prefix, approved_on__lte=as_of)
-            .exclude(state__in=("refused", "withdrawn"))
-            .filter(Q(entitlement_until__isnull=True) | Q(entitlement_until__gt=as_of))
-            .select_related("applicant", "household__village__parent"))  # fmt: skip
+    return (covered_cases(prefix, as_of).filter(programme="tekun")
+            .select_related("applicant", "household__village__parent__parent").order_by("area_code", "id"))  # fmt: skip
 
 
 def placements_on(prefix: str, as_of: date) -> QuerySet[Placement]:
-    return (Placement.objects.filter(area_code__startswith=prefix, started_on__lte=as_of)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of)).select_related("institution"))  # fmt: skip
+    """The placements in force on the day (each set going by a decision: the approval or a change
+    of support mode, from the decision's date)."""
+    return in_force(as_of).filter(area_code__startswith=prefix).select_related("institution")
+
+
+def levels_on(cases: list[Case], as_of: date) -> dict[int, str]:
+    """Each case's care level on the day: the latest assessment on or before it; before the first
+    assessment, the level that assessment found before (its ``previous_level``); never assessed,
+    the person's recorded count (the policy floor's levels)."""
+    after: dict[int, str] = {}
+    before: dict[int, str] = {}
+    rows = (Assessment.objects.filter(case__in=[c.pk for c in cases]).order_by("assessed_on", "id")
+            .values_list("case_id", "assessed_on", "level", "previous_level"))  # fmt: skip
+    for case_id, on, level, previous in rows:
+        if on <= as_of:
+            before[case_id] = level
+        else:
+            after.setdefault(case_id, previous)
+    return {c.pk: before.get(c.pk) or after.get(c.pk) or care_level(c.applicant.adl_unmet) for c in cases}
 
 
 def institutions_for(user_or_prefix) -> QuerySet[Institution]:
@@ -67,10 +88,8 @@ def institution_for(user, pk) -> Institution:
 
 
 def residents_by_institution(institutions, as_of: date | None = None) -> dict[int, int]:
-    as_of = as_of or clock.today()
-    rows = (Placement.objects.filter(institution__in=institutions, started_on__lte=as_of)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of)).exclude(case__entitlement_until__lte=as_of)
-            .values_list("institution_id", flat=True))  # fmt: skip
+    rows = in_force(as_of or clock.today()).filter(institution__in=institutions).values_list("institution_id",
+                                                                                            flat=True)
     return dict(Counter(rows))
 
 
@@ -94,11 +113,12 @@ def support_modes(prefix: str | None, as_of: date | None = None) -> dict:
     out = empty
     supported = list(tekun_cases(prefix, as_of))
     placed = {p.case_id: p for p in placements_on(prefix, as_of).filter(case__in=[c.pk for c in supported])}
+    levels = levels_on(supported, as_of)
     institutions: Counter = Counter()
     for case in supported:
         p = placed.get(case.pk)
         mode = p.mode if p else NOT_RECORDED
-        level = care_level(case.applicant.adl_unmet)
+        level = levels[case.pk]
         out["by_mode"][mode] += 1
         out["by_level"][level] += 1
         if p and p.institution_id:
@@ -107,9 +127,10 @@ def support_modes(prefix: str | None, as_of: date | None = None) -> dict:
             out["complete"] += 1
             out["complete_concentrated"] += mode == Mode.CONCENTRATED
     out["persons"] = len(supported)
-    homes = Institution.objects.in_bulk(list(institutions))
-    out["by_institution"] = [{"id": pk, "name": homes[pk].name, "capacity": homes[pk].capacity, "persons": n}
-                             for pk, n in sorted(institutions.items(), key=lambda kv: homes[kv[0]].name)]  # fmt: skip
+    homes = Institution.objects.select_related("county", "township").in_bulk(list(institutions))
+    order = sorted(institutions, key=lambda pk: (homes[pk].county_id, homes[pk].name))
+    out["by_institution"] = [{"id": pk, "name": homes[pk].name, "county": homes[pk].county.name,
+                              "capacity": homes[pk].capacity, "persons": institutions[pk]} for pk in order]
     out["modes_recorded"] = bool(placed)
     if placed:
         out["concentration_rate"] = _rate(out["complete_concentrated"], out["complete"])
@@ -145,12 +166,11 @@ def home_care(prefix: str | None, on: date | None = None, *, expiring_days: int 
         last_visit[case_id] = max(day, last_visit.get(case_id, day))
     rows = []
     for case in cases:
-        interval = value("tekun_visit_interval_days", case.area_code[:6], on)
-        since = last_visit.get(case.pk) or dispersed[case.pk].started_on
         agreement = agreements.get(case.pk)
         row = {
             "case": case, "placement": dispersed[case.pk], "caregiver": carers.get(case.pk), "agreement": agreement,
-            "last_visit": last_visit.get(case.pk), "visit_due": since + timedelta(days=interval),
+            "last_visit": last_visit.get(case.pk),
+            "visit_due": visit_due(case, dispersed[case.pk].started_on, last_visit.get(case.pk), on),
             "no_caregiver": case.pk not in carers, "no_agreement": agreement is None,
             "expiring": bool(agreement and agreement.ends_on <= on + timedelta(days=expiring_days)),
         }  # fmt: skip
@@ -158,6 +178,12 @@ def home_care(prefix: str | None, on: date | None = None, *, expiring_days: int 
         row["attention"] = row["no_caregiver"] or row["no_agreement"] or row["expiring"] or row["visit_overdue"]
         rows.append(row)
     return rows
+
+
+def visit_due(case: Case, at_home_since: date, last_visit: date | None, on: date) -> date:
+    """The day the next visit is due: ``tekun_visit_interval_days`` after the last visit, or after
+    support at home began when never visited (overdue when it is before ``on``)."""
+    return (last_visit or at_home_since) + timedelta(days=value("tekun_visit_interval_days", case.area_code[:6], on))
 
 
 def reassessments_due(prefix: str | None) -> QuerySet[Reassessment]:
@@ -190,7 +216,7 @@ def singles(prefix: str | None) -> list[Case]:
     decided = set(Move.objects.filter(area_code__startswith=prefix).values_list("dibao_id", flat=True)) | set(
         DibaoChoice.objects.filter(area_code__startswith=prefix).values_list("case_id", flat=True))
     qs = (Case.objects.filter(programme="dibao", area_code__startswith=prefix, state__in=SUPPORTED_STATES)
-          .exclude(pk__in=decided).select_related("applicant", "household__village__parent")
+          .exclude(pk__in=decided).select_related("applicant", "household__village__parent__parent")
           .prefetch_related("household__members"))  # fmt: skip
     return [c for c in qs if meets_tekun(c) and single_person(c)]
 

@@ -2,9 +2,11 @@
 
 - ``register_institution`` / ``change_capacity``: the county (or city) registers a support
   institution (敬老院) with its beds.
-- ``place`` / ``leave``: the township records where an approved tekun person is supported
-  (集中 in an institution, 分散 at home): admission, transfer and change of mode close the current
-  placement the same day; an admission beyond the beds is refused with the institution's count.
+- ``support_errors`` / ``write_placement``: where a tekun person is supported is part of the
+  decision (``care.decision``): the approval records it and a later change is its own decision
+  step (``change_support``); each writes the placement from its event, in its transaction;
+  admission, transfer and return home close the current placement the same day; an admission
+  beyond the beds is refused with the institution's count.
 - ``add_caregiver``, ``record_agreement``, ``record_visit``: a dispersed person's caregiver
   (照料护理人), care agreement (委托照料协议) and visits (seed: "五有").
 - ``report_change``: a reported change of self-care or a request: a reassessment owed within
@@ -62,7 +64,7 @@ TOWNSHIP = ("clerk", "approver", "county")  # records placements, caregivers, vi
 DECIDERS = ("approver",)  # decides a move to tekun (the township decides, like the case)
 SUPPORTED_STATES = ("approved", "review", "suspended", "ending", "graduated_exit")
 ACTION_NAMES = {
-    "register": "登记供养服务机构", "capacity": "调整床位数", "place": "登记供养方式", "leave": "登记离开供养机构",
+    "register": "登记供养服务机构", "capacity": "调整床位数", "change_support": "变更供养方式",
     "caregiver": "登记照料护理人", "agreement": "登记委托照料协议", "visit": "登记探访",
     "report": "登记自理能力变化（评估申请）", "assess": "登记生活自理能力评估", "move": "单人户转为特困人员",
     "choice": "登记自愿保留低保",
@@ -98,13 +100,18 @@ def _tekun_case(case: Case) -> Case:
 # ---- institutions ---------------------------------------------------------------------------
 
 
-def residents(institution: Institution, on: date | None = None) -> int:
+def in_force(on: date):
+    """The placements holding on ``on``: started, not ended, of a case still supported (or whose
+    approval is on notice: its bed is kept); a person whose support ended, or whose application was
+    refused or withdrawn after an objection, no longer holds a bed."""
+    return (Placement.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+            .exclude(case__entitlement_until__lte=on).exclude(case__state__in=("refused", "withdrawn")))  # fmt: skip
+
+
+def residents(institution: Institution, on: date | None = None, *, excluding: Case | None = None) -> int:
     """Persons placed in the institution on ``on`` (today): counted from the placements."""
-    on = on or clock.today()
-    # a person whose support has ended (the case terminated) no longer holds a bed
-    return (Placement.objects.filter(institution=institution, started_on__lte=on)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-            .exclude(case__entitlement_until__lte=on).count())  # fmt: skip
+    rows = in_force(on or clock.today()).filter(institution=institution)
+    return (rows.exclude(case=excluding) if excluding else rows).count()
 
 
 def register_institution(actor, *, name: str, county: str, capacity, township: str = "") -> Institution:
@@ -155,71 +162,93 @@ def current_placement(case: Case) -> Placement | None:
     return Placement.objects.filter(case=case, ended_on__isnull=True).select_related("institution").first()
 
 
-@transaction.atomic
-def place(actor, case: Case, *, mode: str, on: date, institution: Institution | None = None) -> Placement:
-    """The person's support from ``on``: admission to an institution, a transfer to another, or
-    support at home; the current placement ends the same day."""
-    require_role(actor, TOWNSHIP, case.area_code, ACTION_NAMES["place"])
-    case = _tekun_case(Case.objects.select_for_update().get(pk=case.pk))
+def support_errors(case: Case, on: date, mode, institution) -> tuple[dict, list[FieldError]]:
+    """The support mode a decision gives (``mode``, and the institution's id for 集中供养): what
+    the decision records (``data["support"]``), or the field errors. An institution must be of the
+    person's county and have a free bed on ``on`` (counted again, locked, when it is written)."""
     errors: list[FieldError] = []
+    home = None
     if mode not in Mode.values:
-        errors.append(FieldError("mode", "choice", value=str(mode)[:20], choices=", ".join(Mode.values)))
-    elif mode == Mode.CONCENTRATED and institution is None:
-        errors.append(FieldError("institution", "care_institution_required"))
-    elif mode == Mode.DISPERSED and institution is not None:
+        errors.append(FieldError("support_mode", "care_mode_required"))
+    elif mode == Mode.CONCENTRATED:
+        try:
+            pk = int(institution) if institution not in (None, "") else None
+        except (TypeError, ValueError):
+            pk = None
+        home = Institution.objects.filter(pk=pk).first() if pk else None
+        if institution in (None, ""):
+            errors.append(FieldError("institution", "care_institution_required"))
+        elif home is None or home.county_id != case.area_code[:6]:
+            errors.append(FieldError("institution", "care_institution_other_county"))
+        elif (count := residents(home, on, excluding=case)) >= home.capacity:
+            errors.append(FieldError("institution", "care_capacity", name=home.name, capacity=home.capacity,
+                                     residents=count))  # fmt: skip
+    elif institution not in (None, ""):
         errors.append(FieldError("institution", "care_institution_not_allowed"))
-    elif institution is not None and institution.county_id != case.area_code[:6]:
-        errors.append(FieldError("institution", "care_institution_other_county"))
-    _day(errors, "on", on)
-    current = current_placement(case)
-    if current and not errors:
-        if current.mode == mode and current.institution_id == (institution.pk if institution else None):
-            errors.append(FieldError("mode", "care_same_placement"))
-        elif on < current.started_on:
-            errors.append(FieldError("on", "care_before_current", since=current.started_on.isoformat()))
     if errors:
-        raise InputError(errors)
-    if institution is not None:
-        institution = Institution.objects.select_for_update().get(pk=institution.pk)  # one admission at a time
-        count = residents(institution, on)
+        return {}, errors
+    support = {"mode": mode, "institution": home.pk if home else None, "institution_name": home.name if home else ""}
+    return {"support": support}, []
+
+
+def write_placement(actor, case: Case, support: dict, decision: CaseEvent) -> Placement:
+    """The placement a decision sets going, from its date, in its transaction: admission,
+    transfer or support at home; the current placement ends the same day. The institution is
+    locked and its beds counted again, so two decisions at once cannot both take the last bed."""
+    on, mode = decision.on, support["mode"]
+    institution = None
+    if support.get("institution"):
+        institution = Institution.objects.select_for_update().get(pk=support["institution"])
+        count = residents(institution, on, excluding=case)
         if count >= institution.capacity:
             raise InputError([FieldError("institution", "care_capacity", name=institution.name,
                                          capacity=institution.capacity, residents=count)])  # fmt: skip
+    current = current_placement(case)
     kind = ("dispersed" if mode == Mode.DISPERSED
             else "transfer" if current and current.mode == Mode.CONCENTRATED else "admission")  # fmt: skip
     if current:
-        ends = {"transfer": "转院", "admission": "入住供养机构"}
-        current.ended_on, current.end_reason = on, ends.get(kind, "回家分散供养")
+        ends = {"transfer": "转院", "admission": "入住供养服务机构", "dispersed": "分散供养"}
+        current.ended_on = max(on, current.started_on)
+        current.end_reason = "重新审核确认" if decision.transition == "approve" else ends[kind]
         current.save(update_fields=["ended_on", "end_reason"])
     placement = Placement.objects.create(case=case, area_code=case.area_code, mode=mode, institution=institution,
-                                         started_on=on, kind=kind, recorded_by=acting_user(actor))  # fmt: skip
+                                         started_on=on, kind=kind, decision=decision,
+                                         recorded_by=acting_user(actor))  # fmt: skip
     action = {"admission": "care.admission", "transfer": "care.transfer", "dispersed": "care.dispersed"}[kind]
     record(actor, action, object_type="care_placement", object_id=placement.pk, area_code=case.area_code,
            details={"case": case.pk, "mode": mode, "institution": institution.pk if institution else None,
-                    "on": on.isoformat(), "previous": current.pk if current else None})  # fmt: skip
+                    "on": on.isoformat(), "previous": current.pk if current else None,
+                    "decision": decision.pk})  # fmt: skip
     return placement
 
 
-@transaction.atomic
-def leave(actor, case: Case, *, on: date, reason: str) -> Placement:
-    """The person leaves the institution (or support ends): the current placement ends; the mode
-    is "not recorded" until the next placement."""
-    require_role(actor, TOWNSHIP, case.area_code, ACTION_NAMES["leave"])
-    current = current_placement(case)
-    if current is None:
-        raise InputError([FieldError("case", "care_no_placement")])
+def change_support(actor, case: Case, *, version: int, on: date, support_mode: str = "", institution=None,
+                   reason: str = "") -> Case:  # fmt: skip
+    """变更供养方式: a decision on the approved case (the approver's, like the approval): admission
+    to an institution, a transfer, or leaving it for support at home. The step's event records the
+    new mode and the previous one; the placement is written from it in the same transaction."""
+    require_role(actor, TRANSITIONS["change_support"][2], case.area_code, ACTION_NAMES["change_support"])
     errors: list[FieldError] = []
     reason = _text(errors, "reason", reason, 200)
-    _day(errors, "on", on)
-    if not errors and on < current.started_on:
-        errors.append(FieldError("on", "care_before_current", since=current.started_on.isoformat()))
+    recorded, more = support_errors(case, on, support_mode, institution)
+    errors += more
+    current = current_placement(case)
+    if current and recorded:
+        support = recorded["support"]
+        if current.mode == support["mode"] and current.institution_id == support["institution"]:
+            errors.append(FieldError("support_mode", "care_same_placement"))
+        elif isinstance(on, date) and on < current.started_on:
+            errors.append(FieldError("on", "care_before_current", since=current.started_on.isoformat()))
     if errors:
         raise InputError(errors)
-    current.ended_on, current.end_reason = on, reason
-    current.save(update_fields=["ended_on", "end_reason"])
-    record(actor, "care.leave", object_type="care_placement", object_id=current.pk, area_code=case.area_code,
-           details={"case": case.pk, "on": on.isoformat(), "reason": reason})  # fmt: skip
-    return current
+    previous = ({"mode": current.mode, "institution": current.institution_id,
+                 "institution_name": current.institution.name if current.institution else ""} if current else None)
+    with transaction.atomic():
+        decided = cases.transition(actor, case, "change_support", version=version, on=on, note=reason,
+                                   data={**recorded, "previous_support": previous})  # fmt: skip
+        event = decided.events.filter(transition="change_support").order_by("-id").first()
+        write_placement(actor, decided, recorded["support"], event)
+    return decided
 
 
 # ---- care at home ---------------------------------------------------------------------------
@@ -409,17 +438,39 @@ def _single_meeting_tekun(case: Case) -> None:
         raise InputError([FieldError("case", "care_already_decided")])
 
 
+def approve_tekun(actor, case: Case, *, on: date, opinion: str, support_mode: str, institution) -> Case:
+    """The tekun approval with its support mode (the decision's part, ``care.decision``)."""
+    from safetynet.cases import programmes
+
+    part = {"support_mode": support_mode, "institution": institution}
+    hook = getattr(programmes, "step_part", None)
+    if hook is not None and hook(case, "approve") is not None:
+        return cases.approve(actor, case, version=case.version, on=on, opinion=opinion, part=part)
+    # Until the cases' hook for a programme's part of a step is in place: the same checks, the
+    # approval, and the placement from its event, in this transaction.
+    recorded, errors = support_errors(case, on, support_mode, institution)
+    if errors:
+        raise InputError(errors)
+    case = cases.approve(actor, case, version=case.version, on=on, opinion=opinion)
+    event = case.events.filter(transition="approve").order_by("-id").first()
+    event.data = {**event.data, **recorded}
+    event.save(update_fields=["data"])
+    write_placement(actor, case, recorded["support"], event)
+    return case
+
+
 @transaction.atomic
-def move_to_tekun(actor, dibao: Case, *, tekun: Case, on: date) -> Move:
-    """One decision: the person's tekun case (investigated, its check done) approved and the
-    dibao case's termination posted, the same day; ``complete_move`` closes both notices."""
+def move_to_tekun(actor, dibao: Case, *, tekun: Case, on: date, support_mode: str = "", institution=None) -> Move:
+    """One decision: the person's tekun case (investigated, its check done) approved with its
+    support mode and the dibao case's termination posted, the same day; ``complete_move`` closes
+    both notices."""
     require_role(actor, DECIDERS, dibao.area_code, ACTION_NAMES["move"])
     dibao = Case.objects.select_for_update().get(pk=dibao.pk)
     _single_meeting_tekun(dibao)
     if tekun.programme != "tekun" or tekun.applicant_id != dibao.applicant_id or tekun.state != "investigated":
         raise InputError([FieldError("tekun", "care_tekun_case")])
-    tekun = cases.approve(actor, tekun, version=tekun.version, on=on,
-                          opinion="低保单人户符合特困人员救助供养条件，转为特困供养")  # fmt: skip
+    tekun = approve_tekun(actor, tekun, on=on, opinion="低保单人户符合特困人员救助供养条件，转为特困供养",
+                           support_mode=support_mode, institution=institution)  # fmt: skip
     cases.give_termination_notice(actor, dibao, version=dibao.version, on=on,
                                   reason="符合特困人员救助供养条件，转为特困人员救助供养")  # fmt: skip
     move = Move.objects.create(dibao=dibao, tekun=tekun, area_code=dibao.area_code, decided_on=on,

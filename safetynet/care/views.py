@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from safetynet.care import forms, selectors, services
 from safetynet.care.models import ACTIVITIES, Agreement, Assessment, Caregiver, Move, Visit
 from safetynet.cases.models import Case
-from safetynet.cases.selectors import case_for
+from safetynet.cases.selectors import allowed_transitions, case_for
 from safetynet.payments.models import Entitlement
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.registry.models import Area
@@ -78,7 +78,7 @@ def index(request):
     return render(request, "care/index.html", context | {"role": _role(request.user)})
 
 
-HEADERS = ("清单", "案件", "乡镇（街道）", "村（居）", "姓名", "公民身份号码", "情况")
+HEADERS = ("清单", "案件", "县（市、区）", "乡镇（街道）", "村（居）", "姓名", "公民身份号码", "情况")
 
 
 @login_required
@@ -88,8 +88,10 @@ def lists_xlsx(request):
 
     def row(kind, case, what):
         village = case.household.village
-        out.append([kind, case.pk, village.parent.name if village.parent else "", village.name, case.applicant.name,
-                    mask_id(case.applicant.id_number), what])  # fmt: skip
+        township = village.parent
+        county = township.parent if township else None
+        out.append([kind, case.pk, county.name if county else "", township.name if township else "", village.name,
+                    case.applicant.name, mask_id(case.applicant.id_number), what])  # fmt: skip
 
     for c in ctx["not_recorded"]:
         row("供养方式未登记", c, "")
@@ -105,7 +107,7 @@ def lists_xlsx(request):
         row("低保单人户符合特困条件", c, "")
     record_access(request.user, purpose="export", object_type="case", object_id="care-lists",
                   area_code=ctx["prefix"], full_id=False, count=len(out))  # fmt: skip
-    book = sheet("特困供养服务", HEADERS, out, (18, 8, 14, 14, 10, 20, 50))
+    book = sheet("特困供养服务", HEADERS, out, (18, 8, 12, 16, 14, 10, 20, 50))
     response = HttpResponse(book, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="care-{clock.today():%Y-%m-%d}.xlsx"'
     return response
@@ -147,16 +149,15 @@ def _tekun_case(request, case_id) -> Case:
 
 
 CASE_FORMS = {
-    "place": forms.PlaceForm, "leave": forms.LeaveForm, "caregiver": forms.CaregiverForm,
+    "caregiver": forms.CaregiverForm,
     "agreement": forms.AgreementForm, "visit": forms.VisitForm, "report": forms.ReportForm,
     "assess": forms.AssessmentForm,
 }  # fmt: skip
 
 
 def _case_forms(case, data=None, kind=None) -> dict:
-    homes = selectors.institutions_for(case.area_code[:6])
     carers = Caregiver.objects.filter(case=case, until__isnull=True)
-    extra = {"place": {"institutions": homes}, "agreement": {"caregivers": carers}}
+    extra = {"agreement": {"caregivers": carers}}
     today = {"on": clock.today(), "since": clock.today(), "visited_on": clock.today(), "reported_on": clock.today(),
              "assessed_on": clock.today(), "starts_on": clock.today()}  # fmt: skip
     return {name: cls(data if name == kind else None, prefix=name, initial=today, **extra.get(name, {}))
@@ -165,12 +166,6 @@ def _case_forms(case, data=None, kind=None) -> dict:
 
 def _save(request, case, kind, form):
     d, user = form.cleaned_data, request.user
-    if kind == "place":
-        home = selectors.institutions_for(case.area_code[:6]).filter(pk=d["institution"]).first() if d[
-            "institution"] else None
-        return services.place(user, case, mode=d["mode"], institution=home, on=d["on"])
-    if kind == "leave":
-        return services.leave(user, case, on=d["on"], reason=d["reason"])
     if kind == "caregiver":
         return services.add_caregiver(user, case, name=d["name"], id_number=d["id_number"], relation=d["relation"],
                                       phone=d["phone"], since=d["since"])  # fmt: skip
@@ -209,7 +204,9 @@ def case_page(request, case_id: int):
                 return redirect("care-case", case.pk)
     return render(request, "care/case.html", {
         "case": case, "forms": all_forms, "kind": kind, "may_write": _role(request.user) in WRITERS,
-        "placements": case.placements.select_related("institution").order_by("-started_on", "-id"),
+        # each set going by a decision (the approval, a change of support mode): the mode is the decision's
+        "placements": case.placements.select_related("institution", "decision__actor").order_by("-started_on", "-id"),
+        "may_change": "change_support" in allowed_transitions(request.user, case),
         "caregivers": Caregiver.objects.filter(case=case).order_by("-since", "-id"),
         "agreements": Agreement.objects.filter(case=case).select_related("caregiver").order_by("-starts_on"),
         "visits": Visit.objects.filter(case=case).order_by("-visited_on", "-id"),
@@ -229,7 +226,7 @@ def single_page(request, case_id: int):
     tekun_cases = Case.objects.filter(programme="tekun", applicant=case.applicant, state="investigated")
     kind = request.POST.get("kind") if request.method == "POST" else None
     move_form = forms.MoveForm(request.POST if kind == "move" else None, prefix="move", tekun_cases=tekun_cases,
-                               initial={"on": clock.today()})  # fmt: skip
+                               initial={"on": clock.today()}, case=case)  # fmt: skip
     choice_form = forms.ChoiceForm(request.POST if kind == "choice" else None, prefix="choice",
                                    initial={"signed_on": clock.today()})  # fmt: skip
     if kind in ("move", "choice"):
@@ -238,7 +235,8 @@ def single_page(request, case_id: int):
             d = form.cleaned_data
             try:
                 if kind == "move":
-                    services.move_to_tekun(request.user, case, tekun=tekun_cases.get(pk=d["tekun"]), on=d["on"])
+                    services.move_to_tekun(request.user, case, tekun=tekun_cases.get(pk=d["tekun"]), on=d["on"],
+                                           support_mode=d["support_mode"], institution=d["institution"])
                 else:
                     services.record_dibao_choice(request.user, case, signed_on=d["signed_on"], document=d["document"])
             except (InputError, PolicyError, PermissionDenied) as exc:

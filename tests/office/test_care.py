@@ -21,41 +21,55 @@ from safetynet.policy.errors import InputError
 from safetynet.registry import services as registry
 from safetynet.registry.cards import with_check_digit
 from safetynet.registry.models import Area
-from safetynet.registry.selectors import Forbidden
 from safetynet.supervision.models import AuditEvent
 from tests.office.conftest import TODAY
 
 ALL = {k: True for k in ("eating", "dressing", "bed", "toilet", "walking", "bathing")}
 
 
+def _clerk(city, village: str):
+    return city["wenshang_clerk"] if village.startswith("370830") else city["clerk"]
+
+
 def _alone(city, seed: int, village: str = "370811001001", *, adl: int = 0):
     """A person alone, born 1943 (past the elderly age), no income, no obligor able to support:
     tekun (and dibao) eligible; ``adl`` daily activities not achieved."""
     number = idnumber.generate(village[:6], date(1943, 5, 1), seed, "male")
-    household = registry.create_household(city["clerk"], village=Area.objects.get(code=village), hukou="rural",
+    household = registry.create_household(_clerk(city, village), village=Area.objects.get(code=village), hukou="rural",
                                           address=f"张庄村{seed}号", members=[{
                                               "id_number": number, "name": f"张老{seed}", "relation": "head",
                                               "able_obligor": False, "adl_unmet": adl,
                                               "bank_card": with_check_digit(f"622848{seed:012d}"),
                                           }])  # fmt: skip
     head = household.members.get()
-    cases.record_authorization(city["clerk"], id_number=number, signed_on=TODAY, document=f"SQ{seed}", person=head)
+    cases.record_authorization(_clerk(city, village), id_number=number, signed_on=TODAY, document=f"SQ{seed}",
+                               person=head)  # fmt: skip
     return household, head
 
 
 def _investigated(city, household, programme: str = "tekun", on: date = TODAY) -> Case:
     head = household.members.get(relation="head")
-    c = cases.start_precheck(city["clerk"], household=household, programme=programme, applicant=head, on=on)
-    c = cases.accept(city["clerk"], c, version=c.version, on=on)
-    return cases.record_home_visit(city["clerk"], c, version=c.version, on=on + timedelta(days=1),
+    clerk = _clerk(city, household.village_id)
+    c = cases.start_precheck(clerk, household=household, programme=programme, applicant=head, on=on)
+    c = cases.accept(clerk, c, version=c.version, on=on)
+    return cases.record_home_visit(clerk, c, version=c.version, on=on + timedelta(days=1),
                                    investigators=["甲", "乙"], family_signed=True, findings="属实")
 
 
 def _approved(city, household, programme: str = "tekun") -> Case:
-    """Approved on 2024-03-14: paid from April."""
+    """Approved on 2024-03-14, paid from April; by a script that gives no support mode (the mode
+    "not recorded" until a decision records it: ``_mode``)."""
     c = _investigated(city, household, programme)
     c = cases.approve(city["approver"], c, version=c.version, on=date(2024, 3, 6))
     return cases.close_notice(city["approver"], c, version=c.version, on=date(2024, 3, 14))
+
+
+def _mode(city, case, mode: str, institution=None, on: date = date(2024, 3, 20)):
+    """The support mode recorded by a decision on the approved case (``change_support``)."""
+    case.refresh_from_db()
+    return services.change_support(city["approver"], case, version=case.version, on=on, support_mode=mode,
+                                   institution=institution.pk if institution else None,
+                                   reason="登记供养方式")  # fmt: skip
 
 
 @pytest.fixture
@@ -75,42 +89,15 @@ def home(city):
 # ---- 1. where a tekun person is supported --------------------------------------------------
 
 
-def test_admission_transfer_and_leaving_count_residents_and_enforce_beds(city, tekun, home):
+def test_a_case_approved_without_a_mode_is_listed_until_a_decision_records_it(city, tekun, home):
     prefix = "370811"
-    assert selectors.not_recorded(prefix, TODAY + timedelta(days=20)) == [tekun]
+    assert selectors.not_recorded(prefix, date(2024, 3, 20)) == [tekun]
     figures = selectors.support_modes(prefix, date(2024, 3, 20))
     assert figures["by_mode"]["not_recorded"] == 1 and figures["concentration_rate"] is None
-
-    services.place(city["clerk"], tekun, mode="concentrated", institution=home, on=date(2024, 3, 20))
+    _mode(city, tekun, "concentrated", home)
     assert services.residents(home, date(2024, 3, 20)) == 1
     assert selectors.not_recorded(prefix, date(2024, 3, 21)) == []
-
-    # the home is full: a second person's admission is refused, naming the beds and residents
-    household, _ = _alone(city, 5, "370811001001")
-    other = _approved(city, household)
-    with pytest.raises(InputError) as exc:
-        services.place(city["clerk"], other, mode="concentrated", institution=home, on=date(2024, 3, 21))
-    assert "床位已满（床位 1 张，在住 1 人）" in exc.value.message("zh")
-    assert not Placement.objects.filter(case=other).exists()
-
-    second = services.register_institution(city["county"], name="二十里铺街道敬老院", county="370811", capacity=10)
-    services.place(city["clerk"], tekun, mode="concentrated", institution=second, on=date(2024, 4, 2))
-    assert [p.kind for p in tekun.placements.all()] == ["admission", "transfer"]
-    assert services.residents(home, date(2024, 4, 2)) == 0 and services.residents(home, date(2024, 4, 1)) == 1
-    services.leave(city["clerk"], tekun, on=date(2024, 5, 1), reason="回原籍居住")
-    assert services.residents(second, date(2024, 5, 1)) == 0
-    assert AuditEvent.objects.filter(action__in=("care.admission", "care.transfer", "care.leave")).count() == 3
-
-
-def test_concentrated_needs_an_institution_and_dispersed_none(city, tekun, home):
-    with pytest.raises(InputError) as exc:
-        services.place(city["clerk"], tekun, mode="concentrated", on=TODAY)
-    assert exc.value.errors[0].path == "institution"
-    with pytest.raises(InputError):
-        services.place(city["clerk"], tekun, mode="dispersed", institution=home, on=TODAY)
-    # another township's clerk may not record it
-    with pytest.raises(Forbidden):
-        services.place(city["other_clerk"], tekun, mode="dispersed", on=TODAY)
+    assert selectors.not_recorded(prefix, date(2024, 3, 19)) == [tekun]  # as of the day before the decision
 
 
 def test_support_modes_counts_by_mode_institution_level_and_the_concentration_rate(city, home):
@@ -122,14 +109,14 @@ def test_support_modes_counts_by_mode_institution_level_and_the_concentration_ra
         household, _ = _alone(city, seed, adl=adl)
         case = _approved(city, household)
         if mode:
-            services.place(city["clerk"], case, mode=mode, institution=home if mode == "concentrated" else None,
-                           on=date(2024, 3, 20))
+            _mode(city, case, mode, home if mode == "concentrated" else None)
         made.append(case)
     figures = selectors.support_modes("370811", date(2024, 3, 25))
     assert figures["persons"] == 5
     assert figures["by_mode"] == {"concentrated": 2, "dispersed": 2, "not_recorded": 1}
     assert figures["by_level"] == {"self_care": 1, "partial": 1, "complete": 3}
-    assert figures["by_institution"] == [{"id": home.pk, "name": "唐口街道敬老院", "capacity": 5, "persons": 2}]
+    assert figures["by_institution"] == [{"id": home.pk, "name": "唐口街道敬老院", "county": "任城区", "capacity": 5,
+                                         "persons": 2}]
     assert (figures["complete"], figures["complete_concentrated"]) == (3, 2)
     assert str(figures["concentration_rate"]) == "66.7"
     # scoped: 汶上 sees none of 任城's
@@ -142,7 +129,7 @@ def test_support_modes_counts_by_mode_institution_level_and_the_concentration_ra
 
 def test_home_care_lists_caregiver_agreement_expiring_and_overdue_visit(city, tekun):
     on = date(2024, 3, 20)
-    services.place(city["clerk"], tekun, mode="dispersed", on=on)
+    _mode(city, tekun, "dispersed", on=on)
     row = selectors.home_care("370811001", on)[0]
     assert row["no_caregiver"] and row["no_agreement"] and not row["visit_overdue"]
     with pytest.raises(InputError) as exc:
@@ -166,7 +153,7 @@ def test_home_care_lists_caregiver_agreement_expiring_and_overdue_visit(city, te
 
 
 def test_caregiver_and_agreement_only_for_a_dispersed_person(city, tekun, home):
-    services.place(city["clerk"], tekun, mode="concentrated", institution=home, on=date(2024, 3, 20))
+    _mode(city, tekun, "concentrated", home)
     with pytest.raises(InputError) as exc:
         services.record_visit(city["clerk"], tekun, visited_on=date(2024, 3, 21), visitor="甲", findings="好")
     assert exc.value.errors[0].code == "care_not_dispersed"
@@ -231,7 +218,11 @@ def test_a_single_person_dibao_household_meeting_tekun_is_moved_by_one_decision(
     assert dibao in selectors.singles("370811001")
     assert selectors.singles("370811002") == []
     tekun = _investigated(city, dibao.household, on=date(2024, 4, 1))
-    move = services.move_to_tekun(city["approver"], dibao, tekun=tekun, on=date(2024, 4, 3))
+    with pytest.raises(InputError) as exc:  # the approval in the move carries the support mode too
+        services.move_to_tekun(city["approver"], dibao, tekun=tekun, on=date(2024, 4, 3))
+    assert exc.value.errors[0].path == "support_mode"
+    move = services.move_to_tekun(city["approver"], dibao, tekun=tekun, on=date(2024, 4, 3), support_mode="dispersed")
+    assert tekun.events.get(transition="approve").data["support"]["mode"] == "dispersed"
     assert selectors.singles("370811001") == []
     move = services.complete_move(city["approver"], move, on=date(2024, 4, 10))
     dibao.refresh_from_db()
@@ -282,21 +273,22 @@ def test_the_care_page_records_a_placement_and_keeps_what_was_typed_on_an_error(
     body = r.content.decode()
     assert r.status_code == 200 and "error-summary" in body and "王小二" in body
     assert "只有分散供养的对象" in body
-    r = c.post(f"/care/cases/{tekun.pk}/", {"kind": "place", "place-mode": "dispersed", "place-on": "2024-03-20"})
-    assert r.status_code == 302
+    _mode(city, tekun, "dispersed")
     r = c.post(f"/care/cases/{tekun.pk}/", {"kind": "caregiver", "caregiver-name": "王小二",
                                             "caregiver-id_number": "370811198001010010", "caregiver-relation": "侄子",
                                             "caregiver-phone": "138", "caregiver-since": "2024-03-20"})  # fmt: skip
     body = r.content.decode()
     assert 'id="id_caregiver-id_number-error"' in body and "校验码" in body
-    assert "data-confirm" in c.get(f"/care/cases/{tekun.pk}/").content.decode()  # leaving asks first
+    # a change of mode is a decision on the case page (asked first there), not a record here
+    care_page = c.get(f"/care/cases/{tekun.pk}/").content.decode()
+    assert "kind\" value=\"place" not in care_page and "在案件页作出决定" in care_page
     # another township's clerk: the case does not exist for them
     assert client_for(city["other_clerk"]).get(f"/care/cases/{tekun.pk}/").status_code == 404
 
 
 def test_lists_page_excel_and_api_are_scoped(city, tekun, settings):
     settings.SAFETYNET_TODAY = date(2024, 6, 3)
-    services.place(city["clerk"], tekun, mode="dispersed", on=date(2024, 3, 20))
+    _mode(city, tekun, "dispersed")
     page = client_for(city["clerk"]).get("/care/").content.decode()
     assert tekun.applicant.name in page and "逾期" in page
     assert tekun.applicant.name not in client_for(city["other_clerk"]).get("/care/").content.decode()
@@ -374,16 +366,22 @@ def test_the_singles_page_records_the_choice_and_the_move_asks_first(city):
 def test_the_api_refuses_an_admission_beyond_the_beds_naming_the_field(city, tekun, home):
     household, _ = _alone(city, 31)
     other = _approved(city, household)
-    c = client_for(city["clerk"])
-    ok = c.post(f"/api/v1/care/cases/{tekun.pk}/placement",
-                {"mode": "concentrated", "institution": home.pk, "on": "2024-03-20"}, content_type="application/json")
-    assert ok.status_code == 201 and ok.json()["kind"] == "admission"
-    full = c.post(f"/api/v1/care/cases/{other.pk}/placement",
-                  {"mode": "concentrated", "institution": home.pk, "on": "2024-03-20"}, content_type="application/json")
+    c = client_for(city["approver"])
+
+    def change(case, body):
+        case.refresh_from_db()
+        return c.post(f"/api/v1/cases/{case.pk}/steps/change_support", {"version": case.version, "on": "2024-03-20",
+                                                                          "reason": "入住", **body},
+                      content_type="application/json")  # fmt: skip
+
+    ok = change(tekun, {"support_mode": "concentrated", "institution": home.pk})
+    assert ok.status_code == 200 and Placement.objects.get(case=tekun).kind == "admission"
+    full = change(other, {"support_mode": "concentrated", "institution": home.pk})
     assert full.status_code == 422
     assert "床位已满" in str(full.json()) and "institution" in str(full.json())
-    assert client_for(city["wenshang_clerk"]).post(
-        f"/api/v1/care/cases/{other.pk}/placement", {"mode": "dispersed", "on": "2024-03-20"},
+    assert client_for(city["wenshang_approver"]).post(
+        f"/api/v1/cases/{other.pk}/steps/change_support",
+        {"version": other.version, "on": "2024-03-20", "support_mode": "dispersed", "reason": "回家"},
         content_type="application/json").status_code == 404
     homes = client_for(city["county"]).get("/api/v1/care/institutions").json()
     assert homes == [{"id": home.pk, "name": "唐口街道敬老院", "county": "370811", "capacity": 1, "residents": 1}]

@@ -1,0 +1,142 @@
+"""The support mode as part of the tekun decision (issue 11, point 1: "the mode is part of the
+decision and of the figures"): 集中供养 in a support institution of the person's county with a
+free bed, or 分散供养 at home.
+
+- **The approval.** Care registers its part of the shared approval step (``programmes.StepPart``):
+  the approver of a tekun case chooses the mode (and the institution) beside the opinion; the
+  decision's event records it (``data["support"]``), the approval letter states it, and the
+  placement is written from it in the decision's transaction. Without a mode the approval is
+  refused, the message beside the field.
+- **A later change** (admission, transfer, leaving the institution for home) is its own decision
+  step on the approved case, ``change_support``: the township approver's, asked first, audited
+  (``case.change_support``), its event recording the new and the previous mode.
+
+``register()`` is called from ``CareConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+from django import forms as django_forms
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+
+from safetynet.care import services
+from safetynet.care.models import Mode
+from safetynet.cases import forms as case_forms
+from safetynet.cases import programmes, schemas
+from safetynet.cases.models import Case, CaseEvent
+from safetynet.web import clock
+from safetynet.web.inputs import text
+
+STEP = "change_support"
+LABEL = "变更供养方式"
+QUESTION = _("变更供养方式是对本案的决定，将记入案件并据此办理入住、转院或回家分散供养。确定变更吗？")
+
+
+def _institutions(case: Case) -> list[tuple[str, str]]:
+    """The institutions of the person's county, each with its beds and residents today (a full
+    one is shown as full; the service refuses it)."""
+    from safetynet.care import selectors
+
+    homes = list(selectors.institutions_for(case.area_code[:6]))
+    counts = selectors.residents_by_institution(homes, clock.today())
+    out = [("", "—")]
+    for h in homes:
+        n = counts.get(h.pk, 0)
+        state = _("已满") if n >= h.capacity else _("空余 %(n)s 张") % {"n": h.capacity - n}
+        out.append((str(h.pk), _("%(name)s（床位 %(beds)s 张，在住 %(residents)s 人，%(state)s）") % {
+            "name": h.name, "beds": h.capacity, "residents": n, "state": state}))  # fmt: skip
+    return out
+
+
+def support_fields(case: Case) -> dict:
+    """The mode and the institution, as form fields (the service says what is missing, beside them)."""
+    return {
+        "support_mode": django_forms.ChoiceField(label=_("供养方式"), required=False,
+                                                 choices=[("", "—"), *Mode.choices]),  # fmt: skip
+        "institution": django_forms.ChoiceField(label=_("供养服务机构（集中供养时选择）"), required=False,
+                                                choices=_institutions(case)),  # fmt: skip
+    }
+
+
+class SupportIn(Schema):
+    support_mode: Literal["", "concentrated", "dispersed"] | None = Field(
+        None, description="特困人员供养方式（审核确认特困人员供养案件时必填）：concentrated 集中供养、"
+                          "dispersed 分散供养")
+    institution: int | None = Field(
+        None, description="集中供养的供养服务机构（GET /api/v1/care/institutions 的 id）：本县（市、区）的、"
+                          "有空余床位的")
+
+
+def _check(actor, case: Case, on, values: dict) -> tuple[dict, list]:
+    return services.support_errors(case, on, values.get("support_mode") or "", values.get("institution"))
+
+
+def _apply(actor, case: Case, event: CaseEvent, recorded: dict) -> None:
+    services.write_placement(actor, case, recorded["support"], event)
+
+
+APPROVAL_PART = programmes.StepPart(fields=support_fields, schema=SupportIn, check=_check, apply=_apply) if hasattr(
+    programmes, "StepPart") else None  # fmt: skip
+
+
+# ---- the change of support mode: a decision step ----------------------------------------------
+
+
+class ChangeSupportForm(case_forms.StepForm):
+    reason = django_forms.CharField(label=_("变更原因"), max_length=200, required=False,
+                                    widget=django_forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            self.fields.update(support_fields(self.case))
+            self.order_fields(["version", "on", "support_mode", "institution", "reason"])
+
+
+class ChangeSupportIn(schemas.StepIn):
+    support_mode: Literal["concentrated", "dispersed"] = Field(description="新的供养方式")
+    institution: int | None = Field(None, description="集中供养的供养服务机构（本县、有空余床位）")
+    reason: text(200) = Field(description="变更原因（入住、转院、回家分散供养的原因）")
+
+
+# ---- the letter ------------------------------------------------------------------------------
+
+
+def support_text(support: dict | None) -> str:
+    """The mode in the words of a letter: 集中供养（唐口街道敬老院） / 分散供养."""
+    if not support or support.get("mode") not in Mode.values:
+        return ""
+    where = f"（{support['institution_name']}）" if support.get("institution_name") else ""
+    return f"{'集中供养' if support['mode'] == Mode.CONCENTRATED else '分散供养'}{where}"
+
+
+def decided_support(case: Case) -> dict | None:
+    """The support mode of the case's approval (its latest ``approve`` event), if it recorded one."""
+    event = case.events.filter(transition="approve").order_by("-on", "-id").first()
+    return (event.data or {}).get("support") if event else None
+
+
+def letter(case: Case, event: CaseEvent, content: dict) -> dict:
+    """The tekun approval letter states the support mode the decision gave."""
+    words = support_text(decided_support(case)) if content.get("kind") == "approval" else ""
+    if words:
+        content = dict(content, support=words, body=f"{content.get('body', '')}供养方式：{words}。")
+    return content
+
+
+def register() -> None:
+    from safetynet.care.services import ACTION_NAMES, change_support
+    from safetynet.site.templatetags.frame import CONFIRMATIONS
+
+    programmes.register_step(STEP, from_states=("approved",), to_state="approved", roles=("approver",),
+                             service=change_support, label=ACTION_NAMES[STEP], form_class=ChangeSupportForm,
+                             schema=ChangeSupportIn, inline_errors=True)  # fmt: skip
+    tekun = programmes.get("tekun")
+    programmes.register(replace(tekun, steps=tekun.steps | {STEP}, letter=letter))
+    CONFIRMATIONS.setdefault(STEP, QUESTION)
+    if APPROVAL_PART is not None:  # the cases' hook for a programme's part of a shared step
+        programmes.register_step_part("tekun", "approve", APPROVAL_PART)
