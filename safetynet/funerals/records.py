@@ -47,3 +47,33 @@ def facts(id_number: str, today: date, store: Path | None = None) -> dict:
 
 def is_resident(found: dict) -> bool:
     return bool(found.get("area_code")) and found["area_code"].startswith(CITY_PREFIX)
+
+
+# GB/T 2260's provinces, by the first two digits of an area code: the register names a deceased's
+# area outside the city only by its code, and a page names it by its province.
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
+    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
+    "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省",
+    "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
+    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}  # fmt: skip
+
+
+def area_name(code: str | None) -> str:
+    """The registered area in words: in the city, its county, township and village as far as the
+    code goes ("汶上县 · 南站镇 · 东村"); elsewhere the province ("河南省", "山东省（济宁市以外）")."""
+    from safetynet.registry.models import Area
+
+    code = (code or "").strip()
+    if not code:
+        return ""
+    if code.startswith(CITY_PREFIX):
+        known = {a.code: a.name for a in Area.objects.filter(code__in=[code[:n] for n in (6, 9, 12) if len(code) >= n])}
+        parts = [known[code[:n]] for n in (6, 9, 12) if code[:n] in known]
+        return " · ".join(parts) or "济宁市"
+    province = PROVINCES.get(code[:2])
+    if province is None:
+        return "本市以外地区"
+    return f"{province}（济宁市以外）" if code[:2] == CITY_PREFIX[:2] else province

@@ -134,7 +134,7 @@ def claim(actor, *, id_number: str, name: str, death_date, served_on, services: 
     elif found["death_date"] is None:
         refusal, reason = Refusal.NOT_DEAD, "公安部门死亡（注销户口）记录中没有该人员的死亡登记，不予减免"
     elif not records.is_resident(found):
-        where = found["area_code"] or "户籍登记中无此人"
+        where = records.area_name(found["area_code"]) or "户籍登记中无此人"
         refusal, reason = Refusal.NOT_RESIDENT, f"该人员不是济宁市户籍居民（户籍登记：{where}），不予减免"
     county = home.county_id
     row = FuneralClaim(home=home, area_code=county, id_number=number, name=name, death_date=died, served_on=served,

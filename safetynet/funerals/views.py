@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from safetynet.funerals import forms, selectors, services
+from safetynet.funerals import forms, records, selectors, services
 from safetynet.funerals.models import SERVICES, Statement, Status
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.policy.money import fmt
@@ -143,7 +143,8 @@ def claim_page(request, claim_id: int):
                   area_code=claim.area_code if staff is None or staff.role != "funeral_home" else claim.area_code,
                   full_id=True)  # fmt: skip
     lines = [(SERVICES.get(code, code), fen) for code, fen in claim.services.items()]
-    return render(request, "funerals/claim.html", {"claim": claim, "lines": lines})
+    return render(request, "funerals/claim.html", {"claim": claim, "lines": lines,
+                                                   "registered_in": records.area_name(claim.records.get("area_code"))})
 
 
 # ---- the bureau: homes and statements ----------------------------------------------------------
