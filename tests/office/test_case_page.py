@@ -152,3 +152,15 @@ def test_a_role_that_cannot_act_is_offered_no_step_and_no_paper_to_issue(city, w
     assert "data-step=" not in page and "data-document-kind" not in page and "下一步" not in page
     clerk = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-step="accept"' in clerk and 'data-document-kind="application"' in clerk
+
+
+def test_the_check_pages_name_who_ran_a_check_never_by_login(city, settings, tmp_path):
+    verifier = city["verifier"]
+    verifier.first_name = "李核对"
+    verifier.save()
+    case = _checked_case(city, settings, tmp_path, "dibao", 17)
+    run = case.household.checks.get().run
+    c = _client(city["county"])
+    for url in ("/verification/runs/", f"/verification/runs/{run.pk}/"):
+        text = re.sub(r"<[^>]+>", " ", c.get(url).content.decode())
+        assert "李核对" in text and not re.search(r"(?<![\w-])verifier(?![\w-])", text), url
