@@ -55,6 +55,38 @@ def dashboard(scope: Scope) -> Dashboard:
     return Dashboard(scope, cov, sections)
 
 
+def _concentration_tables(scope: Scope) -> list[Table]:
+    found = figures.concentration(scope)
+    return [found.table] if found.available else []
+
+
+# One figure's Excel file reads only the queries of its own figure, not the whole dashboard's
+# sixteen (each table's key, by what makes it).
+_ONE = {
+    "coverage-area": lambda s: [figures.coverage_by_area(figures.coverage(s))],
+    "coverage-programme": lambda s: [figures.coverage_by_programme(figures.coverage(s))],
+    "coverage-trend": lambda s: [figures.coverage_trend(figures.coverage(s))],
+    "averages": lambda s: [figures.averages(figures.coverage(s))],
+    "registered-poor": lambda s: [figures.registered_poor(figures.coverage(s))],
+    "concentration": _concentration_tables,
+    "funds-month": lambda s: list(flows.funds(s)),
+    "funds-area": lambda s: list(flows.funds(s)),
+    "temporary-month": lambda s: list(flows.temporary_assistance(s)),
+    "temporary-area": lambda s: list(flows.temporary_assistance(s)),
+    "decisions": lambda s: [flows.decisions(s)],
+    "checks-month": lambda s: list(flows.checks(s)),
+    "checks-kind": lambda s: list(flows.checks(s)),
+    "findings-kind": lambda s: list(flows.findings(s)),
+    "findings-area": lambda s: list(flows.findings(s)),
+    "enrolments": lambda s: [flows.enrolments_after_finding(s)],
+    "price-subsidy-month": lambda s: list(flows.price_subsidy(s)),
+    "price-subsidy-area": lambda s: list(flows.price_subsidy(s)),
+}
+
+
 def table(scope: Scope, key: str) -> Table | None:
     """One figure's table by its key (its Excel file), or None for a key no figure has."""
-    return dashboard(scope).tables.get(key)
+    make = _ONE.get(key)
+    if make is None:
+        return None
+    return next((t for t in make(scope) if t.key == key), None)

@@ -188,3 +188,18 @@ def test_messages_name_fields_in_words_not_keys(city):
     assert not re.search(r">\s*(as_of|hukou)：", errors)
     early = Client().get("/public/explainer/370830/", {"on": "2019-01-01"}).content.decode()
     assert "dibao_standard" not in early and "早于本平台收录的最早政策（2020-07-01 起施行）" in early
+
+
+def test_one_figures_excel_reads_its_own_figure_as_the_dashboard_shows_it(city, settings):
+    """A figure's Excel file makes only its own figure (seconds saved a download), the same numbers."""
+    from safetynet.reports import dashboard
+
+    settings.SAFETYNET_TODAY = date(2024, 5, 31)
+    approved_case(city, household(city, A + "001", 11, size=2, poor=True), on=date(2024, 3, 4))
+    scope = figures.scope_of("370811", date(2024, 5, 31))
+    board = dashboard.dashboard(scope)
+    assert board.tables and dashboard.table(scope, "nothing") is None
+    for key, whole in board.tables.items():
+        alone = dashboard.table(scope, key)
+        assert alone is not None, key
+        assert [(x.code, x.values) for x in alone.lines] == [(x.code, x.values) for x in whole.lines], key

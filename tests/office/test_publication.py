@@ -24,6 +24,7 @@ from safetynet.notices.selectors import mask_name
 from safetynet.policy.parameters import lookup, parameters, value
 from safetynet.registry.models import Area
 from safetynet.site import demo
+from safetynet.web import clock
 from tests.office.test_office_frame import client_for
 
 Q2 = "2024-Q2"  # April to June 2024
@@ -168,7 +169,8 @@ def test_the_roster_is_searchable_by_village(city, beneficiaries):
 
 def test_a_bad_quarter_is_said_beside_the_field_and_kept(city):
     c = client_for(city["county"])
-    for typed, message in (("2024-Q5", "季度格式应为 年-Q季度，如 2024-Q1"), ("2099-Q1", "2099-Q1 尚未开始")):
+    this_quarter = Quarter.of(clock.today()).code  # the example is today's quarter, never a stale one
+    for typed, message in (("2024-Q5", f"季度格式应为 年-Q季度，如 {this_quarter}"), ("2099-Q1", "2099-Q1 尚未开始")):
         page = c.get("/notices/roster/", {"quarter": typed})
         text = page.content.decode()
         assert page.status_code == 400 and message in text and f'value="{typed}"' in text
@@ -270,8 +272,9 @@ def test_the_explainer_shows_the_hotline_as_a_dated_unconfirmed_parameter(db):
     assert not entry.confirmed and entry.note and entry.reference
     assert not parameters()["assistance_hotline"].entries[-1].confirmed
     text = Client().get("/public/explainer/370830/", {"on": "2024-03-01"}).content.decode()
-    assert f'社会救助服务热线　<strong>{hotline}</strong><sup>※</sup>' in text
-    assert "该数值尚待本地确认" in text
+    assert (f'社会救助服务热线　<strong>{hotline}</strong><sup class="unconfirmed"><a href="#unconfirmed-note" '
+            'title="参数待确认，见文末注">※</a></sup>') in text
+    assert "标有 ※ 的数值为参数待确认" in text
     with pytest.raises(Exception, match="2020-07-01"):
         lookup("assistance_hotline", "370830", date(2020, 6, 30))
 
@@ -301,7 +304,7 @@ def test_the_explainer_refuses_a_day_before_the_first_value_and_unknown_areas(db
     assert page.status_code == 400 and "2020-07-01" in text and "on-error" in text and 'value="2020-06-30"' in text
     assert 'id="explainer"' not in text
     bad = Client().get("/public/explainer/370830/", {"on": "2024-02-30"})
-    assert bad.status_code == 400 and "请输入有效日期" in bad.content.decode()
+    assert bad.status_code == 400 and "查看日期不是有效的日期" in bad.content.decode()
     unknown = Client().get("/public/explainer/370899/")
     assert unknown.status_code == 404 and "未找到该县（市、区）" in unknown.content.decode()
 
@@ -340,7 +343,7 @@ def test_a_window_over_31_days_is_refused_beside_the_field(city, posted, url):
     c = client_for(city["clerk"])
     page = c.get(url, {"from": "2024-03-06", "to": "2024-04-06"})  # 32 days
     text = page.content.decode()
-    assert page.status_code == 400 and "查询范围最长 31 天：2024-03-06 至 2024-04-06 共 32 天" in text
+    assert page.status_code == 400 and "开始日期和结束日期之间最长 31 天：2024-03-06 至 2024-04-06 共 32 天" in text
     assert 'value="2024-03-06"' in text and 'value="2024-04-06"' in text and 'id="notice"' not in text
     assert c.get(url, {"from": "2024-03-06", "to": "2024-04-05"}).status_code == 200  # 31 days
 
@@ -379,12 +382,12 @@ def test_the_public_pages_show_no_personal_data_to_anyone(city, posted, settings
 def test_an_unknown_village_is_a_404_in_chinese(db):
     for url in ("/public/notices/999999999999/", "/public/standing/370811abc/", "/public/notices/0001-01-01/"):
         page = Client().get(url)
-        assert page.status_code == 404 and "未找到该村（居）" in page.content.decode(), url
+        assert page.status_code == 404 and "未找到该公示" in page.content.decode(), url
 
 
 def test_the_pages_speak_english_around_a_chinese_paper(city):
     page = client_for(city["county"], "en").get("/notices/roster/", {"quarter": "2024-Q5"}).content.decode()
-    assert "A quarter is written year-Q number, e.g. 2024-Q1" in page
+    assert f"A quarter is written year-Q number, e.g. {Quarter.of(clock.today()).code}" in page
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
     page = english.get("/public/notices/370811001001/", {"from": "2024-03-01", "to": "2024-04-15"}).content.decode()
     assert "A search covers at most 31 days: 2024-03-01 to 2024-04-15 is 46 days" in page
