@@ -79,14 +79,16 @@ def _apply(actor, case: Case, event: CaseEvent, recorded: dict) -> None:
     services.write_placement(actor, case, recorded["support"], event)
 
 
-APPROVAL_PART = programmes.StepPart(fields=support_fields, schema=SupportIn, check=_check, apply=_apply) if hasattr(
-    programmes, "StepPart") else None  # fmt: skip
+APPROVAL_PART = programmes.StepPart(fields=support_fields, schema=SupportIn, check=_check, apply=_apply)
 
 
 # ---- the change of support mode: a decision step ----------------------------------------------
 
 
 class ChangeSupportForm(case_forms.StepForm):
+    # the same fields as the approval's part (``support_fields``), the institutions of the case's county
+    support_mode = django_forms.ChoiceField(label=_("供养方式"), required=False, choices=[("", "—"), *Mode.choices])
+    institution = django_forms.ChoiceField(label=_("供养服务机构（集中供养时选择）"), required=False)
     reason = django_forms.CharField(label=_("变更原因"), max_length=200, required=False,
                                     widget=django_forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
@@ -94,7 +96,7 @@ class ChangeSupportForm(case_forms.StepForm):
         super().__init__(*args, **kwargs)
         if self.case is not None:
             self.fields.update(support_fields(self.case))
-            self.order_fields(["version", "on", "support_mode", "institution", "reason"])
+        self.order_fields(["version", "on", "support_mode", "institution", "reason"])
 
 
 class ChangeSupportIn(schemas.StepIn):
@@ -133,10 +135,9 @@ def register() -> None:
     from safetynet.site.templatetags.frame import CONFIRMATIONS
 
     programmes.register_step(STEP, from_states=("approved",), to_state="approved", roles=("approver",),
-                             service=change_support, label=ACTION_NAMES[STEP], form_class=ChangeSupportForm,
+                             service=change_support, label=_(ACTION_NAMES[STEP]), form_class=ChangeSupportForm,
                              schema=ChangeSupportIn, inline_errors=True)  # fmt: skip
     tekun = programmes.get("tekun")
     programmes.register(replace(tekun, steps=tekun.steps | {STEP}, letter=letter))
     CONFIRMATIONS.setdefault(STEP, QUESTION)
-    if APPROVAL_PART is not None:  # the cases' hook for a programme's part of a shared step
-        programmes.register_step_part("tekun", "approve", APPROVAL_PART)
+    programmes.register_step_part("tekun", "approve", APPROVAL_PART)

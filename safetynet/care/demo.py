@@ -34,13 +34,13 @@ def _home(county: Area) -> Institution:
     name = f"{township.name if township else county.name}敬老院"
     return Institution.objects.filter(county=county, name=name).first() or services.register_institution(
         users.get(username=f"county_{county.code}"), name=name, county=county.code,
-        township=township.code if township else "", capacity=4)
+        township=township.code if township else "", capacity=5)
 
 
 def _tekun_persons(township: Area, today) -> None:
     """Single elderly persons with no able obligor, taken through the case services to approval;
     the approval decides the support mode: the home for those who cannot care for themselves while
-    it has beds (one bed kept free for the demo's admission), the others at home."""
+    it has beds (two kept free), the others at home."""
     users = get_user_model().objects
     clerk, approver = (users.get(username=f"{r}_{township.code}") for r in ("clerk", "approver"))
     village = Area.objects.filter(parent=township).order_by("code").first()
@@ -62,7 +62,8 @@ def _tekun_persons(township: Area, today) -> None:
                                     investigators=["调查员甲", "调查员乙"], family_signed=True,
                                     findings="独居，无劳动能力，无法定义务人")  # fmt: skip
         on = opened + timedelta(days=5)
-        concentrated = adl >= 4 and services.residents(home, on) < home.capacity - 1
+        # two beds kept free: the level change's admission, and one for a walk-through's decision
+        concentrated = adl >= 4 and services.residents(home, on) < home.capacity - 2
         c = services.approve_tekun(approver, c, on=on, opinion="符合特困人员救助供养条件，同意",
                                    support_mode="concentrated" if concentrated else "dispersed",
                                    institution=home.pk if concentrated else None)  # fmt: skip

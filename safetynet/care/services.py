@@ -439,24 +439,10 @@ def _single_meeting_tekun(case: Case) -> None:
 
 
 def approve_tekun(actor, case: Case, *, on: date, opinion: str, support_mode: str, institution) -> Case:
-    """The tekun approval with its support mode (the decision's part, ``care.decision``)."""
-    from safetynet.cases import programmes
-
-    part = {"support_mode": support_mode, "institution": institution}
-    hook = getattr(programmes, "step_part", None)
-    if hook is not None and hook(case, "approve") is not None:
-        return cases.approve(actor, case, version=case.version, on=on, opinion=opinion, part=part)
-    # Until the cases' hook for a programme's part of a step is in place: the same checks, the
-    # approval, and the placement from its event, in this transaction.
-    recorded, errors = support_errors(case, on, support_mode, institution)
-    if errors:
-        raise InputError(errors)
-    case = cases.approve(actor, case, version=case.version, on=on, opinion=opinion)
-    event = case.events.filter(transition="approve").order_by("-id").first()
-    event.data = {**event.data, **recorded}
-    event.save(update_fields=["data"])
-    write_placement(actor, case, recorded["support"], event)
-    return case
+    """The tekun approval with its support mode: the decision's part (``care.decision``), checked
+    with the approval, recorded on its event, the placement written in its transaction."""
+    return cases.approve(actor, case, version=case.version, on=on, opinion=opinion,
+                         part={"support_mode": support_mode, "institution": institution})  # fmt: skip
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 """Tekun care at home (issue 11) in the system Chromium, against the real server: the township's
 approver finds on the care lists a person at home without a caregiver, records the caregiver and
 the care agreement, records a third-party assessment in which four daily activities are not
-achieved, confirms it, and sees the case re-decided: a higher monthly amount from the next month.
+achieved, confirms it, and sees the case re-decided: a higher monthly amount from the next month;
+then, the person no longer able to care for themself, decides the admission to the county's home
+on the case page (a decision: asked first) and sees the mode on the case's care panel.
 """
 
 from __future__ import annotations
@@ -67,3 +69,18 @@ def test_a_care_agreement_and_an_assessment_that_changes_the_amount_from_next_mo
     assert "完全丧失生活自理能力" in page.inner_text("#assessments")
     after = page.inner_text(f"#entitlements tr[data-from='{_next_month()}'] .amount")
     assert float(after.replace(",", "")) > float(before.replace(",", ""))
+
+    # the admission is a decision on the case (变更供养方式), asked first, not a record on the care page
+    page.click("#change-support-link")
+    page.wait_for_url(re.compile(r"/cases/\d+/"))
+    form = page.locator("form[data-step=change_support]")
+    form.locator("select[name=support_mode]").select_option("concentrated")
+    form.locator("select[name=institution]").select_option(index=1)
+    form.locator("textarea[name=reason]").fill("经评估完全丧失生活自理能力，本人同意入住敬老院")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#confirm-dialog")
+    assert "变更供养方式是对本案的决定" in page.inner_text("#confirm-text")
+    page.click("#confirm-ok")
+    page.wait_for_selector("text=已变更供养方式")
+    mode = page.inner_text("#care-panel-mode")
+    assert "集中供养" in mode and "变更供养方式决定" in mode

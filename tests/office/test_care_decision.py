@@ -12,15 +12,12 @@ import pytest
 
 from safetynet.care import selectors, services
 from safetynet.care.models import Placement
-from safetynet.cases import programmes
 from safetynet.cases import services as cases
 from safetynet.cases.models import CaseEvent
 from safetynet.policy.errors import InputError
 from safetynet.supervision.models import AuditEvent
 from tests.office.test_care import _alone, _investigated, client_for
 
-HOOK = hasattr(programmes, "StepPart")
-needs_hook = pytest.mark.skipif(not HOOK, reason="the cases' hook for a programme's part of a step is not applied yet")
 APPROVED_ON, CLOSED_ON = date(2024, 3, 6), date(2024, 3, 14)
 
 
@@ -54,7 +51,6 @@ def _change(city, case, mode: str, institution=None, on: date = date(2024, 4, 2)
 # ---- the approval carries the mode ----------------------------------------------------------------------
 
 
-@needs_hook
 def test_an_approval_without_a_mode_is_refused_beside_the_field_and_nothing_typed_is_lost(city, home):
     household, _ = _alone(city, 41)
     case = _investigated(city, household)
@@ -84,7 +80,6 @@ def test_an_approval_without_a_mode_is_refused_beside_the_field_and_nothing_type
     assert case.state == "notice" and Placement.objects.get(case=case).institution == home
 
 
-@needs_hook
 def test_an_approval_into_a_full_institution_is_refused_and_nothing_written(city, home):
     _decided(city, 42, "concentrated", home)
     household, _ = _alone(city, 43)
@@ -110,7 +105,6 @@ def test_an_approval_into_a_full_institution_is_refused_and_nothing_written(city
     assert api.status_code == 422 and "support_mode" in str(api.json()) and "请选择供养方式" in str(api.json())
 
 
-@needs_hook
 def test_a_dibao_approval_has_no_mode(city, poor_household):
     case = _investigated(city, poor_household, "dibao")
     page = client_for(city["approver"]).get(f"/cases/{case.pk}/").content.decode()
@@ -131,8 +125,7 @@ def test_the_mode_is_on_the_decision_its_audit_record_and_the_approval_letter(ci
     placement = Placement.objects.get(case=case)
     assert (placement.decision, placement.started_on, placement.kind) == (approval, APPROVED_ON, "admission")
     audit = AuditEvent.objects.filter(action="case.approve", object_id=str(case.pk)).last()
-    if HOOK:  # the decision's own audit record carries it (written with the step)
-        assert audit.details["support"] == support
+    assert audit.details["support"] == support  # the decision's own audit record, written with the step
     letter = letter_content(case, case.events.get(transition="close_notice"))
     assert "供养方式：集中供养（唐口街道敬老院）。" in letter["body"]
     # the case page's care panel says which decision set it
