@@ -19,6 +19,7 @@ from safetynet.policy.money import fen_to_yuan, fmt
 from safetynet.registry.models import Area
 from safetynet.registry.selectors import staff_of
 from safetynet.reports import dashboard, exports, figures, flows, selectors, temporary, workbooks
+from safetynet.reports.coverage import monthly_programmes as coverage_programmes
 from safetynet.reports.filters import DashboardFilter, DashboardForm, FiguresFilter, FundsFilter
 from safetynet.site.lists import filtered, paginate
 from safetynet.web import clock
@@ -32,6 +33,24 @@ AREA_TABLES = ("coverage-area", "funds-area", "price-subsidy-area", "temporary-a
                "enrolments", "concentration")
 # Tables whose lines are a programme and a hukou: a line leads to the list of those cases.
 PROGRAMME_TABLES = ("coverage-programme", "registered-poor", "averages")
+
+
+def _said(e, today) -> str:
+    """A field's refusal as the page says it: the format as 年-月-日 with today's example and the
+    choices by their names (the API's message shows YYYY-MM-DD and the codes ``urban``, ``rural``)."""
+    value = str(e.params.get("value", ""))[:20]
+    if e.code == "date_format":
+        return _("“%(value)s”不是有效日期，请按 年-月-日 填写，如 %(example)s") % {"value": value,
+                                                                         "example": today.isoformat()}
+    if e.code == "month_format":
+        return _("“%(value)s”不是有效月份，请按 年-月 填写，如 %(example)s") % {"value": value,
+                                                                        "example": f"{today:%Y-%m}"}
+    if e.code == "choice" and e.path in ("hukou", "programme"):
+        names = figures.HUKOU.values() if e.path == "hukou" else [programmes.label(c) for c in
+                                                                   coverage_programmes()]
+        return _("“%(value)s”不是可选的值（可选：%(choices)s）") % {"value": value,
+                                                               "choices": "、".join(str(n) for n in names)}
+    return e.message(current_lang())
 
 
 def _chosen(request):
@@ -49,7 +68,7 @@ def _chosen(request):
         if any(e.path == "area" for e in exc.errors):
             raise Http404("area") from None
         for e in exc.errors:
-            form.add_error(e.path if e.path in form.fields else None, e.message(current_lang()))
+            form.add_error(e.path if e.path in form.fields else None, _said(e, today))
             raw[paths.get(e.path, e.path)] = None
         # the period is checked as a whole: a bad end drops the start too
         if any(e.path in ("from", "to") for e in exc.errors):
@@ -184,7 +203,7 @@ def cases(request):
     except InputError as exc:
         if any(e.path == "area" for e in exc.errors):
             raise Http404("area") from None
-        errors = [{"path": e.path, "label": LIST_FIELDS.get(e.path, ""), "message": e.message(current_lang())}
+        errors = [{"path": e.path, "label": LIST_FIELDS.get(e.path, ""), "message": _said(e, today)}
                   for e in exc.errors]
         return render(request, "reports/cases.html", {"errors": errors}, status=422)
     page = paginate(request, figures.listed_cases(chosen))

@@ -184,8 +184,12 @@ def test_each_mark_on_the_explainer_links_to_its_footnote(db):
 def test_messages_name_fields_in_words_not_keys(city):
     html = client_for(city["county"]).get("/reports/cases/", {"as_of": "nonsense", "hukou": "x"}).content.decode()
     errors = html[html.index('id="list-errors"'):]
-    assert "统计日期：" in errors and "城乡：" in errors
-    assert not re.search(r">\s*(as_of|hukou)：", errors)
+    assert "统计日期：" in errors and "城乡：" in errors and "（可选：城市、农村）" in errors and "年-月-日" in errors
+    assert not re.search(r">\s*(as_of|hukou)：", errors) and not re.search(r"urban|rural|YYYY", errors)
+    board = client_for(city["county"]).get("/reports/", {"as_of": "2024-13-01", "from": "2024-99"}).content.decode()
+    alert = board[board.index('role="alert"'):board.index("</ul>", board.index('role="alert"'))]
+    assert "“2024-13-01”不是有效日期，请按 年-月-日 填写" in alert and "不是有效月份，请按 年-月 填写" in alert
+    assert "YYYY" not in alert
     early = Client().get("/public/explainer/370830/", {"on": "2019-01-01"}).content.decode()
     assert "dibao_standard" not in early and "早于本平台收录的最早政策（2020-07-01 起施行）" in early
 
