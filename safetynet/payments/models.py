@@ -81,14 +81,18 @@ class Payment(models.Model):
 
     run = models.ForeignKey(PayrollRun, models.PROTECT, related_name="payments")
     case = models.ForeignKey(Case, models.PROTECT, related_name="payments")
-    recipient = models.ForeignKey(Person, models.PROTECT, related_name="payments")
+    # No index on ``recipient`` or ``decision`` (their foreign keys stay): nothing reads lines by
+    # them, and each index was upkeep on every line written (benchmarks/payroll.py). A person or a
+    # decision is never deleted; were one, the check that refuses it would scan the lines.
+    recipient = models.ForeignKey(Person, models.PROTECT, related_name="payments", db_index=False)
     programme = models.CharField(max_length=20)
     month = models.DateField(_("发放月份"))
     for_month = models.DateField(_("所属月份"))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("金额（分）"))
     # The decision behind the amount: a case event, kept for good (entitlements are rebuilt).
-    decision = models.ForeignKey(CaseEvent, models.PROTECT, null=True, related_name="+", verbose_name=_("依据的决定"))
+    decision = models.ForeignKey(CaseEvent, models.PROTECT, null=True, related_name="+", verbose_name=_("依据的决定"),
+                                 db_index=False)
     reason = models.CharField(_("说明"), max_length=120)
     # What the bank's return file said: a failed line is owed again and paid in the next run.
     bank_status = models.CharField(_("银行结果"), max_length=8, default="pending",
