@@ -2,7 +2,9 @@
 an orphan living with relatives and a de-facto unsupported child (father in prison, mother
 dead), applied for at the window, checked by the township and approved by the county; a student
 of a dibao family with the year's aid granted (a second application for the same school year
-refused at the window) and an orphan at university with the orphan aid. ``seed_demo`` calls
+refused at the window) and an orphan at university with the orphan aid (paid in quarterly parts).
+Then each township's payrolls of the three programmes, month by month to last month, computed by
+the city and approved by the township, so the figures show what was paid. ``seed_demo`` calls
 ``seed`` after the cases exist (requests-J.md)."""
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
+from safetynet.cases import programmes
 from safetynet.cases import services as cases
 from safetynet.cases.backdating import replaying
 from safetynet.children import services
 from safetynet.policy import idnumber
 from safetynet.policy.education_aid import school_year_of
 from safetynet.policy.errors import InputError
+from safetynet.policy.months import first_of_next_month
 from safetynet.registry import services as registry
 from safetynet.registry.models import Area
 from safetynet.site.demo import DEMO_TOWNSHIPS
@@ -81,6 +85,38 @@ def _seed(today: date) -> int:
     return made
 
 
+def _pay(today: date) -> int:
+    """The demo townships' payrolls of children's allowances and education aid up to last month,
+    each approved: a monthly programme every month from its first owed month, a one-off in the
+    months a grant falls due (a part owed before its grant is paid in the grant's month)."""
+    from safetynet.payments import services as payments
+    from safetynet.payments.models import Entitlement
+
+    users = get_user_model().objects
+    city = users.get(username="city")
+    this_month, runs = today.replace(day=1), 0
+    for code in DEMO_TOWNSHIPS:
+        township = Area.objects.get(code=code)
+        approver = users.get(username=f"approver_{code}")
+        for programme in ("orphan", "unsupported_child", "education_aid"):
+            rows = Entitlement.objects.filter(area_code__startswith=code, programme=programme).select_related("case")
+            due = {max(e.starts, e.case.decision_month or e.starts) for e in rows}
+            if not due:
+                continue
+            if programmes.get(programme).schedule == "monthly":
+                month, due = min(due), set()
+                while month < this_month:
+                    due.add(month)
+                    month = first_of_next_month(month)
+            for month in sorted(m for m in due if m < this_month):
+                payments.approve_payroll(approver, payments.run_payroll(city, month=month, township=township,
+                                                                        programme=programme))  # fmt: skip
+                runs += 1
+    return runs
+
+
 def seed(today: date) -> int:
     with replaying():
-        return _seed(today)
+        made = _seed(today)
+    _pay(today)
+    return made

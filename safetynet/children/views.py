@@ -199,7 +199,7 @@ class YearForm(django_forms.Form):
 
 
 def _year(request) -> tuple[YearForm, int]:
-    form = YearForm(request.GET or None)
+    form = YearForm(request.GET or None, initial={"year": clock.today().year})
     year = form.cleaned_data.get("year") if form.is_valid() else None
     return form, year or clock.today().year
 
@@ -231,7 +231,7 @@ def figures(request):
     form, data = _figures(request)
     children, aid = data["children"], data["aid"]
     chart = {
-        "categories": [r["label"] for r in children],
+        "categories": [programmes.get(r["programme"]).short for r in children],  # the axis fits short names
         "dispersed": [r["dispersed"] for r in children], "concentrated": [r["concentrated"] for r in children],
         "paid": [r["paid_fen"] / 100 for r in children],
         "kinds": [r["label"] for r in aid], "aid_paid": [r["paid_fen"] / 100 for r in aid],

@@ -219,10 +219,21 @@ def test_the_demo_shows_children_approved_by_the_county_and_students_aided_once(
     for code in demo.DEMO_TOWNSHIPS:
         demo.make_staff(f"clerk_{code}", "clerk", code)
         demo.make_staff(f"approver_{code}", "approver", code)
+    demo.make_staff("city", "city", "3708")
     assert children_demo.seed(date(2024, 3, 4)) == 10
     states = {(c.programme, c.state) for c in Case.objects.all()}
     assert states == {("orphan", "approved"), ("unsupported_child", "approved"), ("education_aid", "granted")}
     assert AidApplication.objects.filter(live=True).count() == 4  # the second applications were refused
+    # The payrolls up to last month (February) are approved: the children's February allowance
+    # (from the month after the county's approval in January), and the students' grants of
+    # February, the orphan's September and December parts as back pay in the grant's month.
+    from safetynet.payments.models import Payment
+
+    paid = Payment.objects.filter(run__status="approved")
+    assert set(paid.values_list("programme", flat=True)) == {"orphan", "unsupported_child", "education_aid"}
+    orphan_aid = paid.filter(case__aid__kind="orphan")
+    assert sorted(set(orphan_aid.values_list("for_month", "amount_fen"))) == [(date(2023, 9, 1), 250_000),
+                                                                               (date(2023, 12, 1), 250_000)]
 
 
 def test_a_childs_name_is_never_on_a_public_roster():
