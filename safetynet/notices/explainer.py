@@ -12,6 +12,7 @@ like the letters, whatever the language of the page around it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -67,8 +68,25 @@ class Explainer:
         seen: dict[str, tuple] = {}
         for f in self.figures:
             if f.name not in seen:
-                seen[f.name] = (f.name, parameter(f.name).description, f.effective, f.reference, f.confirmed)
+                seen[f.name] = (f.name, public_description(parameter(f.name).description), f.effective, f.reference,
+                                f.confirmed)  # fmt: skip
         return list(seen.values())
+
+
+ASCII_WORD = re.compile(r"[A-Za-z_]{2,}")
+ASIDE = re.compile(r"（([^（）]*)）")
+
+
+def public_description(text: str) -> str:
+    """A parameter's description for the public: a remark in brackets written for the office in
+    the code's words (``资产 use 为 disability 或 farm 者不计``) is left out, the plain part of the
+    same remark kept ("（残疾人功能性补偿代步车与低值农用车除外）")."""
+
+    def plain(match: re.Match) -> str:
+        parts = [p for p in re.split(r"[：；]", match.group(1)) if not ASCII_WORD.search(p)]
+        return f"（{'；'.join(parts)}）" if parts else ""
+
+    return ASIDE.sub(plain, text)
 
 
 def yuan_text(amount: Decimal) -> str:

@@ -207,3 +207,11 @@ def test_one_figures_excel_reads_its_own_figure_as_the_dashboard_shows_it(city, 
         alone = dashboard.table(scope, key)
         assert alone is not None, key
         assert [(x.code, x.values) for x in alone.lines] == [(x.code, x.values) for x in whole.lines], key
+
+
+def test_the_explainers_sources_speak_no_code_words(db):
+    html = Client().get("/public/explainer/370830/", {"on": "2024-03-01"}).content.decode()
+    sources = html[html.index("<summary>", html.index('id="explainer-sources"')):html.index("</details>")]
+    text = re.sub(r"<[^>]+>", "", sources)
+    assert "（残疾人功能性补偿代步车与低值农用车除外）" in text
+    assert not re.findall(r"[A-Za-z_]{2,}", text), re.findall(r"[A-Za-z_]{2,}", text)
