@@ -67,8 +67,8 @@ def test_a_tekun_case_reads_its_check_by_the_tekun_conditions_and_amount(city, s
     page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
     check = _section(page, 'id="checks"', 'id="visits"')
     # The verdict is the tekun's: on the department data the person's assets exceed the limit.
-    verdict = re.search(r'class="badge[^"]*check-verdict">([^<]+)<', check).group(1)
-    assert verdict == "特困：不再符合条件"
+    verdict = re.search(r'check-programme">([^<]+)</span><span class="badge[^"]*check-verdict">([^<]+)<', check)
+    assert verdict.groups() == ("按特困条件：", "不再符合条件")
     reading = _section(check, 'id="check-reading"', "</table>")
     declared, found = re.findall(r'<td class="check-amount">(.*?)</td>', reading, re.S)
     assert "基本生活标准" in declared and "照料护理标准" in declared and "完全丧失生活自理能力" in declared
@@ -76,14 +76,15 @@ def test_a_tekun_case_reads_its_check_by_the_tekun_conditions_and_amount(city, s
     assert "属无劳动能力" in reading and "义务人" in reading
     # Nothing of the dibao's computation or amount on a tekun case's check.
     text = re.sub(r"<[^>]+>", "", check)
-    assert "低保月保障金" not in text and "× 家庭人口" not in text and "低保：" not in text
+    assert "低保月保障金" not in text and "× 家庭人口" not in text and "按低保条件" not in text
 
 
 def test_a_dibao_case_reads_the_same_check_by_the_dibao_computation(city, settings, tmp_path):
     case = _checked_case(city, settings, tmp_path, "dibao", 12)
     page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
     check = _section(page, 'id="checks"', 'id="visits"')
-    assert re.search(r'check-verdict">([^<]+)<', check).group(1) == "低保：不再符合条件"
+    verdict = re.search(r'check-programme">([^<]+)</span><span class="badge[^"]*check-verdict">([^<]+)<', check)
+    assert verdict.groups() == ("按低保条件：", "不再符合条件")
     reading = _section(check, 'id="check-reading"', "</table>")
     declared, found = re.findall(r'<td class="check-amount">(.*?)</td>', reading, re.S)
     assert "低保标准" in declared and "家庭人口 1 人" in declared and "不符合条件" in found
@@ -164,3 +165,16 @@ def test_the_check_pages_name_who_ran_a_check_never_by_login(city, settings, tmp
     for url in ("/verification/runs/", f"/verification/runs/{run.pk}/"):
         text = re.sub(r"<[^>]+>", " ", c.get(url).content.decode())
         assert "李核对" in text and not re.search(r"(?<![\w-])verifier(?![\w-])", text), url
+
+
+def test_the_desk_shows_the_checks_verdict_only_on_the_cases_it_decides(city, settings, tmp_path):
+    tekun = _checked_case(city, settings, tmp_path, "tekun", 18)
+    dibao = _checked_case(city, settings, tmp_path, "dibao", 19)
+    desk = _client(city["clerk"]).get("/desk/", {"page_size": 100}).content.decode()
+
+    def verdict(case) -> str:
+        row = _section(desk, f'href="/cases/{case.pk}/"', "</tr>")
+        return re.sub(r"<[^>]+>", "", _section(row, 'class="check-verdict"', "</td>")).split(">", 1)[1].strip()
+
+    assert verdict(dibao) == "不再符合条件"
+    assert verdict(tekun) == "—"  # the dibao's verdict is not the tekun's

@@ -7,6 +7,7 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
+from safetynet.cases import programmes
 from safetynet.verification.selectors import shown_checks
 
 register = template.Library()
@@ -35,3 +36,13 @@ def staff_name(user, default: str = "") -> str:
     except ObjectDoesNotExist:  # a site administrator's account, with no staff record
         return _("管理员")
     return f"{staff.get_role_display()}（{staff.area.name}）"
+
+
+@register.filter
+def check_verdict_applies(code: str) -> bool:
+    """Whether the household check's verdict (the dibao's) speaks of a case of this programme: a
+    list of cases shows it only for those (``Declaration.verdict_applies``)."""
+    try:
+        return programmes.get(code).verdict_applies
+    except KeyError:
+        return False
