@@ -336,7 +336,9 @@ DIBAO = register(Declaration(
 ))  # fmt: skip
 TEKUN = register(Declaration(
     code="tekun", label="特困人员救助供养", short="特困", unit="person", opens_with=("start_precheck",),
-    steps=STANDARD_STEPS, schedule="monthly", assess=household_assessment, part=_tekun_part,
+    # No graduated exit: it is dibao's, for a household whose income rose (POLICY.md, 渐退期).
+    steps=STANDARD_STEPS - {"start_graduated_exit", "end_graduated_exit"}, schedule="monthly",
+    assess=household_assessment, part=_tekun_part,
     money_steps=MONTHLY_MONEY_STEPS, review_months=lambda case: 12, authorizations="members_and_obligors",
     price_linked=True,
     decisions=MONTHLY_DECISIONS, standards=("tekun_basic_standard", "tekun_care_standard"), basis=_tekun_basis,

@@ -111,9 +111,12 @@ def compliance_by_township(user, today: date, since: date) -> list[TownshipCompl
 
 def with_latest_check(cases) -> list[Case]:
     """The cases with the verdict of their household's latest check (``check_impact``, its label
-    ``check_verdict`` and ``check_not_eligible``): the approver's queue shows it."""
+    ``check_verdict`` and ``check_not_eligible``): the approver's queue shows it, for the programmes
+    the verdict is about (``verdict_applies``)."""
     rows = list(cases.annotate(check_impact=latest_check_impact()))
     for c in rows:
+        if not programmes.get(c.programme).verdict_applies:
+            c.check_impact = None  # the check's verdict is dibao's: it says nothing of a tekun or a child's case
         c.check_verdict = IMPACTS.get(c.check_impact or "", "")
         c.check_not_eligible = c.check_impact in NOT_ELIGIBLE_IMPACTS
     return rows

@@ -41,6 +41,22 @@ class Forbidden(PermissionDenied):
         super().__init__(self.error.message("zh"))
 
 
+def staff_name(user, default: str = "") -> str:
+    """A member of staff as a page names them: their full name, or (an account without one) their
+    role and area; never the login name, which is half of a credential, not a name. ``default``
+    (or "—") for no one, e.g. a step the system took."""
+    from django.utils.translation import gettext as _
+
+    if user is None or not getattr(user, "pk", None):
+        return default or "—"
+    if full := (user.get_full_name() or "").strip():
+        return full
+    staff = staff_of(user)
+    if staff is None:  # a site administrator's account, with no staff record
+        return _("管理员")
+    return f"{staff.get_role_display()}（{staff.area.name}）"
+
+
 def require_role(actor, roles: tuple[str, ...], area_code: str, action: str) -> Staff:
     """The actor's staff record, if their role is one of ``roles`` and their area covers the code."""
     staff = staff_of(actor)

@@ -25,10 +25,13 @@ def test_a_clerk_prints_a_decision_and_anyone_checks_its_code(server, page, brow
     page.goto(f"{server}/cases/{case['id']}/")
     panel = page.locator("#documents")
     assert panel.is_visible()
-    # The PDF: Chromium opens it in its viewer (or, without one, downloads it); either way at its address.
-    panel.locator("form[data-document-kind=decision] button").click()
-    page.wait_for_url(re.compile(r".*/documents/\d+\.pdf$"))
-    pdf = page.request.get(page.url)
+    # The PDF opens in a new tab (the case page stays): Chromium shows it in its viewer, at its address.
+    with page.context.expect_page() as opened:
+        panel.locator("form[data-document-kind=decision] button").click()
+    opened.value.wait_for_url(re.compile(r".*/documents/\d+\.pdf$"))
+    assert page.url.endswith(f"/cases/{case['id']}/")
+    pdf = page.request.get(opened.value.url)
+    opened.value.close()
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages))
     # Back on the case page, the paper is listed with its number and code.

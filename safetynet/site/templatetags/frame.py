@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.registry import selectors as registry
+
 register = template.Library()
 
 # Steps that end or stop a case ask "are you sure?" first (site.js opens the dialog).
@@ -77,3 +79,7 @@ def public_reference(reference: str) -> str:
     to where the project keeps it (``sources/…``, ``POLICY.md §…``); the seed by its name."""
     text = _REPO_POINTERS.sub("", str(reference or ""))
     return _SEED.sub("济宁市民政局 2020 年社会救助工作材料：", text).strip(" ，；,;")
+
+
+# A member of staff by name, never by login (one definition: ``registry.selectors.staff_name``).
+register.filter("staff_name", registry.staff_name)
