@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.cases import programmes
 from safetynet.documents import selectors, services
 from safetynet.documents.codes import grouped
 from safetynet.notices.letters import latest_decision
@@ -40,7 +41,8 @@ def case_documents(context, case):
     offers = []
     if can_issue:
         offers.append(("application", _("打印申请书"), ()))
-        offers.append(("authorization", _("打印核对授权书"), ()))
+        if programmes.get(case.programme).authorizations != "none":  # a programme that checks no one signs none
+            offers.append(("authorization", _("打印核对授权书"), ()))
         for _n, visit in enumerate(sorted(case.visits.all(), key=lambda v: (v.visited_on, v.pk)), start=1):
             offers.append(("home_visit", _("打印入户调查记录（%(date)s）") % {"date": visit.visited_on.isoformat()},
                            (("visit", visit.pk),)))  # fmt: skip
