@@ -75,10 +75,10 @@ MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 class MonthField(forms.CharField):
     """A month typed as YYYY-MM (what ``<input type="month">`` sends): the first day of it."""
 
-    default_error_messages = {"invalid": _("月份格式应为 年-月，如 2024-03")}
+    default_error_messages = {"invalid": _("月份格式应为 年-月：四位年份、连字符、两位月份")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2024-03", "maxlength": 7}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": _("年-月"), "maxlength": 7}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
