@@ -353,8 +353,12 @@ def test_concentrated_support_from_the_placements_in_force_on_the_day(city, town
     tekun.applicant.adl_unmet = 5  # complete loss of self-care
     tekun.applicant.save(update_fields=["adl_unmet"])
     home = care.register_institution(city["city_admin"], name="任城区第二敬老院", county=RENCHENG, capacity=20)
-    care.place(city["other_clerk"], tekun, mode="concentrated", institution=home, on=date(2024, 4, 20))
-    care.place(city["other_clerk"], tekun, mode="dispersed", on=date(2024, 5, 10))
+    # the support mode is a decision on the approved case (care: 变更供养方式), the approver's
+    tekun = care.change_support(city["other_approver"], tekun, version=tekun.version, on=date(2024, 4, 20),
+                                support_mode="concentrated", institution=home.pk,
+                                reason="生活不能自理，入住敬老院")  # fmt: skip
+    care.change_support(city["other_approver"], tekun, version=tekun.version, on=date(2024, 5, 10),
+                        support_mode="dispersed", reason="本人申请回家分散供养")  # fmt: skip
 
     def line(day: date) -> dict | None:
         result = figures.concentration(figures.scope_of(RENCHENG, day))
