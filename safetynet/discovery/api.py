@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from safetynet.discovery import selectors, services
 from safetynet.discovery.models import OPEN_STATES, Outcome, Source, State
+from safetynet.policy.errors import FieldError, InputError
 from safetynet.web.inputs import Day, Errors, Id, PageNo, text
 from safetynet.web.lists import api_page
 
@@ -50,6 +51,13 @@ class CloseIn(Schema):
     outcome: Literal["no_need", "referred"]
     note: text(services.TEXT_MAX)
     referral: Id | None = None
+
+
+class LinkIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    case: Id = Field(description="该家庭的在办案件（筛查任务：所涉项目的案件）")
+    note: text(services.TEXT_MAX) = ""
 
 
 class TaskOut(Schema):
@@ -148,4 +156,18 @@ def close_task(request, task_id: Id, payload: CloseIn):
         if referral is None:
             raise Http404("referral")
     services.close(request.user, task, outcome=payload.outcome, note=payload.note, referral=referral)
+    return task_out(selectors.task_for(request.user, task_id))
+
+
+@router.post("/discovery/{task_id}/link", response={200: TaskOut, 409: Errors, 422: Errors},
+             summary="办结并关联在办案件（该家庭已有在办的申请或保障中的案件）")
+def link_task(request, task_id: Id, payload: LinkIn):
+    task = selectors.task_for(request.user, task_id)
+    if task.household_id is None:
+        raise InputError([FieldError("household", "discovery_no_household")])
+    case = next((c for c in selectors.live_cases([task.household_id]).get(task.household_id, [])
+                 if c.pk == payload.case), None)  # fmt: skip
+    if case is None:
+        raise InputError([FieldError("case", "discovery_case_not_live", case=payload.case)])
+    services.link_case(request.user, task, case=case, note=payload.note)
     return task_out(selectors.task_for(request.user, task_id))

@@ -71,7 +71,12 @@ def area_name(code: str | None) -> str:
         return ""
     if code.startswith(CITY_PREFIX):
         known = {a.code: a.name for a in Area.objects.filter(code__in=[code[:n] for n in (6, 9, 12) if len(code) >= n])}
-        parts = [known[code[:n]] for n in (6, 9, 12) if code[:n] in known]
+        parts: list[str] = []
+        for name in (known[code[:n]] for n in (6, 9, 12) if code[:n] in known):
+            if parts and name.startswith(parts[-1]):  # "汶上县" then "汶上县城关街道": named once
+                parts[-1] = name
+            else:
+                parts.append(name)
         return " · ".join(parts) or "济宁市"
     province = PROVINCES.get(code[:2])
     if province is None:

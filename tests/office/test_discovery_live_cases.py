@@ -108,3 +108,17 @@ def test_a_lead_for_a_household_with_a_live_case_closes_naming_it(city, poor_hou
     html = clerk.get(f"/discovery/{task.pk}/").content.decode()
     assert "已有在办案件" in html and f'href="/cases/{case.pk}/"' in html
     assert AuditEvent.objects.filter(action="discovery.close", object_id=str(task.pk)).exists()
+
+
+def test_the_api_closes_a_task_naming_a_live_case(city, poor_household):
+    case = _case(poor_household, "dibao", "accepted")
+    task = services.record_lead(city["county"], source="hotline", area_code="370811001", situation="生活困难",
+                                reported_at=timezone.now(), id_number=poor_household.members.first().id_number)
+    clerk = client_for(city["clerk"])
+    url = f"/api/v1/discovery/{task.pk}/link"
+    refused = clerk.post(url, {"case": case.pk + 99}, content_type="application/json")
+    assert refused.status_code == 422 and "case" in refused.content.decode()
+    ok = clerk.post(url, {"case": case.pk, "note": "已受理"}, content_type="application/json")
+    assert ok.status_code == 200 and (ok.json()["outcome"], ok.json()["case"]) == ("live_case", case.pk)
+    again = clerk.post(url, {"case": case.pk}, content_type="application/json")
+    assert again.status_code == 409  # closed already
