@@ -27,7 +27,7 @@ class YearIn(Schema):
 
 
 @router.get("/figures", response={200: dict, 403: Errors, 422: Errors},
-            summary="儿童保障与助学统计：按类别的保障人数和发放金额，按种类的助学人数和金额")
+            summary="儿童保障与助学统计：按类别和养育方式的保障人数和发放金额，按种类的助学人数和金额，按乡镇")
 def figures(request, q: Query[YearIn]):
     year = q.year or date.today().year
     if not 2000 <= year <= 2100:
@@ -41,6 +41,8 @@ def figures(request, q: Query[YearIn]):
                      for r in data["children"]],
         "aid": [{**r, "label": KIND_ZH[r["kind"]], "paid": fmt(r["paid_fen"])} for r in data["aid"]],
         "aid_refused": data["aid_refused"],
+        "townships": [{**r, "children_paid": fmt(r["children_paid_fen"]), "aid_paid": fmt(r["aid_paid_fen"])}
+                      for r in data["townships"]],
     }  # fmt: skip
 
 

@@ -165,6 +165,8 @@ def test_the_figures_count_students_and_aid_paid_by_kind_in_the_users_area(city,
     assert case.aid.kind == "enrolled"
     orphans = next(r for r in body["children"] if r["programme"] == "orphan")
     assert (orphans["supported"], orphans["concentrated"], orphans["dispersed"]) == (1, 1, 0)
+    town = next(r for r in body["townships"] if r["code"] == TOWNSHIP)
+    assert (town["children"], town["students"], town["aid_paid"]) == (1, 1, "1000.00")
     client.force_login(city["other_approver"])  # another township sees none of it
     other = client.get("/api/v1/children/figures?year=2024").json()
     assert all(r["paid_students"] == 0 for r in other["aid"])
