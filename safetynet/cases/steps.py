@@ -58,7 +58,11 @@ class Step:
         initial = {"version": case.version, "on": today}
         form = self.form_class(data, case=case, initial=initial, auto_id=f"{self.name}-%s")
         if part := programmes.step_part(case, self.name):
-            form.fields.update(part.fields(case))  # its programme's own fields (a tekun approval's support mode)
+            # its programme's own fields (a tekun approval's support mode), after the day and
+            # before the step's own words (the opinion), as the decision reads
+            common = [k for k in form.fields if k in forms.StepForm.base_fields]
+            fields = {k: form.fields[k] for k in common} | part.fields(case)
+            form.fields = fields | {k: v for k, v in form.fields.items() if k not in fields}
         return form
 
     def take(self, actor, case, fields: dict):
