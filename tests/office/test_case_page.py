@@ -178,3 +178,18 @@ def test_the_desk_shows_the_checks_verdict_only_on_the_cases_it_decides(city, se
 
     assert verdict(dibao) == "不再符合条件"
     assert verdict(tekun) == "—"  # the dibao's verdict is not the tekun's
+
+
+def test_a_programme_that_checks_no_ones_data_shows_no_empty_check_section(city, poor_household):
+    from safetynet.children import services as children
+
+    child = poor_household.members.order_by("pk").last()
+    child.birth_date = date(2014, 5, 1)
+    child.save()
+    orphan = children.apply_child(city["clerk"], household=poor_household, applicant=child, father="dead",
+                                  mother="dead", documents="父母死亡证明", on=TODAY)  # fmt: skip
+    page = _client(city["clerk"]).get(f"/cases/{orphan.pk}/").content.decode()
+    assert 'id="checks"' not in page and "尚无部门数据核对结果" not in page
+    household, head = _alone(city, 20)
+    dibao = cases.start_precheck(city["clerk"], household=household, programme="dibao", applicant=head, on=TODAY)
+    assert "尚无部门数据核对结果" in _client(city["clerk"]).get(f"/cases/{dibao.pk}/").content.decode()
