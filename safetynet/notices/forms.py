@@ -137,12 +137,12 @@ class RosterForm(forms.Form):
 class ExplainerForm(forms.Form):
     """The day whose parameters the explainer prints (default today)."""
 
-    on = _date_field(_("查看日期"), _("查看日期不是有效的日期，请按 年-月-日 填写"))
+    on = _date_field(_("查看日期"), _("不是有效的日期，请按 年-月-日 填写"))
 
     def clean_on(self) -> date:
         day = self.cleaned_data.get("on") or clock.today()
         if not MIN_DATE <= day <= MAX_DATE:
-            raise forms.ValidationError(_("查看日期应在 1900-01-01 至 2100-12-31 之间"))
+            raise forms.ValidationError(_("应在 1900-01-01 至 2100-12-31 之间"))
         return day
 
 

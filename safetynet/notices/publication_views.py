@@ -220,7 +220,7 @@ def _explainer_refusal(exc: PolicyError) -> str:
     """The day's refusal in the reader's words: the policy floor's message names the parameter by
     its key (``dibao_standard``), which is no word of the page."""
     if exc.code == "before_first_value":
-        return _("查看日期（%(day)s）早于本平台收录的最早政策（%(first)s 起施行），请选择 %(first)s 或以后的日期") % {
+        return _("%(day)s 早于本平台收录的最早政策（%(first)s 起施行），请选择 %(first)s 或以后的日期") % {
             "day": exc.params.get("date"), "first": exc.params.get("first")}
     return _("这一天的政策参数尚未收录，请选择其他日期")
 

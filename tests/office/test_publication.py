@@ -304,7 +304,7 @@ def test_the_explainer_refuses_a_day_before_the_first_value_and_unknown_areas(db
     assert page.status_code == 400 and "2020-07-01" in text and "on-error" in text and 'value="2020-06-30"' in text
     assert 'id="explainer"' not in text
     bad = Client().get("/public/explainer/370830/", {"on": "2024-02-30"})
-    assert bad.status_code == 400 and "查看日期不是有效的日期" in bad.content.decode()
+    assert bad.status_code == 400 and "查看日期：不是有效的日期，请按 年-月-日 填写" in bad.content.decode()
     unknown = Client().get("/public/explainer/370899/")
     assert unknown.status_code == 404 and "未找到该县（市、区）" in unknown.content.decode()
 
