@@ -330,3 +330,31 @@ def test_a_bad_year_on_the_figures_is_said_beside_it(city, client):
     assert "年份应在 2000 至 2100 之间" in text_of(response)
     client.force_login(city["medical"])
     assert client.get("/children/figures/").status_code == 403
+
+
+def _orphan_row(client) -> list[str]:
+    html = client.get("/children/figures/", {"year": 2024}).content.decode()
+    row = re.search(r'<tr data-programme="orphan">(.*?)</tr>', html, flags=re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>.*?</td>", row)]
+
+
+def test_the_price_subsidy_is_counted_apart_and_a_line_the_bank_returned_is_not_paid(
+    city, poor_household, client, monkeypatch
+):
+    from decimal import Decimal
+
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 4, 10))
+    township = Area.objects.get(code=TOWNSHIP)
+    _approved_child(city, poor_household)  # dispersed: 1,100.00 a month from April
+    payments.enter_price_index(city["city_admin"], month=date(2024, 4, 1), cpi_yoy=Decimal("4.0"),
+                               food_cpi_yoy=Decimal("1.0"))  # fmt: skip
+    run = payments.approve_payroll(city["approver"], payments.run_payroll(
+        city["city_admin"], month=date(2024, 4, 1), township=township, programme="orphan"))
+    subsidy = run.payments.get(kind="price_subsidy").amount_fen
+    assert subsidy > 0  # orphans get the price subsidy from 2021
+    client.force_login(city["county"])
+    cells = _orphan_row(client)
+    assert (cells[5], cells[7], cells[8]) == ("1100.00", "1100.00", f"{subsidy // 100}.{subsidy % 100:02d}")
+    run.payments.filter(kind="regular").update(bank_status="failed")  # the bank returned the allowance
+    cells = _orphan_row(client)
+    assert (cells[4], cells[7]) == ("0", "0.00")
