@@ -178,7 +178,7 @@ def test_closed_as_referred_needs_the_households_referral(city, poor_household):
 JUNK = {"page": "-1", "q": "'\"<>", "month": "0000-00", "township": "999", "village": "1", "source": "x",
         "state": "?", "overdue": "2", "outcome": "x", "status": "x", "area": "1", "id_number": "abc",
         "reported_at": "yesterday", "on": "2024-02-30", "note": "", "referral": "x", "programme": "x",
-        "applicant": "x", "kind": "x", "cause": "x", "home": "x", "code": "", "county": "9"}
+        "applicant": "x", "kind": "x", "cause": "x", "case": "x", "home": "x", "code": "", "county": "9"}
 
 
 @pytest.mark.parametrize("who", ["clerk", "county", "auditor", "funeral_home"])
@@ -191,7 +191,8 @@ def test_garbage_in_discovery_and_funeral_pages_is_never_a_server_error(city, po
             "/api/v1/discovery", "/api/v1/funerals/claims", "/funerals/new/"]  # fmt: skip
     posts = ["/discovery/new/", f"/discovery/{task.pk}/visit/", f"/discovery/{task.pk}/close/",
              f"/discovery/{task.pk}/apply/", f"/discovery/{task.pk}/identify/", f"/discovery/{task.pk}/temporary/",
-             f"/discovery/{task.pk}/nonsense/", "/funerals/new/", "/funerals/homes/", "/funerals/statements/"]
+             f"/discovery/{task.pk}/nonsense/", f"/discovery/{task.pk}/link/", "/funerals/new/", "/funerals/homes/",
+             "/funerals/statements/"]
     for url in gets:
         assert c.get(url, JUNK).status_code < 500, url
     for url in posts:
