@@ -169,30 +169,98 @@ def test_the_rejections_page_and_its_downloads(city, store, tmp_path):
 # ---- the API -------------------------------------------------------------------------------
 
 
-def test_the_api_imports_and_names_the_field_of_bad_input(city, store, tmp_path):
+def test_the_api_queues_the_import_and_the_client_polls_its_job(city, store, tmp_path, settings, run_tasks):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     c = client_for(city["verifier"])
     content = deaths_csv(tmp_path).read_bytes()
     url = "/api/v1/verification/deliveries"
-    r = c.post(url, {"item": "deaths", "delivered": "2026-10-31", "file": upload("deaths.csv", content)})
-    assert r.status_code == 201, r.content
-    body = r.json()
-    assert body["new"] and body["rows_loaded"] == 2 and body["rows_rejected"] == 3 and body["file_name"] == "deaths.csv"
-    assert {(x["row"], x["column"]) for x in body["rejections"]} >= {(3, "id_number"), (4, "death_date")}
-    again = c.post(url, {"item": "deaths", "delivered": "2026-10-31", "file": upload("deaths.csv", content)})
-    assert again.status_code == 200 and again.json()["new"] is False and again.json()["id"] == body["id"]
-    bad = c.post(url, {"item": "weather", "delivered": "31/10/2026"})
+    data = {"item": "deaths", "delivered": "2026-10-31"}
+    with run_tasks():
+        r = c.post(url, {**data, "file": upload("deaths.csv", content)})
+        # answered at once: queued, nothing imported in the request
+        assert r.status_code == 202, r.content
+        queued = r.json()
+        assert r["Location"] == queued["url"] == f"{url}/jobs/{queued['id']}"
+        assert queued["status"] == "queued" and queued["status_name"] == "排队中" and queued["delivery"] is None
+        assert queued["file_name"] == "deaths.csv" and queued["delivered_on"] == "2026-10-31"
+        assert not FeedDelivery.objects.exists() and c.get(queued["url"]).json()["status"] == "queued"
+    done = c.get(queued["url"]).json()
+    assert done["status"] == "done" and done["errors"] == [] and done["finished_at"]
+    delivery = done["delivery"]
+    assert delivery["new"] and delivery["rows_loaded"] == 2 and delivery["rows_rejected"] == 3
+    assert delivery["file_name"] == "deaths.csv" and delivery["id"] == FeedDelivery.objects.get().pk
+    assert {(x["row"], x["column"]) for x in delivery["rejections"]} >= {(3, "id_number"), (4, "death_date")}
+    # the same file again: nothing queued, the delivery already imported
+    again = c.post(url, {**data, "file": upload("deaths.csv", content)})
+    assert again.status_code == 200 and again.json()["new"] is False and again.json()["id"] == delivery["id"]
+    assert Job.objects.count() == 1 and list((tmp_path / "uploads").iterdir()) == []
+    # a row the worker cannot read: the job fails, saying why, about the file
+    ragged = content + f"{GOOD[0]},2026-09-01,extra\n".encode()
+    with run_tasks():
+        job_url = c.post(url, {**data, "file": upload("ragged.csv", ragged)}).json()["url"]
+    failed = c.get(job_url).json()
+    assert failed["status"] == "failed" and failed["delivery"] is None
+    assert [(e["loc"], e["type"]) for e in failed["errors"]] == [("file", "import_failed")]
+    assert "第 7 行有 3 列，表头有 2 列" in failed["errors"][0]["msg"]
+    # a job is followed by the one who started it
+    assert client_for(city["city_admin"]).get(job_url).status_code == 404
+    assert c.get(f"{url}/jobs/99999999").status_code == 404
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("x.csv", b"a,b\n1,2\n", "缺少列"),
+    ("x.csv", b"", "文件为空"),
+    ("x.txt", b"id_number,death_date\n", "不支持的文件格式 .txt"),
+    ("x.xlsx", b"garbage", "不是有效的 Excel"),
+    ("x.parquet", b"garbage", "文件无法读取"),
+])  # fmt: skip
+def test_the_api_refuses_a_file_whose_format_or_header_is_wrong_at_once(city, store, tmp_path, settings, name,
+                                                                          content, said):  # fmt: skip
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    r = client_for(city["verifier"]).post("/api/v1/verification/deliveries",
+                                          {"item": "deaths", "delivered": "2026-10-31", "file": upload(name, content)})
+    assert r.status_code == 422, r.content
+    [error] = r.json()["detail"]
+    assert error["loc"] == "file" and said in error["msg"]
+    assert not Job.objects.exists() and list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_the_api_header_check_reads_what_the_importer_reads(city, store, tmp_path, settings, run_tasks):
+    """A GBK CSV, an Excel workbook and a Parquet file with the item's columns all pass to the worker."""
+    from openpyxl import Workbook
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    c = client_for(city["verifier"])
+    book = Workbook()
+    book.active.append(["id_number", "death_date"])
+    book.active.append([GOOD[0], "2026-09-01"])
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    parquet = io.BytesIO()
+    pl.DataFrame({"id_number": [GOOD[1]], "death_date": [date(2026, 9, 2)]}).write_parquet(parquet)
+    gbk = "id_number,death_date,备注\n".encode("gb18030") + f"{GOOD[0]},2026-09-01,死亡\n".encode("gb18030")
+    for name, content in (("a.xlsx", xlsx.getvalue()), ("b.parquet", parquet.getvalue()), ("c.csv", gbk)):
+        with run_tasks():
+            r = c.post("/api/v1/verification/deliveries",
+                       {"item": "deaths", "delivered": "2026-10-31", "file": upload(name, content)})  # fmt: skip
+            assert r.status_code == 202, (name, r.content)
+        assert c.get(r.json()["url"]).json()["status"] == "done", name
+
+
+def test_the_api_names_the_fields_of_a_bad_upload_and_refuses_a_role_that_may_not_import(city, store, tmp_path,
+                                                                                        settings):  # fmt: skip
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    url = "/api/v1/verification/deliveries"
+    bad = client_for(city["verifier"]).post(url, {"item": "weather", "delivered": "31/10/2026"})
     assert bad.status_code == 422
     assert {e["loc"] for e in bad.json()["detail"]} == {"item", "delivered", "file"}
     assert all(e["msg"] for e in bad.json()["detail"])
-    unreadable = c.post(url, {"item": "deaths", "delivered": "2026-10-31", "file": upload("x.csv", b"a,b\n1,2\n")})
-    assert unreadable.status_code == 422 and unreadable.json()["detail"][0]["loc"] == "file"
-    assert "缺少列" in unreadable.json()["detail"][0]["msg"]
-    listed = c.get("/api/v1/verification/deliveries").json()
-    assert listed["count"] == 1 and listed["results"][0]["item_name"] == "死亡（注销户口）"
+    content = deaths_csv(tmp_path).read_bytes()
     clerk = client_for(city["clerk"]).post(url, {"item": "deaths", "delivered": "2026-10-31",
-                                                 "file": upload("deaths2.csv", content + b"\n")})  # fmt: skip
+                                                 "file": upload("deaths2.csv", content)})  # fmt: skip
     assert clerk.status_code == 403 and "不能导入部门数据" in clerk.json()["detail"][0]["msg"]
-    assert client_for(city["clerk"]).get("/api/v1/verification/deliveries").json()["count"] == 0
+    assert not Job.objects.exists() and not (tmp_path / "uploads").exists()  # refused before the file is kept
+    assert client_for(city["clerk"]).get(url).json()["count"] == 0
 
 
 def test_a_nul_character_in_a_cell_is_kept_visible_not_stored(city, store, tmp_path):
