@@ -254,10 +254,11 @@ def test_only_the_township_issues_and_other_townships_see_nothing(city, poor_hou
     assert client_for(city["county"]).get(f"/letters/{letter.pk}/").status_code == 200
 
 
-def test_the_case_page_links_to_its_letters(city, poor_household):
+def test_the_case_page_prints_its_decision_and_the_letters_page_stays(city, poor_household):
     case = approved(city, poor_household)
     page = client_for(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
-    assert f'href="/cases/{case.pk}/letters/"' in page
+    # one 文书 area: the decision's letter is printed from it (its paper in the register), in a new tab
+    assert 'data-document-kind="decision"' in page and 'target="_blank"' in page
     letters = client_for(city["clerk"]).get(f"/cases/{case.pk}/letters/").content.decode()
     assert 'id="issue-letter"' in letters
 
@@ -296,10 +297,10 @@ def test_a_reversed_range_is_a_field_error(city, url):
     response = c.get(url, {"from": "2024-03-31", "to": "2024-03-01"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "结束日期（2024-03-01）早于开始日期（2024-03-31），请调换后再查" in page
+    assert "结束日期（2024-03-01）不能早于开始日期（2024-03-31），请调换后再查" in page
     assert 'id="notice"' not in page  # no list, not an empty one
     bad = c.get(url, {"from": "2024-02-30"})
-    assert bad.status_code == 400 and "请输入有效日期" in bad.content.decode()
+    assert bad.status_code == 400 and "开始日期不是有效的日期，请按 年-月-日 填写" in bad.content.decode()
     assert c.get(url, {"from": "2024-03-01", "to": "2024-03-01"}).status_code == 200
 
 
@@ -348,7 +349,7 @@ def test_the_pages_around_the_letter_speak_english_the_letter_stays_chinese(city
     page = c.get(f"/letters/{letter.pk}/").content.decode()
     assert "Download PDF" in page and "最低生活保障审核确认决定书" in page  # the letter as served
     wrong = c.get("/notices/village/370811001001/", {"from": "2024-03-31", "to": "2024-03-01"}).content.decode()
-    assert "The end date (2024-03-01) is before the start date (2024-03-31)" in wrong
+    assert "The end date (2024-03-01) cannot be before the start date (2024-03-31)" in wrong
 
 
 def test_a_repriced_case_prints_the_change_letter_citing_the_new_standard(city, poor_household):
