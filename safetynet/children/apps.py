@@ -10,8 +10,11 @@ class ChildrenConfig(AppConfig):
         from safetynet.cases import programmes
         from safetynet.cases import services as case_services
         from safetynet.children import declaration, services
+        from safetynet.site.templatetags.frame import CONFIRMATIONS
 
         declaration.register()
+        for name, question in declaration.QUESTIONS.items():
+            CONFIRMATIONS.setdefault(name, question)
         programmes.register_panel("children/_case_panel.html")
         # The timeline's names of the opening steps (not transitions).
         for name in ("apply_child", "apply_aid"):

@@ -9,17 +9,24 @@ declarations and their own steps, registered from ``ChildrenConfig.ready()``.
 - ``education_aid`` (seed): person unit (the student, who is paid), ``one_off``: one case per
   student per school year; opens with ``apply_aid``, the township grants (``grant_aid`` →
   ``granted``, paid in the month's payroll) or refuses (``refuse_aid``). The orphan's aid
-  (10,000 yuan a school year, seed: "按月或季度" to the student's own card) is paid in four
-  quarterly parts (``instalments``), a part before the grant as back pay in the grant's payroll.
+  (10,000 yuan a school year, seed: "按月或季度" to the student's own card) is the county's:
+  the township reports it (``submit_aid`` → ``county``, seed: 及时报县民政部门确认孤儿身份，对学籍
+  等进行核实), the county confirms (``county_grant_aid`` → ``granted``) or not
+  (``county_refuse_aid`` → ``refused``); it is paid in four quarterly parts (``instalments``), a
+  part before the county's grant as back pay in the grant's payroll.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from safetynet.cases import programmes
-from safetynet.cases.models import Case
+from safetynet.cases.models import Case, CaseEvent
 from safetynet.children import forms, rules, schemas, services
+from safetynet.policy.education_aid import AID_DOCUMENT
+from safetynet.policy.money import fmt
 
 _OPINION = (forms.OpinionForm, schemas.OpinionIn)
 _OPTIONAL = (forms.OptionalOpinionForm, schemas.OptionalOpinionIn)
@@ -33,11 +40,23 @@ CHILD_STEPS = (
 AID_STEPS = (
     ("grant_aid", ("accepted",), "granted", ("approver",), services.grant_aid, _OPTIONAL),
     ("refuse_aid", ("accepted",), "refused", ("approver",), services.refuse_aid, _REASONS),
+    ("submit_aid", ("accepted",), "county", ("approver",), services.submit_aid, _OPINION),
+    ("county_grant_aid", ("county",), "granted", ("county_approver",), services.county_grant_aid, _OPTIONAL),
+    ("county_refuse_aid", ("county",), "refused", ("county_approver",), services.county_refuse_aid,
+     (forms.CountyAidReasonsForm, schemas.ReasonsIn)),
 )
 CHILD_SHARED = ("record_home_visit", "withdraw", "suspend", "resume", "give_termination_notice", "terminate")
 AID_SHARED = ("withdraw",)
 CHILD_MONEY = frozenset({"county_approve_child", "suspend", "resume", "terminate"})
-AID_MONEY = frozenset({"grant_aid"})
+AID_MONEY = frozenset({"grant_aid", "county_grant_aid"})
+# The county's own steps: its letters are the county bureau's.
+COUNTY_DECISIONS = ("county_approve_child", "county_refuse_child", "county_grant_aid", "county_refuse_aid")
+# Steps that end an application ask first (the case page's dialog).
+QUESTIONS = {
+    "county_refuse_child": _("不予批准后本次申请即告结束，并须书面告知申请人理由。确定不予批准吗？"),
+    "refuse_aid": _("不予助学后本次申请即告结束，并须书面告知申请人理由。确定不予助学吗？"),
+    "county_refuse_aid": _("不予确认后本次助学申请即告结束，并须书面告知申请人理由。确定不予确认吗？"),
+}
 
 
 def _county(case: Case, amount_fen: int, on: date) -> tuple[str, ...]:
@@ -54,7 +73,7 @@ def _child_basis(kind: str, on: date) -> tuple:
 
 
 def _aid_basis(kind: str, on: date) -> tuple:
-    return ("seed",)
+    return (AID_DOCUMENT,)
 
 
 def _child_computation(case: Case, part: dict) -> list[str]:
@@ -72,6 +91,70 @@ def _aid_computation(case: Case, part: dict) -> list[str]:
     return lines
 
 
+def _county_issues(case: Case, event: CaseEvent, content: dict) -> dict:
+    """A county's decision is the county civil affairs bureau's letter (儿童-2019: 县级民政部门确认;
+    the orphan's aid, seed: 报县民政部门确认)."""
+    if event.transition in COUNTY_DECISIONS:
+        county = case.household.village.parent.parent
+        issuer = f"{county.name}民政局"
+        content |= {"issuer": issuer, "seal": f"{issuer}（盖章）"}
+    return content
+
+
+def _child_letter(case: Case, event: CaseEvent, content: dict) -> dict:
+    """Approved by the county after the township's check, from the next month, monthly; no public
+    notice (a minor's case is never posted)."""
+    content = _county_issues(case, event, content)
+    programme, applied = content["programme"], case.accepted_on or case.opened_on
+    applied_text = f"{applied.year}年{applied.month}月{applied.day}日"
+    if content["kind"] == "approval":
+        content["body"] = (
+            f"你于{applied_text}提出的{programme}申请，经乡镇（街道）审核、县级民政部门审批，符合{programme}条件，"
+            f"决定自{content['first_month']}起给予{programme}，每月 {content['amount']} 元，按月发放。"
+        )
+    elif content["kind"] == "refusal":
+        content["body"] = (f"你于{applied_text}提出的{programme}申请，经乡镇（街道）审核、县级民政部门审批，"
+                           f"不符合{programme}条件，决定不予批准。")  # fmt: skip
+    return content
+
+
+def _aid_letter(case: Case, event: CaseEvent, content: dict) -> dict:
+    """Paid once (or the orphan's aid in its quarterly parts), granted by the township or, for the
+    orphan's aid, confirmed by the county after the township's report."""
+    content = _county_issues(case, event, content)
+    applied = case.accepted_on or case.opened_on
+    applied_text = f"{applied.year}年{applied.month}月{applied.day}日"
+    year = (case.assessment or {}).get("school_year_label", "")
+    how = ("经乡镇（街道）审核、报县级民政部门确认孤儿身份并核实学籍" if event.transition.startswith("county_")
+           else "经乡镇（街道）审核")  # fmt: skip
+    if content["kind"] == "approval":
+        amount = (event.data or {}).get("amount_fen", case.monthly_amount_fen) or 0
+        parts = rules.aid_instalments(case)
+        paid = ("，分 {n} 期按季度发放至本人银行卡（{each}）".format(
+            n=len(parts), each="、".join(f"{m.year}年{m.month}月 {fmt(f)} 元" for m, f in parts))
+            if parts else "，随当月助学发放名册一次性发放至本人银行卡")  # fmt: skip
+        month = case.entitlement_from
+        content |= {
+            "amount": fmt(amount), "month_label": "发放月份",
+            "first_month": f"{month.year}年{month.month}月" if month else "",
+            "computation": content.get("computation") or [],
+            "body": f"你于{applied_text}提出的{year}学年助学申请，{how}，符合助学条件，决定给予助学金 "
+                    f"{fmt(amount)} 元{paid}。",
+        }
+    elif content["kind"] == "refusal":
+        content["body"] = f"你于{applied_text}提出的{year}学年助学申请，{how}，不符合助学条件，决定不予助学。"
+    return content
+
+
+def _aid_offers(case: Case, name: str) -> bool:
+    """The orphan's aid goes to the county (``submit_aid``); any other the township grants."""
+    if name == "grant_aid":
+        return not services.is_orphan_aid(case)
+    if name == "submit_aid":
+        return services.is_orphan_aid(case)
+    return True
+
+
 def _child(code: str, label: str, short: str) -> programmes.Declaration:
     return programmes.Declaration(
         code=code, label=label, short=short, unit="person", opens_with=("apply_child",),
@@ -81,7 +164,7 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
         decisions={"county_approve_child": "approval", "county_refuse_child": "refusal", "terminate": "termination"},
         standards=("children_allowance",), basis=_child_basis, computation=_child_computation,
         # The county's approval starts the monthly allowance at once: no public notice to close.
-        starts_entitlement=frozenset({"county_approve_child"}),
+        starts_entitlement=frozenset({"county_approve_child"}), letter=_child_letter,
         published=False,  # a minor's name is never on a public roster (未成年人保护法 Art. 4)
     )  # fmt: skip
 
@@ -92,8 +175,10 @@ EDUCATION_AID = programmes.Declaration(
     code="education_aid", label="教育救助（助学）", short="助学", unit="person", opens_with=("apply_aid",),
     steps=frozenset({name for name, *_rest in AID_STEPS} | set(AID_SHARED)), schedule="one_off",
     assess=rules.assess_aid_case, part=_part, money_steps=AID_MONEY, authorizations="none",
-    decisions={"grant_aid": "approval", "refuse_aid": "refusal"}, standards=("education_aid_amount",),
-    basis=_aid_basis, computation=_aid_computation,
+    decisions={"grant_aid": "approval", "refuse_aid": "refusal", "county_grant_aid": "approval",
+               "county_refuse_aid": "refusal"},
+    standards=("education_aid_amount",), basis=_aid_basis, computation=_aid_computation, letter=_aid_letter,
+    offers=_aid_offers,
     # The orphan's aid in quarterly parts (seed: 按月或季度; policy.education_aid.instalments).
     instalments=rules.aid_instalments,
 )  # fmt: skip

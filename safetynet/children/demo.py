@@ -2,7 +2,8 @@
 an orphan living with relatives and a de-facto unsupported child (father in prison, mother
 dead), applied for at the window, checked by the township and approved by the county; a student
 of a dibao family with the year's aid granted (a second application for the same school year
-refused at the window) and an orphan at university with the orphan aid (paid in quarterly parts).
+refused at the window) and an orphan at university with the orphan aid (reported by the township,
+confirmed by the county, paid in quarterly parts).
 Then each township's payrolls of the three programmes, month by month to last month, computed by
 the city and approved by the township, so the figures show what was paid. ``seed_demo`` calls
 ``seed`` after the cases exist (requests-J.md)."""
@@ -73,8 +74,14 @@ def _seed(today: date) -> int:
             case = services.apply_aid(clerk, student=student, level="bachelor", admission_year=year - 1,
                                       family=family, orphan=orphan, school="济宁学院（演示）",
                                       proof=f"在校证明 {code}-{i}", on=applied)  # fmt: skip
-            cases.take_step(approver, case, "grant_aid", version=case.version, on=applied + timedelta(days=3),
-                            opinion="同意")
+            if orphan:  # the county confirms the orphan's aid (seed), after the township's report
+                case = cases.take_step(approver, case, "submit_aid", version=case.version,
+                                       on=applied + timedelta(days=2), opinion="学籍属实，报县级确认")
+                cases.take_step(county, case, "county_grant_aid", version=case.version,
+                                on=applied + timedelta(days=3), opinion="确认孤儿身份，同意")
+            else:
+                cases.take_step(approver, case, "grant_aid", version=case.version, on=applied + timedelta(days=3),
+                                opinion="同意")
             made += 1
             try:  # the same school year again: refused at the window
                 services.apply_aid(clerk, student=student, level="bachelor", admission_year=year - 1,

@@ -22,6 +22,10 @@ class ReasonsForm(StepForm):
     reasons = _text(_("不予批准理由"), _("请填写理由"))
 
 
+class CountyAidReasonsForm(StepForm):
+    reasons = _text(_("不予确认理由"), _("请填写理由"))
+
+
 # ---- the window's applications (受理) ----------------------------------------------------------
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

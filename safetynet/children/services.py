@@ -10,7 +10,10 @@ Education aid (``education_aid``; seed): applied for at the township window with
 notice or the proof of enrolment (``apply_aid``), one live application per student and school
 year (the database holds it); the township grants the rules' amount once (``grant_aid``, paid in
 the month's payroll to the student, the case's applicant) or refuses it (``refuse_aid``, which
-frees the school year). Every write is one transaction, audited.
+frees the school year). The orphan's aid is the county's (seed: 乡镇人民政府(街道办事处)及时报县
+民政部门确认孤儿身份，对学籍等进行核实): the township reports it (``submit_aid``) and the county
+confirms it (``county_grant_aid``, its quarterly parts from then) or does not
+(``county_refuse_aid``). Every write is one transaction, audited.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ ACTION_NAMES = {
     "apply_aid": _("受理助学申请"),
     "grant_aid": _("批准助学"),
     "refuse_aid": _("不予助学"),
+    "submit_aid": _("助学报县级确认"),
+    "county_grant_aid": _("县级确认孤儿助学"),
+    "county_refuse_aid": _("县级不予确认孤儿助学"),
 }
 MAX_TEXT = 500
 
@@ -49,6 +55,15 @@ MESSAGES.update(
             "en": "by the parents' states and the age given, not an orphan or de-facto unsupported child: {reasons}",
         },
         "aid_not_eligible": {"zh": "不符合助学条件：{reasons}", "en": "not eligible for education aid: {reasons}"},
+        "aid_county_confirms": {
+            "zh": "孤儿助学须报县级民政部门确认孤儿身份、核实学籍后由县级确认，乡镇（街道）不能直接批准：请报县级确认",
+            "en": "an orphan's education aid is confirmed by the county civil affairs bureau (the orphan's status "
+            "and the enrolment checked there): the township reports it to the county and cannot grant it",
+        },
+        "aid_township_grants": {
+            "zh": "该助学不属孤儿助学，由乡镇（街道）直接批准，无需报县级确认",
+            "en": "this aid is not an orphan's: the township grants it, no county confirmation",
+        },
         "aid_once_per_school_year": {
             "zh": "该学生 {school_year} 学年已有助学申请（案件 {case}）：每人每学年一次",
             "en": "this student already has an aid application for the school year {school_year} (case {case}): "
@@ -244,10 +259,15 @@ def apply_aid(
     return case
 
 
-def grant_aid(actor, case: Case, *, version: int, on: date, opinion: str = "") -> Case:
-    """批准: the rules' amount, to the student's own card: once in the month's payroll, or for the
+def is_orphan_aid(case: Case) -> bool:
+    """The orphan's school-year aid (福彩圆梦·孤儿助学): the county confirms it (seed)."""
+    aid = getattr(case, "aid", None)
+    return (aid.kind if aid is not None else (case.assessment or {}).get("kind")) == "orphan"
+
+
+def _grant(actor, case: Case, name: str, *, version: int, on: date, opinion: str) -> Case:
+    """The rules' amount, to the student's own card: once in the month's payroll, or for the
     orphan's aid in the quarterly parts of the school year (``rules.aid_instalments``)."""
-    cases._not_the_visitor(actor, case)
     errors: list[FieldError] = []
     opinion = _text("opinion", opinion, errors)
     if errors:
@@ -263,12 +283,57 @@ def grant_aid(actor, case: Case, *, version: int, on: date, opinion: str = "") -
         c.assessment, c.monthly_amount_fen = answer, amount
         c.due_on = None
 
-    return cases.transition(actor, case, "grant_aid", version=version, on=on, change=change,
+    return cases.transition(actor, case, name, version=version, on=on, change=change,
                             data={"amount_fen": amount, "kind": answer["kind"], "opinion": opinion})  # fmt: skip
+
+
+def grant_aid(actor, case: Case, *, version: int, on: date, opinion: str = "") -> Case:
+    """批准 by the township: any aid but the orphan's, which the county confirms (``submit_aid``)."""
+    cases._not_the_visitor(actor, case)
+    if is_orphan_aid(case):
+        raise InputError([FieldError("decision", "aid_county_confirms")])
+    return _grant(actor, case, "grant_aid", version=version, on=on, opinion=opinion)
+
+
+def submit_aid(actor, case: Case, *, version: int, on: date, opinion: str) -> Case:
+    """报县级确认: the township reports an orphan's aid to the county with its opinion (seed:
+    及时报县民政部门确认孤儿身份，对学籍等进行核实)."""
+    cases._not_the_visitor(actor, case)
+    if not is_orphan_aid(case):
+        raise InputError([FieldError("decision", "aid_township_grants")])
+    errors: list[FieldError] = []
+    opinion = _text("opinion", opinion, errors, required=True)
+    if errors:
+        raise InputError(errors)
+    answer = rules.assess_aid_case(case, on)
+    if not answer["eligible"]:
+        raise InputError([FieldError("decision", "aid_not_eligible", reasons=_reasons(answer["reasons"]))])
+
+    def change(c: Case) -> None:
+        c.assessment = answer
+        c.due_on = add_working_days(on, rules.step_limit(c.area_code, on))
+
+    return cases.transition(actor, case, "submit_aid", version=version, on=on, change=change,
+                            data={"opinion": opinion})  # fmt: skip
+
+
+def county_grant_aid(actor, case: Case, *, version: int, on: date, opinion: str = "") -> Case:
+    """确认 by the county: the orphan's aid granted; its parts are owed from the county's grant
+    (a part before it is back pay in the grant's payroll)."""
+    return _grant(actor, case, "county_grant_aid", version=version, on=on, opinion=opinion)
 
 
 def refuse_aid(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
     """不予: with reasons; the school year is free for a new application."""
+    return _refuse(actor, case, "refuse_aid", on=on, version=version, reasons=reasons)
+
+
+def county_refuse_aid(actor, case: Case, *, version: int, on: date, reasons: str) -> Case:
+    """不予确认 by the county (not an orphan, not enrolled): with reasons; the school year is free."""
+    return _refuse(actor, case, "county_refuse_aid", on=on, version=version, reasons=reasons)
+
+
+def _refuse(actor, case: Case, name: str, *, version: int, on: date, reasons: str) -> Case:
     errors: list[FieldError] = []
     reasons = _text("reasons", reasons, errors, required=True)
     if errors:
@@ -278,4 +343,4 @@ def refuse_aid(actor, case: Case, *, version: int, on: date, reasons: str) -> Ca
         c.decided_on, c.refusal_reasons, c.due_on = on, reasons, None
         AidApplication.objects.filter(case=c).update(live=False)
 
-    return cases.transition(actor, case, "refuse_aid", version=version, on=on, change=change, note=reasons)
+    return cases.transition(actor, case, name, version=version, on=on, change=change, note=reasons)

@@ -53,7 +53,9 @@ KIND_ENUM = pl.Enum(list(KINDS))
 FIELDS = ("programme", "area", "applied_on", "born", "family", "orphan", "level", "admission_year",
           "school_year", "enrolled", "aided_this_school_year", "note")  # fmt: skip
 
-_SEED = "济宁市民政局“民政领域困难家庭学生助学项目”（seed）"
+# The document as users read it (the seed holds the city bureau's material on the projects).
+AID_DOCUMENT = "济宁市民政局“民政领域困难家庭学生助学项目”材料"
+_SEED = AID_DOCUMENT
 REASONS.update(
     {
         "education.orphan": {

@@ -39,6 +39,8 @@ ACTIONS = {
     # children's allowances and education aid (children.services.ACTION_NAMES, on the case frame)
     "case.submit_child": "儿童保障审核后报县级审批", "case.county_approve_child": "县级批准儿童保障",
     "case.county_refuse_child": "县级不予批准儿童保障", "case.grant_aid": "批准助学", "case.refuse_aid": "不予助学",
+    "case.submit_aid": "助学报县级确认", "case.county_grant_aid": "县级确认孤儿助学",
+    "case.county_refuse_aid": "县级不予确认孤儿助学",
     "children.apply": "受理儿童保障申请", "children.apply_aid": "受理助学申请",
     "case.change_support": "变更供养方式（决定）",
     "care.admission": "入住供养服务机构", "care.agreement": "登记委托照料协议", "care.assess": "登记生活自理能力评估",

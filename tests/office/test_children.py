@@ -4,7 +4,7 @@ the allowance monthly and a student's aid once per school year."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -247,14 +247,14 @@ def test_a_childs_name_is_never_on_a_public_roster():
 
 
 def test_an_orphans_aid_is_paid_in_four_quarterly_parts_summing_to_the_years_10000(city, poor_household, township):
-    """Granted in November: the September part is back pay in November's payroll, then December,
+    """Confirmed by the county in November: the September part is back pay in November's payroll, then December,
     March and June; nothing in the months between; 10,000.00 in all, to the student's own card."""
     student = member_born(poor_household, date(2004, 3, 1))
     case = _aid(city, student, family="none", orphan=True, admission_year=2023, proof="在校证明 2024-77",
                 on=date(2024, 10, 10))  # fmt: skip
     assert [(p["month"], p["amount"]) for p in case.assessment["instalments"]] == [
         ("2024-09", "2500.00"), ("2024-12", "2500.00"), ("2025-03", "2500.00"), ("2025-06", "2500.00")]
-    case = step(city["approver"], case, "grant_aid", date(2024, 11, 5), opinion="同意")
+    case = _county_confirms(city, case, date(2024, 11, 5))
     assert case.monthly_amount_fen == 1_000_000
     paid = {}
     for month in (date(2024, 11, 1), date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1),
@@ -281,3 +281,90 @@ def test_a_students_one_off_aid_stays_one_payment(city, poor_household, township
     run = payments.run_payroll(city["city_admin"], month=date(2024, 8, 1), township=township,
                                programme="education_aid")
     assert [(p.for_month, p.amount_fen) for p in run.payments.filter(case=case)] == [(date(2024, 8, 1), 500_000)]
+
+
+def _orphan_aid(city, household, on=date(2024, 10, 10)):
+    student = member_born(household, date(2004, 3, 1))
+    return _aid(city, student, family="none", orphan=True, admission_year=2023, proof="在校证明 2024-77", on=on)
+
+
+def _county_confirms(city, case, on):
+    case = step(city["approver"], case, "submit_aid", on - timedelta(days=1), opinion="学籍属实，报县级确认")
+    assert case.state == "county"
+    return step(city["county_approver"], case, "county_grant_aid", on, opinion="确认孤儿身份")
+
+
+def test_the_township_cannot_grant_an_orphans_aid_it_reports_it_to_the_county(city, poor_household):
+    """Seed: 乡镇人民政府(街道办事处)及时报县民政部门确认孤儿身份，对学籍等进行核实."""
+    from safetynet.cases.selectors import allowed_transitions
+
+    case = _orphan_aid(city, poor_household)
+    offered = allowed_transitions(city["approver"], case)
+    assert "submit_aid" in offered and "grant_aid" not in offered
+    with pytest.raises(InputError) as exc:
+        step(city["approver"], case, "grant_aid", date(2024, 10, 12), opinion="同意")
+    assert codes(exc) == ["aid_county_confirms"]
+    with pytest.raises(InputError) as exc:  # the report carries the township's opinion
+        step(city["approver"], case, "submit_aid", date(2024, 10, 12), opinion=" ")
+    assert codes(exc) == ["required"]
+    with pytest.raises(PermissionDenied):  # the county's step is not the township's
+        step(city["approver"], case, "county_grant_aid", date(2024, 10, 12))
+    case = step(city["approver"], case, "submit_aid", date(2024, 10, 12), opinion="学籍属实，报县级确认")
+    assert allowed_transitions(city["county_approver"], case) == ["county_grant_aid", "county_refuse_aid"]
+    assert AuditEvent.objects.filter(action="case.submit_aid", object_id=str(case.pk)).exists()
+
+
+def test_the_countys_confirmation_starts_the_parts_and_its_letter_is_the_countys(city, poor_household, township):
+    from safetynet.notices.letters import latest_decision, letter_content
+
+    case = _county_confirms(city, _orphan_aid(city, poor_household), date(2024, 11, 5))
+    assert (case.state, case.entitlement_from) == ("granted", date(2024, 11, 1))
+    run = payments.run_payroll(city["city_admin"], month=date(2024, 11, 1), township=township,
+                               programme="education_aid")
+    assert [(p.for_month, p.amount_fen) for p in run.payments.filter(case=case)] == [(date(2024, 9, 1), 250_000)]
+    content = letter_content(case, latest_decision(case))
+    county = case.household.village.parent.parent.name
+    assert content["issuer"] == f"{county}民政局" and content["seal"] == f"{county}民政局（盖章）"
+    assert "报县级民政部门确认孤儿身份" in content["body"] and "分 4 期按季度发放" in content["body"]
+    assert "seed" not in content["basis"] and "民政领域困难家庭学生助学项目" in content["basis"]
+    assert AuditEvent.objects.filter(action="case.county_grant_aid", object_id=str(case.pk)).exists()
+
+
+def test_the_countys_refusal_ends_the_orphans_aid_and_frees_the_school_year(city, poor_household, township):
+    from safetynet.notices.letters import latest_decision, letter_content
+
+    case = _orphan_aid(city, poor_household)
+    case = step(city["approver"], case, "submit_aid", date(2024, 10, 12), opinion="报县级确认")
+    with pytest.raises(InputError) as exc:
+        step(city["county_approver"], case, "county_refuse_aid", date(2024, 10, 14), reasons="")
+    assert codes(exc) == ["required"]
+    case = step(city["county_approver"], case, "county_refuse_aid", date(2024, 10, 14), reasons="学籍核实不符")
+    assert (case.state, case.refusal_reasons) == ("refused", "学籍核实不符")
+    assert not AidApplication.objects.get(case=case).live
+    run = payments.run_payroll(city["city_admin"], month=date(2024, 11, 1), township=township,
+                               programme="education_aid")
+    assert not run.payments.filter(case=case).exists()
+    content = letter_content(case, latest_decision(case))
+    assert content["kind"] == "refusal" and content["issuer"].endswith("民政局")
+    assert "不予助学" in content["body"]
+
+
+def test_a_non_orphan_students_aid_is_still_the_townships(city, poor_household):
+    from safetynet.cases.selectors import allowed_transitions
+
+    student = member_born(poor_household, date(2005, 3, 1))
+    case = _aid(city, student)
+    offered = allowed_transitions(city["approver"], case)
+    assert "grant_aid" in offered and "submit_aid" not in offered
+    with pytest.raises(InputError) as exc:
+        step(city["approver"], case, "submit_aid", date(2024, 3, 5), opinion="报县级")
+    assert codes(exc) == ["aid_township_grants"]
+    case = step(city["approver"], case, "grant_aid", date(2024, 3, 5), opinion="同意")
+    assert case.state == "granted"
+
+
+def test_refusals_ask_first():
+    from safetynet.site.templatetags.frame import step_confirmation
+
+    for name in ("county_refuse_aid", "refuse_aid", "county_refuse_child"):
+        assert "确定不予" in step_confirmation(name)
