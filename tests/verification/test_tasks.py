@@ -50,10 +50,14 @@ def test_the_worker_runs_what_a_request_queued(committed, worker, centre, city_s
     upload = write_csv(tmp_path / "deaths.csv", "id_number,death_date", ["370811194001010000,2026-09-01"])
     with upload.open("rb") as f:
         job = run_id(c.post("/verification/deliveries/", {"item": "deaths", "delivered": "2026-10-31", "file": f}))
+    api_upload = write_csv(tmp_path / "deaths-api.csv", "id_number,death_date", ["370811194202020000,2026-09-02"])
+    with api_upload.open("rb") as f:
+        api = c.post("/api/v1/verification/deliveries", {"item": "deaths", "delivered": "2026-10-31", "file": f})
+    assert api.status_code == 202 and api.json()["status"] == "queued"
     # The requests returned with the work queued, not done: no web process runs it.
     assert set(CheckRun.objects.values_list("status", flat=True)) == {"queued"}
     assert Job.objects.get(pk=job).status == "queued" and not LedgerItem.objects.exists()
-    assert DBTaskResult.objects.filter(status="READY").count() == 3
+    assert DBTaskResult.objects.filter(status="READY").count() == 4
     page = c.get(f"/verification/runs/{screening}/progress/").content.decode()
     assert 'data-status="queued"' in page and "hx-trigger" in page  # the page keeps polling
 
@@ -65,7 +69,9 @@ def test_the_worker_runs_what_a_request_queued(committed, worker, centre, city_s
     assert run.started_at and run.heartbeat_at and run.finished_at >= run.started_at
     assert CheckRun.objects.get(pk=check).status == "done"
     assert Job.objects.get(pk=job).status == "done"
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 4
+    imported = c.get(api["Location"]).json()  # the API's client polls the job's URL
+    assert imported["status"] == "done" and imported["delivery"]["rows_rejected"] == 1
     status = c.get(f"/api/v1/verification/runs/{screening}").json()
     assert status["status"] == "done" and status["progress"] == 100
     assert "hx-trigger" not in c.get(f"/verification/runs/{screening}/progress/").content.decode()
