@@ -18,6 +18,7 @@ declarations and their own steps, registered from ``ChildrenConfig.ready()``.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from safetynet.cases import programmes
 from safetynet.cases.models import Case, CaseEvent
 from safetynet.children import forms, rules, schemas, services
+from safetynet.policy.children import EXIT_BASIS, EXIT_CAUSES
 from safetynet.policy.education_aid import AID_DOCUMENT
 from safetynet.policy.money import fmt
 
@@ -69,6 +71,8 @@ def _part(case: Case, result: dict) -> dict | None:
 
 
 def _child_basis(kind: str, on: date) -> tuple:
+    if kind == "termination":
+        return (EXIT_BASIS,)
     return (("儿童-2019", "关于保障对象、申请程序和基本生活保障的规定"),)
 
 
@@ -112,6 +116,12 @@ def _child_letter(case: Case, event: CaseEvent, content: dict) -> dict:
             f"你于{applied_text}提出的{programme}申请，经乡镇（街道）审核、县级民政部门审批，符合{programme}条件，"
             f"决定自{content['first_month']}起给予{programme}，每月 {content['amount']} 元，按月发放。"
         )
+    elif content["kind"] == "termination":
+        notice = case.events.filter(transition="give_termination_notice", at__lte=event.at).order_by("-at", "-id")
+        cause = ((notice.first().data or {}).get("cause") if notice.exists() else "") or ""
+        if cause in EXIT_CAUSES:  # the ground first, then the township's words
+            words = content.get("grounds") or ""
+            content["grounds"] = EXIT_CAUSES[cause][0] + (f"：{words}" if words else "")
     elif content["kind"] == "refusal":
         content["body"] = (f"你于{applied_text}提出的{programme}申请，经乡镇（街道）审核、县级民政部门审批，"
                            f"不符合{programme}条件，决定不予批准。")  # fmt: skip
@@ -155,6 +165,12 @@ def _aid_offers(case: Case, name: str) -> bool:
     return True
 
 
+# A child's allowance ends for its own grounds (儿童-2019), not dibao's: the frame's field
+# ``exit_causes`` (requests-children2.md); passed once the frame has it.
+_OWN_CAUSES = ({"exit_causes": EXIT_CAUSES}
+               if "exit_causes" in {f.name for f in dataclasses.fields(programmes.Declaration)} else {})  # fmt: skip
+
+
 def _child(code: str, label: str, short: str) -> programmes.Declaration:
     return programmes.Declaration(
         code=code, label=label, short=short, unit="person", opens_with=("apply_child",),
@@ -166,6 +182,7 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
         # The county's approval starts the monthly allowance at once: no public notice to close.
         starts_entitlement=frozenset({"county_approve_child"}), letter=_child_letter,
         published=False,  # a minor's name is never on a public roster (未成年人保护法 Art. 4)
+        **_OWN_CAUSES,
     )  # fmt: skip
 
 

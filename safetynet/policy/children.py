@@ -62,6 +62,22 @@ FIELDS = ("programme", "area", "month", "born", "placement", "full_time_study", 
 
 DOCUMENTS.setdefault("儿童-2019", "《关于进一步加强事实无人抚养儿童保障工作的意见》（民发〔2019〕62号）")
 DOCUMENTS.setdefault("民法典", "《中华人民共和国民法典》")
+# Why a child's allowance ends (the termination notice's cause, code -> Chinese, English): its own
+# grounds, not dibao's (儿童-2019, 关于动态管理的规定: the parents' condition no longer met, the
+# child adopted, dead or grown up; 18 and in full-time study:
+# until the study ends). Moving away: the county that approved it no longer pays it.
+EXIT_CAUSES: dict[str, tuple[str, str]] = {
+    "adult_not_in_study": ("年满 18 周岁且不在全日制学校就读", "turned 18 and not in full-time study"),
+    "study_ended": ("年满 18 周岁后全日制学校就读结束（毕业、退学）",
+                    "over 18 and the full-time study ended (graduated or left school)"),
+    "adopted": ("儿童被依法收养", "the child was adopted"),
+    "parent_condition_ended": ("父母不再符合规定情形（刑满释放、解除强制隔离戒毒、重病重残治愈、失联父母被找到）",
+                               "a parent's condition ended (released, out of rehabilitation, recovered, found)"),
+    "died": ("儿童死亡", "the child died"),
+    "moved_away": ("迁出本县（市、区）", "moved out of the county"),
+    "other": ("其他", "other"),
+}  # fmt: skip
+EXIT_BASIS = ("儿童-2019", "关于动态管理的规定")
 _DEFINITION = cite("儿童-2019", "关于保障对象的规定")
 _STANDARD = cite("儿童-2019", "关于基本生活保障的规定（参照孤儿基本生活费标准）")
 REASONS.update(

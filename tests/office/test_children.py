@@ -368,3 +368,44 @@ def test_refusals_ask_first():
 
     for name in ("county_refuse_aid", "refuse_aid", "county_refuse_child"):
         assert "确定不予" in step_confirmation(name)
+
+
+def _frame_has_own_causes() -> bool:
+    import dataclasses
+
+    return "exit_causes" in {f.name for f in dataclasses.fields(programmes.Declaration)}
+
+
+@pytest.mark.skipif(not _frame_has_own_causes(), reason="frame change requested (requests-children2.md)")
+def test_a_childs_allowance_ends_for_a_childs_grounds_not_dibaos(city, poor_household):
+    """儿童-2019: adopted, 18 and out of study, a parent's condition ended … (never 'income rose')."""
+    from safetynet.cases.steps import STEPS
+    from safetynet.notices.letters import latest_decision, letter_content
+
+    case = _child_case(city, poor_household)
+    case = cases.record_home_visit(city["clerk"], case, version=case.version, on=date(2024, 3, 5),
+                                   investigators=["张调查", "李调查"], family_signed=True, findings="由祖母照料")
+    case = step(city["approver"], case, "submit_child", date(2024, 3, 6), opinion="情况属实")
+    case = step(city["county_approver"], case, "county_approve_child", date(2024, 3, 7))
+    offered = dict(STEPS["give_termination_notice"].form(case).fields["cause"].choices)
+    assert offered["adopted"] == "儿童被依法收养" and "study_ended" in offered and "parent_condition_ended" in offered
+    assert "income_rose" not in offered and "fraud" not in offered
+    for cause, code in (("", "required"), ("income_rose", "exit_cause")):
+        with pytest.raises(InputError) as exc:
+            step(city["approver"], case, "give_termination_notice", date(2024, 6, 3), reason="收养登记", cause=cause)
+        assert codes(exc) == [code]
+    case = step(city["approver"], case, "give_termination_notice", date(2024, 6, 3), reason="已办理收养登记",
+                cause="adopted")
+    case = step(city["approver"], case, "terminate", date(2024, 6, 20))
+    content = letter_content(case, latest_decision(case))
+    assert content["grounds"] == "儿童被依法收养：已办理收养登记"
+    assert "民发〔2019〕62号" in content["basis"] and "关于动态管理的规定" in content["basis"]
+
+
+def test_a_dibao_termination_still_offers_dibaos_grounds(city, poor_household):
+    from safetynet.cases.models import Case
+    from safetynet.cases.steps import STEPS
+
+    case = Case(programme="dibao", household=poor_household, area_code=poor_household.village_id, state="approved")
+    offered = dict(STEPS["give_termination_notice"].form(case).fields["cause"].choices)
+    assert "income_rose" in offered and "adopted" not in offered
