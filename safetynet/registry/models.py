@@ -19,19 +19,22 @@ def _choices(values: tuple[str, ...], labels: dict[str, str] | None = None) -> l
     return [(v, (labels or {}).get(v, v)) for v in values]
 
 
-HUKOU_LABELS = {"urban": "城镇", "rural": "农村"}
-RELATION_LABELS = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"}
+# Lazily translated: the English page says a relation in English; papers stay Chinese (override).
+HUKOU_LABELS = {"urban": _("城镇"), "rural": _("农村")}
+RELATION_LABELS = {"head": _("户主"), "spouse": _("配偶"), "child": _("子女"), "parent": _("父母"), "other": _("其他")}
 INCOME_LABELS = {
-    "wage": "工资性收入", "business": "经营净收入", "property": "财产净收入", "transfer": "转移净收入",
-    "pension": "养老金", "pension_basic": "城乡居民基础养老金", "unemployment_benefit": "失业保险金",
-    "scholarship": "奖学金", "family_planning_award": "计划生育奖励", "youfu": "优抚金", "assistance": "社会救助金",
-    "heroism_award": "见义勇为奖励", "old_age_allowance": "高龄津贴", "other": "其他收入",
+    "wage": _("工资性收入"), "business": _("经营净收入"), "property": _("财产净收入"), "transfer": _("转移净收入"),
+    "pension": _("养老金"), "pension_basic": _("城乡居民基础养老金"), "unemployment_benefit": _("失业保险金"),
+    "scholarship": _("奖学金"), "family_planning_award": _("计划生育奖励"), "youfu": _("优抚金"),
+    "assistance": _("社会救助金"),
+    "heroism_award": _("见义勇为奖励"), "old_age_allowance": _("高龄津贴"), "other": _("其他收入"),
 }  # fmt: skip
-ASSET_LABELS = {"deposit": "存款", "securities": "有价证券", "insurance": "商业保险", "vehicle": "机动车",
-                "house": "住房", "business": "企业（市场主体）"}  # fmt: skip
-VEHICLE_USE_LABELS = {"ordinary": "普通机动车", "disability": "残疾人功能性补偿代步机动车", "farm": "低值农用车"}
-DISABILITY_LABELS = {"physical": "肢体", "intellectual": "智力", "mental": "精神", "visual": "视力",
-                     "hearing": "听力", "speech": "言语", "multiple": "多重"}  # fmt: skip
+ASSET_LABELS = {"deposit": _("存款"), "securities": _("有价证券"), "insurance": _("商业保险"), "vehicle": _("机动车"),
+                "house": _("住房"), "business": _("企业（市场主体）")}  # fmt: skip
+VEHICLE_USE_LABELS = {"ordinary": _("普通机动车"), "disability": _("残疾人功能性补偿代步机动车"),
+                      "farm": _("低值农用车")}  # fmt: skip
+DISABILITY_LABELS = {"physical": _("肢体"), "intellectual": _("智力"), "mental": _("精神"), "visual": _("视力"),
+                     "hearing": _("听力"), "speech": _("言语"), "multiple": _("多重")}  # fmt: skip
 
 
 LEFT_REASONS = [("moved", "迁出"), ("died", "死亡")]

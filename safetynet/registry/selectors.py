@@ -54,7 +54,8 @@ def staff_name(user, default: str = "") -> str:
     staff = staff_of(user)
     if staff is None:  # a site administrator's account, with no staff record
         return _("管理员")
-    return f"{staff.get_role_display()}（{staff.area.name}）"
+    # The language's own brackets: full-width in Chinese, "Window clerk (…)" in English.
+    return _("%(role)s（%(area)s）") % {"role": staff.get_role_display(), "area": staff.area.name}
 
 
 def require_role(actor, roles: tuple[str, ...], area_code: str, action: str) -> Staff:

@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MUST_CHANGE_PASSWORD = "must_change_password"  # the session key set at login
 
@@ -94,8 +96,8 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > settings.SAFETYNET_SESSION_IDLE_MINUTES * 60:
                 logout(request)
                 if not request.path.startswith("/api/"):
-                    messages.info(request, f"您已超过 {settings.SAFETYNET_SESSION_IDLE_MINUTES} 分钟未操作，"
-                                           "为保护个人信息已自动退出，请重新登录。")
+                    messages.info(request, _("您已超过 %(minutes)s 分钟未操作，为保护个人信息已自动退出，请重新登录。")
+                                  % {"minutes": settings.SAFETYNET_SESSION_IDLE_MINUTES})
                     return redirect_to_login(request.get_full_path())
             elif last is None or now - last >= 60:
                 request.session["last_seen"] = now
@@ -114,7 +116,7 @@ class PasswordChangeMiddleware:
     def __call__(self, request):
         if (request.user.is_authenticated and request.session.get(MUST_CHANGE_PASSWORD)
                 and not request.path.startswith(self.ALLOWED)):
-            message = "请先修改初始密码，再办理其他事项。"
+            message = _("请先修改初始密码，再办理其他事项。")
             if request.path.startswith("/api/"):
                 return _api_error(403, "password_change_required", message)
             messages.warning(request, message)
@@ -132,10 +134,12 @@ LIAISON_PATHS = ("/referrals/", "/api/v1/referrals", *_OWN)
 # The staff of bodies outside the office (another department, a social organisation, a funeral
 # home) work on their own records only: the paths they may open, where their desk is, and what
 # any other page of the office answers (403; the selectors also show them nothing by area).
-OUTSIDE_ROLES: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "department": (LIAISON_PATHS, "/referrals/", "协办部门人员只能办理本部门的转介"),
-    "organisation": (("/charity/", "/api/v1/charity", *_OWN), "/charity/", "社会组织工作人员只能办理本组织的记录"),
-    "funeral_home": (("/funerals/", "/api/v1/funerals", *_OWN), "/funerals/", "殡仪馆工作人员只能办理本馆的记录"),
+OUTSIDE_ROLES: dict[str, tuple[tuple[str, ...], str, object]] = {
+    "department": (LIAISON_PATHS, "/referrals/", gettext_lazy("协办部门人员只能办理本部门的转介")),
+    "organisation": (("/charity/", "/api/v1/charity", *_OWN), "/charity/",
+                     gettext_lazy("社会组织工作人员只能办理本组织的记录")),
+    "funeral_home": (("/funerals/", "/api/v1/funerals", *_OWN), "/funerals/",
+                     gettext_lazy("殡仪馆工作人员只能办理本馆的记录")),
 }
 
 
@@ -157,8 +161,8 @@ class DepartmentLiaisonMiddleware:
         if request.path == "/desk/":
             return redirect(desk)
         if request.path.startswith("/api/"):
-            return _api_error(403, "forbidden", refusal)
-        return render(request, "403.html", {"exception": refusal}, status=403)
+            return _api_error(403, "forbidden", str(refusal))
+        return render(request, "403.html", {"exception": str(refusal)}, status=403)
 
 
 class NoStoreMiddleware:
