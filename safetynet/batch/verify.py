@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from safetynet.batch import lookup
 from safetynet.batch.facts import FACT_COLUMNS
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
-from safetynet.policy.assessment import assess_frames
+from safetynet.policy.assessment import HOUSEHOLD_RESULT, MEMBER_RESULT, assess_frames
 from safetynet.policy.money import fmt_expr
 
 # What is compared: (report line, member column, items it comes from).
@@ -84,18 +85,42 @@ def verified_members(members: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame
     return out.select(members.columns).cast(members.schema)
 
 
+# What a check keeps of each side's run of the rules (declared, and as the departments found): the
+# result rows ``policy.assessment.result_json`` shapes into the answer, so that a case reads the
+# check by its own programme (its part of that answer) without running the rules again. The month
+# is the check's own; the household's number is the result's.
+READING_HOUSEHOLD = tuple(c for c in HOUSEHOLD_RESULT if c not in ("household_id", "month"))
+READING_MEMBER = tuple(c for c in MEMBER_RESULT if c != "household_id")
+
+
+class Readings(NamedTuple):
+    """The result rows of both sides: ``households`` and ``members``, each with ``household_id``
+    (the declared frame's) and ``verified`` (False: as declared; True: as found)."""
+
+    households: pl.DataFrame
+    members: pl.DataFrame
+
+
 def verify_frames(
     households: pl.DataFrame, members: pl.DataFrame, store: Path, month: date, known_on: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(impact per household, report lines, the facts read) for declared frames in ``month``,
     with the data delivered by ``known_on`` (by default the last day before the month)."""
+    impact, lines, facts, _ = check_frames(households, members, store, month, known_on)
+    return impact, lines, facts
+
+
+def check_frames(
+    households: pl.DataFrame, members: pl.DataFrame, store: Path, month: date, known_on: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, Readings]:
+    """``verify_frames`` with the readings of both sides (``Readings``)."""
     facts = facts_for(store, month, members["id_number"].to_list(), known_on)
     found = verified_members(members, facts)
     # Declared and verified households side by side in one run of the rules.
     offset = int(households["household_id"].max()) + 1
     both_hh = pl.concat([households, households.with_columns(pl.col("household_id") + offset)])
     both_m = pl.concat([members, found.with_columns(pl.col("household_id") + offset)])
-    hh_result, _ = assess_frames(both_hh, both_m, reasons=False)
+    hh_result, m_result = assess_frames(both_hh, both_m, reasons=False)
     cols = ["household_id", "dibao_eligible", "dibao_amount_fen", "income_fen", "members"]
     declared = hh_result.filter(pl.col("household_id") < offset).select(cols)
     verified = (
@@ -125,7 +150,11 @@ def verify_frames(
             .alias("impact")
         )
     )
-    return impact.sort("household_id"), report_lines(members, facts), facts
+    side = pl.col("household_id") >= offset
+    keys = (pl.when(side).then(pl.col("household_id") - offset).otherwise(pl.col("household_id")).alias("household_id"),
+            side.alias("verified"))  # fmt: skip
+    readings = Readings(hh_result.select(*keys, *READING_HOUSEHOLD), m_result.select(*keys, *READING_MEMBER))
+    return impact.sort("household_id"), report_lines(members, facts), facts, readings
 
 
 def _shown(col: pl.Expr, line: str) -> pl.Expr:

@@ -74,6 +74,9 @@ class Declaration:
     review_months: Callable[[Case], int] | None = None  # periodic review; None: no review
     authorizations: str = "members"  # whose signed authorisations the check needs
     verdict_applies: bool = False  # the department-data check's (dibao) verdict applies to its decisions
+    # Its part of the household's check (the rules' result on both sides) is read for its cases: the
+    # case page's reading and the approval against a failing one (``verification.selectors``).
+    reads_household_check: bool = False
     # Letters: the decisions served in writing (transition -> letter kind), the standards an amount
     # rests on (parameter names), the documents a decision rests on, the computation's lines.
     decisions: dict[str, str] = field(default_factory=dict)
@@ -330,7 +333,7 @@ DIBAO = register(Declaration(
     code="dibao", label="最低生活保障", short="低保", unit="household", opens_with=("start_precheck",),
     steps=STANDARD_STEPS, schedule="monthly", assess=household_assessment, part=_dibao_part,
     money_steps=MONTHLY_MONEY_STEPS, review_months=_dibao_review_months, authorizations="members",
-    verdict_applies=True, decisions=MONTHLY_DECISIONS, standards=("dibao_standard",),
+    verdict_applies=True, reads_household_check=True, decisions=MONTHLY_DECISIONS, standards=("dibao_standard",),
     basis=_dibao_basis, computation=_dibao_computation, covers=_dibao_covers,
 ))  # fmt: skip
 TEKUN = register(Declaration(
@@ -339,6 +342,6 @@ TEKUN = register(Declaration(
     steps=STANDARD_STEPS - {"start_graduated_exit", "end_graduated_exit"}, schedule="monthly",
     assess=household_assessment, part=_tekun_part,
     money_steps=MONTHLY_MONEY_STEPS, review_months=lambda case: 12, authorizations="members_and_obligors",
-    decisions=MONTHLY_DECISIONS, standards=("tekun_basic_standard", "tekun_care_standard"), basis=_tekun_basis,
-    computation=_tekun_computation,
+    reads_household_check=True, decisions=MONTHLY_DECISIONS, standards=("tekun_basic_standard", "tekun_care_standard"),
+    basis=_tekun_basis, computation=_tekun_computation,
 ))  # fmt: skip

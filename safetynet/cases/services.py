@@ -45,7 +45,12 @@ from safetynet.registry.selectors import acting_user, amount_changes_since, asse
 from safetynet.site.inputs import day_or_error
 from safetynet.supervision.services import record
 from safetynet.verification import services as verification
-from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, latest_check, missing_authorizations
+from safetynet.verification.selectors import (
+    NOT_ELIGIBLE_IMPACTS,
+    check_reading,
+    latest_check,
+    missing_authorizations,
+)
 from safetynet.web import clock
 from safetynet.web.errors import Conflict
 
@@ -161,9 +166,10 @@ def _transition(
             raise InputError([FieldError("on", "backdated", on=on.isoformat(), limit=LIMIT_WORKING_DAYS,
                                          earliest=earliest_direct().isoformat())])  # fmt: skip
         if isinstance(passing, BackdatedAct):
+            # who asked and who confirmed, by user id (a login is not a name; the page names them)
             data["backdated"] = {"act": passing.pk, "reason": passing.reason,
-                                 "requested_by": passing.requested_by.username,
-                                 "confirmed_by": passing.decided_by.username}  # fmt: skip
+                                 "requested_by": passing.requested_by_id,
+                                 "confirmed_by": passing.decided_by_id}  # fmt: skip
         from_state = locked.state
         if change:
             change(locked)
@@ -424,13 +430,26 @@ def _opinion_errors(opinion: str | None) -> list[FieldError]:
 
 
 def check_against(case: Case) -> dict | None:
-    """The latest department-data check of the case's household, if its verdict is "not
-    eligible" for the programme it decides (the check's verdict is the household's dibao)."""
+    """The latest department-data check of the case's household, if it says "not eligible" for
+    the programme deciding: the check's own verdict where it applies (dibao, the household's), else
+    the programme's reading of it (tekun: the applicant's conditions on what the check found,
+    ``verification.selectors.check_reading``)."""
+    programme = programmes.get(case.programme)
     result = latest_check(case.household_id)
-    applies = programmes.get(case.programme).verdict_applies
-    if result is None or not applies or result.impact not in NOT_ELIGIBLE_IMPACTS:
+    if result is None:
         return None
-    return {"run": result.run_id, "impact": result.impact, "verdict": result.get_impact_display(),
+    if programme.verdict_applies:
+        impact, verdict = result.impact, str(result.get_impact_display())
+    elif programme.reads_household_check:
+        reading = check_reading(case, result)
+        if reading is None or reading["predates"]:
+            return None
+        impact, verdict = reading["impact"], f"按{programme.short}条件{reading['verdict']}"
+    else:
+        return None
+    if impact not in NOT_ELIGIBLE_IMPACTS:
+        return None
+    return {"run": result.run_id, "impact": impact, "verdict": verdict,
             "day": f"{result.run.requested_at:%Y-%m-%d}"}  # fmt: skip
 
 

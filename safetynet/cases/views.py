@@ -11,26 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetynet.administration.selectors import next_year_missing
-from safetynet.batch.verify import IMPACTS, facts_for, verified_members
 from safetynet.cases import programmes, selectors, services
 from safetynet.cases.backdating import LIMIT_WORKING_DAYS, earliest_direct
 from safetynet.cases.filters import OpenCaseFilter
 from safetynet.cases.forms import BackdateDecisionForm
 from safetynet.cases.models import BackdatedAct, State
 from safetynet.cases.steps import STEPS
-from safetynet.policy.assessment import assess_frames, result_json
 from safetynet.policy.errors import InputError, PolicyError
-from safetynet.policy.frames import household_frames
-from safetynet.policy.household import parse_household
-from safetynet.policy.money import to_fen
-from safetynet.registry.selectors import assessment_input, staff_of
+from safetynet.registry.selectors import staff_of
 from safetynet.supervision.services import record_access
-from safetynet.verification.selectors import NOT_ELIGIBLE_IMPACTS, shown_checks
-from safetynet.verification.services import store_path
+from safetynet.verification.selectors import check_reading, shown_checks
 from safetynet.web import clock
 from safetynet.web.inputs import page_message, put_back
 from safetynet.web.lang import current_lang
@@ -84,66 +77,12 @@ def _visits(case) -> list[dict]:
 PAPERS_PANEL = "documents/_case_panel.html"
 
 
-def _answer(households, members) -> dict | None:
-    """The policy floor's answer (as ``case.assessment`` holds it) for one household's frames;
-    None when no member is left (every one reported deceased)."""
-    if members.height == 0:
-        return None
-    hh_rows, member_rows = assess_frames(households, members, reasons=False)
-    return result_json(hh_rows.row(0, named=True), list(member_rows.iter_rows(named=True)))
-
-
-def _side(programme, case, part: dict | None) -> dict | None:
-    if part is None:
-        return None
-    eligible = bool(part.get("eligible"))
-    return {"eligible": eligible, "reasons": part.get("reasons", []),
-            "computation": programme.computation(case, part) if eligible else [],
-            "amount_fen": _fen(part) if eligible else 0}  # fmt: skip
-
-
-def _fen(part: dict) -> int:
-    return to_fen(str(part["monthly_amount" if "monthly_amount" in part else "amount"]))
-
-
-def _check_reading(case, programme, check: dict) -> dict | None:
-    """The check read as the case's programme reads it (a tekun case by the tekun conditions and
-    amount, a dibao case by the dibao computation): the rules the check ran, on what was declared
-    and on what the departments reported, that month, with the data the check read. None for a
-    programme the check does not decide (its own assessment is not the household's).
-
-    The check keeps its dibao figures: if they come out otherwise now, the household's record
-    has changed since, and the reading says so instead of showing figures the check never had."""
-    if programme.assess is not programmes.household_assessment:
-        return None
-    result, run = check["result"], check["run"]
-    asked = timezone.localdate(run.requested_at)
-    known = asked if run.month >= asked.replace(day=1) else None  # as the check read (verification.services)
-    households, members = household_frames([parse_household(assessment_input(case.household, run.month))])
-    declared = _answer(households, members)
-    facts = facts_for(store_path(), run.month, members["id_number"].to_list(), known)
-    verified = _answer(households, verified_members(members, facts))
-    dibao_verified = verified["dibao"] if verified else None
-    same = to_fen(declared["dibao"]["monthly_amount"]) == result.declared_amount_fen and (
-        to_fen(dibao_verified["monthly_amount"]) if dibao_verified else 0) == result.verified_amount_fen
-    if not same:
-        return {"stale": True}
-    d = _side(programme, case, programme.part(case, declared))
-    v = _side(programme, case, programme.part(case, verified) if verified else None)
-    ok_d, ok_v = bool(d and d["eligible"]), bool(v and v["eligible"])
-    if ok_d and ok_v:
-        impact = "still_eligible" if d["amount_fen"] == v["amount_fen"] else "amount_changes"
-    else:
-        impact = "no_longer_eligible" if ok_d else "newly_eligible" if ok_v else "not_eligible"
-    return {"stale": False, "declared": d, "verified": v, "verdict": IMPACTS[impact],
-            "not_eligible": impact in NOT_ELIGIBLE_IMPACTS}  # fmt: skip
-
-
-def _checks(case, programme) -> list[dict]:
-    """The household's checks; the latest read as the case's programme reads it."""
+def _checks(case) -> list[dict]:
+    """The household's checks; the latest read as the case's programme reads it, from what the
+    check kept (``verification.selectors.check_reading``: no rule runs again here)."""
     checks = shown_checks(case.household)
     if checks:
-        checks[0]["reading"] = _check_reading(case, programme, checks[0])
+        checks[0]["reading"] = check_reading(case, checks[0]["result"])
     return checks
 
 
@@ -163,8 +102,10 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     step_forms = [(STEPS[name], forms.get(name) or STEPS[name].form(case, today=today)) for name in steps]
     pending = [a for a in case.backdated_acts.all() if a.status == BackdatedAct.Status.PENDING]
     staff = staff_of(request.user)
-    # A backdated step's confirmer is kept in the event by login: named by the act that confirmed it.
-    confirmers = {a.decided_by.username: a.decided_by for a in case.backdated_acts.all() if a.decided_by}
+    # A backdated step's confirmer is kept in the event by user id (by login in events written
+    # before): named by the act that confirmed it.
+    acts = [a for a in case.backdated_acts.all() if a.decided_by]
+    confirmers = {key: a.decided_by for a in acts for key in (a.decided_by_id, a.decided_by.username)}
     events = list(case.events.all())
     for e in events:
         e.confirmed_by = confirmers.get(((e.data or {}).get("backdated") or {}).get("confirmed_by"))
@@ -174,7 +115,7 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
         "panels": [p for p in programmes.PANELS if p != PAPERS_PANEL], "papers_panel": PAPERS_PANEL,
         "members": members, "full_ids": full,
         "applicant_id": shown_id(request.user, case.applicant.id_number, case.area_code),
-        "labels": services.ACTION_NAMES, "checks": _checks(case, programme),
+        "labels": services.ACTION_NAMES, "checks": _checks(case),
         "dibao_reading": programme.verdict_applies,
         "against": services.check_against(case) if "approve" in steps else None,
         "visits": _visits(case),
@@ -268,7 +209,11 @@ def decision(request, case_id: int):
     # The decision is served and posted: its number is always masked.
     record_access(request.user, purpose="view", person_ids=[case.applicant_id], object_type="decision",
                   object_id=case.pk, area_code=case.area_code, full_id=False)  # fmt: skip
-    return render(request, "cases/decision.html", {"case": case, "part": part,
+    # The support mode the approval gave (a tekun approval's part, ``data["support"]``), if any.
+    approval = max((e for e in case.events.all() if e.transition == "approve"), key=lambda e: (e.on, e.pk),
+                   default=None)  # fmt: skip
+    support = (approval.data or {}).get("support") if approval else None
+    return render(request, "cases/decision.html", {"case": case, "part": part, "support": support,
                                                    "applicant_id": mask_id(case.applicant.id_number)})
 
 

@@ -108,6 +108,11 @@ class CheckResult(models.Model):
     declared_amount_fen = models.BigIntegerField("申报口径金额（分）")
     verified_amount_fen = models.BigIntegerField("核对口径金额（分）")
     lines = models.JSONField("核对明细", default=list)
+    # The rules' result rows on both sides (``batch.verify.Readings``): {"declared": {"household":
+    # row, "members": [row, ...]}, "verified": the same, or None when no member is left}. Each
+    # programme reads its own part from them (``selectors.check_reading``); empty for a check made
+    # before they were kept.
+    readings = models.JSONField("按项目测算所据结果", default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "household"], name="one_result_per_household")]

@@ -87,6 +87,62 @@ def latest_check_impact() -> Subquery:
     return Subquery(latest.values("impact")[:1])
 
 
+def _answer(stored: dict | None, month) -> dict | None:
+    """The policy floor's answer (as ``case.assessment`` holds it) shaped from one side's stored
+    result rows; None for a side with no member left (every one reported deceased)."""
+    from safetynet.policy.assessment import result_json
+
+    if not stored or not stored.get("members"):
+        return None
+    return result_json({**stored["household"], "month": month}, stored["members"])
+
+
+def _side(programme, case, part: dict | None) -> dict | None:
+    from safetynet.policy.money import to_fen
+
+    if part is None:
+        return None
+    eligible = bool(part.get("eligible"))
+    amount = part["monthly_amount" if "monthly_amount" in part else "amount"]
+    return {"eligible": eligible, "reasons": part.get("reasons", []),
+            "computation": programme.computation(case, part) if eligible else [],
+            "amount_fen": to_fen(str(amount)) if eligible else 0}  # fmt: skip
+
+
+def check_reading(case, result: CheckResult | None = None) -> dict | None:
+    """The household's latest check (or ``result``) read as the case's programme reads it: its
+    part (``Declaration.part``) of what the rules found at check time on what was declared and on
+    what the departments reported, and the verdict in its terms (a tekun case by the applicant's
+    tekun conditions and amount, a dibao case by the household's dibao). None for a programme
+    that does not read the household's check, or no check; ``{"predates": True}`` for a check
+    made before the results were kept. It is the household as it was at the check: facts
+    recorded since are not in it (the page says so; a new check reads them)."""
+    from safetynet.batch.verify import IMPACTS
+
+    programme = programmes.get(case.programme)
+    if not programme.reads_household_check:
+        return None
+    result = result or latest_check(case.household_id)
+    if result is None:
+        return None
+    if not result.readings:
+        return {"predates": True, "result": result}
+    month = result.run.month
+    sides = {}
+    for name in ("declared", "verified"):
+        answer = _answer(result.readings.get(name), month)
+        sides[name] = _side(programme, case, programme.part(case, answer) if answer else None)
+    ok_d, ok_v = bool(sides["declared"] and sides["declared"]["eligible"]), bool(
+        sides["verified"] and sides["verified"]["eligible"])  # fmt: skip
+    if ok_d and ok_v:
+        same = sides["declared"]["amount_fen"] == sides["verified"]["amount_fen"]
+        impact = "still_eligible" if same else "amount_changes"
+    else:
+        impact = "no_longer_eligible" if ok_d else "newly_eligible" if ok_v else "not_eligible"
+    return {"predates": False, "result": result, **sides, "impact": impact, "verdict": IMPACTS[impact],
+            "not_eligible": impact in NOT_ELIGIBLE_IMPACTS}  # fmt: skip
+
+
 def shown_checks(household: Household, limit: int = 5) -> list[dict]:
     """A household's latest checks as a page shows them: verdict, declared against found amounts,
     and each line by member (named, not numbered: the page's members table carries the numbers)

@@ -24,7 +24,7 @@ from safetynet.policy.errors import FieldError, InputError, PolicyError
 from safetynet.policy.frames import household_frames
 from safetynet.policy.household import parse_household
 from safetynet.registry.models import Area, Household
-from safetynet.registry.selectors import Forbidden, acting_user, assessment_input, require_role
+from safetynet.registry.selectors import Forbidden, acting_user, assessment_input, require_role, staff_name
 from safetynet.site.jobs import enqueue_on_commit, running
 from safetynet.site.models import Job
 from safetynet.supervision.models import LedgerItem
@@ -122,10 +122,23 @@ def known_on(month: date) -> date | None:
     return today if month >= today.replace(day=1) else None
 
 
-def _check(households: list[Household], month: date, store: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _check(households: list[Household], month: date, store: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     hh, members = _declared_frames(households, month)
-    impact, lines, _ = verify.verify_frames(hh, members, store, month, known_on(month))
-    return impact, lines
+    impact, lines, _, readings = verify.check_frames(hh, members, store, month, known_on(month))
+    return impact, lines, _stored_readings(readings)
+
+
+def _stored_readings(readings: verify.Readings) -> dict[int, dict]:
+    """Per household, what ``CheckResult.readings`` keeps: each side's result rows, as plain rows
+    (one pass over each frame; no formatting here, the page shapes the answer it shows)."""
+    out: dict[int, dict] = {}
+    for row in readings.households.iter_rows(named=True):
+        sides = out.setdefault(row.pop("household_id"), {"declared": None, "verified": None})
+        sides["verified" if row.pop("verified") else "declared"] = {"household": row, "members": []}
+    for row in readings.members.iter_rows(named=True):
+        sides = out[row.pop("household_id")]
+        sides["verified" if row.pop("verified") else "declared"]["members"].append(row)
+    return out
 
 
 def check_households(
@@ -179,7 +192,7 @@ def _check_batches(actor, run: CheckRun, ready, skipped, *, month, kind, area, s
     persons = 0
     for start in range(0, len(ready), chunk):
         batch = ready[start : start + chunk]
-        impact, lines = _check(batch, month, store)
+        impact, lines, readings = _check(batch, month, store)
         by_household = {i: rows for (i,), rows in lines.partition_by("household_id", as_dict=True).items()}
         results = []
         for row in impact.iter_rows(named=True):
@@ -191,6 +204,7 @@ def _check_batches(actor, run: CheckRun, ready, skipped, *, month, kind, area, s
                     run=run, household=h, impact=row["impact"], declared_amount_fen=row["dibao_amount_fen"],
                     verified_amount_fen=row["dibao_amount_fen_verified"],
                     lines=part.drop("household_id").to_dicts() if part is not None else [],
+                    readings=readings.get(row["household_id"], {}),
                 )
             )  # fmt: skip
             persons += row["members"]
@@ -263,7 +277,7 @@ def new_screening(actor, area: Area, month: date) -> CheckRun:
             if active is not None:
                 raise PolicyError(
                     "screening_running", id=active.pk, area=active.area.name, month=f"{active.month:%Y-%m}",
-                    by=active.requested_by.username if active.requested_by else "系统",
+                    by=staff_name(active.requested_by, "系统"),  # a name, never the login
                     at=f"{timezone.localtime(active.requested_at):%Y-%m-%d %H:%M}",
                     status=active.get_status_display(),
                 ) from None

@@ -10,10 +10,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from safetynet.cases import services as cases
 from safetynet.documents import services as documents
 from safetynet.policy import idnumber
+from safetynet.policy.errors import InputError
 from safetynet.registry import services as registry
 from safetynet.registry.cards import with_check_digit
 from safetynet.registry.models import Area
@@ -91,13 +93,102 @@ def test_a_dibao_case_reads_the_same_check_by_the_dibao_computation(city, settin
     assert "照料护理标准" not in check
 
 
-def test_a_reading_is_not_shown_for_a_household_changed_since_the_check(city, settings, tmp_path):
+def test_the_reading_is_what_the_check_found_even_after_the_household_changed(city, settings, tmp_path):
     case = _checked_case(city, settings, tmp_path, "tekun", 13)
     head = case.household.members.get()
     registry.add_income(city["clerk"], head, kind="wage", monthly_fen=300000, since=TODAY - timedelta(days=400),
                         source="工资单")
     check = _section(_client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode(), 'id="checks"', 'id="visits"')
-    assert "check-stale" in check and 'id="check-reading"' not in check and "check-verdict" not in check
+    # The check's own reading (kept when it ran, not worked out again on today's record) ...
+    verdict = re.search(r'check-programme">([^<]+)</span><span class="badge[^"]*check-verdict">([^<]+)<', check)
+    assert verdict.groups() == ("按特困条件：", "不再符合条件")
+    declared = re.findall(r'<td class="check-amount">(.*?)</td>', _section(check, 'id="check-reading"', "</table>"),
+                          re.S)[0]
+    assert "基本生活标准" in declared  # the wage added since is not in it
+    # ... and the page says it is the check's, as of its day.
+    day = timezone.localdate(case.household.checks.get().run.requested_at).isoformat()
+    assert f"下表为该次核对时（{day}）的测算：此后登记的资料变更不在其中" in check
+
+
+def test_a_check_made_before_readings_were_kept_says_so(city, settings, tmp_path):
+    from safetynet.verification.models import CheckResult
+
+    tekun = _checked_case(city, settings, tmp_path, "tekun", 21)
+    dibao = _checked_case(city, settings, tmp_path, "dibao", 22)
+    CheckResult.objects.update(readings={})  # as a check made before this change left it
+    check = _section(_client(city["clerk"]).get(f"/cases/{tekun.pk}/").content.decode(), 'id="checks"', 'id="visits"')
+    assert "check-predates" in check and "未保存按特困条件的测算结果" in check
+    assert 'id="check-reading"' not in check and "check-verdict" not in check
+    # a dibao case still has the check's own (dibao) verdict and amounts
+    check = _section(_client(city["clerk"]).get(f"/cases/{dibao.pk}/").content.decode(), 'id="checks"', 'id="visits"')
+    assert "按低保条件：" in check and "按申报核定低保月保障金" in check and "check-predates" not in check
+    # and no warning on the tekun approval: there is no tekun reading to go against
+    assert cases.check_against(tekun) is None and cases.check_against(dibao)["impact"] == "no_longer_eligible"
+
+
+def _investigated(city, case):
+    case = cases.accept(city["clerk"], case, version=case.version, on=TODAY)
+    return cases.record_home_visit(city["clerk"], case, version=case.version, on=TODAY + timedelta(days=1),
+                                   investigators=["甲", "乙"], family_signed=True, findings="属实")  # fmt: skip
+
+
+def test_a_tekun_approval_against_a_failing_tekun_reading_needs_the_opinion_and_is_counted(city, settings,
+                                                                                          tmp_path):
+    case = _investigated(city, _checked_case(city, settings, tmp_path, "tekun", 23))
+    c = _client(city["approver"])
+    page = c.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="override-warning"' in page and "按特困条件不再符合条件" in page
+    asked = {"version": case.version, "on": (TODAY + timedelta(days=2)).isoformat(), "support_mode": "dispersed"}
+    r = c.post(f"/cases/{case.pk}/steps/approve/", {**asked, "opinion": ""})
+    body = r.content.decode()
+    assert r.status_code == 422
+    # the message beside the opinion, and the form says why it is required: the check's tekun verdict
+    field = body.index('id="approve-opinion"')
+    assert body.index("请填写审核意见", field) < body.index("</form>", field)
+    form = _section(body, 'id="approve-form"', "</form>")
+    assert "结论为“按特困条件不再符合条件”：确认前须在审核意见中写明不采纳核对结论的理由" in form
+    # a caller with no opinion at all (a script, the API's omission) is refused on the opinion too
+    with pytest.raises(InputError) as refused:
+        cases.approve(city["approver"], case, version=case.version, on=TODAY + timedelta(days=2))
+    assert [(e.path, e.code) for e in refused.value.errors] == [("opinion", "override_opinion_required")]
+    case.refresh_from_db()
+    assert case.state == "investigated"
+    r = c.post(f"/cases/{case.pk}/steps/approve/", {**asked, "opinion": "存款系代管的集体资金，经入户核实不属本人"})
+    assert r.status_code == 302
+    event = case.events.get(transition="approve")
+    assert event.overrides_check and event.data["override"]["verdict"] == "按特困条件不再符合条件"
+    # the county's list of approvals against the check shows it
+    board = _client(city["county"]).get("/deadlines/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in _section(board, 'id="overrides"', "</table>")
+
+
+def test_a_dibao_verdict_alone_does_not_hold_up_a_tekun_approval(city, settings, tmp_path):
+    """The household's dibao fails on a relative's deposits; the applicant's own tekun conditions
+    still hold on what the departments report: no warning, no override."""
+    settings.FEED_STORE = tmp_path / "feeds"
+    settings.FEED_STORE.mkdir(exist_ok=True)
+    number = idnumber.generate("370811", date(1943, 5, 1), 24, "male")
+    relative_number = idnumber.generate("370811", date(1950, 3, 1), 25, "female")
+    household = registry.create_household(city["clerk"], village=Area.objects.get(code="370811001001"),
+                                          hukou="rural", address="张庄村24号", members=[
+        {"id_number": number, "name": "张老24", "relation": "head", "able_obligor": False, "adl_unmet": 6,
+         "bank_card": with_check_digit(f"622848{24:012d}")},
+        {"id_number": relative_number, "name": "张妹25", "relation": "other", "able_obligor": False},
+    ])  # fmt: skip
+    for person in household.members.all():
+        cases.record_authorization(city["clerk"], id_number=person.id_number, signed_on=TODAY,
+                                   document=f"SQ{person.pk}", person=person)  # fmt: skip
+    head = household.members.get(relation="head")
+    case = cases.start_precheck(city["clerk"], household=household, programme="tekun", applicant=head, on=TODAY)
+    deposits = tmp_path / "deposits-25.csv"
+    deposits.write_text(f"id_number,institution,balance,as_of\n{relative_number},济宁银行,250000.00,2026-10-31\n")
+    verification.import_delivery(city["verifier"], deposits, "deposits", DELIVERED)
+    run = verification.check_household(city["verifier"], household, month=CHECK_MONTH, programme="tekun")
+    assert run.results.get().impact == "no_longer_eligible"  # the household's dibao
+    case = _investigated(city, case)
+    assert cases.check_against(case) is None
+    case = cases.approve(city["approver"], case, version=case.version, on=TODAY + timedelta(days=2), opinion="同意")
+    assert case.state == "notice" and not case.events.get(transition="approve").overrides_check
 
 
 def test_staff_are_named_by_their_names_never_their_logins(city, settings, tmp_path):
