@@ -5,14 +5,19 @@ through the services, so the audit chain holds and every fund's statement reconc
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+import pytest
+from django.core.management import call_command
+
 from safetynet.cases.models import Case
+from safetynet.charity import demo as charity_demo
 from safetynet.funds import selectors as fund_selectors
 from safetynet.funds.models import Fund, FundEntry
 from safetynet.payments.models import Entitlement, PayrollRun
 from safetynet.referrals.models import Referral
-from safetynet.registry.models import Area, Staff
+from safetynet.registry.models import Area, Household, Staff
 from safetynet.site import demo
 from safetynet.supervision.selectors import verify_chain
 from safetynet.temporary import selectors as temporary_selectors
@@ -103,3 +108,15 @@ def test_in_a_demo_of_five_hundred_households_every_township_sees_many_states():
         if target:
             by_township.setdefault(n % villages // demo.VILLAGES_PER_TOWNSHIP, set()).add(target)
     assert len(by_township) == 42 and min(len(s) for s in by_township.values()) >= 4
+
+
+def test_a_seed_that_fails_half_way_leaves_nothing_so_it_can_run_again(db, monkeypatch):
+    """``seed_demo`` is one transaction: else a failure after the households were made would
+    leave a half city that the next run takes for a finished one and skips."""
+    def broken(**kwargs):
+        raise RuntimeError("the last app's demo fails")
+
+    monkeypatch.setattr(charity_demo, "seed", broken)
+    with pytest.raises(RuntimeError):
+        call_command("seed_demo", "--households", "14", stdout=io.StringIO())
+    assert not Household.objects.exists() and not Case.objects.exists()
