@@ -348,8 +348,9 @@ def roster_parts(count: int) -> int:
     return max(1, -(-count // PDF_PART_ROWS))
 
 
-def roster_pdf(roster: Roster, part: int, *, generated_on: date) -> bytes:
-    """Part ``part`` (from 1) of the roster's PDF: lines ``(part-1)*PDF_PART_ROWS + 1`` onward."""
+def roster_part_html(roster: Roster, part: int, *, generated_on: date) -> str:
+    """The HTML of part ``part`` (from 1) of the roster's PDF: lines ``(part-1)*PDF_PART_ROWS + 1``
+    onward. Cheap beside its layout: what decides whether the part is already kept."""
     ids = list(roster.cases().values_list("id", flat=True))
     parts = roster_parts(len(ids))
     first = (part - 1) * PDF_PART_ROWS
@@ -357,8 +358,39 @@ def roster_pdf(roster: Roster, part: int, *, generated_on: date) -> bytes:
     lines = roster.lines(ids[first : first + PDF_PART_ROWS], places)
     # The last part closes with the roster's total (all parts' lines).
     whole = lines if parts == 1 else roster.lines(places=places) if part == parts else None
-    return roster_part_pdf(roster, lines, first=first, part=part, parts=parts, count=len(ids),
-                           totals=totals(whole) if whole is not None else None, generated_on=generated_on)  # fmt: skip
+    return part_html(roster, lines, first=first, part=part, parts=parts, count=len(ids),
+                     totals=totals(whole) if whole is not None else None, generated_on=generated_on)  # fmt: skip
+
+
+def roster_pdf(roster: Roster, part: int, *, generated_on: date) -> bytes:
+    """Part ``part`` of the roster's PDF, laid out now (the worker's side) and kept as a file."""
+    return lay_out_roster_part(roster_part_html(roster, part, generated_on=generated_on))
+
+
+def lay_out_roster_part(html: str) -> bytes:
+    return pdf.html_to_pdf(html, stylesheets=_stylesheet(), keep=True, to_file=True)
+
+
+def kept_roster_pdf(html: str) -> bytes | None:
+    """The part of this HTML if it was laid out already (``roster_pdf``), without laying it out."""
+    return pdf.kept_pdf(html, _stylesheet())
+
+
+def part_html(roster, lines: list[Line], *, first: int, part: int, parts: int, count: int, totals: Totals | None,
+              generated_on: date) -> str:
+    return render_to_string(
+        "notices/roster_pdf.html",
+        {
+            "roster": roster,
+            "lines": lines,
+            "first": first,
+            "part": part,
+            "parts": parts,
+            "count": count,
+            "totals": totals,
+            "generated_on": generated_on,
+        },
+    )
 
 
 def roster_part_pdf(
@@ -374,19 +406,8 @@ def roster_part_pdf(
     stylesheets: tuple[Path, ...] | None = None,
 ) -> bytes:
     """One part of a roster as PDF: ``lines`` numbered from ``first`` + 1."""
-    html = render_to_string(
-        "notices/roster_pdf.html",
-        {
-            "roster": roster,
-            "lines": lines,
-            "first": first,
-            "part": part,
-            "parts": parts,
-            "count": count,
-            "totals": totals,
-            "generated_on": generated_on,
-        },
-    )
+    html = part_html(roster, lines, first=first, part=part, parts=parts, count=count, totals=totals,
+                     generated_on=generated_on)  # fmt: skip
     return pdf.html_to_pdf(html, stylesheets=_stylesheet() if stylesheets is None else stylesheets, keep=True)
 
 

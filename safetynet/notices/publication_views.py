@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from safetynet.notices import explainer as explainers
+from safetynet.notices import jobs as roster_jobs
 from safetynet.notices import publication
 from safetynet.notices.forms import ExplainerForm, RosterForm, VillageSearchForm
 from safetynet.notices.views import public_village, unknown_village
@@ -101,7 +102,12 @@ def roster_pdf(request):
             % {"count": count, "parts": parts, "rows": publication.PDF_PART_ROWS, "part": raw[:10]},
         )
         return render(request, "notices/roster.html", {"form": form}, status=400)
-    body = publication.roster_pdf(roster, part, generated_on=clock.today())
+    html = publication.roster_part_html(roster, part, generated_on=clock.today())
+    body = publication.kept_roster_pdf(html)
+    if body is None:
+        # tens of seconds of layout: the worker's, the user follows it on the job's page
+        job = roster_jobs.queue_roster_pdf(request.user, roster, part, parts, clock.today())
+        return redirect("job", job_id=job.pk)
     response = HttpResponse(body, content_type="application/pdf")
     suffix = f"-{part}" if parts > 1 else ""
     response["Content-Disposition"] = f'inline; filename="{roster.file_stem}{suffix}.pdf"'

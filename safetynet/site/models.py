@@ -28,6 +28,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", "导入部门数据"
         PAYROLL = "payroll", "编制发放名册"
+        ROSTER_PDF = "roster_pdf", "生成季度公示名册 PDF"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

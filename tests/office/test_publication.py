@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -18,12 +19,13 @@ from safetynet.administration import selectors as administration_selectors
 from safetynet.administration import services as administration
 from safetynet.administration.models import ParameterValue
 from safetynet.cases import services
-from safetynet.notices import publication
+from safetynet.notices import pdf, publication, tasks
 from safetynet.notices.publication import Quarter
 from safetynet.notices.selectors import mask_name
 from safetynet.policy.parameters import lookup, parameters, value
 from safetynet.registry.models import Area
 from safetynet.site import demo
+from safetynet.site.models import Job
 from safetynet.web import clock
 from tests.office.test_office_frame import client_for
 
@@ -200,26 +202,90 @@ def pdf_text(body: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
-def test_the_roster_as_pdf_ready_for_the_website(city, beneficiaries):
-    answer = client_for(city["county"]).get("/notices/roster.pdf", {"quarter": Q2, "area": "370811"})
+@pytest.fixture
+def papers(settings, tmp_path):
+    """Kept roster PDFs in a fresh folder, and nothing laid out yet in this process's cache."""
+    settings.PAPERS_DIR = tmp_path / "papers"
+    cache.clear()
+    return settings.PAPERS_DIR
+
+
+def job_of(answer) -> Job:
+    assert answer.status_code == 302 and answer["Location"].startswith("/jobs/"), answer
+    return Job.objects.get(pk=int(answer["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+
+def roster_pdf(c, params: dict) -> bytes:
+    """The roster part as the user gets it: the link queues the job, the worker lays it out, the
+    job's page leads back to the link, now served from the kept file."""
+    job = job_of(c.get("/notices/roster.pdf", params))
+    tasks.roster_pdf.call(job.pk)
+    after = c.get(f"/jobs/{job.pk}/")
+    assert after.status_code == 302
+    answer = c.get(after["Location"])
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
-    text = pdf_text(answer.content)
+    return answer.content
+
+
+def test_the_roster_as_pdf_ready_for_the_website(city, beneficiaries, papers):
+    text = pdf_text(roster_pdf(client_for(city["county"]), {"quarter": Q2, "area": "370811"}))
     ended = beneficiaries["ended"]
     assert "任城区2024年第二季度" in text and mask_name(ended.applicant.name) in text
     assert ended.applicant.name not in text and ended.applicant.id_number not in text
     assert "合计 1 户（人）" in text
 
 
-def test_a_long_roster_comes_as_parts(city, beneficiaries, monkeypatch):
+def test_the_roster_pdf_is_laid_out_by_the_worker_and_then_served_at_once(city, beneficiaries, papers,
+                                                                          monkeypatch):  # fmt: skip
+    c = client_for(city["county"])
+    page = c.get("/notices/roster/", {"quarter": Q2, "area": "370811"}).content.decode()
+    assert 'id="roster-pdf-note"' in page
+    params = {"quarter": Q2, "area": "370811"}
+    # The first request lays nothing out: it queues the job and leads to the job's page.
+    job = job_of(c.get("/notices/roster.pdf", params))
+    assert (job.kind, job.status, job.requested_by) == ("roster_pdf", "queued", city["county"])
+    assert job.get_kind_display() == "生成季度公示名册 PDF" and "任城区2024年第二季度" in job.title
+    assert not papers.exists() or not list(papers.iterdir())
+    waiting = c.get(f"/jobs/{job.pk}/")
+    assert waiting.status_code == 200 and "已排队" in waiting.content.decode()
+    # Asked again before the worker ran: the same job, not a second one.
+    assert job_of(c.get("/notices/roster.pdf", params)) == job
+    assert Job.objects.filter(kind="roster_pdf").count() == 1
+    # Another user's job page is not theirs to follow.
+    assert client_for(city["city_admin"]).get(f"/jobs/{job.pk}/").status_code == 404
+
+    tasks.roster_pdf.call(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "done" and job.progress == 100 and job.finished_at
+    assert len(list(papers.glob("*.pdf"))) == 1
+    done = c.get(f"/jobs/{job.pk}/")
+    assert done.status_code == 302 and done["Location"] == job.next_url
+    # The second request is served from the kept file: nothing is laid out again, no new job.
+    cache.clear()  # the web process does not share the worker's cache: only the file
+    monkeypatch.setattr(pdf, "_render", lambda *a: pytest.fail("laid out again"))
+    served = c.get(done["Location"])
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert mask_name(beneficiaries["ended"].applicant.name) in pdf_text(served.content)
+    assert Job.objects.filter(kind="roster_pdf").count() == 1
+    # A changed roster is a new paper: a new job, never the stale file.
+    beneficiaries["ended"].applicant.__class__.objects.filter(pk=beneficiaries["ended"].applicant_id).update(
+        name="欧阳某某")
+    assert job_of(c.get("/notices/roster.pdf", params)) != job
+
+
+def test_a_long_roster_comes_as_parts(city, beneficiaries, monkeypatch, papers):
     monkeypatch.setattr(publication, "PDF_PART_ROWS", 1)
     c = client_for(city["city_admin"])
     page = c.get("/notices/roster/", {"quarter": Q2, "area": "3708"}).content.decode()
     assert page.count('class="button secondary roster-pdf"') == 2
-    second = pdf_text(c.get("/notices/roster.pdf", {"quarter": Q2, "area": "3708", "part": "2"}).content)
+    second = pdf_text(roster_pdf(c, {"quarter": Q2, "area": "3708", "part": "2"}))
     assert mask_name(beneficiaries["wenshang"].applicant.name) in second and "第 2 册 / 共 2 册" in second
     assert "合计 2 户（人）" in second  # the last part closes with the whole roster's total
+    assert "第 2 册 / 共 2 册" in Job.objects.get().title
     missing = c.get("/notices/roster.pdf", {"quarter": Q2, "area": "3708", "part": "3"})
     assert missing.status_code == 400 and "第 3 册不存在" in missing.content.decode()
+    assert Job.objects.count() == 1  # a part that does not exist queues nothing
 
 
 # ---- the standing village list ------------------------------------------------------------------
