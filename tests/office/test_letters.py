@@ -263,6 +263,21 @@ def test_the_case_page_prints_its_decision_and_the_letters_page_stays(city, poor
     assert 'id="issue-letter"' in letters
 
 
+def test_the_letter_pdf_links_open_in_a_new_tab(city, poor_household):
+    """The PDF opens beside the page (as the case page's papers do): the letters page and the
+    letter's own page stay where they were."""
+    case = approved(city, poor_household)
+    letter, _ = issue(city["approver"], case)
+    c = client_for(city["clerk"])
+    letters = c.get(f"/cases/{case.pk}/letters/").content.decode()
+    page = c.get(f"/letters/{letter.pk}/").content.decode()
+    for html, anchor in ((letters, 'id="latest-letter-pdf"'), (page, 'id="letter-pdf"')):
+        link = re.search(rf"<a [^>]*{anchor}[^>]*>", html)
+        assert link, anchor
+        assert f'href="/letters/{letter.pk}.pdf"' in link[0]
+        assert 'target="_blank"' in link[0] and 'rel="noopener"' in link[0]
+
+
 def test_no_letter_before_the_notice_closes(city, poor_household):
     head = poor_household.members.get(relation="head")
     case = services.start_precheck(city["clerk"], household=poor_household, programme="dibao", applicant=head,
