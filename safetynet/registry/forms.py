@@ -13,6 +13,8 @@ import re
 from django import forms
 from django.forms import formset_factory
 from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from safetynet.policy.errors import FieldError, PolicyError
 from safetynet.policy.household import ASSET_KINDS, DISABILITY_KINDS, HUKOU, INCOME_KINDS, RELATIONS, VEHICLE_USES
@@ -29,16 +31,16 @@ from safetynet.registry.models import (
 from safetynet.registry.services import MAX_ITEMS, MAX_MEMBERS
 from safetynet.site import inputs
 
-GRADES = [("", "无")] + [(g, f"{g} 级") for g in range(1, 5)]
+GRADES = [("", _("无"))] + [(g, format_lazy(_("{} 级"), g)) for g in range(1, 5)]
 MONEY_ATTRS = {"inputmode": "decimal", "placeholder": "0.00", "size": 10}
 
 
 class HouseholdForm(forms.Form):
-    village = forms.ChoiceField(label="村居")
-    hukou = forms.ChoiceField(label="户籍类别", choices=[(h, HUKOU_LABELS[h]) for h in reversed(HUKOU)])
-    address = forms.CharField(label="住址", max_length=200)
-    household_no = forms.CharField(label="户口簿户号（可空）", max_length=32, required=False)
-    registered_poor = forms.BooleanField(label="建档立卡贫困户", required=False)
+    village = forms.ChoiceField(label=_("村居"))
+    hukou = forms.ChoiceField(label=_("户籍类别"), choices=[(h, HUKOU_LABELS[h]) for h in reversed(HUKOU)])
+    address = forms.CharField(label=_("住址"), max_length=200)
+    household_no = forms.CharField(label=_("户口簿户号（可空）"), max_length=32, required=False)
+    registered_poor = forms.BooleanField(label=_("建档立卡贫困户"), required=False)
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,35 +48,37 @@ class HouseholdForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=40)
-    id_number = forms.CharField(label="身份证号码", max_length=18, widget=forms.TextInput(attrs={"size": 20}))
-    relation = forms.ChoiceField(label="与户主关系", choices=[(r, RELATION_LABELS[r]) for r in RELATIONS],
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, widget=forms.TextInput(attrs={"size": 20}))
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=[(r, RELATION_LABELS[r]) for r in RELATIONS],
                                  initial="child")  # fmt: skip
-    phone = forms.CharField(label="联系电话", max_length=20, required=False, widget=forms.TextInput(attrs={"size": 13}))
-    bank_card = forms.CharField(label="银行卡号", max_length=30, required=False,
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"size": 13}))
+    bank_card = forms.CharField(label=_("银行卡号"), max_length=30, required=False,
                                 widget=forms.TextInput(attrs={"size": 22, "inputmode": "numeric"}))  # fmt: skip
-    disability_grade = forms.TypedChoiceField(label="残疾等级", choices=GRADES, coerce=int, empty_value=None,
+    disability_grade = forms.TypedChoiceField(label=_("残疾等级"), choices=GRADES, coerce=int, empty_value=None,
                                               required=False)
-    disability_kind = forms.ChoiceField(label="残疾类别", required=False,
+    disability_kind = forms.ChoiceField(label=_("残疾类别"), required=False,
                                         choices=[("", "—")] + [(k, DISABILITY_LABELS[k]) for k in DISABILITY_KINDS])
-    adl_unmet = forms.IntegerField(label="不能完成的日常生活活动项数", min_value=0, max_value=6, required=False,
+    adl_unmet = forms.IntegerField(label=_("不能完成的日常生活活动项数"), min_value=0, max_value=6, required=False,
                                    widget=forms.NumberInput(attrs={"size": 2}))  # fmt: skip
-    serious_illness = forms.BooleanField(label="重病", required=False)
-    no_able_obligor = forms.BooleanField(label="无有履行能力的法定义务人", required=False)
-    student = forms.BooleanField(label="全日制在校生", required=False)
-    staff_relative = forms.BooleanField(label="经办人员或村干部近亲属", required=False)
+    serious_illness = forms.BooleanField(label=_("重病"), required=False)
+    no_able_obligor = forms.BooleanField(label=_("无有履行能力的法定义务人"), required=False)
+    student = forms.BooleanField(label=_("全日制在校生"), required=False)
+    staff_relative = forms.BooleanField(label=_("经办人员或村干部近亲属"), required=False)
 
 
 class IncomeForm(forms.Form):
-    kind = forms.ChoiceField(label="收入种类", choices=[(k, INCOME_LABELS[k]) for k in INCOME_KINDS], initial="wage")
-    monthly = forms.CharField(label="月收入（元）", max_length=20, widget=forms.TextInput(attrs=MONEY_ATTRS))
+    kind = forms.ChoiceField(label=_("收入种类"), choices=[(k, INCOME_LABELS[k]) for k in INCOME_KINDS], initial="wage")
+    monthly = forms.CharField(label=_("月收入（元）"), max_length=20, widget=forms.TextInput(attrs=MONEY_ATTRS))
 
 
 class AssetForm(forms.Form):
-    kind = forms.ChoiceField(label="财产种类", choices=[(k, ASSET_LABELS[k]) for k in ASSET_KINDS], initial="deposit")
-    value = forms.CharField(label="价值（元）", max_length=20, required=False,
+    kind = forms.ChoiceField(label=_("财产种类"), choices=[(k, ASSET_LABELS[k]) for k in ASSET_KINDS],
+                             initial="deposit")
+    value = forms.CharField(label=_("价值（元）"), max_length=20, required=False,
                             widget=forms.TextInput(attrs=MONEY_ATTRS))
-    use = forms.ChoiceField(label="车辆用途", required=False,
+    use = forms.ChoiceField(label=_("车辆用途"), required=False,
                             choices=[("", "—")] + [(u, VEHICLE_USE_LABELS[u]) for u in VEHICLE_USES])
 
 
@@ -351,8 +355,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input
 class EvidenceForm(forms.Form):
     """What every change carries: from when, and on what evidence."""
 
-    effective_on = forms.DateField(label="生效日期", widget=DATE)
-    source = forms.CharField(label="依据（证明材料、数据来源）", max_length=100)
+    effective_on = forms.DateField(label=_("生效日期"), widget=DATE)
+    source = forms.CharField(label=_("依据（证明材料、数据来源）"), max_length=100)
 
 
 class PersonFactsForm(EvidenceForm):
@@ -362,12 +366,12 @@ class PersonFactsForm(EvidenceForm):
     bank_card = MemberForm.base_fields["bank_card"]
     disability_grade = MemberForm.base_fields["disability_grade"]
     disability_kind = MemberForm.base_fields["disability_kind"]
-    adl_unmet = forms.IntegerField(label="不能完成的日常生活活动项数", min_value=0, max_value=6)
+    adl_unmet = forms.IntegerField(label=_("不能完成的日常生活活动项数"), min_value=0, max_value=6)
     serious_illness = MemberForm.base_fields["serious_illness"]
-    able_obligor = forms.BooleanField(label="有具备履行能力的法定义务人", required=False)
+    able_obligor = forms.BooleanField(label=_("有具备履行能力的法定义务人"), required=False)
     student = MemberForm.base_fields["student"]
-    supported_as_minor = forms.BooleanField(label="未成年时已获特困供养", required=False)
-    orphan_support = forms.BooleanField(label="按孤儿或事实无人抚养儿童保障", required=False)
+    supported_as_minor = forms.BooleanField(label=_("未成年时已获特困供养"), required=False)
+    orphan_support = forms.BooleanField(label=_("按孤儿或事实无人抚养儿童保障"), required=False)
     staff_relative = MemberForm.base_fields["staff_relative"]
     field_order = [*(f for f in TRACKED_FIELDS), "effective_on", "source"]
 
@@ -377,40 +381,40 @@ class PersonFactsForm(EvidenceForm):
 
 
 class IncomeChangeForm(EvidenceForm):
-    person = forms.TypedChoiceField(label="成员", coerce=int, required=False)
-    ends = forms.TypedChoiceField(label="原收入（变化或终止的）", coerce=int, required=False, empty_value=None)
+    person = forms.TypedChoiceField(label=_("成员"), coerce=int, required=False)
+    ends = forms.TypedChoiceField(label=_("原收入（变化或终止的）"), coerce=int, required=False, empty_value=None)
     kind = IncomeForm.base_fields["kind"]
-    monthly = forms.CharField(label="新的月收入（元；收入终止则留空）", max_length=20, required=False,
+    monthly = forms.CharField(label=_("新的月收入（元；收入终止则留空）"), max_length=20, required=False,
                               widget=forms.TextInput(attrs=MONEY_ATTRS))  # fmt: skip
     field_order = ["person", "ends", "kind", "monthly", "effective_on", "source"]
 
 
 class AssetChangeForm(EvidenceForm):
-    person = forms.TypedChoiceField(label="成员", coerce=int, required=False)
-    ends = forms.TypedChoiceField(label="原财产（变化或处置的）", coerce=int, required=False, empty_value=None)
+    person = forms.TypedChoiceField(label=_("成员"), coerce=int, required=False)
+    ends = forms.TypedChoiceField(label=_("原财产（变化或处置的）"), coerce=int, required=False, empty_value=None)
     kind = AssetForm.base_fields["kind"]
     value = AssetForm.base_fields["value"]
     use = AssetForm.base_fields["use"]
-    disposed = forms.BooleanField(label="已处置（不再拥有）", required=False)
+    disposed = forms.BooleanField(label=_("已处置（不再拥有）"), required=False)
     field_order = ["person", "ends", "kind", "value", "use", "disposed", "effective_on", "source"]
 
 
 class JoinForm(MemberForm, EvidenceForm):
-    effective_on = forms.DateField(label="入户日期", widget=DATE)
+    effective_on = forms.DateField(label=_("入户日期"), widget=DATE)
     source = EvidenceForm.base_fields["source"]
     field_order = [*MemberForm.base_fields, "effective_on", "source"]
 
 
 class LeaveForm(EvidenceForm):
-    person = forms.TypedChoiceField(label="成员", coerce=int)
-    reason = forms.ChoiceField(label="离户原因", choices=[("moved", "迁出"), ("died", "死亡")])
-    new_head = forms.TypedChoiceField(label="新户主（户主离户时）", coerce=int, required=False, empty_value=None)
-    effective_on = forms.DateField(label="离户（死亡）日期", widget=DATE)
+    person = forms.TypedChoiceField(label=_("成员"), coerce=int)
+    reason = forms.ChoiceField(label=_("离户原因"), choices=[("moved", "迁出"), ("died", "死亡")])
+    new_head = forms.TypedChoiceField(label=_("新户主（户主离户时）"), coerce=int, required=False, empty_value=None)
+    effective_on = forms.DateField(label=_("离户（死亡）日期"), widget=DATE)
     field_order = ["person", "reason", "new_head", "effective_on", "source"]
 
 
 class AddressForm(EvidenceForm):
-    address = forms.CharField(label="新住址", max_length=200)
+    address = forms.CharField(label=_("新住址"), max_length=200)
     field_order = ["address", "effective_on", "source"]
 
 

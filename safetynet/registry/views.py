@@ -227,7 +227,8 @@ def _change_forms(h, data=None, kind: str = ""):
     members = [p for p in h.members.all() if p.left_on is None]
     incomes = [i for p in members for i in p.incomes.all() if i.until is None]
     assets = [a for p in members for a in p.assets.all() if a.until is None]
-    people = [(p.pk, f"{p.name}（{p.get_relation_display()}）") for p in members]
+    people = [(p.pk, _("%(name)s（%(relation)s）") % {"name": p.name, "relation": p.get_relation_display()})
+              for p in members]
 
     def bound(name, cls, **kwargs):
         return cls(data if kind == name else None, prefix=name, **kwargs)
@@ -241,12 +242,16 @@ def _change_forms(h, data=None, kind: str = ""):
         "address": bound("address", forms.AddressForm, initial={**today, "address": h.address}),
     }
     made["income"].fields["person"].choices = [("", "—")] + people
-    made["income"].fields["ends"].choices = [("", "（新增一项收入）")] + [
-        (i.pk, f"{i.person.name} · {i.get_kind_display()} {fmt(i.monthly_fen)} 元（{i.since:%Y-%m-%d} 起）")
+    made["income"].fields["ends"].choices = [("", _("（新增一项收入）"))] + [
+        (i.pk, _("%(name)s · %(kind)s %(amount)s 元（%(since)s 起）") % {
+            "name": i.person.name, "kind": i.get_kind_display(), "amount": fmt(i.monthly_fen),
+            "since": f"{i.since:%Y-%m-%d}"})
         for i in incomes]  # fmt: skip
     made["asset"].fields["person"].choices = [("", "—")] + people
-    made["asset"].fields["ends"].choices = [("", "（新增一项财产）")] + [
-        (a.pk, f"{a.person.name} · {a.get_kind_display()} {fmt(a.value_fen)} 元（{a.since:%Y-%m-%d} 起）")
+    made["asset"].fields["ends"].choices = [("", _("（新增一项财产）"))] + [
+        (a.pk, _("%(name)s · %(kind)s %(amount)s 元（%(since)s 起）") % {
+            "name": a.person.name, "kind": a.get_kind_display(), "amount": fmt(a.value_fen),
+            "since": f"{a.since:%Y-%m-%d}"})
         for a in assets]  # fmt: skip
     made["leave"].fields["person"].choices = people
     made["leave"].fields["new_head"].choices = [("", "—")] + people
