@@ -109,9 +109,10 @@ class CheckResult(models.Model):
     verified_amount_fen = models.BigIntegerField("核对口径金额（分）")
     lines = models.JSONField("核对明细", default=list)
     # The rules' result rows on both sides (``batch.verify.Readings``): {"declared": {"household":
-    # row, "members": [row, ...]}, "verified": the same, or None when no member is left}. Each
-    # programme reads its own part from them (``selectors.check_reading``); empty for a check made
-    # before they were kept.
+    # values, "members": [values, ...]}, "verified": the same, or None when no member is left},
+    # the values under the names in the run's ``params["reading_columns"]``. Each programme reads
+    # its own part from them (``selectors.check_reading``); empty for a check made before they were
+    # kept.
     readings = models.JSONField("按项目测算所据结果", default=dict, blank=True)
 
     class Meta:

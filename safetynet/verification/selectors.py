@@ -87,14 +87,16 @@ def latest_check_impact() -> Subquery:
     return Subquery(latest.values("impact")[:1])
 
 
-def _answer(stored: dict | None, month) -> dict | None:
+def _answer(stored: dict | None, columns: dict, month) -> dict | None:
     """The policy floor's answer (as ``case.assessment`` holds it) shaped from one side's stored
-    result rows; None for a side with no member left (every one reported deceased)."""
+    result rows (values under the run's ``columns``); None for a side with no member left (every
+    one reported deceased)."""
     from safetynet.policy.assessment import result_json
 
     if not stored or not stored.get("members"):
         return None
-    return result_json({**stored["household"], "month": month}, stored["members"])
+    household = {**dict(zip(columns["household"], stored["household"], strict=True)), "month": month}
+    return result_json(household, [dict(zip(columns["member"], m, strict=True)) for m in stored["members"]])
 
 
 def _side(programme, case, part: dict | None) -> dict | None:
@@ -125,12 +127,13 @@ def check_reading(case, result: CheckResult | None = None) -> dict | None:
     result = result or latest_check(case.household_id)
     if result is None:
         return None
-    if not result.readings:
+    columns = result.run.params.get("reading_columns")
+    if not result.readings or not columns:
         return {"predates": True, "result": result}
     month = result.run.month
     sides = {}
     for name in ("declared", "verified"):
-        answer = _answer(result.readings.get(name), month)
+        answer = _answer(result.readings.get(name), columns, month)
         sides[name] = _side(programme, case, programme.part(case, answer) if answer else None)
     ok_d, ok_v = bool(sides["declared"] and sides["declared"]["eligible"]), bool(
         sides["verified"] and sides["verified"]["eligible"])  # fmt: skip

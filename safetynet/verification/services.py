@@ -17,7 +17,7 @@ import polars as pl
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from safetynet.batch import feeds, lookup, screen, verify
 from safetynet.policy.errors import FieldError, InputError, PolicyError
@@ -129,16 +129,21 @@ def _check(households: list[Household], month: date, store: Path) -> tuple[pl.Da
 
 
 def _stored_readings(readings: verify.Readings) -> dict[int, dict]:
-    """Per household, what ``CheckResult.readings`` keeps: each side's result rows, as plain rows
-    (one pass over each frame; no formatting here, the page shapes the answer it shows)."""
+    """Per household, what ``CheckResult.readings`` keeps: each side's result rows as bare values
+    (the column names once, on the run: ``READING_COLUMNS``), in one pass over each frame; no
+    formatting here, the page shapes the answer it shows."""
     out: dict[int, dict] = {}
-    for row in readings.households.iter_rows(named=True):
-        sides = out.setdefault(row.pop("household_id"), {"declared": None, "verified": None})
-        sides["verified" if row.pop("verified") else "declared"] = {"household": row, "members": []}
-    for row in readings.members.iter_rows(named=True):
-        sides = out[row.pop("household_id")]
-        sides["verified" if row.pop("verified") else "declared"]["members"].append(row)
+    for household_id, verified, *values in readings.households.iter_rows():
+        sides = out.setdefault(household_id, {"declared": None, "verified": None})
+        sides["verified" if verified else "declared"] = {"household": values, "members": []}
+    for household_id, verified, *values in readings.members.iter_rows():
+        out[household_id]["verified" if verified else "declared"]["members"].append(values)
     return out
+
+
+# The names of the values a run's results keep (``CheckRun.params["reading_columns"]``): a result
+# is read by the names its own run wrote, whatever the rules' columns are later.
+READING_COLUMNS = {"household": list(verify.READING_HOUSEHOLD), "member": list(verify.READING_MEMBER)}
 
 
 def check_households(
@@ -187,7 +192,8 @@ def check_households(
 
 def _check_batches(actor, run: CheckRun, ready, skipped, *, month, kind, area, store, progress, chunk) -> CheckRun:
     run.status = CheckRun.Status.RUNNING
-    run.save(update_fields=["status"])
+    run.params = {**run.params, "reading_columns": READING_COLUMNS}
+    run.save(update_fields=["status", "params"])
     counts: dict[str, int] = {}
     persons = 0
     for start in range(0, len(ready), chunk):
@@ -275,9 +281,11 @@ def new_screening(actor, area: Area, month: date) -> CheckRun:
         except IntegrityError:
             active = _active_screening()
             if active is not None:
+                with translation.override(settings.LANGUAGE_CODE):  # named in the message's language
+                    by = staff_name(active.requested_by, "系统")  # a name, never the login
                 raise PolicyError(
                     "screening_running", id=active.pk, area=active.area.name, month=f"{active.month:%Y-%m}",
-                    by=staff_name(active.requested_by, "系统"),  # a name, never the login
+                    by=by,
                     at=f"{timezone.localtime(active.requested_at):%Y-%m-%d %H:%M}",
                     status=active.get_status_display(),
                 ) from None

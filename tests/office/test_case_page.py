@@ -284,3 +284,51 @@ def test_a_programme_that_checks_no_ones_data_shows_no_empty_check_section(city,
     household, head = _alone(city, 20)
     dibao = cases.start_precheck(city["clerk"], household=household, programme="dibao", applicant=head, on=TODAY)
     assert "尚无部门数据核对结果" in _client(city["clerk"]).get(f"/cases/{dibao.pk}/").content.decode()
+
+
+def test_the_timeline_and_the_written_decision_say_the_support_mode_a_decision_gave(city):
+    from safetynet.care import services as care
+
+    home = care.register_institution(city["county"], name="唐口街道敬老院", county="370811", capacity=1,
+                                     township="370811001")  # fmt: skip
+    household, head = _alone(city, 26)
+    case = cases.start_precheck(city["clerk"], household=household, programme="tekun", applicant=head, on=TODAY)
+    case = _investigated(city, case)
+    case = care.approve_tekun(city["approver"], case, on=date(2024, 3, 6), opinion="符合条件",
+                              support_mode="concentrated", institution=home.pk)  # fmt: skip
+    case = cases.close_notice(city["approver"], case, version=case.version, on=date(2024, 3, 14))
+    care.change_support(city["approver"], case, version=case.version, on=date(2024, 4, 2), support_mode="dispersed",
+                        institution=None, reason="本人要求回家居住")  # fmt: skip
+    page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+    timeline = re.sub(r"<[^>]+>", "", _section(page, '<ol class="timeline">', "</ol>"))
+    assert "供养方式：集中供养（唐口街道敬老院）" in timeline
+    assert "供养方式：分散供养（原为：集中供养（唐口街道敬老院））" in timeline
+    decision = _client(city["clerk"]).get(f"/cases/{case.pk}/decision/").content.decode()
+    assert re.sub(r"<[^>]+>", "", _section(decision, 'id="decision-support"', "</p>")).endswith(
+        "供养方式：集中供养（唐口街道敬老院）")
+
+
+def test_a_backdated_steps_confirmer_is_named_whether_kept_by_user_id_or_by_login(city):
+    """Events now keep who asked and who confirmed by user id (tests/office/test_decision_file.py
+    takes the step); those written before kept logins: the page names both."""
+    from safetynet.cases.models import BackdatedAct, CaseEvent
+    from safetynet.site import demo
+
+    household, head = _alone(city, 27)
+    case = cases.start_precheck(city["clerk"], household=household, programme="dibao", applicant=head, on=TODAY)
+    case = _investigated(city, case)
+    case = cases.refuse(city["approver"], case, version=case.version, on=TODAY + timedelta(days=2), reasons="不符合",
+                        opinion="不予确认")  # fmt: skip
+    second = demo.make_staff("approver2", "approver", "370811001")
+    second.first_name = "赵确认"
+    second.save()
+    act = BackdatedAct.objects.create(case=case, transition="refuse", on=TODAY + timedelta(days=2), arguments={},
+                                      version=case.version - 1, reason="系统故障", requested_by=city["approver"],
+                                      status=BackdatedAct.Status.CONFIRMED, decided_by=second)  # fmt: skip
+    event = case.events.get(transition="refuse")
+    for kept in ({"requested_by": city["approver"].pk, "confirmed_by": second.pk},
+                 {"requested_by": "approver", "confirmed_by": "approver2"}):
+        CaseEvent.objects.filter(pk=event.pk).update(data={**event.data, "backdated": {"act": act.pk,
+                                                                                       "reason": "系统故障", **kept}})
+        page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
+        assert "补录：系统故障（经 赵确认 确认）" in re.sub(r"<[^>]+>", "", page), kept

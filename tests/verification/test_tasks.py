@@ -84,7 +84,9 @@ def test_one_screening_at_a_time(centre, city_store):
     with pytest.raises(PolicyError) as exc:  # the city too, while the county's is queued
         services.start_screening(centre["city_admin"], month=MONTH)
     said = exc.value.message("zh")
-    assert f"批次 #{first.pk}" in said and "任城区" in said and "verifier" in said and "排队中" in said
+    # who asked, by name (their role and area for an account without one), never by login
+    assert f"批次 #{first.pk}" in said and "任城区" in said and "排队中" in said
+    assert "核对人员（任城区）" in said and "verifier" not in said
     page = client_for(centre["city_admin"]).post("/verification/runs/start/", {"kind": "screening", "month": "2026-11"},
                                                  follow=True).content.decode()  # fmt: skip
     assert f"全人口筛查同一时间只能运行一次：批次 #{first.pk}" in page
