@@ -358,3 +358,36 @@ def test_the_price_subsidy_is_counted_apart_and_a_line_the_bank_returned_is_not_
     run.payments.filter(kind="regular").update(bank_status="failed")  # the bank returned the allowance
     cells = _orphan_row(client)
     assert (cells[4], cells[7]) == ("0", "0.00")
+
+
+def test_an_orphans_aid_goes_from_the_townships_report_to_the_countys_confirmation_on_the_case_page(
+    city, poor_household, client
+):
+    """The approver sees 报县级确认, not 批准助学; the county confirms; the basis names the document."""
+    student = member_born(poor_household, date(2004, 3, 1))
+    case = services.apply_aid(city["clerk"], student=student, level="bachelor", admission_year=2023, family="none",
+                              orphan=True, school="济宁学院", proof="在校证明 2023-88", on=date(2024, 3, 4))
+    client.force_login(city["approver"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="submit_aid"' in page and 'data-step="grant_aid"' not in page
+    assert "seed" not in page and "济宁市民政局“民政领域困难家庭学生助学项目”材料" in page
+    forged = client.post(f"/cases/{case.pk}/steps/grant_aid/", {"version": case.version, "on": "2024-03-04"})
+    case.refresh_from_db()
+    assert forged.status_code in (302, 403, 422) and case.state == "accepted"
+    empty = client.post(f"/cases/{case.pk}/steps/submit_aid/", {"version": case.version, "on": "2024-03-04"})
+    assert empty.status_code == 422
+    html = empty.content.decode()  # in the summary at the top, linked to the field, and beside it
+    assert '<a href="#submit_aid-opinion">审核意见：请填写审核意见</a>' in html and html.count("请填写审核意见") >= 2
+    client.post(f"/cases/{case.pk}/steps/submit_aid/", {"version": case.version, "on": "2024-03-04",
+                                                          "opinion": "学籍属实，报县级确认"})
+    case.refresh_from_db()
+    assert case.state == "county"
+    client.force_login(city["county_approver"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="county_grant_aid"' in page
+    refuse = re.search(r'<form[^>]*data-step="county_refuse_aid"[^>]*>', page).group(0)
+    assert "data-confirm=" in refuse and "确定不予确认吗" in refuse
+    client.post(f"/cases/{case.pk}/steps/county_grant_aid/", {"version": case.version, "on": "2024-03-04"})
+    case.refresh_from_db()
+    assert (case.state, case.monthly_amount_fen) == ("granted", 1_000_000)
+    assert "县级确认孤儿助学" in text_of(client.get(f"/cases/{case.pk}/"))
