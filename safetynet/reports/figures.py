@@ -39,6 +39,7 @@ from safetynet.reports import coverage as covered
 from safetynet.reports import messages as _messages  # noqa: F401  (registers the messages)
 from safetynet.reports import temporary
 from safetynet.reports.tables import Chart, Column, Line, Table, per, share
+from safetynet.web import clock
 
 READERS = temporary.READERS
 PERIOD_MONTHS = 12  # the trend and the flows: the twelve months up to the as-of day, unless said
@@ -447,6 +448,7 @@ def averages(cov: Coverage) -> Table:
 CONCENTRATION_PROGRAMME = "tekun"
 SUPPORT_MODES = {"concentrated": _("集中供养"), "dispersed": _("分散供养")}
 NOT_RECORDED = "not_recorded"
+UNABLE_LEVEL = "complete"  # care.levels: COMPLETE_FROM or more activities not achieved
 
 
 def _placements():
@@ -478,23 +480,36 @@ def concentration(scope: Scope) -> Concentration:
     (完全丧失生活自理能力: four or more of the six daily activities not achieved, ``policy.tekun``),
     those whose placement in force that day is concentrated (汶上县: 209 persons, 66 %); the rate
     is over all of them, those whose mode is not recorded included (shown apart). Until a support
-    mode is recorded in the area by that day, an empty state: nothing is guessed. One query."""
+    mode is recorded in the area by that day, an empty state: nothing is guessed. Today (and
+    after): the person's count now, one query; a past day: the level assessed as of that day."""
     placements = _placements()
     if placements is None or not support_mode_recorded(scope.prefix, scope.as_of):
         return Concentration(False)
     in_force = (placements.objects.filter(case=OuterRef("pk"), started_on__lte=scope.as_of)
                 .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=scope.as_of))
                 .order_by("-started_on", "-id"))  # fmt: skip
-    rows = (
-        covered.covered_cases(scope.prefix, scope.as_of)
-        .filter(programme=CONCENTRATION_PROGRAMME, applicant__adl_unmet__gte=COMPLETE_FROM)
-        .annotate(mode=Subquery(in_force.values("mode")[:1]))
-        .values("mode", place=Substr("area_code", 1, scope.key_length))
-        .annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+    tekun = covered.covered_cases(scope.prefix, scope.as_of).filter(programme=CONCENTRATION_PROGRAMME)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in rows:
-        counts[r["place"]][r["mode"] or NOT_RECORDED] = r["n"]
+    if scope.as_of < clock.today():
+        # A past day reads the level of that day (care.selectors.levels_on: the latest assessment
+        # on or before it, else what the first later one found before), not today's count.
+        from safetynet.care.selectors import levels_on
+
+        cases = list(tekun.annotate(mode=Subquery(in_force.values("mode")[:1])).select_related("applicant"))
+        levels = levels_on(cases, scope.as_of)
+        for c in cases:
+            if levels[c.pk] == UNABLE_LEVEL:
+                place = counts[c.area_code[: scope.key_length]]
+                place[c.mode or NOT_RECORDED] = place.get(c.mode or NOT_RECORDED, 0) + 1
+    else:
+        rows = (
+            tekun.filter(applicant__adl_unmet__gte=COMPLETE_FROM)
+            .annotate(mode=Subquery(in_force.values("mode")[:1]))
+            .values("mode", place=Substr("area_code", 1, scope.key_length))
+            .annotate(n=Count("id")).order_by()
+        )  # fmt: skip
+        for r in rows:
+            counts[r["place"]][r["mode"] or NOT_RECORDED] = r["n"]
 
     def values(code: str) -> dict:
         c = counts.get(code, {})

@@ -277,16 +277,24 @@ def findings(scope: Scope) -> tuple[Table, Table]:
     )  # fmt: skip
 
 
+# The ledger's 核查结果 of a finding that was no missed coverage (discovery.services.settled_outcome
+# writes it when a live case answers the finding; a verifier closing one by hand writes the same).
+NOT_MISSED = "非漏保"
+
+
 def enrolments_after_finding(scope: Scope) -> Table:
     """Cases approved in the period up to the as-of day that followed a missed-coverage finding:
     a finding of the same programme about the same household (its register number) — and, for
     a finding about one person, that person as the applicant — screened in or before the month
-    of the approval. Households and the persons the approval covered, per area and programme
-    (one query). No link is stored between a finding and a case: this is the reading."""
+    of the approval. A finding closed as no missed coverage (``NOT_MISSED``: discovery closes a
+    finding a live case already answered, an application running before the screening) led to
+    nothing and is not counted. Households and the persons the approval covered, per area and
+    programme (one query). No link is stored between a finding and a case: this is the reading."""
     finding = LedgerItem.objects.filter(
         kind__in=MISSED_KINDS, programme=OuterRef("programme"), household_no=OuterRef("household__household_no"),
         month__lte=OuterRef("approved_on"),
-    ).filter(Q(id_number="") | Q(id_number=OuterRef("applicant__id_number")))
+    ).filter(Q(id_number="") | Q(id_number=OuterRef("applicant__id_number"))).exclude(
+        status=LedgerItem.Status.CLOSED, outcome__contains=NOT_MISSED)
     approval = CaseEvent.objects.filter(case=OuterRef("pk"), transition="close_notice").order_by("on", "id")
     rows = (
         Case.objects.filter(area_code__startswith=scope.prefix, programme__in=monthly_programmes(),

@@ -273,7 +273,8 @@ def test_decisions_within_the_time_limit(city, town):
     assert table.total.values["on_time"] == 4 and str(table.total.values["rate"]) == "100.00"
 
 
-def test_enrolments_that_followed_a_missed_coverage_finding(city, town):
+def findings_and_enrolment(city, town):
+    """A finding in January the February approval of 'poor' followed; one after the other's."""
     poor = town["poor"]
     household = poor.household
     household.household_no = "370811001002-0007"
@@ -287,7 +288,11 @@ def test_enrolments_that_followed_a_missed_coverage_finding(city, town):
     LedgerItem.objects.create(kind="missed_dibao", area_id=A + "001", household_no=other.household_no,
                               programme="dibao", month=date(2024, 4, 1), evidence="x", sources="y",
                               closed_on=date(2024, 4, 20), status="closed")  # fmt: skip
-    scope = figures.scope_of(RENCHENG, date(2024, 5, 31), start=date(2024, 1, 1))
+    return poor, figures.scope_of(RENCHENG, date(2024, 5, 31), start=date(2024, 1, 1))
+
+
+def test_enrolments_that_followed_a_missed_coverage_finding(city, town):
+    _poor, scope = findings_and_enrolment(city, town)
     table = flows.enrolments_after_finding(scope)
     assert (table.total.values["households"], table.total.values["persons"]) == (1, 3)
     by_kind, by_area = flows.findings(scope)
@@ -295,6 +300,22 @@ def test_enrolments_that_followed_a_missed_coverage_finding(city, town):
     # the closure counts only from its day
     early = flows.findings(figures.scope_of(RENCHENG, date(2024, 4, 19), start=date(2024, 1, 1)))[0]
     assert early.total.values["closed"] == 0
+
+
+def test_a_finding_that_was_no_missed_coverage_is_not_what_the_approval_followed(city, town):
+    """An application already running when the screening found the household: discovery closes
+    the finding as 非漏保 naming the case, and the approval is not counted as following it."""
+    from safetynet.discovery.services import settled_outcome
+
+    poor, scope = findings_and_enrolment(city, town)
+    item = LedgerItem.objects.get(household_no=poor.household.household_no)
+    LedgerItem.objects.filter(pk=item.pk).update(status="closed", closed_on=date(2024, 1, 20),
+                                                 outcome=settled_outcome(poor))  # fmt: skip
+    table = flows.enrolments_after_finding(scope)
+    assert (table.total.values["households"], table.total.values["persons"]) == (0, 0)
+    # closed for another reason (the household was enrolled), it still counts
+    LedgerItem.objects.filter(pk=item.pk).update(outcome="已纳入低保")
+    assert flows.enrolments_after_finding(scope).total.values["households"] == 1
 
 
 def test_the_number_of_queries_does_not_grow_with_the_cases(city, town):
@@ -372,6 +393,34 @@ def test_concentrated_support_from_the_placements_in_force_on_the_day(city, town
     assert (may["unable"], may["concentrated"], may["dispersed"], str(may["rate"])) == (1, 0, 1, "0.00")
     html = client_for(city["county"]).get("/reports/", {"as_of": "2024-04-30"}).content.decode()
     assert 'id="table-concentration"' in html and 'id="empty-concentration"' not in html
+
+
+def test_a_past_day_counts_the_self_care_level_assessed_as_of_that_day(city, town, settings):
+    from safetynet.care import services as care
+    from safetynet.care.models import Assessment
+
+    tekun = town["tekun"]
+    home = care.register_institution(city["city_admin"], name="任城区第三敬老院", county=RENCHENG, capacity=20)
+    tekun = care.change_support(city["other_approver"], tekun, version=tekun.version, on=date(2024, 4, 20),
+                                support_mode="concentrated", institution=home.pk, reason="入住敬老院")  # fmt: skip
+    # Assessed on 20 May: complete loss of self-care, partial before; today's count is the new one.
+    Assessment.objects.create(case=tekun, person=tekun.applicant, area_code=tekun.area_code,
+                              assessed_on=date(2024, 5, 20), assessor_kind="third_party", assessor="评估机构",
+                              achieved={}, unmet=5, level="complete", previous_level="partial")  # fmt: skip
+    tekun.applicant.adl_unmet = 5
+    tekun.applicant.save(update_fields=["adl_unmet"])
+    settings.SAFETYNET_TODAY = date(2024, 7, 1)  # both days below are past
+
+    def unable(day: date) -> tuple[int, int]:
+        values = next(x for x in figures.concentration(figures.scope_of(RENCHENG, day)).table.lines
+                      if x.code == B).values  # fmt: skip
+        return values["unable"], values["concentrated"]
+
+    assert unable(date(2024, 4, 30)) == (0, 0)  # partial on that day, whatever the count says now
+    assert unable(date(2024, 5, 31)) == (1, 1)
+    # today's figures read the count now (one query), as before
+    settings.SAFETYNET_TODAY = date(2024, 4, 30)
+    assert unable(date(2024, 4, 30)) == (1, 1)
 
 
 def test_the_export_of_every_chart_downloads_a_workbook(city):
