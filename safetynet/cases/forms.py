@@ -73,15 +73,23 @@ class ReasonForm(StepForm):
     reason = _text(_("原因"), required=False, rows=2)
 
 
-def _causes() -> list[tuple[str, str]]:
+def _causes(causes=None) -> list[tuple[str, str]]:
     english = get_language() == "en"
-    return [("", "—")] + [(code, en if english else zh) for code, (zh, en) in exits.CAUSES.items()]
+    return [("", "—")] + [(code, en if english else zh) for code, (zh, en) in (causes or exits.CAUSES).items()]
 
 
 class TerminationNoticeForm(StepForm):
     # The dated rules decide whether a cause is required (2020's epidemic pause of dibao exits).
     cause = forms.ChoiceField(label=_("终止情形"), choices=_causes, required=False)
     reason = _text(_("原因"), _("请填写终止原因"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:  # the programme's own grounds (a child's), else dibao's
+            from safetynet.cases import programmes
+
+            causes = programmes.get(self.case.programme).causes()
+            self.fields["cause"].choices = _causes(causes)
 
 
 class GraduatedExitForm(StepForm):

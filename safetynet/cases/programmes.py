@@ -94,6 +94,15 @@ class Declaration:
     # Whether a step of its path is worth offering on this case now (e.g. no county referral when
     # the most the rules allow is within the township's limit); the service still decides.
     offers: Callable[[Case, str], bool] = lambda case, name: True
+    # Why its cases end (the termination notice's cause: code -> Chinese, English), where they end
+    # for their own grounds (a child's: adopted, grown up); None: dibao's (``policy.exits.CAUSES``).
+    # A programme's own list is always asked: every such end has its ground.
+    exit_causes: dict[str, tuple[str, str]] | None = None
+
+    def causes(self) -> dict[str, tuple[str, str]]:
+        from safetynet.policy.exits import CAUSES
+
+        return self.exit_causes or CAUSES
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES or self.unit not in UNITS or self.authorizations not in AUTHORIZATIONS:

@@ -3,13 +3,10 @@ per kind (``forms.py``); ``steps.py`` names each step's. Unknown fields are refu
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from safetynet.cases.services import MAX_INVESTIGATORS, MAX_TEXT
-from safetynet.policy import exits
 from safetynet.web.inputs import Day, Id, text
 
 # Texts are a page at most; the services check the same for the pages.
@@ -44,7 +41,9 @@ class ReasonIn(StepIn):
 
 class TerminationNoticeIn(StepIn):
     reason: Required = Field(description="终止原因")
-    cause: Literal["", *exits.CAUSES] = Field("", description="终止情形（疫情防控期间暂停低保退出时须为特殊情形）")
+    # Each programme's own list (``Declaration.causes``): the service checks the code.
+    cause: text(40, required=False) = Field("", description="终止情形代码（按项目：低保、特困见 policy.exits.CAUSES；"
+                                            "疫情防控期间暂停低保退出时须为特殊情形）")
 
 
 class GraduatedExitIn(StepIn):

@@ -599,8 +599,10 @@ def give_termination_notice(actor, case: Case, *, version: int, on: date, reason
     """Ending support is posted for 7 days first; it takes effect the month after. ``cause``: why
     (``policy.exits.CAUSES``); while the epidemic's pause of dibao exits is in force, a special
     cause is required (``policy.exits.exit_errors``)."""
-    if errors := _text_errors("reason", reason, required=True) + exits.exit_errors(case.area_code, on,
-                                                                                    case.programme, cause):
+    declaration = programmes.get(case.programme)
+    if errors := _text_errors("reason", reason, required=True) + exits.exit_errors(
+            case.area_code, on, case.programme, cause, causes=declaration.causes(),
+            required=declaration.exit_causes is not None):
         raise InputError(errors)
 
     def change(c: Case) -> None:

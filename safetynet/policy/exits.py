@@ -101,11 +101,16 @@ def cause_label(code: str, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
-def exit_errors(area_code: str, on: date, programme: str, cause: str) -> list[FieldError]:
-    """A termination notice's cause, by the rules in force on ``on``: a known cause if any; and
-    while exits are paused, one of the special causes."""
-    if cause and cause not in CAUSES:
-        return [FieldError("cause", "exit_cause", value=cause, choices=", ".join(CAUSES))]
+def exit_errors(area_code: str, on: date, programme: str, cause: str, *,
+                causes: dict[str, tuple[str, str]] | None = None, required: bool = False) -> list[FieldError]:
+    """A termination notice's cause, by the rules in force on ``on``: one of the programme's
+    ``causes`` (dibao's by default) if any, or always where ``required``; and while exits are
+    paused, one of the special causes."""
+    causes = causes or CAUSES
+    if required and not cause:
+        return [FieldError("cause", "required")]
+    if cause and cause not in causes:
+        return [FieldError("cause", "exit_cause", value=cause[:40], choices=", ".join(causes))]
     pause = exit_pause(area_code, on, programme)
     if pause and cause not in pause["special_causes"]:
         special = pause["special_causes"]
