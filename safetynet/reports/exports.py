@@ -3,15 +3,13 @@ table of the page (and the township-by-month detail), amounts in yuan as numbers
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from safetynet.policy.money import fen_to_yuan
 from safetynet.reports.temporary import STATE_LABELS, Figures, HelpFirst, Tally
-from safetynet.site.sheets import append_row
+from safetynet.site.sheets import save, write_sheet
 
 MONEY_FORMAT = "0.00"
 TALLY_HEADER = ["户次", "人次", "备用金支出（元）", "名册发放（元）", "救助金额合计（元）"]
@@ -38,29 +36,18 @@ FUND_HEADER = ["乡镇（街道）代码", "乡镇（街道）", "期初余额�
                "调整（元）", "期末余额（元）", "当前余额（元）", "余额预警线（元）", "低于预警线"]  # fmt: skip
 
 
-def _sheet(wb, title: str, header: list[str], rows: list[list], *, first: bool = False):
-    ws = wb.active if first else wb.create_sheet(title)
-    ws.title = title
-    append_row(ws, header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        append_row(ws, row)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = MONEY_FORMAT
-    for column in ws.columns:
-        ws.column_dimensions[column[0].column_letter].width = 16
-    return ws
+def _sheet(wb, title: str, header: list[str], rows: list[list], *, bold_last: bool = False):
+    """A sheet of the write-only workbook ``wb`` (``site.sheets.write_sheet``): a bold header,
+    every column 16 wide, Decimals to two decimals, the totals line bold when ``bold_last``."""
+    return write_sheet(wb, title, header, rows, 16, money_format=MONEY_FORMAT, bold_last=bold_last)
 
 
 def workbook(fig: Figures) -> bytes:
     s, t = fig.scope, fig.temporary
     period = f"{s.start:%Y-%m} 至 {s.end:%Y-%m}"
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     total = t.total
-    _sheet(wb, "总计", ["区划", "统计期间", *TALLY_HEADER], [[s.area.name, period, *tally_cells(total)]], first=True)
+    _sheet(wb, "总计", ["区划", "统计期间", *TALLY_HEADER], [[s.area.name, period, *tally_cells(total)]])
     _sheet(wb, "按救助类型", ["救助类型", *TALLY_HEADER],
            [[label, *tally_cells(tally)] for _code, label, tally in t.by_kind()])
     _sheet(wb, "按致困原因", ["救助类型", "致困原因", *TALLY_HEADER],
@@ -86,6 +73,4 @@ def workbook(fig: Figures) -> bytes:
     _sheet(wb, "转介", ["协办部门", *map(str, STATE_LABELS.values()), "合计", "未办结", "超期", "已答复",
                         "答复用时中位数（天）"],
            [[r.label, *r.cells, r.total, r.open, r.overdue, r.answered, r.median_days] for r in rows])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save(wb)

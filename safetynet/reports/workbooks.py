@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from safetynet.cases import programmes
 from safetynet.policy.money import fen_to_yuan
@@ -69,32 +68,27 @@ def _save(wb: Workbook) -> bytes:
 
 
 def table_workbook(scope: Scope, table: Table) -> bytes:
-    wb = Workbook()
-    ws = _sheet(wb, _title(str(table.title), set()), header(table), rows_of(table), first=True)
-    if ws.max_row > 1 and table.total is not None:
-        for c in ws[ws.max_row]:
-            c.font = Font(bold=True)
+    wb = Workbook(write_only=True)
+    rows = rows_of(table)
+    _sheet(wb, _title(str(table.title), set()), header(table), rows, bold_last=bool(rows) and table.total is not None)
     _sheet(wb, _("说明"), [_("项目"), _("内容")], _about(scope) + [[_("口径"), str(table.note)]] if table.note
            else _about(scope))  # fmt: skip
     return _save(wb)
 
 
 def dashboard_workbook(board: Dashboard) -> bytes:
-    wb = Workbook()
-    _sheet(wb, _("说明"), [_("项目"), _("内容")], _about(board.scope), first=True)
+    wb = Workbook(write_only=True)
+    _sheet(wb, _("说明"), [_("项目"), _("内容")], _about(board.scope))
     taken = {_("说明")}
     for table in board.tables.values():
-        ws = _sheet(wb, _title(str(table.title), taken), header(table), rows_of(table))
-        if table.total is not None:
-            for c in ws[ws.max_row]:
-                c.font = Font(bold=True)
+        _sheet(wb, _title(str(table.title), taken), header(table), rows_of(table), bold_last=table.total is not None)
     return _save(wb)
 
 
 def funds_workbook(scope: Scope, detail, cov: Coverage) -> bytes:
     """``/reports/funds.xlsx``: the funds' finest rows (month, programme, township) and who is
     covered by area, programme and hukou on the as-of day, each with its totals line."""
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     rows, total = [], [0, 0, 0, 0, 0]
     for r in detail:
         values = [r["lines"], r["total_fen"] or 0, r["back_pay_fen"] or 0, r["recovery_fen"] or 0,
@@ -105,7 +99,7 @@ def funds_workbook(scope: Scope, detail, cov: Coverage) -> bytes:
     if rows:
         rows.append([_("合计"), "", "", "", total[0], *map(fen_to_yuan, total[1:])])
     _sheet(wb, "资金发放", ["月份", "救助项目", "乡镇（街道）代码", "乡镇（街道）", "笔数", "金额（元）",
-                          "其中补发（元）", "其中追回（元）", "其中价格补贴（元）"], rows, first=True)  # fmt: skip
+                          "其中补发（元）", "其中追回（元）", "其中价格补贴（元）"], rows)  # fmt: skip
     names = {a.code: a.name for a in scope.children}
     cover, households, persons = [], 0, 0
     for (day, area, programme, hukou), c in sorted(cov.cells.items()):
