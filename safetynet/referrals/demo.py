@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from safetynet.policy.working_days import add_working_days
 from safetynet.referrals import departments, services
 from safetynet.referrals.models import Referral
-from safetynet.registry.models import Area, Household, Staff
+from safetynet.registry.models import Area, Household
+from safetynet.site.demo import DEMO_TOWNSHIPS
 
 NEEDS = {
     "medical": "住院治疗自付部分难以承担，申请医疗救助",
@@ -30,21 +31,21 @@ def liaisons(make_staff, password: str) -> dict[tuple[str, str], object]:
     made = {}
     for county in Area.objects.filter(level=Area.Level.COUNTY):
         for code in departments.DEPARTMENTS:
-            user = make_staff(f"department_{code}_{county.code}", "department", county.code, password)
-            Staff.objects.filter(user=user).update(department=code)
-            user.refresh_from_db()
-            made[(code, county.code)] = user
+            made[(code, county.code)] = make_staff(f"department_{code}_{county.code}", "department", county.code,
+                                                   password, department=code)
     return made
 
 
 def seed(today: date, rng: random.Random, clerks: dict[str, object], make_staff, password: str,
          per_township: int = 7) -> dict[str, int]:
-    """Referrals of ``per_township`` households in each township with a clerk, the states in turn."""
+    """Referrals of ``per_township`` households in each demo login's township (every state of
+    ``PLAN``) and of 2 in each other township with a clerk, the states in turn."""
     people = liaisons(make_staff, password)
     codes = list(departments.DEPARTMENTS)
     n = 0
     for township, clerk in sorted(clerks.items()):
-        households = list(Household.objects.filter(village__code__startswith=township).order_by("id")[:per_township])
+        many = per_township if township in DEMO_TOWNSHIPS else 2
+        households = list(Household.objects.filter(village__code__startswith=township).order_by("id")[:many])
         for household in households:
             wanted, ago = PLAN[n % len(PLAN)]
             department = codes[n % len(codes)]
