@@ -18,7 +18,6 @@ declarations and their own steps, registered from ``ChildrenConfig.ready()``.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -165,12 +164,6 @@ def _aid_offers(case: Case, name: str) -> bool:
     return True
 
 
-# A child's allowance ends for its own grounds (儿童-2019), not dibao's: the frame's field
-# ``exit_causes`` (requests-children2.md); passed once the frame has it.
-_OWN_CAUSES = ({"exit_causes": EXIT_CAUSES}
-               if "exit_causes" in {f.name for f in dataclasses.fields(programmes.Declaration)} else {})  # fmt: skip
-
-
 def _child(code: str, label: str, short: str) -> programmes.Declaration:
     return programmes.Declaration(
         code=code, label=label, short=short, unit="person", opens_with=("apply_child",),
@@ -182,7 +175,7 @@ def _child(code: str, label: str, short: str) -> programmes.Declaration:
         # The county's approval starts the monthly allowance at once: no public notice to close.
         starts_entitlement=frozenset({"county_approve_child"}), letter=_child_letter,
         published=False,  # a minor's name is never on a public roster (未成年人保护法 Art. 4)
-        **_OWN_CAUSES,
+        exit_causes=EXIT_CAUSES,  # a child's allowance ends for its own grounds (儿童-2019), not dibao's
     )  # fmt: skip
 
 

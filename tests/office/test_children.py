@@ -370,13 +370,6 @@ def test_refusals_ask_first():
         assert "确定不予" in step_confirmation(name)
 
 
-def _frame_has_own_causes() -> bool:
-    import dataclasses
-
-    return "exit_causes" in {f.name for f in dataclasses.fields(programmes.Declaration)}
-
-
-@pytest.mark.skipif(not _frame_has_own_causes(), reason="frame change requested (requests-children2.md)")
 def test_a_childs_allowance_ends_for_a_childs_grounds_not_dibaos(city, poor_household):
     """儿童-2019: adopted, 18 and out of study, a parent's condition ended … (never 'income rose')."""
     from safetynet.cases.steps import STEPS
