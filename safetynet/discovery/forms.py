@@ -90,7 +90,7 @@ class ApplyForm(forms.Form):
         """``closed``: the programmes the household already has a live case of (one per household)."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [(code, label) for code, label in APPLICATIONS if code not in closed]
-        self.fields["applicant"].choices = [("", "—")] + [(p.pk, f"{p.name}（{p.get_relation_display()}）")
+        self.fields["applicant"].choices = [("", "—")] + [(p.pk, p.choice_label())
                                                           for p in members_of(household)]  # fmt: skip
 
 

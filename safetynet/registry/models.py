@@ -131,6 +131,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def choice_label(self) -> str:
+        """The member as a list of choices says them: name and relation, in the language's brackets."""
+        from django.utils.translation import gettext
+
+        return gettext("%(name)s（%(relation)s）") % {"name": self.name, "relation": self.get_relation_display()}
+
     def member_in(self, day) -> bool:
         """Whether the person counts in the household on ``day``."""
         return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on > day)

@@ -227,8 +227,7 @@ def _change_forms(h, data=None, kind: str = ""):
     members = [p for p in h.members.all() if p.left_on is None]
     incomes = [i for p in members for i in p.incomes.all() if i.until is None]
     assets = [a for p in members for a in p.assets.all() if a.until is None]
-    people = [(p.pk, _("%(name)s（%(relation)s）") % {"name": p.name, "relation": p.get_relation_display()})
-              for p in members]
+    people = [(p.pk, p.choice_label()) for p in members]
 
     def bound(name, cls, **kwargs):
         return cls(data if kind == name else None, prefix=name, **kwargs)

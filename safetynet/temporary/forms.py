@@ -106,7 +106,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         members = [p for p in household.members.all() if p.left_on is None]
-        self.fields["applicant"].choices = [("", "—")] + [(p.pk, f"{p.name}（{p.get_relation_display()}）")
+        self.fields["applicant"].choices = [("", "—")] + [(p.pk, p.choice_label())
                                                           for p in members]  # fmt: skip
         if not self.is_bound:
             self.initial.setdefault("reported_at", timezone.localtime().replace(second=0, microsecond=0))
