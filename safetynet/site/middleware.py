@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,10 +75,13 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit_mb * 1024 * 1024:
-            message = f"上传的文件过大：{length / 1024 / 1024:.0f} MB，上限为 {limit_mb} MB。请拆分后分批上传。"
-            if request.path.startswith("/api/"):
-                return _api_error(413, "too_large", message, "file")
-            return render(request, "site/error.html", {"title": "文件过大", "message": message}, status=413)
+            # Before LocaleMiddleware: the language from the user's choice (cookie) or browser.
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("上传的文件过大：%(size)s MB，上限为 %(limit)s MB。请拆分后分批上传。") % {
+                    "size": f"{length / 1024 / 1024:.0f}", "limit": limit_mb}
+                if request.path.startswith("/api/"):
+                    return _api_error(413, "too_large", message, "file")
+                return render(request, "site/error.html", {"title": _("文件过大"), "message": message}, status=413)
         return self.get_response(request)
 
 

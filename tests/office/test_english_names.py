@@ -33,3 +33,15 @@ def test_outside_staff_are_refused_in_english(city):
     c = Client()
     c.force_login(city["funeral_home"])
     assert "殡仪馆工作人员只能办理本馆的记录" in c.get("/households/").content.decode()
+
+
+def test_an_upload_over_the_limit_is_refused_in_the_users_language(city, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.SAFETYNET_MAX_UPLOAD_MB = 1
+    c = english(city["verifier"])
+    big = SimpleUploadedFile("deposits.csv", b"id_number,balance\n" + b"x" * (1024 * 1024 + 1))
+    page = c.post("/verification/deliveries/", {"item": "deposits", "delivered": "2024-03-01", "file": big})
+    text = page.content.decode()
+    assert page.status_code == 413 and "The upload is too large" in text and "the limit is 1 MB" in text
+    assert "上传的文件过大" not in text
