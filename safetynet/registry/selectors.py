@@ -49,8 +49,11 @@ def staff_name(user, default: str = "") -> str:
 
     if user is None or not getattr(user, "pk", None):
         return default or "—"
-    if full := (user.get_full_name() or "").strip():
-        return full
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if first or last:
+        # A Chinese name is written family name first, without a space (王芳); others as Django does.
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in first + last)
+        return f"{last}{first}" if chinese else user.get_full_name().strip()
     staff = staff_of(user)
     if staff is None:  # a site administrator's account, with no staff record
         return _("管理员")

@@ -227,7 +227,8 @@ def test_the_approval_page_shows_the_home_visit_and_the_opinion_goes_into_the_de
     page = approver.get(f"/cases/{case.pk}/").content.decode()
     visit = page[page.index('id="visits"'):page.index("下一步")]
     assert TODAY.isoformat() in visit and "张调查、李调查" in visit and "家中无劳动力" in visit
-    assert "已签字" in visit and "clerk" in visit  # entered by the window clerk
+    assert "已签字" in visit and "窗口经办人员" in visit  # entered by the window clerk (named, never by login)
+    assert "clerk" not in visit
     assert 'id="approve-opinion"' in page and 'id="refuse-opinion"' in page
 
     # Refusing without an opinion: the error beside the field, the reasons typed still there.
@@ -326,7 +327,7 @@ def test_an_act_dated_long_ago_waits_for_a_second_approver(city, in_notice):
     event = case.events.get(transition="close_notice")
     assert event.on == long_ago and event.actor == city["approver"]
     assert event.data["backdated"] == {"act": act.pk, "reason": "公示期满时系统故障，纸质台账已记录",
-                                       "requested_by": "approver", "confirmed_by": "approver2"}
+                                       "requested_by": city["approver"].pk, "confirmed_by": second.pk}
     assert BackdatedAct.objects.get(pk=act.pk).status == "confirmed"
     audited = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk))
     actions = set(audited.values_list("action", flat=True))
@@ -363,7 +364,10 @@ def test_the_page_and_the_api_file_a_backdated_act_and_a_second_approver_confirm
                          follow=True).content.decode()  # fmt: skip
     assert "已登记补录" in page and 'id="backdated-pending"' in page and 'data-backdated="confirm"' not in page
     act = BackdatedAct.objects.get()
-    second = client_for(demo.make_staff("approver2", "approver", "370811001"))
+    second_user = demo.make_staff("approver2", "approver", "370811001")
+    second_user.first_name, second_user.last_name = "芳", "王"
+    second_user.save(update_fields=["first_name", "last_name"])
+    second = client_for(second_user)
     assert f'href="/cases/{case.pk}/#backdated-pending"' in second.get("/desk/").content.decode()
     refused = second.post(f"/api/v1/cases/{case.pk}/backdated/{act.pk}/refuse", json.dumps({"note": ""}),
                           content_type="application/json")  # fmt: skip
@@ -382,4 +386,4 @@ def test_the_page_and_the_api_file_a_backdated_act_and_a_second_approver_confirm
     assert 'data-backdated="confirm"' in second.get(f"/cases/{case.pk}/").content.decode()
     done = second.post(f"/cases/{case.pk}/backdated/{act.pk}/confirm/", {"note": ""}, follow=True).content.decode()
     assert "补录已确认并生效" in done and Case.objects.get(pk=case.pk).state == "approved"
-    assert "补录纸质记录（已找到）（经 approver2 确认）" in done
+    assert "补录纸质记录（已找到）（经 王芳 确认）" in done  # named, never by login
