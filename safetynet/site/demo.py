@@ -141,6 +141,18 @@ def demo_users(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     return demo_logins()
 
 
+def name_staff(seed: int) -> int:
+    """A name for each member of staff the demo made without one (王芳: family name, given name), so
+    that pages name them as real staff would be named; the same seed gives the same names."""
+    users = list(get_user_model().objects.filter(staff__isnull=False, first_name="", last_name="").order_by("pk"))
+    rng = random.Random(seed)
+    for user in users:
+        user.last_name = rng.choice(SURNAMES)
+        user.first_name = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    get_user_model().objects.bulk_update(users, ["first_name", "last_name"])
+    return len(users)
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 

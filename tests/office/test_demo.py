@@ -18,6 +18,7 @@ from safetynet.funds.models import Fund, FundEntry
 from safetynet.payments.models import Entitlement, PayrollRun
 from safetynet.referrals.models import Referral
 from safetynet.registry.models import Area, Household, Staff
+from safetynet.registry.selectors import staff_name
 from safetynet.site import demo
 from safetynet.supervision.selectors import verify_chain
 from safetynet.temporary import selectors as temporary_selectors
@@ -120,3 +121,13 @@ def test_a_seed_that_fails_half_way_leaves_nothing_so_it_can_run_again(db, monke
     with pytest.raises(RuntimeError):
         call_command("seed_demo", "--households", "14", stdout=io.StringIO())
     assert not Household.objects.exists() and not Case.objects.exists()
+
+
+def test_the_demo_names_its_staff_as_pages_show_them(city):
+    """Pages name staff by name, never by login: the demo's staff have names, family name first."""
+    assert staff_name(city["clerk"]).startswith("窗口经办人员")  # no name yet: role and area
+    assert demo.name_staff(seed=7) == Staff.objects.count() > 0
+    clerk = Staff.objects.select_related("user").get(user=city["clerk"]).user
+    shown = staff_name(clerk)
+    assert shown == clerk.last_name + clerk.first_name and clerk.username not in shown and 2 <= len(shown) <= 5
+    assert demo.name_staff(seed=7) == 0  # a name given is kept

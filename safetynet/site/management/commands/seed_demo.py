@@ -46,4 +46,5 @@ class Command(BaseCommand):
         self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
         logins = demo.demo_logins()  # the seed made them
         logins += charity_demo.seed(seed=seed)  # the social forces: organisations, donations, supermarkets
+        demo.name_staff(seed)  # pages name staff by name, never by login
         return logins
