@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from safetynet.batch.feed_items import DEPARTMENTS, ITEMS
 from safetynet.batch.screen import FINDING_KINDS
-from safetynet.site.sheets import append_row
+from safetynet.site.sheets import workbook_bytes
 
 HEADERS = ("序号", "问题类型", "户号", "公民身份号码", "区划代码", "项目", "依据", "数据来源", "筛查月份")
 PROGRAMMES = {"dibao": "低保", "tekun": "特困", "": ""}
@@ -22,20 +18,9 @@ def sources_zh(sources: str) -> str:
 
 
 def sheet(title: str, headers: Iterable[str], rows: Iterable[Iterable], widths: Iterable[int]) -> bytes:
-    """One worksheet: a bold header row, the rows (no text becomes a formula), the column widths."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    append_row(ws, headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        append_row(ws, row)
-    for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
-        ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """One worksheet: a bold header row, the rows (no text becomes a formula), the column widths;
+    written as it goes (openpyxl's write-only mode), so a long list costs no more a row at its end."""
+    return workbook_bytes(title, headers, rows, widths)
 
 
 def findings_sheet(rows: Iterable[dict], title: str = "筛查发现") -> bytes:
