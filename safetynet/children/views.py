@@ -5,7 +5,6 @@ to the user's area), writes through ``services``; the case itself is the frame's
 
 from __future__ import annotations
 
-import io
 import json
 
 from django import forms as django_forms
@@ -18,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from safetynet.cases import programmes
 from safetynet.cases.models import Case
@@ -29,7 +27,7 @@ from safetynet.policy.education_aid import KIND_ZH, school_year_label
 from safetynet.policy.errors import InputError, PolicyError
 from safetynet.policy.money import fmt
 from safetynet.registry.selectors import household_for, staff_of
-from safetynet.site.sheets import append_row
+from safetynet.site.sheets import save, write_sheet
 from safetynet.supervision.services import record_access
 from safetynet.web import clock
 from safetynet.web.inputs import put_back
@@ -269,21 +267,12 @@ def figures_xlsx(request):
 
 
 def _book(sheets) -> bytes:
-    """A workbook of several sheets: bold headers, rows (no text becomes a formula), widths."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    """A workbook of several sheets (``site.sheets.write_sheet``: bold headers, rows where no text
+    becomes a formula, widths), written as it goes."""
+    wb = Workbook(write_only=True)
     for title, headers, rows, widths in sheets:
-        ws = wb.create_sheet(title)
-        append_row(ws, headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            append_row(ws, row)
-        for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
-            ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        write_sheet(wb, title, headers, rows, widths)
+    return save(wb)
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
