@@ -12,7 +12,6 @@ import io
 import json
 import re
 import shutil
-import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -117,19 +116,6 @@ def upload_name(name: str | None) -> str:
     suffix = path.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", path.suffix) else ""
     stem = re.sub(r"[^\w\-（）()]+", "_", path.stem)[:120].strip("._") or "delivery"
     return stem + suffix
-
-
-def import_upload(user, upload, item: str, delivered: date) -> tuple[FeedDelivery, bool]:
-    """Write the upload to a temporary file with the original name, then import it."""
-    with tempfile.TemporaryDirectory(prefix="delivery-") as tmp:
-        path = Path(tmp) / upload_name(upload.name)
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        try:
-            return services.import_delivery(user, path, item, delivered)
-        except pl.exceptions.PolarsError as exc:  # a table the reader took but the checks could not
-            raise feeds.FeedError(f"文件无法读取（{path.name}）：{str(exc).splitlines()[0][:200]}") from None
 
 
 def queue_upload(user, upload, item: str, delivered: date):
