@@ -107,3 +107,24 @@ def test_instalments_sum_to_the_amount_to_the_fen_and_fall_a_quarter_apart():
     for kind in ("entrant_bachelor", "entrant_vocational", "enrolled", None):
         assert education_aid.instalments(kind, 2024, "370811", 500_000) == []
     assert education_aid.instalments("orphan", 2024, "370811", 0) == []
+
+
+def test_a_school_year_that_has_not_begun_is_refused_save_the_entrants_before_september():
+    import pytest
+
+    from safetynet.policy.errors import InputError
+
+    orphan = {"programme": "education_aid", "area": "370811", "applied_on": "2026-12-02", "born": "2006-03-01",
+              "orphan": True, "level": "bachelor", "admission_year": 2025}  # fmt: skip
+    with pytest.raises(InputError) as err:
+        education_aid.assess_aid(orphan | {"school_year": 2027})
+    [e] = err.value.errors
+    assert e.path == "school_year" and "2027-2028 学年尚未开始" in e.message()
+    assert education_aid.assess_aid(orphan | {"school_year": 2026})["school_year"] == 2026
+    # The entrant with the admission notice in August applies for the year of admission ...
+    entrant = {"programme": "education_aid", "area": "370811", "applied_on": "2027-08-20", "born": "2009-03-01",
+               "family": "dibao", "level": "bachelor", "admission_year": 2027, "school_year": 2027}  # fmt: skip
+    assert education_aid.assess_aid(entrant)["amount"] == "5000.00"
+    # ... but not a year later still.
+    with pytest.raises(InputError):
+        education_aid.assess_aid(entrant | {"school_year": 2028, "admission_year": 2027})

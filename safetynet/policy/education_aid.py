@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from safetynet.policy import rowplan
-from safetynet.policy.errors import FieldError, InputError, PolicyError
+from safetynet.policy.errors import MESSAGES, FieldError, InputError, PolicyError
 from safetynet.policy.household import _Collector
 from safetynet.policy.money import fmt, to_fen
 from safetynet.policy.parameters import value
@@ -107,6 +107,18 @@ REASON_COLUMNS: dict[str, tuple[str, object]] = {
     "education.not_qualifying": ("qualifies", False),
     "education.already_aided": ("refused_once", True),
 }
+
+
+MESSAGES.update(
+    {
+        "school_year_not_begun": {
+            "zh": "{school_year} 学年尚未开始，不能申请：受理日期所在学年为 {current}"
+            "（只有持录取通知书在入学当年 9 月 1 日前申请的新生，可申请入学当年开始的学年）",
+            "en": "the school year {school_year} has not begun (the application date is in {current}); only an "
+            "entrant with the admission notice before 1 September of the admission year applies ahead",
+        },
+    }
+)
 
 
 def school_year_of(day: date, area: str) -> int:
@@ -237,6 +249,13 @@ def parse_application(data: Any) -> dict:
             school_year = admission  # the entrant applies with the admission notice before term
     if school_year < admission:
         raise InputError([FieldError("school_year", "range", low=admission, high=2100, value=school_year)])
+    # A school year that has not begun is not applied for (the aid is for a year of study), save
+    # the entrant's with the admission notice before 9-01 of the admission year (POLICY.md §7).
+    current = school_year_of(applied_on, area)
+    entrant_ahead = school_year == admission == applied_on.year and current < admission
+    if school_year > current and not entrant_ahead:
+        raise InputError([FieldError("school_year", "school_year_not_begun", school_year=school_year_label(school_year),
+                                     current=school_year_label(current))])  # fmt: skip
     return {
         "area": area,
         "applied_on": applied_on,

@@ -402,3 +402,9 @@ def test_a_dibao_termination_still_offers_dibaos_grounds(city, poor_household):
     case = Case(programme="dibao", household=poor_household, area_code=poor_household.village_id, state="approved")
     offered = dict(STEPS["give_termination_notice"].form(case).fields["cause"].choices)
     assert "income_rose" in offered and "adopted" not in offered
+
+
+def test_an_entrant_with_the_notice_before_september_may_name_the_year_of_admission(city, poor_household):
+    student = member_born(poor_household, date(2006, 3, 1))
+    case = _aid(city, student, on=date(2024, 8, 20), admission_year=2024, school_year=2024)
+    assert (case.aid.school_year, case.assessment["amount"]) == (2024, "5000.00")

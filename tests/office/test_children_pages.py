@@ -391,3 +391,22 @@ def test_an_orphans_aid_goes_from_the_townships_report_to_the_countys_confirmati
     case.refresh_from_db()
     assert (case.state, case.monthly_amount_fen) == ("granted", 1_000_000)
     assert "县级确认孤儿助学" in text_of(client.get(f"/cases/{case.pk}/"))
+
+
+def test_a_school_year_not_begun_is_refused_beside_the_year_on_the_page_and_in_the_api(city, poor_household, client):
+    student = member_born(poor_household, date(2004, 3, 1))
+    client.force_login(city["clerk"])
+    url = f"/children/households/{poor_household.pk}/aid/"
+    ahead = aid_form(student, family="none", orphan="on", admission_year="2023", school_year="2024",
+                     proof="在校证明 2023-09")  # fmt: skip
+    response = client.post(url, ahead)
+    assert response.status_code == 422
+    assert "2024-2025 学年尚未开始" in beside(response, "school_year")
+    assert 'value="在校证明 2023-09"' in response.content.decode()
+    body = {"student_id": student.pk, "level": "bachelor", "admission_year": 2023, "orphan": True, "family": "none",
+            "school": "济宁学院", "proof": "在校证明 2023-09", "school_year": 2024, "on": "2024-03-04"}  # fmt: skip
+    api = client.post("/api/v1/children/aid", body, content_type="application/json")
+    assert api.status_code == 422 and [e["loc"] for e in api.json()["detail"]] == ["school_year"]
+    assert not Case.objects.exists()
+    # The current school year is still taken.
+    assert client.post(url, ahead | {"school_year": "2023"}).status_code == 302
