@@ -122,8 +122,29 @@ def decided_support(case: Case) -> dict | None:
     return (event.data or {}).get("support") if event else None
 
 
+def _change_letter(case: Case, event: CaseEvent, content: dict) -> dict:
+    """The written decision of a change of support mode (变更供养方式决定书): the new mode, the
+    previous one, the reason and the day it applies from; the amount is not what it decides."""
+    from safetynet.notices.letters import day_text
+
+    data = event.data or {}
+    new, old = support_text(data.get("support")), support_text(data.get("previous_support"))
+    since = day_text(event.on)
+    who = "你" if programmes.get(case.programme).unit == "person" else "你户"
+    before = f"由{old}" if old else ""
+    why = f"因{event.note.rstrip('。')}，" if event.note else ""
+    return dict(
+        content, title=f"{content['programme']}供养方式变更决定书", support=new, previous_support=old,
+        first_month=since, month_label="变更起始日期", amount="", old_amount="", computation=[], reasons=[],
+        body=f"{why}经审核，决定自{since}起{who}的供养方式{before}变更为{new}。",
+    )  # fmt: skip
+
+
 def letter(case: Case, event: CaseEvent, content: dict) -> dict:
-    """The tekun approval letter states the support mode the decision gave."""
+    """The tekun approval letter states the support mode the decision gave; a change of mode has
+    its own letter."""
+    if event.transition == STEP:
+        return _change_letter(case, event, content)
     words = support_text(decided_support(case)) if content.get("kind") == "approval" else ""
     if words:
         content = dict(content, support=words, body=f"{content.get('body', '')}供养方式：{words}。")
@@ -138,6 +159,8 @@ def register() -> None:
                              service=change_support, label=_(ACTION_NAMES[STEP]), form_class=ChangeSupportForm,
                              schema=ChangeSupportIn, inline_errors=True)  # fmt: skip
     tekun = programmes.get("tekun")
-    programmes.register(replace(tekun, steps=tekun.steps | {STEP}, letter=letter))
+    # the change of mode is a decision served in writing: the case's latest letter is then its own
+    programmes.register(replace(tekun, steps=tekun.steps | {STEP}, letter=letter,
+                                decisions={**tekun.decisions, STEP: "change"}))
     CONFIRMATIONS.setdefault(STEP, QUESTION)
     programmes.register_step_part("tekun", "approve", APPROVAL_PART)

@@ -240,3 +240,22 @@ def test_the_citys_lists_name_county_and_township_and_the_panel_says_an_overdue_
     visit = panel[panel.index('id="care-panel-visit"'):]
     visit = visit[:visit.index("</dd>")]
     assert "探访逾期" in visit and "2024-04-05" in visit  # 30 days after support at home began (03-06)
+
+
+def test_a_change_of_mode_has_its_own_letter_which_is_then_the_case_s_latest(city, home):
+    from safetynet.notices.letters import latest_decision
+    from safetynet.notices.services import issue_letter
+
+    case = _decided(city, 45, "concentrated", home)
+    first = issue_letter(city["approver"], case)
+    assert first.event.transition == "close_notice"
+    case = _change(city, case, "dispersed", reason="本人要求回家居住")
+    assert latest_decision(case).transition == "change_support" != first.event.transition
+    printed = issue_letter(city["approver"], case)
+    assert printed.pk != first.pk and printed.event.transition == "change_support"
+    page = client_for(city["approver"]).get(f"/letters/{printed.pk}/").content.decode()
+    assert "供养方式变更决定书" in page and "救助金额变更决定书" not in page
+    assert ("因本人要求回家居住，经审核，决定自2024年4月2日起你的供养方式由集中供养（唐口街道敬老院）"
+            "变更为分散供养。") in page
+    assert "变更起始日期" in page and "行政复议" in page  # the day it applies from, the appeal route
+    assert "月救助金额" not in page  # the amount is not what this decision decides
