@@ -3,11 +3,14 @@ and the window's applications (each error beside its field; the services check t
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.cases.forms import StepForm, _text
 from safetynet.children.models import Family, Level, ParentState, Placement
+from safetynet.children.services import is_minor
 
 
 class OpinionForm(StepForm):
@@ -38,8 +41,8 @@ def _pick(label, required_message, choices, **kwargs) -> forms.ChoiceField:
                              **kwargs)  # fmt: skip
 
 
-def _members(household) -> list[tuple[str, str]]:
-    members = [p for p in household.members.all() if p.left_on is None]
+def _members(household, keep=lambda person: True) -> list[tuple[str, str]]:
+    members = [p for p in household.members.all() if p.left_on is None and keep(p)]
     return [("", "—")] + [(str(p.pk), f"{p.name}（{p.get_relation_display()}，{p.birth_date:%Y-%m-%d} 出生）")
                           for p in members]  # fmt: skip
 
@@ -64,9 +67,15 @@ class ChildApplicationForm(forms.Form):
     )  # fmt: skip
     on = forms.DateField(label=_("受理日期"), widget=DATE, error_messages=DATE_ERRORS)
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].choices = _members(household)
+        # Only the members under 18 on the application date (the posted one, else today): an
+        # adult is never a new child's application.
+        try:
+            on = date.fromisoformat(str(self.data.get("on") or ""))
+        except ValueError:
+            on = today
+        self.fields["applicant"].choices = _members(household, lambda p: is_minor(p, on))
 
 
 class AidApplicationForm(forms.Form):

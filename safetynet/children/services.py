@@ -29,6 +29,7 @@ from safetynet.children import rules
 from safetynet.children.models import AidApplication, ChildCase, Family, Level, ParentState, Placement
 from safetynet.policy.errors import MESSAGES, FieldError, InputError
 from safetynet.policy.months import first_of_next_month
+from safetynet.policy.tekun import ADULT_AGE
 from safetynet.policy.working_days import add_working_days
 from safetynet.registry.models import Household, Person
 from safetynet.registry.selectors import acting_user, require_role
@@ -54,6 +55,12 @@ MESSAGES.update(
             "zh": "按所填父母情形和年龄，不符合孤儿或事实无人抚养儿童保障条件：{reasons}",
             "en": "by the parents' states and the age given, not an orphan or de-facto unsupported child: {reasons}",
         },
+        "child_adult": {
+            "zh": "{name}在受理日期已满 {age} 周岁，不能新申请儿童保障：请选择未满 {age} 周岁的儿童"
+            "（年满 {age} 周岁仍在全日制学校就读的，只在已纳入保障后继续领取）",
+            "en": "{name} is {age} or over on the date of application: a new application is for a child under {age} "
+            "(one already supported continues past {age} only while in full-time study)",
+        },
         "aid_not_eligible": {"zh": "不符合助学条件：{reasons}", "en": "not eligible for education aid: {reasons}"},
         "aid_county_confirms": {
             "zh": "孤儿助学须报县级民政部门确认孤儿身份、核实学籍后由县级确认，乡镇（街道）不能直接批准：请报县级确认",
@@ -71,6 +78,15 @@ MESSAGES.update(
         },
     }
 )
+
+
+def is_minor(person: Person, on: date) -> bool:
+    """Under 18 on ``on``: the child a new application is for (儿童-2019)."""
+    born = person.birth_date
+    if born is None:
+        return True  # the registry holds every member's birth date; nothing to refuse on
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age < ADULT_AGE
 
 
 def _text(path: str, value, errors: list[FieldError], *, required: bool = False, max_length: int = MAX_TEXT) -> str:
@@ -115,6 +131,10 @@ def apply_child(
     errors = cases._day_errors("on", on)
     if applicant.household_id != household.pk:
         errors.append(FieldError("applicant", "not_a_member"))
+    elif isinstance(on, date) and not is_minor(applicant, on):
+        # 18+ continues only while in full-time study once supported (儿童-2019); a new application
+        # is for a minor.
+        errors.append(FieldError("applicant", "child_adult", name=applicant.name, age=ADULT_AGE))
     _choice("father", father, ParentState, errors)
     _choice("mother", mother, ParentState, errors)
     _choice("placement", placement, Placement, errors)

@@ -65,7 +65,8 @@ def apply_child(request, household_id: int):
     """孤儿、事实无人抚养儿童申请 at the township window: on success the case's page."""
     _clerk(request.user)
     household = household_for(request.user, household_id)
-    form = forms.ChildApplicationForm(request.POST or None, household=household, initial={"on": clock.today()})
+    form = forms.ChildApplicationForm(request.POST or None, household=household, today=clock.today(),
+                                     initial={"on": clock.today()})
     status = 200
     if request.method == "POST":
         if form.is_valid():

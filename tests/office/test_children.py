@@ -196,7 +196,8 @@ def test_the_window_applies_through_the_api_and_a_second_aid_for_the_year_is_a_4
              "documents": "死亡证明", "on": "2024-03-04"}  # fmt: skip
     client.force_login(city["clerk"])
     bad = client.post("/api/v1/children/applications", child | {"father": "gone"}, content_type="application/json")
-    assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["father"]
+    # the student is 19: no new child's application, and the father's state is unknown
+    assert bad.status_code == 422 and [e["loc"] for e in bad.json()["detail"]] == ["applicant", "father"]
 
 
 def test_the_steps_and_fields_read_in_english_from_the_apps_catalogue():
@@ -408,3 +409,11 @@ def test_an_entrant_with_the_notice_before_september_may_name_the_year_of_admiss
     student = member_born(poor_household, date(2006, 3, 1))
     case = _aid(city, student, on=date(2024, 8, 20), admission_year=2024, school_year=2024)
     assert (case.aid.school_year, case.assessment["amount"]) == (2024, "5000.00")
+
+
+def test_a_new_childs_application_for_an_adult_is_refused_beside_the_child(city, poor_household):
+    with pytest.raises(InputError) as exc:
+        _child_case(city, poor_household, born=date(2006, 3, 3))  # 18 on 2024-03-03, the day before
+    assert codes(exc) == ["child_adult"] and exc.value.errors[0].path == "applicant"
+    assert "已满 18 周岁" in exc.value.errors[0].message()
+    assert _child_case(city, poor_household, born=date(2006, 3, 5)).state == "accepted"  # 17 until tomorrow

@@ -410,3 +410,17 @@ def test_a_school_year_not_begun_is_refused_beside_the_year_on_the_page_and_in_t
     assert not Case.objects.exists()
     # The current school year is still taken.
     assert client.post(url, ahead | {"school_year": "2023"}).status_code == 302
+
+
+def test_the_childs_application_offers_only_the_members_under_18_on_the_day(city, poor_household, client):
+    child = member_born(poor_household, date(2014, 5, 1))
+    adults = [p for p in poor_household.members.all() if p.pk != child.pk]
+    assert adults and all(p.birth_date.year < 2006 for p in adults)
+    client.force_login(city["clerk"])
+    url = f"/children/households/{poor_household.pk}/child/"
+    html = client.get(url).content.decode()
+    offered = re.search(r'<select name="applicant".*?</select>', html, re.S).group(0)
+    assert child.name in offered and not any(f'value="{p.pk}"' in offered for p in adults)
+    response = client.post(url, child_form(adults[0]))
+    assert response.status_code == 422 and beside(response, "applicant") == "请从列表中选择"
+    assert not Case.objects.exists()
