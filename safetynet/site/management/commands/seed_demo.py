@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from safetynet.care import demo as care_demo
+from safetynet.cases.models import State
 from safetynet.charity import demo as charity_demo
 from safetynet.children import demo as children_demo
 from safetynet.discovery import demo as discovery_demo
@@ -43,7 +44,9 @@ class Command(BaseCommand):
                           + "、".join(f"funeral_home_{code}" for code, _n in funerals_demo.HOMES.values()) + "）")
         care_demo.seed(clock.today())  # tekun in practice: homes, placements, care at home
         self.stdout.write(f"儿童保障与助学：{children_demo.seed(clock.today())} 件")
-        self.stdout.write("案件状态：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        demo.catch_up_payrolls(clock.today())  # what the apps' demos made owed (care's moves to tekun)
+        states = dict(State.choices)
+        self.stdout.write("案件状态：" + "，".join(f"{states.get(k, k)} {v}" for k, v in sorted(counts.items())))
         logins = demo.demo_logins()  # the seed made them
         logins += charity_demo.seed(seed=seed)  # the social forces: organisations, donations, supermarkets
         demo.name_staff(seed)  # pages name staff by name, never by login
