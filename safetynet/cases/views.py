@@ -96,7 +96,9 @@ def _case_page(request, case, forms: dict | None = None, status: int = 200):
     record_access(request.user, purpose="view", person_ids=[p.pk for p in members], object_type="case",
                   object_id=case.pk, area_code=case.area_code, full_id=full)  # fmt: skip
     today = clock.today()
-    steps = selectors.allowed_transitions(request.user, case)
+    # The normal next step first, a refusal after it (stable: otherwise the registration order).
+    steps = sorted(selectors.allowed_transitions(request.user, case),
+                   key=lambda name: programme.decisions.get(name) == "refusal")
     forms = forms or {}
     # Each step the user may take, with its form (one sent back keeps its errors and what was typed).
     step_forms = [(STEPS[name], forms.get(name) or STEPS[name].form(case, today=today)) for name in steps]

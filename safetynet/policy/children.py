@@ -101,8 +101,8 @@ REASONS.update(
             "basis": _DEFINITION,
         },
         "children.minor": {
-            "zh": "{age} 周岁，未满 18 周岁",
-            "en": "aged {age}, under 18",
+            "zh": "年龄符合：{age} 周岁，未满 18 周岁",
+            "en": "the age qualifies: {age}, under 18",
             "basis": cite("民法典", "第十七条"),
         },
         "children.study_continues": {

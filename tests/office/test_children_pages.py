@@ -424,3 +424,34 @@ def test_the_childs_application_offers_only_the_members_under_18_on_the_day(city
     response = client.post(url, child_form(adults[0]))
     assert response.status_code == 422 and beside(response, "applicant") == "请从列表中选择"
     assert not Case.objects.exists()
+
+
+def test_the_orphans_aid_offers_the_report_before_the_refusal_and_the_countys_opinion_reads_as_its_decision(
+    city, poor_household, client
+):
+    student = member_born(poor_household, date(2004, 3, 1))
+    client.force_login(city["clerk"])
+    client.post(f"/children/households/{poor_household.pk}/aid/",
+                aid_form(student, family="none", orphan="on", admission_year="2023"))  # fmt: skip
+    case = Case.objects.get(applicant=student)
+    client.force_login(city["approver"])
+    page = text_of(client.get(f"/cases/{case.pk}/"))
+    assert "助学报县级确认" in page and "不予助学" in page
+    assert page.index("助学报县级确认") < page.index("不予助学")
+    case = cases.take_step(city["approver"], case, "submit_aid", version=case.version, on=date(2024, 3, 4),
+                           opinion="孤儿身份属实")  # fmt: skip
+    case = cases.take_step(city["county_approver"], case, "county_grant_aid", version=case.version,
+                           on=date(2024, 3, 4), opinion="学籍核实，同意")  # fmt: skip
+    client.force_login(city["county_approver"])
+    page = text_of(client.get(f"/cases/{case.pk}/"))
+    assert "审核意见：孤儿身份属实" in page
+    assert "审批意见：学籍核实，同意" in page
+
+
+def test_a_refused_childs_reasons_say_the_age_qualifies(city, poor_household, client):
+    child = member_born(poor_household, date(2014, 5, 1))
+    client.force_login(city["clerk"])
+    response = client.post(f"/children/households/{poor_household.pk}/child/",
+                           child_form(child, father="present", mother="present"))  # fmt: skip
+    assert response.status_code == 422
+    assert "年龄符合：9 周岁，未满 18 周岁" in beside(response, "father")
