@@ -91,18 +91,23 @@ class ChangeSupportForm(case_forms.StepForm):
     institution = django_forms.ChoiceField(label=_("供养服务机构（集中供养时选择）"), required=False)
     reason = django_forms.CharField(label=_("变更原因"), max_length=200, required=False,
                                     widget=django_forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    care_acknowledged = django_forms.BooleanField(
+        label=_("已知悉：完全丧失生活自理能力的对象改为分散供养，变更后即确定照料护理人并签订照料服务协议"),
+        required=False)  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.case is not None:
             self.fields.update(support_fields(self.case))
-        self.order_fields(["version", "on", "support_mode", "institution", "reason"])
+        self.order_fields(["version", "on", "support_mode", "institution", "care_acknowledged", "reason"])
 
 
 class ChangeSupportIn(schemas.StepIn):
     support_mode: Literal["concentrated", "dispersed"] = Field(description="新的供养方式")
     institution: int | None = Field(None, description="集中供养的供养服务机构（本县、有空余床位）")
     reason: text(200) = Field(description="变更原因（入住、转院、回家分散供养的原因）")
+    care_acknowledged: bool = Field(False, description="完全丧失生活自理能力、尚无照料护理人的对象改为分散供养时必须为"
+                                                      " true：已知悉变更后即确定照料护理人并签订照料服务协议")
 
 
 # ---- the letter ------------------------------------------------------------------------------

@@ -49,6 +49,12 @@ MESSAGES.update({
         "zh": "该对象已在此登记的供养方式和机构中，无需重复登记",
         "en": "the person is supported there already",
     },
+    "care_dispersed_unattended": {
+        "zh": "该对象经评估完全丧失生活自理能力，应优先集中供养；改为分散供养，须确定照料护理人并签订照料服务协议，"
+              "目前均未登记。确需分散供养的，请勾选下方“已知悉”后再提交，变更后即登记照料护理人和照料服务协议",
+        "en": "the person has completely lost the ability to care for themselves and no caregiver is recorded: "
+              "tick the acknowledgement that a named caregiver and a care agreement will follow the change",
+    },
     "care_before_current": {
         "zh": "日期不能早于当前供养登记的起始日期 {since}",
         "en": "the date cannot be before the current placement's start {since}",

@@ -223,7 +223,7 @@ def write_placement(actor, case: Case, support: dict, decision: CaseEvent) -> Pl
 
 
 def change_support(actor, case: Case, *, version: int, on: date, support_mode: str = "", institution=None,
-                   reason: str = "") -> Case:  # fmt: skip
+                   reason: str = "", care_acknowledged: bool = False) -> Case:  # fmt: skip
     """变更供养方式: a decision on the approved case (the approver's, like the approval): admission
     to an institution, a transfer, or leaving it for support at home. The step's event records the
     new mode and the previous one; the placement is written from it in the same transaction."""
@@ -239,8 +239,13 @@ def change_support(actor, case: Case, *, version: int, on: date, support_mode: s
             errors.append(FieldError("support_mode", "care_same_placement"))
         elif isinstance(on, date) and on < current.started_on:
             errors.append(FieldError("on", "care_before_current", since=current.started_on.isoformat()))
+    unattended = bool(recorded) and _unattended_at_home(case, recorded["support"]["mode"])
+    if unattended and not care_acknowledged:
+        errors.append(FieldError("support_mode", "care_dispersed_unattended"))
     if errors:
         raise InputError(errors)
+    if unattended:  # the approver's acknowledgement is part of the decision's record
+        recorded = {**recorded, "care_acknowledged": True}
     previous = ({"mode": current.mode, "institution": current.institution_id,
                  "institution_name": current.institution.name if current.institution else ""} if current else None)
     with transaction.atomic():
@@ -249,6 +254,16 @@ def change_support(actor, case: Case, *, version: int, on: date, support_mode: s
         event = decided.events.filter(transition="change_support").order_by("-id").first()
         write_placement(actor, decided, recorded["support"], event)
     return decided
+
+
+def _unattended_at_home(case: Case, mode: str) -> bool:
+    """To 分散供养 a person who has completely lost the ability to care for themselves, with no
+    caregiver recorded: such a person is to be offered 集中供养 first (国发〔2016〕14号), and at
+    home a caregiver and a care agreement must follow (docs/care.md). The caregiver can only be
+    recorded once the person is supported at home, so the approver acknowledges it instead."""
+    if mode != Mode.DISPERSED or care_level(case.applicant.adl_unmet) != Level.COMPLETE:
+        return False
+    return not Caregiver.objects.filter(case=case, until__isnull=True).exists()
 
 
 # ---- care at home ---------------------------------------------------------------------------

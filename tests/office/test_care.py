@@ -69,7 +69,7 @@ def _mode(city, case, mode: str, institution=None, on: date = date(2024, 3, 20))
     case.refresh_from_db()
     return services.change_support(city["approver"], case, version=case.version, on=on, support_mode=mode,
                                    institution=institution.pk if institution else None,
-                                   reason="登记供养方式")  # fmt: skip
+                                   reason="登记供养方式", care_acknowledged=True)  # fmt: skip
 
 
 @pytest.fixture

@@ -42,10 +42,11 @@ def _decided(city, seed: int, mode: str, institution=None, *, adl: int = 0, vill
     return cases.close_notice(approver, c, version=c.version, on=CLOSED_ON)
 
 
-def _change(city, case, mode: str, institution=None, on: date = date(2024, 4, 2), reason: str = "转院"):
+def _change(city, case, mode: str, institution=None, on: date = date(2024, 4, 2), reason: str = "转院", **more):
     case.refresh_from_db()
     return services.change_support(city["approver"], case, version=case.version, on=on, support_mode=mode,
-                                   institution=institution.pk if institution else None, reason=reason)  # fmt: skip
+                                   institution=institution.pk if institution else None, reason=reason,
+                                   **more)  # fmt: skip
 
 
 # ---- the approval carries the mode ----------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_figures_as_of_a_day_before_and_after_a_transfer_and_a_return_home(city,
     _decided(city, 49, "dispersed", adl=6)
     _decided(city, 50, "dispersed", adl=1)
     _change(city, unable, "concentrated", second, on=date(2024, 4, 2))
-    _change(city, unable, "dispersed", on=date(2024, 5, 6), reason="本人要求回家，由侄子照料")
+    _change(city, unable, "dispersed", on=date(2024, 5, 6), reason="本人要求回家，由侄子照料", care_acknowledged=True)
 
     def figures(day):
         f = selectors.support_modes("370811", day)
@@ -259,3 +260,24 @@ def test_a_change_of_mode_has_its_own_letter_which_is_then_the_case_s_latest(cit
             "变更为分散供养。") in page
     assert "变更起始日期" in page and "行政复议" in page  # the day it applies from, the appeal route
     assert "月救助金额" not in page  # the amount is not what this decision decides
+
+
+def test_home_for_a_person_who_cannot_care_for_themselves_needs_the_caregiver_acknowledged(city, home, second):
+    case = _decided(city, 46, "concentrated", home, adl=6)  # 完全丧失生活自理能力, no caregiver
+    c = client_for(city["approver"])
+    typed = {"version": case.version, "on": "2024-04-02", "support_mode": "dispersed", "reason": "本人要求回家"}
+    r = c.post(f"/cases/{case.pk}/steps/change_support/", typed)
+    body = r.content.decode()
+    assert r.status_code == 422
+    field = body.index('id="change_support-support_mode"')
+    said = body.index("该对象经评估完全丧失生活自理能力，应优先集中供养", field)
+    assert said < body.index('for="change_support-institution"')  # beside the mode, before the next field
+    assert "本人要求回家" in body  # the reason typed is kept
+    assert not case.events.filter(transition="change_support").exists()
+    r = c.post(f"/cases/{case.pk}/steps/change_support/", {**typed, "care_acknowledged": "on"})
+    assert r.status_code == 302
+    event = case.events.get(transition="change_support")
+    assert event.data["support"]["mode"] == "dispersed" and event.data["care_acknowledged"] is True
+    # a person who can care for themselves goes home without it
+    able = _decided(city, 47, "concentrated", second)
+    assert _change(city, able, "dispersed").events.filter(transition="change_support").exists()
