@@ -70,6 +70,32 @@ def _tekun_persons(township: Area, today) -> None:
         cases.close_notice(approver, c, version=c.version, on=c.notice_ends_on)
 
 
+def _awaiting_approval(township: Area, today) -> None:
+    """One more person alone, unable to care for themselves, taken to the step before the approval
+    (applied, the departments' data checked where the demo has it, the home visit recorded): the
+    township approver finds it on the desk and decides the support mode (a bed is kept free)."""
+    from safetynet.verification import services as verification
+
+    users = get_user_model().objects
+    clerk = users.get(username=f"clerk_{township.code}")
+    village = Area.objects.filter(parent=township).order_by("code").first()
+    opened = today - timedelta(days=6)
+    number = idnumber.generate(township.code[:6], opened.replace(year=1938, day=1), 499, "male")
+    household = registry.create_household(clerk, village=village, hukou="rural", address=f"{village.name}敬老待批1号",
+                                          members=[{"id_number": number, "name": f"孤老{township.code[-3:]}待批",
+                                                    "relation": "head", "able_obligor": False,
+                                                    "adl_unmet": 5}])  # fmt: skip
+    head = household.members.get()
+    cases.record_authorization(clerk, id_number=number, signed_on=opened, document=f"TK{head.pk:08d}", person=head)
+    if verification.has_data(verification.store_path()):  # 先核对、后申请
+        verification.check_household(clerk, household, month=opened.replace(day=1), programme="tekun")
+    c = cases.start_precheck(clerk, household=household, programme="tekun", applicant=head, on=opened)
+    c = cases.accept(clerk, c, version=c.version, on=opened + timedelta(days=1))
+    cases.record_home_visit(clerk, c, version=c.version, on=opened + timedelta(days=2),
+                            investigators=["调查员甲", "调查员乙"], family_signed=True,
+                            findings="独居，双下肢瘫痪，生活不能自理，无法定义务人")  # fmt: skip
+
+
 def seed(today) -> int:
     with replaying():
         return _seed(today)
@@ -107,6 +133,8 @@ def _seed(today) -> int:
                 services.record_visit(bureau, case, visited_on=today - timedelta(days=7), visitor="村民政协理员",
                                       findings="居住安全，饮食正常，照料到位")  # fmt: skip
     _one_level_change(today)
+    # after the figures above (it is no tekun person yet): the approver of the first demo township
+    _awaiting_approval(Area.objects.get(code=DEMO_TOWNSHIPS[0]), today)
     return Placement.objects.count()
 
 

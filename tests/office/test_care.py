@@ -320,6 +320,15 @@ def test_the_demo_has_a_home_with_residents_carers_an_overdue_visit_and_a_level_
     assert any(r["visit_overdue"] for r in rows) and any(not r["no_agreement"] for r in rows)
     assert Assessment.objects.filter(decision__isnull=False).exists()
     assert selectors.not_recorded("3708", today - timedelta(days=60)) == []
+    # the demo's township approver (汶上县城关街道) has a tekun case awaiting the approval with its mode
+    waiting = Case.objects.filter(programme="tekun", area_code__startswith="370830001", state="investigated")
+    assert waiting.exists()
+    case = waiting.get(applicant__name="孤老001待批")
+    from django.contrib.auth import get_user_model
+
+    approver = get_user_model().objects.get(username="approver_370830")
+    page = client_for(approver).get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="approve-support_mode"' in page  # the approval's form, the mode beside the opinion
 
 
 def test_the_care_pages_in_english(city, tekun):
