@@ -260,6 +260,12 @@ def test_a_change_of_mode_has_its_own_letter_which_is_then_the_case_s_latest(cit
             "变更为分散供养。") in page
     assert "变更起始日期" in page and "行政复议" in page  # the day it applies from, the appeal route
     assert "月救助金额" not in page  # the amount is not what this decision decides
+    # the public check page no longer calls the approval's letter the decision in force
+    from safetynet.documents.models import Document
+    from safetynet.documents.selectors import standing
+
+    old = standing(Document.objects.get(letter=first))
+    assert not old.current and old.by_number == Document.objects.get(letter=printed).number
 
 
 def test_home_for_a_person_who_cannot_care_for_themselves_needs_the_caregiver_acknowledged(city, home, second):
