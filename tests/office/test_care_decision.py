@@ -284,6 +284,14 @@ def test_home_for_a_person_who_cannot_care_for_themselves_needs_the_caregiver_ac
     assert r.status_code == 302
     event = case.events.get(transition="change_support")
     assert event.data["support"]["mode"] == "dispersed" and event.data["care_acknowledged"] is True
+    # the API asks the same of the acknowledgement
+    other = _decided(city, 48, "concentrated", second, adl=6)
+    url = f"/api/v1/cases/{other.pk}/steps/change_support"
+    body = {"version": other.version, "on": "2024-04-02", "support_mode": "dispersed", "reason": "回家"}
+    r = c.post(url, body, content_type="application/json")
+    assert r.status_code == 422 and "应优先集中供养" in str(r.json())
+    r = c.post(url, {**body, "care_acknowledged": True}, content_type="application/json")
+    assert r.status_code == 200, r.content
     # a person who can care for themselves goes home without it
-    able = _decided(city, 47, "concentrated", second)
+    able = _decided(city, 47, "concentrated", second)  # the second home has beds left
     assert _change(city, able, "dispersed").events.filter(transition="change_support").exists()
