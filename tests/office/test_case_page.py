@@ -298,7 +298,7 @@ def test_the_timeline_and_the_written_decision_say_the_support_mode_a_decision_g
                               support_mode="concentrated", institution=home.pk)  # fmt: skip
     case = cases.close_notice(city["approver"], case, version=case.version, on=date(2024, 3, 14))
     care.change_support(city["approver"], case, version=case.version, on=date(2024, 4, 2), support_mode="dispersed",
-                        institution=None, reason="本人要求回家居住")  # fmt: skip
+                        institution=None, reason="本人要求回家居住", care_acknowledged=True)  # fmt: skip
     page = _client(city["clerk"]).get(f"/cases/{case.pk}/").content.decode()
     timeline = re.sub(r"<[^>]+>", "", _section(page, '<ol class="timeline">', "</ol>"))
     assert "供养方式：集中供养（唐口街道敬老院）" in timeline

@@ -379,7 +379,7 @@ def test_concentrated_support_from_the_placements_in_force_on_the_day(city, town
                                 support_mode="concentrated", institution=home.pk,
                                 reason="生活不能自理，入住敬老院")  # fmt: skip
     care.change_support(city["other_approver"], tekun, version=tekun.version, on=date(2024, 5, 10),
-                        support_mode="dispersed", reason="本人申请回家分散供养")  # fmt: skip
+                        support_mode="dispersed", reason="本人申请回家分散供养", care_acknowledged=True)  # fmt: skip
 
     def line(day: date) -> dict | None:
         result = figures.concentration(figures.scope_of(RENCHENG, day))
