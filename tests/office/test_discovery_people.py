@@ -31,4 +31,4 @@ def test_who_recorded_visited_and_closed_is_named_not_logged_in(city, poor_house
     city["clerk"].first_name, city["clerk"].last_name = "芳", "王"
     city["clerk"].save()
     main = c.get(f"/discovery/{task.pk}/").content.decode()
-    assert "芳 王" in main[main.index('id="task-visit"'):][:200]
+    assert "王芳" in main[main.index('id="task-visit"'):][:200]  # a Chinese name: family name first
