@@ -4,7 +4,6 @@ mode, and a row that costs the same at the end of a long sheet as at its start."
 from __future__ import annotations
 
 import io
-import time
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
@@ -42,22 +41,13 @@ def test_one_width_for_every_column_and_an_empty_export_is_its_header():
     assert ws.column_dimensions["A"].width == ws.column_dimensions["B"].width == 16
 
 
-def test_append_row_does_not_slow_down_as_the_sheet_grows():
+def test_a_long_sheet_keeps_every_row_and_guards_the_last_rows_formula_text():
+    # Its speed (a row costs the same at row 3,600 as at row 1) is benchmarks/sheets.py's, not a test's.
     ws = Workbook().active
-
-    def timed(n: int) -> float:
-        t0 = time.perf_counter()
-        for i in range(n):
-            append_row(ws, [i, f"第{i}行", "=1+2", Decimal("1.00"), *range(14)])
-        return time.perf_counter() - t0
-
-    first = timed(300)
-    timed(3000)
-    last = timed(300)
-    # Before, the 300 rows after 3,300 took ~10x the first 300 (each looked the sheet's last row
-    # up by scanning every cell); allow a wide margin for a loaded machine.
-    assert last < first * 4 + 0.05
+    for i in range(3600):
+        append_row(ws, [i, f"第{i}行", "=1+2", Decimal("1.00"), *range(14)])
     assert ws.max_row == 3600 and ws["C3600"].quotePrefix and ws["C3600"].data_type == "s"
+    assert ws["A3600"].value == 3599 and ws["B1"].value == "第0行"
 
 
 def test_append_row_into_a_write_only_sheet():
