@@ -304,6 +304,9 @@ def _payroll_history(today: date, approvers: dict, progress: bool, *, skip_run: 
     paying = sorted(owing)
     first_owed = {key: min(starts).replace(day=1) for key, starts in owing.items()}
     townships = {a.code: a for a in Area.objects.filter(level=Area.Level.TOWNSHIP)}
+    # the runs made already (``skip_run``: a second pass fills only what the first could not know), in one query
+    already = set(PayrollRun.objects.exclude(status=PayrollRun.Status.CANCELLED)
+                  .values_list("month", "township_id", "programme")) if skip_run else set()  # fmt: skip
     for month in tqdm(months, desc="发放名册", unit="月", disable=not progress):
         for code, programme in paying:
             if programme in once and month not in owing[(code, programme)]:
@@ -311,8 +314,7 @@ def _payroll_history(today: date, approvers: dict, progress: bool, *, skip_run: 
             if month < first_owed[(code, programme)]:
                 continue
             township = townships[code]
-            if skip_run and PayrollRun.objects.filter(month=month, township=township, programme=programme).exclude(
-                    status=PayrollRun.Status.CANCELLED).exists():
+            if (month, code, programme) in already:
                 continue
             # computed by the city, approved by the township: never one person for both
             run = payments.run_payroll(city, month=month, township=township, programme=programme)
