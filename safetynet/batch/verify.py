@@ -101,6 +101,20 @@ class Readings(NamedTuple):
     members: pl.DataFrame
 
 
+def impact_expr(eligible: pl.Expr, amount: pl.Expr, eligible_found: pl.Expr, amount_found: pl.Expr) -> pl.Expr:
+    """What a check means for a decision, declared against found (``IMPACTS``): one definition for
+    the batch's households and for one case's programme reading (``verification.selectors``)."""
+    return (
+        pl.when(eligible & eligible_found)
+        .then(pl.when(amount == amount_found).then(pl.lit("still_eligible")).otherwise(pl.lit("amount_changes")))
+        .when(eligible)
+        .then(pl.lit("no_longer_eligible"))
+        .when(eligible_found)
+        .then(pl.lit("newly_eligible"))
+        .otherwise(pl.lit("not_eligible"))
+    )
+
+
 def verify_frames(
     households: pl.DataFrame, members: pl.DataFrame, store: Path, month: date, known_on: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -136,18 +150,8 @@ def check_frames(
             pl.col("members_verified").fill_null(0),
         )
         .with_columns(
-            pl.when(pl.col("dibao_eligible") & pl.col("dibao_eligible_verified"))
-            .then(
-                pl.when(pl.col("dibao_amount_fen") == pl.col("dibao_amount_fen_verified"))
-                .then(pl.lit("still_eligible"))
-                .otherwise(pl.lit("amount_changes"))
-            )
-            .when(pl.col("dibao_eligible"))
-            .then(pl.lit("no_longer_eligible"))
-            .when(pl.col("dibao_eligible_verified"))
-            .then(pl.lit("newly_eligible"))
-            .otherwise(pl.lit("not_eligible"))
-            .alias("impact")
+            impact_expr(pl.col("dibao_eligible"), pl.col("dibao_amount_fen"), pl.col("dibao_eligible_verified"),
+                        pl.col("dibao_amount_fen_verified")).alias("impact")
         )
     )
     side = pl.col("household_id") >= offset

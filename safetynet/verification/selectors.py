@@ -119,7 +119,9 @@ def check_reading(case, result: CheckResult | None = None) -> dict | None:
     that does not read the household's check, or no check; ``{"predates": True}`` for a check
     made before the results were kept. It is the household as it was at the check: facts
     recorded since are not in it (the page says so; a new check reads them)."""
-    from safetynet.batch.verify import IMPACTS
+    import polars as pl
+
+    from safetynet.batch.verify import IMPACTS, impact_expr
 
     programme = programmes.get(case.programme)
     if not programme.reads_household_check:
@@ -135,13 +137,10 @@ def check_reading(case, result: CheckResult | None = None) -> dict | None:
     for name in ("declared", "verified"):
         answer = _answer(result.readings.get(name), columns, month)
         sides[name] = _side(programme, case, programme.part(case, answer) if answer else None)
-    ok_d, ok_v = bool(sides["declared"] and sides["declared"]["eligible"]), bool(
-        sides["verified"] and sides["verified"]["eligible"])  # fmt: skip
-    if ok_d and ok_v:
-        same = sides["declared"]["amount_fen"] == sides["verified"]["amount_fen"]
-        impact = "still_eligible" if same else "amount_changes"
-    else:
-        impact = "no_longer_eligible" if ok_d else "newly_eligible" if ok_v else "not_eligible"
+    d, v = sides["declared"] or {}, sides["verified"] or {}
+    impact = pl.select(impact_expr(
+        pl.lit(bool(d.get("eligible"))), pl.lit(d.get("amount_fen") or 0, pl.Int64),
+        pl.lit(bool(v.get("eligible"))), pl.lit(v.get("amount_fen") or 0, pl.Int64))).item()  # fmt: skip
     return {"predates": False, "result": result, **sides, "impact": impact, "verdict": IMPACTS[impact],
             "not_eligible": impact in NOT_ELIGIBLE_IMPACTS}  # fmt: skip
 
